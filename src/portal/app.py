@@ -1,0 +1,109 @@
+"""create_app(settings) -> Litestar: wiring only."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
+
+from advanced_alchemy.extensions.litestar import (  # noqa: E402
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from arq.connections import ArqRedis  # noqa: E402
+from litestar import Litestar  # noqa: E402
+from litestar.config.csrf import CSRFConfig  # noqa: E402
+from litestar.di import Provide  # noqa: E402
+from litestar.plugins.htmx import HTMXPlugin  # noqa: E402
+from litestar.static_files import create_static_files_router  # noqa: E402
+from redis.asyncio import Redis  # noqa: E402
+
+from portal import customer, staff  # noqa: E402
+from portal.auth.sessions import SessionStore  # noqa: E402
+from portal.auth.throttle import LoginThrottle  # noqa: E402
+from portal.db.engine import async_url  # noqa: E402
+from portal.settings import Settings, load_settings  # noqa: E402
+from portal.web import system  # noqa: E402
+from portal.web.context import RequestContextMiddleware  # noqa: E402
+from portal.web.errors import EXCEPTION_HANDLERS  # noqa: E402
+from portal.web.security import security_headers  # noqa: E402
+from portal.web.templating import make_environment, template_config  # noqa: E402
+from portal.web.transaction import provide_db  # noqa: E402
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+CSRF_COOKIE = "portal_csrf"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    settings.check()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    @asynccontextmanager
+    async def redis_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+        app.state.redis = redis
+        # connects lazily: the app starts (and serves pages) while Redis is briefly down
+        app.state.arq = ArqRedis(connection_pool=redis.connection_pool)
+        app.state.sessions = SessionStore(redis, settings.session_ttl_seconds)
+        app.state.login_throttle = LoginThrottle(
+            redis, max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
+        )
+        try:
+            yield
+        finally:
+            await redis.aclose()
+
+    db_config = SQLAlchemyAsyncConfig(
+        connection_string=async_url(settings.database_url),
+        session_config=AsyncSessionConfig(expire_on_commit=False, autoflush=False),
+        session_dependency_key="db_session",
+        engine_app_state_key="db_engine",
+        create_all=False,
+    )
+    return Litestar(
+        route_handlers=[
+            system.health,
+            system.ready,
+            system.switch_language,
+            *customer.ROUTES,
+            *staff.ROUTES,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static", include_in_schema=False),
+        ],
+        dependencies={"db": Provide(provide_db)},
+        plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin()],
+        lifespan=[redis_lifespan],
+        middleware=[RequestContextMiddleware()],
+        before_send=[security_headers(hsts=not settings.dev_mode)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=False,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=["/webhooks/"],
+        ),
+        template_config=template_config(make_environment()),
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_request_body,
+        state=_initial_state(settings),
+        openapi_config=None,
+        debug=False,
+    )
+
+
+def _initial_state(settings: Settings):  # noqa: ANN202
+    from litestar.datastructures import State
+
+    return State({"settings": settings})
+
+
+def asgi() -> Litestar:
+    """Factory used by ``portal serve`` (granian --factory)."""
+    return create_app()

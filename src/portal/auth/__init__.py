@@ -1,0 +1,1 @@
+"""Identity: passwords, server-side sessions, roles and guards, sign-in throttling."""

@@ -1,0 +1,108 @@
+"""Signing in and out: credentials checked against the database, sessions kept in Redis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.passwords import hash_password, needs_rehash, verify_password
+from portal.auth.sessions import SessionData, SessionStore
+from portal.auth.throttle import LoginThrottle
+from portal.db.base import utcnow
+from portal.db.customers import CustomerAccount, CustomerUser
+from portal.db.staff import StaffUser
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    ok: bool
+    throttled: bool = False
+    session_id: str | None = None
+    session: SessionData | None = None
+
+
+async def _customer_session(db: AsyncSession, email: str, password: str) -> SessionData | None:
+    row = (
+        await db.execute(
+            select(CustomerUser, CustomerAccount)
+            .join(CustomerAccount, CustomerAccount.id == CustomerUser.account_id)
+            .where(func.lower(CustomerUser.email) == email.strip().lower())
+        )
+    ).first()
+    user, account = (row[0], row[1]) if row else (None, None)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.is_active or not account.is_active:
+        return None
+    await _after_success(db, CustomerUser, user, password)
+    return SessionData(
+        kind="customer",
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        locale=user.locale,
+        account_id=account.id,
+        account_name=account.name,
+    )
+
+
+async def _staff_session(db: AsyncSession, email: str, password: str) -> SessionData | None:
+    user = await db.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower()))
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.is_active:
+        return None
+    await _after_success(db, StaffUser, user, password)
+    return SessionData(
+        kind="staff", user_id=user.id, email=user.email, name=user.name, locale=user.locale, roles=list(user.roles)
+    )
+
+
+async def _after_success(db: AsyncSession, model: type, user: CustomerUser | StaffUser, password: str) -> None:
+    values: dict[str, object] = {"last_login_at": utcnow()}
+    if user.password_hash and needs_rehash(user.password_hash):
+        values["password_hash"] = hash_password(password)
+    await db.execute(update(model).where(model.id == user.id).values(**values))
+
+
+async def sign_in(
+    db: AsyncSession,
+    store: SessionStore,
+    throttle: LoginThrottle,
+    *,
+    kind: str,
+    email: str,
+    password: str,
+    ip: str,
+    previous_sid: str | None,
+) -> SignInResult:
+    """Check credentials; on success end the previous session and start a fresh one (id rotation)."""
+    if await throttle.is_blocked(kind, email, ip):
+        return SignInResult(ok=False, throttled=True)
+    loader = _customer_session if kind == "customer" else _staff_session
+    data = await loader(db, email, password) if email and password else None
+    if data is None:
+        await throttle.record_failure(kind, email, ip)
+        return SignInResult(ok=False)
+    await throttle.clear_account(kind, email)
+    if previous_sid:
+        await store.delete(previous_sid)
+    sid = await store.create(data)
+    data.sid = sid
+    return SignInResult(ok=True, session_id=sid, session=data)
+
+
+async def set_user_locale(db: AsyncSession, store: SessionStore, session: SessionData, locale: str) -> None:
+    model = StaffUser if session.kind == "staff" else CustomerUser
+    await db.execute(update(model).where(model.id == session.user_id).values(locale=locale))
+    session.locale = locale
+    await store.save(session)
+
+
+async def disable_user(db: AsyncSession, store: SessionStore, *, kind: str, user_id: int) -> int:
+    """Disable a user and end every session they hold; returns how many were ended."""
+    model = StaffUser if kind == "staff" else CustomerUser
+    await db.execute(update(model).where(model.id == user_id).values(is_active=False))
+    return await store.delete_all_for(kind, user_id)

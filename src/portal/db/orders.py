@@ -1,0 +1,113 @@
+"""Orders, their lines, their append-only event timeline and the yearly number counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import INET, JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db.base import Base, IdMixin, TimestampMixin, utcnow
+
+
+class Order(IdMixin, TimestampMixin, Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_account_created", "account_id", "created_at", "id"),
+        Index("ix_orders_status_submitted", "status", "submitted_at"),
+        CheckConstraint("total >= 0", name="total_not_negative"),
+    )
+
+    number: Mapped[str | None] = mapped_column(String(20), unique=True, default=None)
+    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("customer_accounts.id"), index=True)
+    contact_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("customer_users.id"), default=None)
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    entered_by_staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
+    status: Mapped[str] = mapped_column(String(30), default="draft")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    subtotal: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    tax_rate: Mapped[Decimal] = mapped_column(default=Decimal("0.13"))
+    tax_amount: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    shipping_fee: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    total: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    payment_terms: Mapped[str] = mapped_column(String(20), default="net")
+    payment_days: Mapped[int] = mapped_column(Integer, default=30)
+    requested_delivery_date: Mapped[date | None] = mapped_column(default=None)
+    promised_delivery_date: Mapped[date | None] = mapped_column(default=None)
+    shipping_address: Mapped[dict[str, Any] | None] = mapped_column(JSONB, default=None)
+    invoice_title: Mapped[str] = mapped_column(String(200), default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="")
+    special_requirements: Mapped[str] = mapped_column(Text, default="")
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    assignee_staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
+    approval_level: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", lazy="raise", order_by="OrderLine.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(lazy="raise", order_by="OrderEvent.id", viewonly=True)
+
+
+class OrderLine(IdMixin, Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("products.id"), index=True, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    sku: Mapped[str] = mapped_column(String(40), index=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    specs: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(20), default="pcs")
+    unit_price: Mapped[Decimal] = mapped_column()
+    line_total: Mapped[Decimal] = mapped_column()
+
+    order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
+
+
+class OrderEvent(IdMixin, Base):
+    """One row per change of an order; the order's timeline. Never updated or deleted."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index("ix_order_events_order_id_id", "order_id", "id"),)
+
+    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    actor_kind: Mapped[str] = mapped_column(String(10))  # customer | staff | system
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    actor_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(30), default=None)
+    to_state: Mapped[str | None] = mapped_column(String(30), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str | None] = mapped_column(INET, default=None)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+class OrderNumberCounter(Base):
+    """Last order number handed out per year; incremented under a row lock."""
+
+    __tablename__ = "order_number_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)

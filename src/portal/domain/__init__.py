@@ -1,0 +1,1 @@
+"""The business core: no HTTP, no templates."""

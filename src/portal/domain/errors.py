@@ -1,0 +1,46 @@
+"""Domain errors. Each carries its meaning; the web layer maps them once to a status and a page."""
+
+from __future__ import annotations
+
+from portal.i18n import N_
+
+
+class DomainError(Exception):
+    status_code = 400
+    default_message = N_("The request could not be completed.")
+
+    def __init__(self, message: str | None = None, **params: object) -> None:
+        self.message = message or self.default_message
+        self.params = params
+        super().__init__(self.message % params if params else self.message)
+
+
+class NotFound(DomainError):
+    status_code = 404
+    default_message = N_("We could not find that page.")
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    default_message = N_("You do not have permission to do that.")
+
+
+class InvalidTransition(DomainError):
+    status_code = 409
+    default_message = N_("This action is not possible for the order in its current state.")
+
+
+class OrderChanged(DomainError):
+    status_code = 409
+    default_message = N_("This order was changed by someone else meanwhile. Please reload the page and try again.")
+
+
+class ValidationFailed(DomainError):
+    """Input that breaks a rule; ``errors`` maps a field name to its (untranslated) message."""
+
+    status_code = 422
+    default_message = N_("Please correct the highlighted fields.")
+
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+        self.errors = errors
+        super().__init__(message)

@@ -1,0 +1,1 @@
+"""Orders: the transition table, the service verbs, numbering, the timeline and queries."""

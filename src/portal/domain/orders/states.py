@@ -1,0 +1,167 @@
+"""The one transition table of the order lifecycle, and the words for each state and action.
+
+``TRANSITIONS[(from_state, action)] = Transition(to_state, roles)``. Services apply it,
+templates ask it which buttons to show, tests walk it. Nothing else encodes the lifecycle.
+``admin`` may fire every staff action; ``system`` is a worker or a carrier webhook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from portal.i18n import N_
+
+
+class OrderState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    AWAITING_APPROVAL = "awaiting_approval"
+    CONFIRMATION_SENT = "confirmation_sent"
+    CONFIRMED = "confirmed"
+    IN_PRODUCTION = "in_production"
+    READY_TO_SHIP = "ready_to_ship"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    REQUEST_CHANGES = "request_changes"
+    RESUBMIT = "resubmit"
+    APPROVE = "approve"  # passes one level and needs another
+    SEND_CONFIRMATION = "send_confirmation"  # the last approval: confirmation v(k) goes to the customer
+    REJECT = "reject"
+    ACCEPT_CONFIRMATION = "accept_confirmation"
+    DECLINE_CONFIRMATION = "decline_confirmation"
+    CANCEL_BY_CUSTOMER = "cancel_by_customer"
+    CANCEL_BY_STAFF = "cancel_by_staff"
+    START_PRODUCTION = "start_production"
+    READY_TO_SHIP = "ready_to_ship"
+    SHIP_PARTIAL = "ship_partial"
+    SHIP_FULL = "ship_full"
+    DELIVER = "deliver"
+    CONFIRM_RECEIPT = "confirm_receipt"
+    COMPLETE = "complete"
+    CLOSE = "close"
+
+
+CUSTOMER = "customer"
+SYSTEM = "system"
+ROLES = ("customer", "sales", "reviewer", "approver", "production", "logistics", "finance", "aftersales", "admin", "system")
+STAFF_ROLES = frozenset(ROLES) - {CUSTOMER, SYSTEM}
+
+
+@dataclass(frozen=True)
+class Transition:
+    to_state: OrderState
+    roles: frozenset[str]
+
+
+S, A = OrderState, Action
+
+
+def _t(to_state: OrderState, *roles: str) -> Transition:
+    return Transition(to_state, frozenset(roles))
+
+
+_BEFORE_CONFIRMED = (S.SUBMITTED, S.CHANGES_REQUESTED, S.AWAITING_APPROVAL, S.CONFIRMATION_SENT)
+_STAFF_CANCELLABLE = (*_BEFORE_CONFIRMED, S.CONFIRMED, S.IN_PRODUCTION, S.READY_TO_SHIP)
+
+TRANSITIONS: dict[tuple[OrderState, Action], Transition] = {
+    (S.DRAFT, A.SUBMIT): _t(S.SUBMITTED, CUSTOMER, "sales"),
+    (S.SUBMITTED, A.REQUEST_CHANGES): _t(S.CHANGES_REQUESTED, "reviewer"),
+    (S.AWAITING_APPROVAL, A.REQUEST_CHANGES): _t(S.CHANGES_REQUESTED, "approver"),
+    (S.CHANGES_REQUESTED, A.RESUBMIT): _t(S.SUBMITTED, CUSTOMER, "sales"),
+    (S.SUBMITTED, A.APPROVE): _t(S.AWAITING_APPROVAL, "reviewer"),
+    (S.AWAITING_APPROVAL, A.APPROVE): _t(S.AWAITING_APPROVAL, "approver"),
+    (S.SUBMITTED, A.SEND_CONFIRMATION): _t(S.CONFIRMATION_SENT, "reviewer"),
+    (S.AWAITING_APPROVAL, A.SEND_CONFIRMATION): _t(S.CONFIRMATION_SENT, "approver"),
+    (S.SUBMITTED, A.REJECT): _t(S.REJECTED, "reviewer"),
+    (S.AWAITING_APPROVAL, A.REJECT): _t(S.REJECTED, "approver"),
+    (S.CONFIRMATION_SENT, A.ACCEPT_CONFIRMATION): _t(S.CONFIRMED, CUSTOMER),
+    # a declined confirmation goes back to review; staff revise and send version k+1
+    (S.CONFIRMATION_SENT, A.DECLINE_CONFIRMATION): _t(S.SUBMITTED, CUSTOMER),
+    **{(s, A.CANCEL_BY_CUSTOMER): _t(S.CANCELLED, CUSTOMER) for s in _BEFORE_CONFIRMED},
+    **{(s, A.CANCEL_BY_STAFF): _t(S.CANCELLED, "sales", "reviewer", "approver") for s in _STAFF_CANCELLABLE},
+    (S.CONFIRMED, A.START_PRODUCTION): _t(S.IN_PRODUCTION, "production", SYSTEM),
+    (S.IN_PRODUCTION, A.READY_TO_SHIP): _t(S.READY_TO_SHIP, "production", "logistics"),
+    (S.IN_PRODUCTION, A.SHIP_PARTIAL): _t(S.PARTIALLY_SHIPPED, "logistics"),
+    (S.READY_TO_SHIP, A.SHIP_PARTIAL): _t(S.PARTIALLY_SHIPPED, "logistics"),
+    (S.PARTIALLY_SHIPPED, A.SHIP_PARTIAL): _t(S.PARTIALLY_SHIPPED, "logistics"),
+    (S.READY_TO_SHIP, A.SHIP_FULL): _t(S.SHIPPED, "logistics"),
+    (S.PARTIALLY_SHIPPED, A.SHIP_FULL): _t(S.SHIPPED, "logistics"),
+    (S.SHIPPED, A.DELIVER): _t(S.DELIVERED, "logistics", SYSTEM),
+    (S.SHIPPED, A.CONFIRM_RECEIPT): _t(S.COMPLETED, CUSTOMER),
+    (S.DELIVERED, A.CONFIRM_RECEIPT): _t(S.COMPLETED, CUSTOMER),
+    (S.DELIVERED, A.COMPLETE): _t(S.COMPLETED, SYSTEM),
+    (S.COMPLETED, A.CLOSE): _t(S.CLOSED, "finance", SYSTEM),
+}
+
+TERMINAL = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED})
+
+
+def role_may(role: str, allowed: frozenset[str]) -> bool:
+    return role in allowed or (role == "admin" and bool(allowed & STAFF_ROLES))
+
+
+def find(state: str, action: str) -> Transition | None:
+    try:
+        return TRANSITIONS.get((OrderState(state), Action(action)))
+    except ValueError:
+        return None
+
+
+def allowed_actions(state: str, roles: list[str] | tuple[str, ...] | frozenset[str]) -> list[Action]:
+    """Actions any of ``roles`` may fire from ``state``, in table order (for buttons)."""
+    out: list[Action] = []
+    for (from_state, action), transition in TRANSITIONS.items():
+        if from_state == state and any(role_may(r, transition.roles) for r in roles) and action not in out:
+            out.append(action)
+    return out
+
+
+STATE_LABELS: dict[str, str] = {
+    S.DRAFT: N_("cart"),
+    S.SUBMITTED: N_("received"),
+    S.CHANGES_REQUESTED: N_("changes requested"),
+    S.AWAITING_APPROVAL: N_("awaiting approval"),
+    S.CONFIRMATION_SENT: N_("awaiting your confirmation"),
+    S.CONFIRMED: N_("confirmed"),
+    S.IN_PRODUCTION: N_("in production"),
+    S.READY_TO_SHIP: N_("ready to ship"),
+    S.PARTIALLY_SHIPPED: N_("partially shipped"),
+    S.SHIPPED: N_("shipped"),
+    S.DELIVERED: N_("delivered"),
+    S.COMPLETED: N_("completed"),
+    S.CLOSED: N_("closed"),
+    S.REJECTED: N_("rejected"),
+    S.CANCELLED: N_("cancelled"),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    A.SUBMIT: N_("Place order"),
+    A.REQUEST_CHANGES: N_("Request changes"),
+    A.RESUBMIT: N_("Resubmit"),
+    A.APPROVE: N_("Approve"),
+    A.SEND_CONFIRMATION: N_("Approve and send confirmation"),
+    A.REJECT: N_("Reject"),
+    A.ACCEPT_CONFIRMATION: N_("Accept and sign"),
+    A.DECLINE_CONFIRMATION: N_("Decline"),
+    A.CANCEL_BY_CUSTOMER: N_("Cancel order"),
+    A.CANCEL_BY_STAFF: N_("Cancel order"),
+    A.START_PRODUCTION: N_("Start production"),
+    A.READY_TO_SHIP: N_("Ready to ship"),
+    A.SHIP_PARTIAL: N_("Ship part"),
+    A.SHIP_FULL: N_("Ship all"),
+    A.DELIVER: N_("Mark delivered"),
+    A.CONFIRM_RECEIPT: N_("Confirm receipt"),
+    A.COMPLETE: N_("Complete"),
+    A.CLOSE: N_("Close"),
+}

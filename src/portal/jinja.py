@@ -1,0 +1,35 @@
+"""The Jinja2 environment shared by pages, e-mails and documents: i18n, filters, labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from portal import i18n
+from portal.auth.roles import ROLE_LABELS
+from portal.domain.orders.states import ACTION_LABELS, STATE_LABELS
+from portal.formatting import FILTERS
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(("html", "xml"), default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(FILTERS)
+    env.globals.update(
+        locales=i18n.LOCALES,
+        locale_names=i18n.LOCALE_NAMES,
+        current_locale=i18n.get_locale,
+        state_labels=STATE_LABELS,
+        action_labels=ACTION_LABELS,
+        role_labels=ROLE_LABELS,
+    )
+    return env

@@ -1,0 +1,89 @@
+"""Every setting of the portal, read from the environment, with development defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+DEV_SECRET = "dev-secret-change-me"  # refused outside dev/test mode
+ENVIRONMENTS = ("dev", "test", "prod")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or unsafe; the message is one line meant for the operator."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "dev"
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = DEV_SECRET
+    smtp_url: str = ""
+    mail_from: str = "Order Portal <orders@portal.local>"
+    base_url: str = "http://127.0.0.1:8000"
+    default_locale: str = "zh_CN"
+    timezone: str = "Asia/Shanghai"
+    session_ttl_seconds: int = 8 * 3600
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    max_request_body: int = 2 * 1024 * 1024
+    vat_rate: Decimal = Decimal("0.13")
+    data_dir: Path = field(default_factory=lambda: Path("var"))
+    log_level: str = "INFO"
+
+    @property
+    def dev_mode(self) -> bool:
+        return self.env in ("dev", "test")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return not self.dev_mode
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    def check(self) -> None:
+        """Refuse to run with settings that would be unsafe in production."""
+        if self.env not in ENVIRONMENTS:
+            raise SettingsError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.env!r}.")
+        if not self.dev_mode and (not self.secret_key or self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise SettingsError(
+                "SECRET_KEY is missing or is the development default: set SECRET_KEY to at least "
+                "32 random characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        if not self.dev_mode and not self.database_url:
+            raise SettingsError("DATABASE_URL is not set: point it at the portal's PostgreSQL database.")
+        if not self.dev_mode and not self.redis_url:
+            raise SettingsError("REDIS_URL is not set: point it at the portal's Redis.")
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (see README for the list)."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        env=env.get("PORTAL_ENV", "dev").strip().lower(),
+        database_url=env.get("DATABASE_URL", ""),
+        redis_url=env.get("REDIS_URL", ""),
+        secret_key=env.get("SECRET_KEY", DEV_SECRET),
+        smtp_url=env.get("SMTP_URL", ""),
+        mail_from=env.get("MAIL_FROM", Settings.mail_from),
+        base_url=env.get("BASE_URL", f"http://127.0.0.1:{env.get('PORT', '8000')}").rstrip("/"),
+        default_locale=env.get("DEFAULT_LOCALE", "zh_CN"),
+        timezone=env.get("PORTAL_TIMEZONE", "Asia/Shanghai"),
+        session_ttl_seconds=int(env.get("SESSION_TTL_SECONDS", 8 * 3600)),
+        login_max_failures=int(env.get("LOGIN_MAX_FAILURES", 5)),
+        login_window_seconds=int(env.get("LOGIN_WINDOW_SECONDS", 15 * 60)),
+        max_request_body=int(env.get("MAX_REQUEST_BODY", 2 * 1024 * 1024)),
+        vat_rate=Decimal(env.get("VAT_RATE", "0.13")),
+        data_dir=Path(env.get("PORTAL_DATA_DIR", "var")),
+        log_level=env.get("LOG_LEVEL", "INFO").upper(),
+    )

@@ -1,0 +1,6 @@
+"""The staff door: the back office."""
+
+from portal.staff.auth import StaffAuthController
+from portal.staff.dashboard import DashboardController
+
+ROUTES = [StaffAuthController, DashboardController]

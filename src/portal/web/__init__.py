@@ -1,0 +1,1 @@
+"""Shared web glue: request context, templates, errors, security headers, i18n, flash."""

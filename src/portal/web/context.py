@@ -1,0 +1,85 @@
+"""Per-request context: the signed-in customer or staff session and the locale.
+
+One ASGI middleware loads both before any guard or handler runs, so guards, handlers,
+templates and error pages all read the same ``request.state``.
+"""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING
+
+from litestar.datastructures import State
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+
+from portal import i18n
+from portal.auth.sessions import COOKIE_NAMES, SessionData, SessionStore
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from litestar.types import ASGIApp, Receive, Scope, Send
+
+LANG_COOKIE = "portal_lang"
+# paths that need neither a session nor a user's locale: kept lean (health checks, assets, machines)
+LEAN_PREFIXES = ("/static/", "/health", "/webhooks/")
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header is treated as no cookies
+                return {}
+            return {k: m.value for k, m in jar.items()}
+    return {}
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+def choose_locale(*, cookie: str | None, user_locale: str | None, accept_language: str | None, default: str) -> str:
+    """Explicit choice first, then the signed-in user's saved one, then the browser's."""
+    return (
+        i18n.normalize(cookie)
+        or i18n.normalize(user_locale)
+        or i18n.best_from_accept_language(accept_language)
+        or default
+    )
+
+
+class RequestContextMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        path: str = scope["path"]
+        state = State(scope.setdefault("state", {}))
+        app: Litestar = scope["litestar_app"]
+        settings = app.state.settings
+        customer: SessionData | None = None
+        staff: SessionData | None = None
+        cookies = _cookies(scope)
+        if not path.startswith(LEAN_PREFIXES):
+            store: SessionStore = app.state.sessions
+            if sid := cookies.get(COOKIE_NAMES["customer"]):
+                customer = await store.load(sid, "customer")
+            if sid := cookies.get(COOKIE_NAMES["staff"]):
+                staff = await store.load(sid, "staff")
+        state.customer = customer
+        state.staff = staff
+        user = staff if path.startswith("/staff") else customer
+        locale = choose_locale(
+            cookie=cookies.get(LANG_COOKIE),
+            user_locale=user.locale if user else None,
+            accept_language=_header(scope, b"accept-language"),
+            default=settings.default_locale,
+        )
+        state.locale = locale
+        with i18n.using_locale(locale):
+            await next_app(scope, receive, send)

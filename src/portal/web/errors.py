@@ -1,0 +1,123 @@
+"""One mapping from errors to responses: a translated error page, or JSON for machines."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from portal import i18n
+from portal.auth.guards import SignInRequired
+from portal.domain.errors import DomainError
+from portal.i18n import N_
+from portal.web.context import LANG_COOKIE, choose_locale
+from portal.web.templating import is_htmx, page
+
+log = logging.getLogger("portal.errors")
+
+TITLES = {
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Too large"),
+    422: N_("Please check your input"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Temporarily unavailable"),
+}
+MESSAGES = {
+    400: N_("The request was not understood."),
+    401: N_("Please sign in to continue."),
+    403: N_("You do not have permission to do that. If you submitted a form, reload the page and try again."),
+    404: N_("We could not find that page."),
+    405: N_("That action is not available here."),
+    409: N_("This action conflicts with the current state. Please reload the page and try again."),
+    413: N_("What you sent is larger than we accept."),
+    422: N_("Please correct the highlighted fields."),
+    429: N_("Too many attempts. Please wait a few minutes and try again."),
+    500: N_("Something went wrong on our side. We have been notified; please try again later."),
+    503: N_("The service is temporarily unavailable. Please try again shortly."),
+}
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/webhooks/")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _ensure_locale(request: Request) -> None:
+    # errors raised before routing (404, 405) never passed the context middleware
+    if "locale" not in request.state:
+        request.state.locale = choose_locale(
+            cookie=request.cookies.get(LANG_COOKIE),
+            user_locale=None,
+            accept_language=request.headers.get("accept-language"),
+            default=request.app.state.settings.default_locale,
+        )
+    i18n.set_locale(request.state.locale)
+
+
+def error_response(request: Request, status: int, message: str | None = None, **extra: Any) -> Response[Any]:
+    _ensure_locale(request)
+    text = i18n.gettext(message) if message else i18n.gettext(MESSAGES.get(status, MESSAGES[500]))
+    if _wants_json(request):
+        return Response({"status": status, "detail": text}, status_code=status, media_type=MediaType.JSON)
+    if is_htmx(request):
+        # an htmx request shows the error as a toast instead of replacing part of the page
+        return Template(
+            template_name="_components/toast.html",
+            context={"message": text, "category": "error"},
+            status_code=status,
+            headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"},
+        )
+    title = i18n.gettext(TITLES.get(status, TITLES[500]))
+    return page(request, "errors/error.html", status_code=status, status=status, title=title, message=text)
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    # Litestar's own messages are English-only and technical: show ours
+    response = error_response(request, status)
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def handle_domain_error(request: Request, exc: DomainError) -> Response[Any]:
+    _ensure_locale(request)
+    return error_response(request, exc.status_code, exc.message % exc.params if exc.params else exc.message)
+
+
+def handle_sign_in_required(request: Request, exc: SignInRequired) -> Response[Any]:
+    login = "/staff/login" if exc.kind == "staff" else "/login"
+    if request.method in ("GET", "HEAD"):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = f"{login}?{urlencode({'next': here})}"
+        if is_htmx(request):
+            return Response(content="", status_code=200, headers={"HX-Redirect": target})
+        return Redirect(path=target, status_code=303)
+    return error_response(request, 401)
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+EXCEPTION_HANDLERS = {
+    SignInRequired: handle_sign_in_required,
+    DomainError: handle_domain_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

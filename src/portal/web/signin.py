@@ -1,0 +1,96 @@
+"""The sign-in and sign-out flow shared by the customer and staff doors."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth import service
+from portal.auth.sessions import COOKIE_NAMES
+from portal.i18n import gettext as _
+from portal.web.templating import page, redirect
+
+HOME = {"customer": "/orders", "staff": "/staff/"}
+LOGIN = {"customer": "/login", "staff": "/staff/login"}
+
+
+def safe_next(value: str | None, kind: str) -> str:
+    """Only a local path may be a redirect target (no open redirects, no other side's pages)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return HOME[kind]
+    if kind == "customer" and value.startswith("/staff"):
+        return HOME[kind]
+    if kind == "staff" and not value.startswith("/staff"):
+        return HOME[kind]
+    return value
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "0.0.0.0"
+
+
+def session_cookie(request: Request, kind: str, value: str, max_age: int) -> Cookie:
+    return Cookie(
+        key=COOKIE_NAMES[kind],
+        value=value,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        max_age=max_age,
+    )
+
+
+def login_page(request: Request, kind: str, *, error: str | None = None, email: str = "", status: int = 200) -> Template:
+    return page(
+        request,
+        f"{kind}/login.html",
+        block="login_form",
+        status_code=status,
+        error=error,
+        email=email,
+        next=safe_next(request.query_params.get("next"), kind),
+    )
+
+
+async def login_submit(request: Request, db: AsyncSession, kind: str) -> Response | Template:
+    form = await request.form()
+    email = str(form.get("email", "")).strip()[:254]
+    password = str(form.get("password", ""))[:1024]
+    target = safe_next(str(form.get("next", "")), kind)
+    cookie_name = COOKIE_NAMES[kind]
+    result = await service.sign_in(
+        db,
+        request.app.state.sessions,
+        request.app.state.login_throttle,
+        kind=kind,
+        email=email,
+        password=password,
+        ip=client_ip(request),
+        previous_sid=request.cookies.get(cookie_name),
+    )
+    if result.throttled:
+        return _failed(request, kind, email, target, _("Too many failed attempts. Please wait 15 minutes and try again."), 429)
+    if not result.ok:
+        return _failed(request, kind, email, target, _("The e-mail address or password is not correct."), 401)
+    response = redirect(request, target)
+    settings = request.app.state.settings
+    response.cookies.append(session_cookie(request, kind, result.session_id or "", settings.session_ttl_seconds))
+    return response
+
+
+def _failed(request: Request, kind: str, email: str, target: str, message: str, status: int) -> Template:
+    return page(
+        request, f"{kind}/login.html", block="login_form", status_code=status, error=message, email=email, next=target
+    )
+
+
+async def logout(request: Request, kind: str) -> Response:
+    sid = request.cookies.get(COOKIE_NAMES[kind])
+    if sid:
+        await request.app.state.sessions.delete(sid)
+    response = redirect(request, LOGIN[kind], flash=_("You have been signed out."))
+    response.cookies.append(session_cookie(request, kind, "", 0))
+    return response

@@ -1,0 +1,1 @@
+"""arq workers: each job a thin call into domain/."""

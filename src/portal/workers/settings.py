@@ -1,0 +1,63 @@
+"""arq WorkerSettings: the jobs and cron jobs of the portal. Each job is a thin call into domain/."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
+
+from arq import cron, func  # noqa: E402
+from arq.connections import RedisSettings  # noqa: E402
+
+from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
+from portal.domain.notifications import delivery  # noqa: E402
+from portal.domain.notifications.mailer import make_mailer  # noqa: E402
+from portal.domain.notifications.render import EmailRenderer  # noqa: E402
+from portal.jinja import make_environment  # noqa: E402
+from portal.settings import load_settings  # noqa: E402
+
+log = logging.getLogger("portal.worker")
+from portal.domain.notifications.outbox import DRAIN_JOB  # noqa: E402
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = ctx.get("settings") or load_settings()
+    ctx["settings"] = settings
+    ctx["engine"] = make_engine(settings.database_url, pool_size=4)
+    ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
+    ctx["mailer"] = make_mailer(smtp_url=settings.smtp_url, sender=settings.mail_from)
+    ctx["renderer"] = EmailRenderer(make_environment(), base_url=settings.base_url)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["engine"].dispose()
+
+
+async def drain_outbox(ctx: dict[str, Any]) -> dict[str, int]:
+    result = await delivery.drain(ctx["sessionmaker"], ctx["mailer"], ctx["renderer"])
+    if result.sent or result.failed or result.retried:
+        log.info("outbox: sent %s, retry later %s, failed %s", result.sent, result.retried, result.failed)
+    return {"sent": result.sent, "retried": result.retried, "failed": result.failed}
+
+
+async def sweep_outbox(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron safety net: whatever a lost enqueue (Redis down at commit time) left behind."""
+    return await drain_outbox(ctx)
+
+
+def redis_settings() -> RedisSettings:
+    return RedisSettings.from_dsn(load_settings().redis_url)
+
+
+class WorkerSettings:
+    """Run with ``portal worker``; ``redis_settings`` is passed in from REDIS_URL at start."""
+
+    functions = [func(drain_outbox, name=DRAIN_JOB, timeout=60, max_tries=5)]
+    cron_jobs = [cron(sweep_outbox, name="notifications.sweep_outbox", second={0, 15, 30, 45}, run_at_startup=True, timeout=60)]
+    on_startup = startup
+    on_shutdown = shutdown
+    job_timeout = 60
+    keep_result = 0
+    health_check_interval = 30

@@ -1,0 +1,106 @@
+"""Test fixtures: real PostgreSQL and Redis (TEST_DATABASE_URL / TEST_REDIS_URL, else embedded ones).
+
+The schema is built once per run with the Alembic migrations; every test starts from
+empty tables and an empty Redis database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
+
+import pytest  # noqa: E402
+import pytest_asyncio  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+from redis.asyncio import Redis  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession  # noqa: E402
+
+from portal.db import metadata  # noqa: E402
+from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
+from portal.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+
+
+async def _reset_schema(url: str) -> None:
+    engine = make_engine(url, pool=False)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> Iterator[tuple[str, str]]:
+    db_url = os.environ.get("TEST_DATABASE_URL", "")
+    redis_url = os.environ.get("TEST_REDIS_URL", "")
+    embedded = None
+    if not db_url or not redis_url:
+        from portal.embedded import EmbeddedServices
+
+        embedded = EmbeddedServices(data_dir=ROOT / "var" / "test", database="portal_test")
+        db_url = db_url or embedded.start_postgres()
+        redis_url = redis_url or embedded.start_redis()
+    from portal.db.migrate import upgrade
+
+    asyncio.run(_reset_schema(db_url))
+    upgrade(db_url)
+    yield db_url, redis_url
+    if embedded is not None:
+        embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(service_urls: tuple[str, str]) -> Settings:
+    db_url, redis_url = service_urls
+    return Settings(
+        env="test",
+        database_url=db_url,
+        redis_url=redis_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        base_url="http://testserver.local",
+        login_max_failures=5,
+    )
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    eng = make_engine(settings.database_url, pool_size=5)
+    yield eng
+    await eng.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def redis(settings: Settings) -> AsyncIterator[Redis]:
+    client = Redis.from_url(settings.redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def clean(engine: AsyncEngine, redis: Redis) -> None:
+    """Empty every table and the Redis database: each test that touches them starts from nothing."""
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    await redis.flushdb()
+
+
+@pytest.fixture
+async def db(engine: AsyncEngine, clean: None) -> AsyncIterator[AsyncSession]:
+    async with make_sessionmaker(engine)() as session:
+        yield session
+
+
+@pytest.fixture
+async def client(settings: Settings, clean: None) -> AsyncIterator[AsyncTestClient]:
+    from portal.app import create_app
+
+    async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as c:
+        yield c

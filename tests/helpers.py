@@ -1,0 +1,82 @@
+"""Small helpers shared by tests: data factories and signed-in clients."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from itertools import count
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.passwords import hash_password
+from portal.db.catalog import Product
+from portal.db.customers import CustomerAccount, CustomerUser
+from portal.db.staff import StaffUser
+
+PASSWORD = "correct-horse-battery"
+_PW_HASH = hash_password(PASSWORD)
+_seq = count(1)
+CSRF_COOKIE = "portal_csrf"
+
+
+async def make_account(db: AsyncSession, **kw: object) -> CustomerAccount:
+    n = next(_seq)
+    account = CustomerAccount(**{"name": f"Account {n}", "credit_limit": Decimal("100000"), **kw})
+    db.add(account)
+    await db.flush()
+    return account
+
+
+async def make_customer(db: AsyncSession, account: CustomerAccount | None = None, **kw: object) -> CustomerUser:
+    account = account or await make_account(db)
+    n = next(_seq)
+    user = CustomerUser(
+        **{"account_id": account.id, "email": f"buyer{n}@example.test", "name": f"Buyer {n}", "password_hash": _PW_HASH, **kw}
+    )
+    db.add(user)
+    await db.commit()
+    return user
+
+
+async def make_staff(db: AsyncSession, *roles: str, **kw: object) -> StaffUser:
+    n = next(_seq)
+    user = StaffUser(
+        **{"email": f"staff{n}@example.test", "name": f"Staff {n}", "roles": list(roles), "password_hash": _PW_HASH, **kw}
+    )
+    db.add(user)
+    await db.commit()
+    return user
+
+
+async def make_product(db: AsyncSession, **kw: object) -> Product:
+    n = next(_seq)
+    product = Product(
+        **{
+            "sku": f"SKU-{n:04d}", "name_zh": f"产品 {n}", "name_en": f"Product {n}", "category": "pumps",
+            "list_price": Decimal("100.00"), "stock_on_hand": 10, "lead_time_days": 5, **kw,
+        }
+    )
+    db.add(product)
+    await db.commit()
+    return product
+
+
+async def csrf_token(client: AsyncTestClient, path: str = "/login") -> str:
+    """The CSRF cookie is only set on safe requests: GET a page first."""
+    if CSRF_COOKIE not in client.cookies:
+        await client.get(path)
+    return client.cookies[CSRF_COOKIE]
+
+
+async def sign_in(client: AsyncTestClient, email: str, password: str = PASSWORD, *, staff: bool = False):
+    path = "/staff/login" if staff else "/login"
+    token = await csrf_token(client, path)
+    return await client.post(
+        path, data={"email": email, "password": password, "_csrf_token": token}, follow_redirects=False
+    )
+
+
+def text_of(html: str) -> str:
+    """Visible text of a page, tags removed, for assertions on what a user reads."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
