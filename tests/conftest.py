@@ -102,5 +102,9 @@ async def db(engine: AsyncEngine, clean: None) -> AsyncIterator[AsyncSession]:
 async def client(settings: Settings, clean: None) -> AsyncIterator[AsyncTestClient]:
     from portal.app import create_app
 
-    async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as c:
+    # English unless a test asks otherwise: assertions read like the source strings
+    async with AsyncTestClient(
+        app=create_app(settings), base_url="http://testserver.local"
+    ) as c:
+        c.headers["accept-language"] = "en"
         yield c

@@ -18,6 +18,7 @@ from advanced_alchemy.extensions.litestar import (  # noqa: E402
 from arq.connections import ArqRedis  # noqa: E402
 from litestar import Litestar  # noqa: E402
 from litestar.config.csrf import CSRFConfig  # noqa: E402
+from litestar.datastructures import State  # noqa: E402
 from litestar.di import Provide  # noqa: E402
 from litestar.plugins.htmx import HTMXPlugin  # noqa: E402
 from litestar.static_files import create_static_files_router  # noqa: E402
@@ -92,16 +93,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(make_environment()),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_request_body,
-        state=_initial_state(settings),
+        # advanced-alchemy renames the engine's state key when several apps exist (tests): remember it
+        state=State({"settings": settings, "db_engine_key": db_config.engine_app_state_key}),
         openapi_config=None,
         debug=False,
     )
-
-
-def _initial_state(settings: Settings):  # noqa: ANN202
-    from litestar.datastructures import State
-
-    return State({"settings": settings})
 
 
 def asgi() -> Litestar:

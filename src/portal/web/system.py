@@ -25,7 +25,7 @@ def health() -> dict[str, str]:
 async def ready(request: Request) -> Response[dict[str, str]]:
     """200 when PostgreSQL and Redis both answer within two seconds, else 503."""
     checks: dict[str, str] = {}
-    engine = request.app.state.db_engine
+    engine = request.app.state[request.app.state.db_engine_key]
     try:
         async with asyncio.timeout(2):
             async with engine.connect() as conn:

@@ -1,0 +1,248 @@
+"""Browser tests: the real app served by granian, driven by Playwright in Debian's Chromium.
+
+Fixtures
+  live_server  (session)  base URL of a granian process serving ``portal.app:asgi`` on a free port,
+                          on the same PostgreSQL/Redis as the other tests (``settings``)
+  browser      (session)  Chromium from /usr/bin/chromium (Playwright's own browsers are not used)
+  demo         (test)     empty tables and Redis, then the demo data (``portal.db.demo``)
+  new_page     (test)     ``await new_page(locale=...)``: a page in a fresh browser context
+  page         (test)     the first such page, locale zh-CN
+  csp_violations (test)   console messages about Content Security Policy from every page of the test
+
+Without /usr/bin/chromium the tests fail (CI installs it); PORTAL_SKIP_BROWSER=1 skips them instead.
+On failure, a screenshot of each open page goes to tests/e2e/artifacts/ and the tail of the
+server log is added to the report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
+
+from portal.db.demo import seed_demo
+from portal.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SERVER_START_TIMEOUT = 30.0
+SERVER_STOP_TIMEOUT = 5.0
+DEFAULT_TIMEOUT_MS = 10_000
+SERVER_LOG_KEY = pytest.StashKey[Path]()
+REPORT_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+# --- browser availability -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_chromium() -> None:
+    """Checked before anything is started: no point in a server without a browser."""
+    if os.environ.get("PORTAL_SKIP_BROWSER") == "1":
+        pytest.skip("browser tests skipped: PORTAL_SKIP_BROWSER=1")
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's Chromium "
+            "(`apt-get install chromium`), or set PORTAL_SKIP_BROWSER=1 to skip them.",
+            pytrace=False,
+        )
+
+
+# --- the live server ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"
+
+
+def _health_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - local http only
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=SERVER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        import psutil
+
+        try:
+            children = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            children = []
+        for child in children:  # granian's worker processes, started by this server only
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
+    """granian serving the app on a free loopback port; yields its base URL."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("live-server") / "server.log"
+    request.config.stash[SERVER_LOG_KEY] = log_path
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "test",
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "BASE_URL": base_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    argv = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "portal.app:asgi",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-ws",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _health_ok(f"{base_url}/health"):
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"the live server exited with code {proc.returncode}; log {log_path}:\n{_tail(log_path)}",
+                    pytrace=False,
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"the live server did not answer GET /health within {SERVER_START_TIMEOUT:.0f} s; "
+                    f"log {log_path}:\n{_tail(log_path)}",
+                    pytrace=False,
+                )
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        _stop(proc)
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def demo(clean: None, settings: Settings) -> None:
+    """Every browser test starts from the demo data and nothing else (no sessions either)."""
+    assert await seed_demo(settings.database_url), "demo data should have been created on empty tables"
+
+
+# --- browser --------------------------------------------------------------------------------------
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """Console messages of every page of the test that mention the Content Security Policy."""
+    return []
+
+
+@pytest.fixture
+async def new_page(
+    browser: Browser, live_server: str, demo: None, csp_violations: list[str], request: pytest.FixtureRequest
+) -> AsyncIterator[Callable[..., Awaitable[Page]]]:
+    """Factory of pages, each in its own browser context (own cookies), with ``base_url`` = the live server."""
+    contexts: list[BrowserContext] = []
+
+    def watch_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_violations.append(f"{message.location.get('url', '?')}: {message.text}")
+
+    async def make(*, locale: str = "zh-CN") -> Page:
+        context = await browser.new_context(base_url=live_server, locale=locale)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        page = await context.new_page()
+        page.on("console", watch_console)
+        return page
+
+    yield make
+
+    report = request.node.stash.get(REPORT_KEY, {}).get("call")
+    if report is not None and report.failed:
+        await _screenshots(request.node.name, contexts)
+    for context in contexts:
+        await context.close()
+
+
+@pytest.fixture
+async def page(new_page: Callable[..., Awaitable[Page]]) -> Page:
+    """A page in a fresh context whose browser asks for Chinese (Accept-Language: zh-CN)."""
+    return await new_page()
+
+
+async def _screenshots(test_name: str, contexts: list[BrowserContext]) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    ignore = ARTIFACTS / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+    stem = re.sub(r"[^\w.-]+", "_", test_name)
+    pages = [p for c in contexts for p in c.pages]
+    for n, p in enumerate(pages):
+        suffix = "" if n == 0 else f"-{n + 1}"
+        try:
+            await p.screenshot(path=str(ARTIFACTS / f"{stem}{suffix}.png"), full_page=True)
+        except Exception as exc:  # noqa: BLE001 - a failed screenshot must not hide the real failure
+            print(f"screenshot of {p.url} failed: {exc}", file=sys.stderr)
+
+
+# --- reporting ------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ANN201
+    report = yield
+    item.stash.setdefault(REPORT_KEY, {})[report.when] = report
+    if report.failed and "live_server" in getattr(item, "fixturenames", ()):
+        log_path = item.config.stash.get(SERVER_LOG_KEY, None)
+        if log_path is not None:
+            report.sections.append(("live server log (tail)", _tail(log_path)))
+    return report
