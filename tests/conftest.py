@@ -103,8 +103,16 @@ async def client(settings: Settings, clean: None) -> AsyncIterator[AsyncTestClie
     from portal.app import create_app
 
     # English unless a test asks otherwise: assertions read like the source strings
-    async with AsyncTestClient(
-        app=create_app(settings), base_url="http://testserver.local"
-    ) as c:
+    async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as c:
         c.headers["accept-language"] = "en"
         yield c
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on 127.0.0.1; yields (sink, smtp_url)."""
+    from tests.smtp_sink import start_sink
+
+    sink, controller, url = start_sink()
+    yield sink, url
+    controller.stop()

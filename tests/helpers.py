@@ -28,11 +28,19 @@ async def make_account(db: AsyncSession, **kw: object) -> CustomerAccount:
     return account
 
 
-async def make_customer(db: AsyncSession, account: CustomerAccount | None = None, **kw: object) -> CustomerUser:
+async def make_customer(
+    db: AsyncSession, account: CustomerAccount | None = None, **kw: object
+) -> CustomerUser:
     account = account or await make_account(db)
     n = next(_seq)
     user = CustomerUser(
-        **{"account_id": account.id, "email": f"buyer{n}@example.test", "name": f"Buyer {n}", "password_hash": _PW_HASH, **kw}
+        **{
+            "account_id": account.id,
+            "email": f"buyer{n}@example.test",
+            "name": f"Buyer {n}",
+            "password_hash": _PW_HASH,
+            **kw,
+        }
     )
     db.add(user)
     await db.commit()
@@ -42,7 +50,13 @@ async def make_customer(db: AsyncSession, account: CustomerAccount | None = None
 async def make_staff(db: AsyncSession, *roles: str, **kw: object) -> StaffUser:
     n = next(_seq)
     user = StaffUser(
-        **{"email": f"staff{n}@example.test", "name": f"Staff {n}", "roles": list(roles), "password_hash": _PW_HASH, **kw}
+        **{
+            "email": f"staff{n}@example.test",
+            "name": f"Staff {n}",
+            "roles": list(roles),
+            "password_hash": _PW_HASH,
+            **kw,
+        }
     )
     db.add(user)
     await db.commit()
@@ -53,8 +67,14 @@ async def make_product(db: AsyncSession, **kw: object) -> Product:
     n = next(_seq)
     product = Product(
         **{
-            "sku": f"SKU-{n:04d}", "name_zh": f"产品 {n}", "name_en": f"Product {n}", "category": "pumps",
-            "list_price": Decimal("100.00"), "stock_on_hand": 10, "lead_time_days": 5, **kw,
+            "sku": f"SKU-{n:04d}",
+            "name_zh": f"产品 {n}",
+            "name_en": f"Product {n}",
+            "category": "pumps",
+            "list_price": Decimal("100.00"),
+            "stock_on_hand": 10,
+            "lead_time_days": 5,
+            **kw,
         }
     )
     db.add(product)
@@ -80,3 +100,38 @@ async def sign_in(client: AsyncTestClient, email: str, password: str = PASSWORD,
 def text_of(html: str) -> str:
     """Visible text of a page, tags removed, for assertions on what a user reads."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+async def make_order(
+    db: AsyncSession,
+    *,
+    customer: CustomerUser | None = None,
+    status: str = "draft",
+    quantity: int = 2,
+    unit_price: Decimal = Decimal("100.00"),
+    **kw: object,
+):
+    """A draft order (the cart) with one line; ``status`` other than draft is set directly."""
+    from portal.db.orders import Order, OrderLine
+    from portal.domain.orders import pricing
+
+    customer = customer or await make_customer(db)
+    product = await make_product(db, list_price=unit_price)
+    order = Order(account_id=customer.account_id, contact_user_id=customer.id, status=status, **kw)
+    db.add(order)
+    await db.flush()
+    line = OrderLine(
+        order_id=order.id,
+        product_id=product.id,
+        sku=product.sku,
+        name_zh=product.name_zh,
+        name_en=product.name_en,
+        quantity=quantity,
+        unit=product.unit,
+        unit_price=unit_price,
+        line_total=pricing.line_total(unit_price, quantity),
+    )
+    db.add(line)
+    pricing.apply_totals(order, [line])
+    await db.commit()
+    return order

@@ -25,7 +25,10 @@ def _settings_or_exit() -> Settings:
         print(f"portal: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     if not settings.database_url or not settings.redis_url:
-        print("portal: DATABASE_URL and REDIS_URL must be set (or use `make run` for embedded ones).", file=sys.stderr)
+        print(
+            "portal: DATABASE_URL and REDIS_URL must be set (or use `make run` for embedded ones).",
+            file=sys.stderr,
+        )
         raise SystemExit(2)
     return settings
 
@@ -38,7 +41,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         migrate.downgrade(settings.database_url, args.downgrade)
     else:
         migrate.upgrade(settings.database_url, args.revision)
-    print("portal: database schema is up to date" if not args.downgrade else f"portal: downgraded to {args.downgrade}")
+    print(
+        "portal: database schema is up to date"
+        if not args.downgrade
+        else f"portal: downgraded to {args.downgrade}"
+    )
     return 0
 
 
@@ -65,15 +72,31 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
     if len(password) < 10:
         print("portal: the password must have at least 10 characters", file=sys.stderr)
         return 2
-    asyncio.run(create_staff(settings.database_url, email=args.email, name=args.name, roles=roles, password=password))
+    asyncio.run(
+        create_staff(settings.database_url, email=args.email, name=args.name, roles=roles, password=password)
+    )
     print(f"portal: staff user {args.email} saved with roles {', '.join(roles)}")
     return 0
 
 
 def _granian_args(host: str, port: int, workers: int) -> list[str]:
     return [
-        sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "portal.app:asgi",
-        "--host", host, "--port", str(port), "--workers", str(workers), "--no-ws", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--factory",
+        "portal.app:asgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-ws",
+        "--log-level",
+        "warning",
     ]
 
 
@@ -120,10 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_migrate)
     p = sub.add_parser("seed-demo", help="create the demo accounts and products once")
     p.set_defaults(func=cmd_seed_demo)
-    p = sub.add_parser("create-staff", help="create or update a staff user (password from PORTAL_STAFF_PASSWORD or prompt)")
+    p = sub.add_parser(
+        "create-staff", help="create or update a staff user (password from PORTAL_STAFF_PASSWORD or prompt)"
+    )
     p.add_argument("--email", required=True)
     p.add_argument("--name", required=True)
-    p.add_argument("--roles", default="admin", help="comma-separated: sales,reviewer,approver,production,logistics,finance,aftersales,admin")
+    p.add_argument(
+        "--roles",
+        default="admin",
+        help="comma-separated: sales,reviewer,approver,production,logistics,finance,aftersales,admin",
+    )
     p.set_defaults(func=cmd_create_staff)
     return parser
 

@@ -73,7 +73,10 @@ def run_dev(*, port: int) -> int:
         children.append(_spawn([sys.executable, "-m", "portal.cli", "serve", "--port", str(port)], env))
         children.append(_spawn([sys.executable, "-m", "portal.cli", "worker"], env))
         url = f"http://127.0.0.1:{port}"
-        print(f"\nportal: serving on {url}  (Ctrl-C stops everything)\n" + DEMO_LOGINS.format(url=url), flush=True)
+        print(
+            f"\nportal: serving on {url}  (Ctrl-C stops everything)\n" + DEMO_LOGINS.format(url=url),
+            flush=True,
+        )
         while not stopping:
             if any(c.poll() is not None for c in children):
                 print("portal: a child process exited; stopping", file=sys.stderr, flush=True)

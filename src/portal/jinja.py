@@ -10,7 +10,9 @@ from portal import i18n
 from portal.auth.roles import ROLE_LABELS
 from portal.domain.orders.states import ACTION_LABELS, STATE_LABELS
 from portal.formatting import FILTERS
+from portal.i18n import N_
 
+MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("failed")}
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -31,5 +33,6 @@ def make_environment() -> Environment:
         state_labels=STATE_LABELS,
         action_labels=ACTION_LABELS,
         role_labels=ROLE_LABELS,
+        mail_status_labels=MAIL_STATUS_LABELS,
     )
     return env

@@ -55,7 +55,9 @@ class Settings:
         """Refuse to run with settings that would be unsafe in production."""
         if self.env not in ENVIRONMENTS:
             raise SettingsError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.env!r}.")
-        if not self.dev_mode and (not self.secret_key or self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+        if not self.dev_mode and (
+            not self.secret_key or self.secret_key == DEV_SECRET or len(self.secret_key) < 32
+        ):
             raise SettingsError(
                 "SECRET_KEY is missing or is the development default: set SECRET_KEY to at least "
                 "32 random characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."

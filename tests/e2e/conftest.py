@@ -16,6 +16,7 @@ server log is added to the report.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -87,9 +88,12 @@ def _tail(path: Path, lines: int = 60) -> str:
         return "(no server log)"
 
 
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # straight to loopback
+
+
 def _health_ok(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - local http only
+        with _NO_PROXY.open(url, timeout=1) as response:
             return response.status == 200
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return False
@@ -109,16 +113,16 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         except psutil.NoSuchProcess:
             children = []
         for child in children:  # granian's worker processes, started by this server only
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 child.kill()
-            except psutil.NoSuchProcess:
-                pass
         proc.kill()
         proc.wait()
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
+def live_server(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """granian serving the app on a free loopback port; yields its base URL."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -138,7 +142,9 @@ def live_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory, re
         "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-ws",
     ]  # fmt: skip
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not _health_ok(f"{base_url}/health"):
@@ -223,7 +229,7 @@ async def _screenshots(test_name: str, contexts: list[BrowserContext]) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     ignore = ARTIFACTS / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("*\n")
+        ignore.write_text("*\n!.gitignore\n")
     stem = re.sub(r"[^\w.-]+", "_", test_name)
     pages = [p for c in contexts for p in c.pages]
     for n, p in enumerate(pages):

@@ -42,6 +42,10 @@ async def test_every_unsafe_route_needs_a_csrf_token(client, db):
         r = await client.request(method, path, data={"x": "1"}, follow_redirects=False)
         assert r.status_code == 403, f"{method} {path} answered {r.status_code} without a CSRF token"
         r = await client.request(
-            method, path, data={"_csrf_token": "forged"}, headers={"x-csrftoken": "forged"}, follow_redirects=False
+            method,
+            path,
+            data={"_csrf_token": "forged"},
+            headers={"x-csrftoken": "forged"},
+            follow_redirects=False,
         )
         assert r.status_code == 403, f"{method} {path} accepted a forged CSRF token"

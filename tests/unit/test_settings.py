@@ -10,7 +10,11 @@ import pytest
 
 from portal.settings import DEV_SECRET, SettingsError, load_settings
 
-PROD = {"PORTAL_ENV": "prod", "DATABASE_URL": "postgresql://x@127.0.0.1/x", "REDIS_URL": "redis://127.0.0.1:1/0"}
+PROD = {
+    "PORTAL_ENV": "prod",
+    "DATABASE_URL": "postgresql://x@127.0.0.1/x",
+    "REDIS_URL": "redis://127.0.0.1:1/0",
+}
 
 
 @pytest.mark.parametrize("secret", [None, "", DEV_SECRET, "short"])

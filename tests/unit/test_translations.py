@@ -23,7 +23,9 @@ def _extracted() -> dict[str, str]:
         method_map,
         options_map,
         keywords=keywords,
-        directory_filter=lambda d: not Path(d).name.startswith(".") and Path(d).name not in {"var", "__pycache__"},
+        directory_filter=lambda d: (
+            not Path(d).name.startswith(".") and Path(d).name not in {"var", "__pycache__"}
+        ),
     ):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault(msgid, f"{filename}:{lineno}")
@@ -40,10 +42,16 @@ def test_every_string_has_a_chinese_translation():
     missing = []
     for msgid, where in sorted(_extracted().items()):
         message = catalog.get(msgid)
-        strings = [] if message is None else ([message.string] if isinstance(message.string, str) else list(message.string))
+        strings = (
+            []
+            if message is None
+            else ([message.string] if isinstance(message.string, str) else list(message.string))
+        )
         if message is None or not all(strings) or message.fuzzy:
             missing.append(f"{where}: {msgid!r}")
-    assert not missing, "untranslated (run `make messages`, then translate in locales/zh_CN):\n" + "\n".join(missing)
+    assert not missing, "untranslated (run `make messages`, then translate in locales/zh_CN):\n" + "\n".join(
+        missing
+    )
 
 
 def test_placeholders_survive_translation():

@@ -56,11 +56,18 @@ async def _staff_session(db: AsyncSession, email: str, password: str) -> Session
         return None
     await _after_success(db, StaffUser, user, password)
     return SessionData(
-        kind="staff", user_id=user.id, email=user.email, name=user.name, locale=user.locale, roles=list(user.roles)
+        kind="staff",
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        locale=user.locale,
+        roles=list(user.roles),
     )
 
 
-async def _after_success(db: AsyncSession, model: type, user: CustomerUser | StaffUser, password: str) -> None:
+async def _after_success(
+    db: AsyncSession, model: type, user: CustomerUser | StaffUser, password: str
+) -> None:
     values: dict[str, object] = {"last_login_at": utcnow()}
     if user.password_hash and needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)

@@ -1,17 +1,21 @@
-"""The account's orders."""
+"""The account's orders: the list, one order with its timeline, and what the buyer may do with it."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
-from portal.domain.orders import queries
-from portal.domain.orders.states import OrderState
-from portal.web.templating import page
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import queries, service, timeline, views
+from portal.domain.orders.states import OrderState, allowed_actions
+from portal.i18n import gettext as _
+from portal.web.actors import customer_actor
+from portal.web.forms import form_text, form_version
+from portal.web.templating import page, redirect
 
 
 class OrdersController(Controller):
@@ -25,10 +29,60 @@ class OrdersController(Controller):
         customer = request.state.customer
         status = status if status in OrderState.__members__.values() else None
         rows = await queries.account_orders(db, account_id=customer.account_id, status=status, limit=50)
+        return page(request, "customer/orders/list.html", block="order_list", orders=rows, status=status)
+
+    async def _detail(
+        self,
+        request: Request,
+        db: AsyncSession,
+        number: str,
+        *,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+    ) -> Template:
+        order, events = await views.order_detail(
+            db, number=number, account_id=request.state.customer.account_id
+        )
         return page(
             request,
-            "customer/orders/list.html",
-            block="order_list",
-            orders=rows,
-            status=status,
+            "customer/orders/detail.html",
+            status_code=status_code,
+            order=order,
+            timeline=timeline.customer_timeline(events),
+            actions=allowed_actions(order.status, ["customer"]),
+            errors=errors or {},
         )
+
+    @get("/{number:str}")
+    async def detail(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        return await self._detail(request, db, number)
+
+    @post("/{number:str}/cancel")
+    async def cancel(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        actor = customer_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        form = await request.form()
+        try:
+            await service.cancel(
+                db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
+            )
+        except ValidationFailed as exc:
+            errors = {k: _(v) for k, v in exc.errors.items()}
+            return await self._detail(request, db, number, status_code=422, errors=errors)
+        return redirect(request, f"/orders/{number}", flash=_("The order has been cancelled."))
+
+    @post("/{number:str}/receipt")
+    async def confirm_receipt(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
+        actor = customer_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        form = await request.form()
+        await service.confirm_receipt(
+            db, actor, order, expected_version=form_version(form), note=form_text(form, "note")
+        )
+        return redirect(request, f"/orders/{number}", flash=_("Thank you: receipt confirmed."))

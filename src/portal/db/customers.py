@@ -29,7 +29,9 @@ class CustomerUser(IdMixin, TimestampMixin, Base):
     __tablename__ = "customer_users"
     __table_args__ = (Index("uq_customer_users_email_lower", text("lower(email)"), unique=True),)
 
-    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"), index=True
+    )
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -43,7 +45,9 @@ class CustomerUser(IdMixin, TimestampMixin, Base):
 class Address(IdMixin, TimestampMixin, Base):
     __tablename__ = "addresses"
 
-    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"), index=True
+    )
     label: Mapped[str] = mapped_column(String(80), default="")
     recipient: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")

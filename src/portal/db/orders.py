@@ -33,9 +33,13 @@ class Order(IdMixin, TimestampMixin, Base):
 
     number: Mapped[str | None] = mapped_column(String(20), unique=True, default=None)
     account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("customer_accounts.id"), index=True)
-    contact_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("customer_users.id"), default=None)
+    contact_user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("customer_users.id"), default=None
+    )
     channel: Mapped[str] = mapped_column(String(20), default="web")
-    entered_by_staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
+    entered_by_staff_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("staff_users.id"), default=None
+    )
     status: Mapped[str] = mapped_column(String(30), default="draft")
     priority: Mapped[str] = mapped_column(String(10), default="normal")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
@@ -53,10 +57,15 @@ class Order(IdMixin, TimestampMixin, Base):
     tax_id: Mapped[str] = mapped_column(String(40), default="")
     special_requirements: Mapped[str] = mapped_column(Text, default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
-    assignee_staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
+    assignee_staff_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("staff_users.id"), default=None
+    )
     approval_level: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    # every UPDATE of an order checks and bumps the version: two people acting at once, one wins
+    __mapper_args__ = {"version_id_col": version}
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", lazy="raise", order_by="OrderLine.position", cascade="all, delete-orphan"
@@ -69,7 +78,9 @@ class OrderLine(IdMixin, Base):
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
     order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    product_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("products.id"), index=True, default=None)
+    product_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("products.id"), index=True, default=None
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     sku: Mapped[str] = mapped_column(String(40), index=True)
     name_zh: Mapped[str] = mapped_column(String(200))

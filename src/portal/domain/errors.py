@@ -32,7 +32,9 @@ class InvalidTransition(DomainError):
 
 class OrderChanged(DomainError):
     status_code = 409
-    default_message = N_("This order was changed by someone else meanwhile. Please reload the page and try again.")
+    default_message = N_(
+        "This order was changed by someone else meanwhile. Please reload the page and try again."
+    )
 
 
 class ValidationFailed(DomainError):

@@ -2,5 +2,6 @@
 
 from portal.staff.auth import StaffAuthController
 from portal.staff.dashboard import DashboardController
+from portal.staff.orders import StaffOrdersController
 
-ROUTES = [StaffAuthController, DashboardController]
+ROUTES = [StaffAuthController, DashboardController, StaffOrdersController]

@@ -44,7 +44,9 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
     return None
 
 
-def choose_locale(*, cookie: str | None, user_locale: str | None, accept_language: str | None, default: str) -> str:
+def choose_locale(
+    *, cookie: str | None, user_locale: str | None, accept_language: str | None, default: str
+) -> str:
     """Explicit choice first, then the signed-in user's saved one, then the browser's."""
     return (
         i18n.normalize(cookie)

@@ -43,7 +43,9 @@ def session_cookie(request: Request, kind: str, value: str, max_age: int) -> Coo
     )
 
 
-def login_page(request: Request, kind: str, *, error: str | None = None, email: str = "", status: int = 200) -> Template:
+def login_page(
+    request: Request, kind: str, *, error: str | None = None, email: str = "", status: int = 200
+) -> Template:
     return page(
         request,
         f"{kind}/login.html",
@@ -72,18 +74,33 @@ async def login_submit(request: Request, db: AsyncSession, kind: str) -> Respons
         previous_sid=request.cookies.get(cookie_name),
     )
     if result.throttled:
-        return _failed(request, kind, email, target, _("Too many failed attempts. Please wait 15 minutes and try again."), 429)
+        return _failed(
+            request,
+            kind,
+            email,
+            target,
+            _("Too many failed attempts. Please wait 15 minutes and try again."),
+            429,
+        )
     if not result.ok:
         return _failed(request, kind, email, target, _("The e-mail address or password is not correct."), 401)
     response = redirect(request, target)
     settings = request.app.state.settings
-    response.cookies.append(session_cookie(request, kind, result.session_id or "", settings.session_ttl_seconds))
+    response.cookies.append(
+        session_cookie(request, kind, result.session_id or "", settings.session_ttl_seconds)
+    )
     return response
 
 
 def _failed(request: Request, kind: str, email: str, target: str, message: str, status: int) -> Template:
     return page(
-        request, f"{kind}/login.html", block="login_form", status_code=status, error=message, email=email, next=target
+        request,
+        f"{kind}/login.html",
+        block="login_form",
+        status_code=status,
+        error=message,
+        email=email,
+        next=target,
     )
 
 

@@ -57,6 +57,8 @@ async def switch_language(request: Request, db: NamedDependency[AsyncSession]) -
             await service.set_user_locale(db, sessions, user, locale)
     response = redirect(request, back)
     response.cookies.append(
-        Cookie(key=LANG_COOKIE, value=locale, path="/", max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        Cookie(
+            key=LANG_COOKIE, value=locale, path="/", max_age=365 * 24 * 3600, samesite="lax", httponly=True
+        )
     )
     return response

@@ -25,7 +25,10 @@ def template_config(env: Environment) -> TemplateConfig[JinjaTemplateEngine]:
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
 
 
 def read_flashes(request: Request) -> list[dict[str, str]]:
@@ -40,7 +43,9 @@ def read_flashes(request: Request) -> list[dict[str, str]]:
 
 
 def flash_cookie(message: str, category: str = "success") -> Cookie:
-    payload = base64.urlsafe_b64encode(json.dumps([{"category": category, "message": message}]).encode()).decode()
+    payload = base64.urlsafe_b64encode(
+        json.dumps([{"category": category, "message": message}]).encode()
+    ).decode()
     return Cookie(key=FLASH_COOKIE, value=payload, path="/", httponly=True, samesite="lax", max_age=60)
 
 
@@ -64,7 +69,11 @@ def page(
     cookies = [Cookie(key=FLASH_COOKIE, value="", path="/", max_age=0)] if flashes else []
     if block and is_htmx(request):
         return HTMXBlockTemplate(
-            template_name=template, block_name=block, context=context, status_code=status_code, cookies=cookies
+            template_name=template,
+            block_name=block,
+            context=context,
+            status_code=status_code,
+            cookies=cookies,
         )
     return Template(template_name=template, context=context, status_code=status_code, cookies=cookies)
 

@@ -28,7 +28,9 @@ async def enqueue_drain(state: State) -> None:
         log.warning("could not enqueue %s; the sweeper will deliver", DRAIN_JOB, exc_info=True)
 
 
-async def provide_db(db_session: NamedDependency[AsyncSession], state: State) -> AsyncGenerator[AsyncSession, None]:
+async def provide_db(
+    db_session: NamedDependency[AsyncSession], state: State
+) -> AsyncGenerator[AsyncSession, None]:
     try:
         yield db_session
     except BaseException:

@@ -55,7 +55,15 @@ class WorkerSettings:
     """Run with ``portal worker``; ``redis_settings`` is passed in from REDIS_URL at start."""
 
     functions = [func(drain_outbox, name=DRAIN_JOB, timeout=60, max_tries=5)]
-    cron_jobs = [cron(sweep_outbox, name="notifications.sweep_outbox", second={0, 15, 30, 45}, run_at_startup=True, timeout=60)]
+    cron_jobs = [
+        cron(
+            sweep_outbox,
+            name="notifications.sweep_outbox",
+            second={0, 15, 30, 45},
+            run_at_startup=True,
+            timeout=60,
+        )
+    ]
     on_startup = startup
     on_shutdown = shutdown
     job_timeout = 60

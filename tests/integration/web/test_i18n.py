@@ -22,7 +22,9 @@ async def test_accept_language_picks_the_language(client):
 
 async def test_lang_switch_is_remembered_in_a_cookie(client):
     token = await csrf_token(client)
-    r = await client.post("/lang", data={"locale": "zh_CN", "next": "/login", "_csrf_token": token}, follow_redirects=False)
+    r = await client.post(
+        "/lang", data={"locale": "zh_CN", "next": "/login", "_csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303 and r.headers["location"] == "/login"
     r = await client.get("/login", headers={"accept-language": "en"})
     assert '<html lang="zh-CN">' in r.text  # the explicit choice beats the browser
@@ -30,7 +32,9 @@ async def test_lang_switch_is_remembered_in_a_cookie(client):
 
 async def test_lang_switch_never_redirects_off_site(client):
     token = await csrf_token(client)
-    r = await client.post("/lang", data={"locale": "en", "next": "//evil.example", "_csrf_token": token}, follow_redirects=False)
+    r = await client.post(
+        "/lang", data={"locale": "en", "next": "//evil.example", "_csrf_token": token}, follow_redirects=False
+    )
     assert r.headers["location"] == "/"
 
 

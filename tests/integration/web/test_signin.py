@@ -82,9 +82,7 @@ async def test_disabling_a_user_ends_all_their_sessions(client, db, settings, re
 
     user = await make_customer(db)
     await sign_in(client, user.email)
-    async with AsyncTestClient(
-        app=create_app(settings), base_url="http://testserver.local"
-    ) as other:
+    async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as other:
         other.headers["accept-language"] = "en"
         await sign_in(other, user.email)
         assert (await other.get("/orders", follow_redirects=False)).status_code == 200

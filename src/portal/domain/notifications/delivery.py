@@ -72,7 +72,12 @@ async def _deliver_one(
             message.next_attempt_at = utcnow() + backoff(message.attempts)
             result.retried += 1
         return
-    message.status, message.sent_at, message.transport, message.last_error = "sent", utcnow(), mailer.transport, ""
+    message.status, message.sent_at, message.transport, message.last_error = (
+        "sent",
+        utcnow(),
+        mailer.transport,
+        "",
+    )
     result.sent += 1
 
 

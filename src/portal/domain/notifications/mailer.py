@@ -62,6 +62,10 @@ class SmtpMailer:
                 start_tls=None,
                 timeout=self.timeout,
             )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            if all(500 <= r.code < 600 for r in exc.recipients):
+                raise PermanentFailure("; ".join(f"{r.code} {r.message}" for r in exc.recipients)) from exc
+            raise
         except aiosmtplib.SMTPResponseException as exc:
             if 500 <= exc.code < 600:
                 raise PermanentFailure(f"{exc.code} {exc.message}") from exc

@@ -1,10 +1,15 @@
-"""Rendering an outbox message from ``templates/emails/`` in the recipient's language."""
+"""Rendering an outbox message from ``templates/emails/<name>.html`` in the recipient's language.
+
+One template per message: the ``subject`` and ``text`` blocks give the subject line and the
+plain-text part; the whole template (through ``emails/_layout.html``) gives the HTML part.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, TemplateNotFound
+from jinja2 import Environment
+from jinja2_fragments import render_block
 
 from portal.domain.notifications.mailer import Rendered
 from portal.i18n import using_locale
@@ -17,11 +22,9 @@ class EmailRenderer:
 
     def render(self, template: str, *, locale: str, context: dict[str, Any]) -> Rendered:
         ctx = {"base_url": self.base_url, "locale": locale, **context}
+        name = f"emails/{template}.html"
         with using_locale(locale):
-            subject = self.env.get_template(f"emails/{template}.subject.txt").render(ctx).strip()
-            text = self.env.get_template(f"emails/{template}.txt").render(ctx)
-            try:
-                html = self.env.get_template(f"emails/{template}.html").render(ctx)
-            except TemplateNotFound:
-                html = ""
-        return Rendered(subject=" ".join(subject.split()), text=text, html=html)
+            subject = render_block(self.env, name, "subject", ctx)
+            text = render_block(self.env, name, "text", ctx)
+            html = self.env.get_template(name).render(ctx)
+        return Rendered(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)

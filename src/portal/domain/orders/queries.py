@@ -29,13 +29,21 @@ class OrderRow:
     line_count: int
 
 
-async def account_orders(db: AsyncSession, *, account_id: int, status: str | None, limit: int) -> list[OrderRow]:
+async def account_orders(
+    db: AsyncSession, *, account_id: int, status: str | None, limit: int
+) -> list[OrderRow]:
     lines = select(func.count(OrderLine.id)).where(OrderLine.order_id == Order.id).scalar_subquery()
     stmt = (
         for_account(account_id)
         .with_only_columns(
-            Order.number, Order.status, Order.channel, Order.created_at, Order.submitted_at,
-            Order.total, Order.currency, lines,
+            Order.number,
+            Order.status,
+            Order.channel,
+            Order.created_at,
+            Order.submitted_at,
+            Order.total,
+            Order.currency,
+            lines,
         )
         .where(Order.number.is_not(None))
         .order_by(Order.created_at.desc(), Order.id.desc())

@@ -22,22 +22,40 @@ class Queue:
 
 
 QUEUES = (
-    Queue("review", N_("To review"), (OrderState.SUBMITTED,), frozenset({"reviewer", "sales"}), "/staff/review?state=submitted"),
     Queue(
-        "approval", N_("Awaiting approval"), (OrderState.AWAITING_APPROVAL,), frozenset({"approver"}),
+        "review",
+        N_("To review"),
+        (OrderState.SUBMITTED,),
+        frozenset({"reviewer", "sales"}),
+        "/staff/review?state=submitted",
+    ),
+    Queue(
+        "approval",
+        N_("Awaiting approval"),
+        (OrderState.AWAITING_APPROVAL,),
+        frozenset({"approver"}),
         "/staff/review?state=awaiting_approval",
     ),
     Queue(
-        "customer", N_("Awaiting the customer"), (OrderState.CHANGES_REQUESTED, OrderState.CONFIRMATION_SENT),
-        frozenset({"sales", "reviewer"}), "/staff/review?state=confirmation_sent",
+        "customer",
+        N_("Awaiting the customer"),
+        (OrderState.CHANGES_REQUESTED, OrderState.CONFIRMATION_SENT),
+        frozenset({"sales", "reviewer"}),
+        "/staff/review?state=confirmation_sent",
     ),
     Queue(
-        "production", N_("In production"), (OrderState.CONFIRMED, OrderState.IN_PRODUCTION),
-        frozenset({"production"}), "/staff/review?state=in_production",
+        "production",
+        N_("In production"),
+        (OrderState.CONFIRMED, OrderState.IN_PRODUCTION),
+        frozenset({"production"}),
+        "/staff/review?state=in_production",
     ),
     Queue(
-        "shipping", N_("To ship"), (OrderState.READY_TO_SHIP, OrderState.PARTIALLY_SHIPPED),
-        frozenset({"logistics"}), "/staff/review?state=ready_to_ship",
+        "shipping",
+        N_("To ship"),
+        (OrderState.READY_TO_SHIP, OrderState.PARTIALLY_SHIPPED),
+        frozenset({"logistics"}),
+        "/staff/review?state=ready_to_ship",
     ),
 )
 

@@ -54,7 +54,18 @@ class Action(StrEnum):
 
 CUSTOMER = "customer"
 SYSTEM = "system"
-ROLES = ("customer", "sales", "reviewer", "approver", "production", "logistics", "finance", "aftersales", "admin", "system")
+ROLES = (
+    "customer",
+    "sales",
+    "reviewer",
+    "approver",
+    "production",
+    "logistics",
+    "finance",
+    "aftersales",
+    "admin",
+    "system",
+)
 STAFF_ROLES = frozenset(ROLES) - {CUSTOMER, SYSTEM}
 
 

@@ -1,0 +1,107 @@
+"""Which notification each order action causes, to whom: written to the outbox with the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.customers import CustomerAccount, CustomerUser
+from portal.db.orders import Order, OrderEvent
+from portal.db.staff import StaffUser
+from portal.domain.notifications.outbox import queue_email
+from portal.domain.orders.states import Action
+
+# action -> (template, audience); "customer" is the order's contact, a role name means staff with it
+NOTIFICATIONS: dict[Action, tuple[str, str]] = {
+    Action.SUBMIT: ("order_received", "customer"),
+    Action.RESUBMIT: ("order_received", "customer"),
+    Action.REQUEST_CHANGES: ("changes_requested", "customer"),
+    Action.SEND_CONFIRMATION: ("confirmation_ready", "customer"),
+    Action.ACCEPT_CONFIRMATION: ("order_confirmed", "sales"),
+    Action.DECLINE_CONFIRMATION: ("confirmation_declined", "reviewer"),
+    Action.REJECT: ("order_rejected", "customer"),
+    Action.CANCEL_BY_STAFF: ("order_cancelled", "customer"),
+    Action.CANCEL_BY_CUSTOMER: ("order_cancelled", "customer"),
+    Action.SHIP_PARTIAL: ("order_shipped", "customer"),
+    Action.SHIP_FULL: ("order_shipped", "customer"),
+    Action.DELIVER: ("order_delivered", "customer"),
+}
+
+
+def order_context(order: Order, account_name: str, event: OrderEvent) -> dict[str, Any]:
+    """Plain JSON values only: the message is rendered later, in the recipient's language."""
+    return {
+        "number": order.number,
+        "account_name": account_name,
+        "status": order.status,
+        "total": str(order.total),
+        "currency": order.currency,
+        "payment_terms": order.payment_terms,
+        "payment_days": order.payment_days,
+        "submitted_at": order.submitted_at.isoformat() if order.submitted_at else None,
+        "requested_delivery_date": order.requested_delivery_date.isoformat()
+        if order.requested_delivery_date
+        else None,
+        "promised_delivery_date": order.promised_delivery_date.isoformat()
+        if order.promised_delivery_date
+        else None,
+        "channel": order.channel,
+        "note": event.note,
+        "actor_name": event.actor_name,
+        "order_path": f"/orders/{order.number}",
+        "staff_order_path": f"/staff/orders/{order.number}",
+    }
+
+
+async def _customer_recipient(db: AsyncSession, order: Order) -> tuple[str, str, str] | None:
+    row = (
+        await db.execute(
+            select(
+                CustomerUser.email, CustomerUser.locale, CustomerAccount.default_locale, CustomerAccount.name
+            )
+            .join(CustomerAccount, CustomerAccount.id == CustomerUser.account_id)
+            .where(CustomerUser.id == order.contact_user_id, CustomerUser.is_active.is_(True))
+        )
+    ).first()
+    if row is None:
+        return None
+    return row.email, row.locale or row.default_locale, row.name
+
+
+async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[tuple[str, str]]:
+    """The staff member who entered or holds the order, else everyone with the role."""
+    for staff_id in (order.entered_by_staff_id, order.assignee_staff_id):
+        if staff_id:
+            row = (
+                await db.execute(select(StaffUser.email, StaffUser.locale).where(StaffUser.id == staff_id))
+            ).first()
+            if row:
+                return [(row.email, row.locale or "zh_CN")]
+    rows = await db.execute(
+        select(StaffUser.email, StaffUser.locale).where(
+            StaffUser.roles.contains([role]), StaffUser.is_active.is_(True)
+        )
+    )
+    return [(r.email, r.locale or "zh_CN") for r in rows]
+
+
+async def notify(db: AsyncSession, order: Order, action: Action, event: OrderEvent) -> int:
+    """Queue the notifications of ``action``; returns how many were written."""
+    spec = NOTIFICATIONS.get(action)
+    if spec is None:
+        return 0
+    template, audience = spec
+    account_name = (
+        await db.scalar(select(CustomerAccount.name).where(CustomerAccount.id == order.account_id)) or ""
+    )
+    context = order_context(order, account_name, event)
+    if audience == "customer":
+        recipient = await _customer_recipient(db, order)
+        recipients = [(recipient[0], recipient[1])] if recipient else []
+    else:
+        recipients = await _staff_recipients(db, order, audience)
+    for email, locale in recipients:
+        queue_email(db, template=template, recipient=email, locale=locale, context=context, order_id=order.id)
+    return len(recipients)

@@ -1,0 +1,306 @@
+"""Service verbs: one function per state change of an order.
+
+Each verb checks the transition table (state and role), the order's version, writes one
+``OrderEvent`` and any notification as outbox rows, and ``flush()``es. It never commits:
+the caller's transaction does, so the change, its event and its e-mails land together.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.domain.errors import Forbidden, InvalidTransition, NotFound, OrderChanged, ValidationFailed
+from portal.domain.orders import approval, notify, numbering, pricing, states
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.states import Action
+from portal.i18n import N_
+
+REASON_REQUIRED = N_("Please give a reason.")
+MESSAGE_REQUIRED = N_("Please write a message for the customer.")
+
+
+async def load_order(
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    number: str | None = None,
+    order_id: int | None = None,
+    with_lines: bool = False,
+) -> Order:
+    """The order, if this actor may see it: another account's order is simply not found."""
+    stmt = select(Order)
+    stmt = stmt.where(Order.number == number) if number is not None else stmt.where(Order.id == order_id)
+    if actor.kind == "customer":
+        stmt = stmt.where(Order.account_id == actor.account_id)
+    if with_lines:
+        stmt = stmt.options(selectinload(Order.lines))
+    order = await db.scalar(stmt)
+    if order is None:
+        raise NotFound()
+    return order
+
+
+def ensure_allowed(order: Order, actor: Actor, action: Action) -> tuple[states.Transition, str]:
+    """The transition and the role it is fired under; raises when state or role forbid it."""
+    transition = states.find(order.status, action)
+    if transition is None:
+        raise InvalidTransition()
+    role = actor.acting_role(transition.roles)
+    if role is None:
+        raise Forbidden()
+    if actor.kind == "customer" and order.account_id != actor.account_id:
+        raise NotFound()
+    return transition, role
+
+
+async def apply(
+    db: AsyncSession,
+    order: Order,
+    actor: Actor,
+    action: Action,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    public: bool = True,
+) -> OrderEvent:
+    """Fire one transition of the table: state, role and version checked; event and notifications written."""
+    transition, role = ensure_allowed(order, actor, action)
+    if expected_version is not None and expected_version != order.version:
+        raise OrderChanged()
+    event = OrderEvent(
+        order_id=order.id,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        role=role,
+        action=action.value,
+        from_state=order.status,
+        to_state=transition.to_state.value,
+        note=note.strip(),
+        ip=actor.ip,
+        public=public,
+        data=data or {},
+    )
+    order.status = transition.to_state.value
+    db.add(event)
+    try:
+        await db.flush()  # the version-checked UPDATE: a concurrent change makes it match no row
+    except StaleDataError:
+        raise OrderChanged() from None
+    await notify.notify(db, order, action, event)
+    return event
+
+
+def _required(value: str, field: str, message: str) -> str:
+    if not value or not value.strip():
+        raise ValidationFailed({field: message})
+    return value.strip()
+
+
+async def submit(
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    *,
+    expected_version: int | None = None,
+    vat_rate: Decimal | None = None,
+    now: datetime | None = None,
+) -> OrderEvent:
+    """A draft becomes a received order: number, totals and the receipt notice."""
+    lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all()
+    if not lines:
+        raise ValidationFailed({"lines": N_("The order has no lines.")})
+    if states.find(order.status, Action.SUBMIT) is None:
+        raise InvalidTransition()
+    now = now or datetime.now(UTC)
+    pricing.apply_totals(order, lines, vat_rate=vat_rate)
+    order.number = order.number or await numbering.next_order_number(db, now.year)
+    order.submitted_at = now
+    return await apply(db, order, actor, Action.SUBMIT, expected_version=expected_version)
+
+
+async def request_changes(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, message: str
+) -> OrderEvent:
+    message = _required(message, "message", MESSAGE_REQUIRED)
+    return await apply(
+        db, order, actor, Action.REQUEST_CHANGES, expected_version=expected_version, note=message
+    )
+
+
+async def resubmit(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, message: str = ""
+) -> OrderEvent:
+    lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all()
+    pricing.apply_totals(order, lines)
+    return await apply(db, order, actor, Action.RESUBMIT, expected_version=expected_version, note=message)
+
+
+async def _approved_this_round(db: AsyncSession, order: Order, actor: Actor) -> bool:
+    """Has this person already approved since the order last came (back) into review?"""
+    round_start = (
+        select(OrderEvent.id)
+        .where(OrderEvent.order_id == order.id, OrderEvent.to_state == states.OrderState.SUBMITTED.value)
+        .order_by(OrderEvent.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return bool(
+        await db.scalar(
+            select(
+                exists().where(
+                    OrderEvent.order_id == order.id,
+                    OrderEvent.id > func.coalesce(round_start, 0),
+                    OrderEvent.actor_kind == "staff",
+                    OrderEvent.actor_id == actor.id,
+                    OrderEvent.action.in_([Action.APPROVE.value, Action.SEND_CONFIRMATION.value]),
+                )
+            )
+        )
+    )
+
+
+async def approve(
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    *,
+    expected_version: int | None,
+    note: str = "",
+    promised_date: date | None = None,
+    thresholds: list[Decimal] | None = None,
+) -> OrderEvent:
+    """Pass review or one approval level; the last one sends the confirmation to the customer.
+
+    ``approval_level`` counts the approver levels passed in this review round; an order at or
+    above N thresholds needs N approvals after the review, each by a different person.
+    """
+    levels = approval.levels_required(order.total, thresholds)
+    done = 0 if order.status == states.OrderState.SUBMITTED else order.approval_level + 1
+    action = Action.SEND_CONFIRMATION if done >= levels else Action.APPROVE
+    ensure_allowed(order, actor, action)
+    if actor.kind == "staff" and await _approved_this_round(db, order, actor):
+        raise Forbidden(N_("You have already approved this order; another approver must decide."))
+    if expected_version is not None and expected_version != order.version:
+        raise OrderChanged()
+    order.approval_level = done
+    if promised_date is not None:
+        order.promised_delivery_date = promised_date
+    # intermediate approvals are internal; the customer sees the confirmation arrive
+    return await apply(
+        db,
+        order,
+        actor,
+        action,
+        expected_version=expected_version,
+        note=note,
+        data={"level": done, "levels_required": levels},
+        public=action == Action.SEND_CONFIRMATION,
+    )
+
+
+async def reject(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
+) -> OrderEvent:
+    reason = _required(reason, "reason", REASON_REQUIRED)
+    return await apply(db, order, actor, Action.REJECT, expected_version=expected_version, note=reason)
+
+
+async def cancel(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
+) -> OrderEvent:
+    reason = _required(reason, "reason", REASON_REQUIRED)
+    action = Action.CANCEL_BY_CUSTOMER if actor.kind == "customer" else Action.CANCEL_BY_STAFF
+    return await apply(db, order, actor, action, expected_version=expected_version, note=reason)
+
+
+async def accept_confirmation(
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    *,
+    expected_version: int | None,
+    signature: dict[str, Any] | None = None,
+) -> OrderEvent:
+    return await apply(
+        db,
+        order,
+        actor,
+        Action.ACCEPT_CONFIRMATION,
+        expected_version=expected_version,
+        data={"signature": signature or {}},
+    )
+
+
+async def decline_confirmation(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
+) -> OrderEvent:
+    reason = _required(reason, "reason", REASON_REQUIRED)
+    return await apply(
+        db, order, actor, Action.DECLINE_CONFIRMATION, expected_version=expected_version, note=reason
+    )
+
+
+async def _simple(
+    db: AsyncSession, actor: Actor, order: Order, action: Action, expected_version: int | None, note: str
+) -> OrderEvent:
+    return await apply(db, order, actor, action, expected_version=expected_version, note=note)
+
+
+async def start_production(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _simple(db, actor, order, Action.START_PRODUCTION, expected_version, note)
+
+
+async def mark_ready_to_ship(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _simple(db, actor, order, Action.READY_TO_SHIP, expected_version, note)
+
+
+async def ship(
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    *,
+    complete: bool,
+    expected_version: int | None = None,
+    note: str = "",
+) -> OrderEvent:
+    return await _simple(
+        db, actor, order, Action.SHIP_FULL if complete else Action.SHIP_PARTIAL, expected_version, note
+    )
+
+
+async def deliver(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _simple(db, actor, order, Action.DELIVER, expected_version, note)
+
+
+async def confirm_receipt(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _simple(db, actor, order, Action.CONFIRM_RECEIPT, expected_version, note)
+
+
+async def complete(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
+) -> OrderEvent:
+    return await _simple(db, actor, order, Action.COMPLETE, expected_version, "")
+
+
+async def close(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
+) -> OrderEvent:
+    return await _simple(db, actor, order, Action.CLOSE, expected_version, "")

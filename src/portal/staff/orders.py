@@ -1,0 +1,51 @@
+"""The staff view of one order: everything that happened, with actors, and its notifications."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import staff_required
+from portal.domain.notifications import resend
+from portal.domain.orders import timeline, views
+from portal.domain.orders.states import allowed_actions
+from portal.i18n import gettext as _
+from portal.web.actors import staff_actor
+from portal.web.templating import page, redirect
+
+
+class StaffOrdersController(Controller):
+    path = "/staff/orders"
+    guards = [staff_required]
+
+    @get("/{number:str}")
+    async def detail(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        order, events = await views.order_detail(db, number=number, account_id=None)
+        notifications = await views.order_notifications(db, order.id)
+        return page(
+            request,
+            "staff/orders/detail.html",
+            block="notifications",
+            order=order,
+            timeline=timeline.staff_timeline(events),
+            notifications=notifications,
+            actions=allowed_actions(order.status, request.state.staff.roles),
+        )
+
+    @post("/{number:str}/notifications/{message_id:int}/resend")
+    async def resend_notification(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        message_id: FromPath[int],
+    ) -> Response:
+        await resend.resend(db, staff_actor(request), order_number=number, message_id=message_id)
+        return redirect(
+            request, f"/staff/orders/{number}#notifications", flash=_("The notification will be sent again.")
+        )
