@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +17,9 @@ class Product(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("stock_on_hand >= 0", name="stock_not_negative"),
         CheckConstraint("list_price >= 0", name="price_not_negative"),
+        # the trigram indexes for "contains" search live in migration 0002 only: they need the
+        # pg_trgm extension, which the embedded development PostgreSQL does not ship
+        Index("ix_products_active_category_sku", "is_active", "category", "sku"),
     )
 
     sku: Mapped[str] = mapped_column(String(40), unique=True)
@@ -35,3 +38,17 @@ class Product(IdMixin, TimestampMixin, Base):
     # {"voltage": ["220V", "380V"], "colour": ["grey", "blue"]}: the choices a buyer may pick per option
     spec_options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AccountPrice(IdMixin, Base):
+    """A customer account's agreed price for a product; without one the list price applies."""
+
+    __tablename__ = "account_prices"
+    __table_args__ = (
+        UniqueConstraint("account_id", "product_id", name="uq_account_prices_account_product"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+    )
+
+    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    price: Mapped[Decimal] = mapped_column()

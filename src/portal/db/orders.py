@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,14 @@ class Order(IdMixin, TimestampMixin, Base):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_account_created", "account_id", "created_at", "id"),
+        Index("ix_orders_account_submitted", "account_id", "submitted_at", "id"),
+        # one cart per buyer: the web draft of a contact user
+        Index(
+            "uq_orders_one_cart_per_user",
+            "contact_user_id",
+            unique=True,
+            postgresql_where=text("status = 'draft' AND channel = 'web'"),
+        ),
         Index("ix_orders_status_submitted", "status", "submitted_at"),
         CheckConstraint("total >= 0", name="total_not_negative"),
     )
@@ -122,3 +131,19 @@ class OrderNumberCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OrderAttachment(IdMixin, Base):
+    """A drawing or specification uploaded with an order; the file lives outside static/."""
+
+    __tablename__ = "order_attachments"
+
+    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by_kind: Mapped[str] = mapped_column(String(10))
+    uploaded_by_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)

@@ -1,0 +1,1 @@
+"""The catalog: products as a customer account sees them (its prices, availability)."""

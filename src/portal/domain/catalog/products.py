@@ -1,0 +1,78 @@
+"""One product as an account sees it: the price that applies to the account and its availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.catalog import AccountPrice, Product
+
+
+@dataclass(frozen=True)
+class ProductOffer:
+    id: int
+    sku: str
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    category: str
+    unit: str
+    list_price: Decimal
+    price: Decimal  # what this account pays: its agreed price, else the list price
+    stock_on_hand: int
+    lead_time_days: int
+    made_to_order: bool
+    min_order_qty: int
+    max_order_qty: int
+    spec_options: dict[str, Any]
+    is_active: bool
+
+    @property
+    def in_stock(self) -> bool:
+        return not self.made_to_order and self.stock_on_hand > 0
+
+    def ships_in_days(self, quantity: int = 1) -> int:
+        """0 when the quantity is on the shelf, else the lead time."""
+        return 0 if (not self.made_to_order and self.stock_on_hand >= quantity) else self.lead_time_days
+
+    def name(self, locale: str) -> str:
+        return self.name_zh if locale == "zh_CN" else self.name_en
+
+
+def offers_for_account(account_id: int) -> Select:
+    """Products with the account's price: the one place that decides what a customer pays."""
+    price = func.coalesce(AccountPrice.price, Product.list_price).label("price")
+    return select(Product, price).outerjoin(
+        AccountPrice, (AccountPrice.product_id == Product.id) & (AccountPrice.account_id == account_id)
+    )
+
+
+def to_offer(product: Product, price: Decimal) -> ProductOffer:
+    return ProductOffer(
+        id=product.id, sku=product.sku, name_zh=product.name_zh, name_en=product.name_en,
+        description_zh=product.description_zh, description_en=product.description_en, category=product.category,
+        unit=product.unit, list_price=product.list_price, price=price, stock_on_hand=product.stock_on_hand,
+        lead_time_days=product.lead_time_days, made_to_order=product.made_to_order,
+        min_order_qty=product.min_order_qty, max_order_qty=product.max_order_qty,
+        spec_options=product.spec_options or {}, is_active=product.is_active,
+    )
+
+
+async def offer_by_sku(db: AsyncSession, *, account_id: int, sku: str, active_only: bool = True) -> ProductOffer | None:
+    stmt = offers_for_account(account_id).where(Product.sku == sku)
+    if active_only:
+        stmt = stmt.where(Product.is_active.is_(True))
+    row = (await db.execute(stmt)).first()
+    return to_offer(*row) if row else None
+
+
+async def offers_by_ids(db: AsyncSession, *, account_id: int, ids: list[int]) -> dict[int, ProductOffer]:
+    if not ids:
+        return {}
+    rows = (await db.execute(offers_for_account(account_id).where(Product.id.in_(ids)))).all()
+    return {p.id: to_offer(p, price) for p, price in rows}
