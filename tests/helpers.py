@@ -117,7 +117,13 @@ async def make_order(
 
     customer = customer or await make_customer(db)
     product = await make_product(db, list_price=unit_price)
-    order = Order(account_id=customer.account_id, contact_user_id=customer.id, status=status, **kw)
+    # "phone": entered for the customer, so one buyer may have many drafts (a web cart is one per buyer)
+    order = Order(
+        account_id=customer.account_id,
+        contact_user_id=customer.id,
+        status=status,
+        **{"channel": "phone", **kw},
+    )
     db.add(order)
     await db.flush()
     line = OrderLine(
@@ -135,3 +141,25 @@ async def make_order(
     pricing.apply_totals(order, [line])
     await db.commit()
     return order
+
+
+class StatementCounter:
+    """Counts the SQL statements the app sends while active (for "no N+1" assertions)."""
+
+    def __init__(self, app) -> None:
+        self.engine = app.state[app.state.db_engine_key].sync_engine
+        self.count = 0
+
+    def _on_execute(self, *args: object) -> None:
+        self.count += 1
+
+    def __enter__(self) -> StatementCounter:
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._on_execute)

@@ -8,10 +8,20 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
+from portal.domain.catalog.categories import category_label
 from portal.domain.orders.states import ACTION_LABELS, STATE_LABELS
 from portal.formatting import FILTERS
 from portal.i18n import N_
 
+CHANNEL_LABELS = {
+    "web": N_("web portal"),
+    "phone": N_("phone"),
+    "email": N_("e-mail"),
+    "fax": N_("fax"),
+    "sales_rep": N_("sales representative"),
+    "partner": N_("partner system"),
+    "marketplace": N_("marketplace"),
+}
 MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("failed")}
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -25,7 +35,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(FILTERS)
+    env.filters.update(FILTERS, category=category_label)
     env.globals.update(
         locales=i18n.LOCALES,
         locale_names=i18n.LOCALE_NAMES,
@@ -34,5 +44,6 @@ def make_environment() -> Environment:
         action_labels=ACTION_LABELS,
         role_labels=ROLE_LABELS,
         mail_status_labels=MAIL_STATUS_LABELS,
+        channel_labels=CHANNEL_LABELS,
     )
     return env

@@ -15,12 +15,6 @@ class SettingsError(RuntimeError):
     """A setting is missing or unsafe; the message is one line meant for the operator."""
 
 
-def _bool(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 @dataclass(frozen=True)
 class Settings:
     env: str = "dev"
@@ -37,6 +31,10 @@ class Settings:
     login_window_seconds: int = 15 * 60
     max_request_body: int = 2 * 1024 * 1024
     vat_rate: Decimal = Decimal("0.13")
+    shipping_fee: Decimal = Decimal("200.00")
+    free_shipping_over: Decimal = Decimal("10000.00")
+    attachments_max: int = 5
+    attachment_max_bytes: int = 10 * 1024 * 1024
     data_dir: Path = field(default_factory=lambda: Path("var"))
     log_level: str = "INFO"
 
@@ -86,6 +84,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         login_window_seconds=int(env.get("LOGIN_WINDOW_SECONDS", 15 * 60)),
         max_request_body=int(env.get("MAX_REQUEST_BODY", 2 * 1024 * 1024)),
         vat_rate=Decimal(env.get("VAT_RATE", "0.13")),
+        shipping_fee=Decimal(env.get("SHIPPING_FEE", "200.00")),
+        free_shipping_over=Decimal(env.get("FREE_SHIPPING_OVER", "10000.00")),
         data_dir=Path(env.get("PORTAL_DATA_DIR", "var")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
     )

@@ -1,6 +1,17 @@
 """The customer door: pages for buyers of customer companies."""
 
 from portal.customer.auth import CustomerAuthController
+from portal.customer.cart import CartController
+from portal.customer.catalog import CatalogController
+from portal.customer.checkout import CheckoutController
+from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
 
-ROUTES = [CustomerAuthController, OrdersController]
+ROUTES = [
+    CustomerAuthController,
+    CartController,
+    CheckoutController,
+    OrderChangesController,
+    OrdersController,
+    CatalogController,
+]

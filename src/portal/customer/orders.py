@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Response, Template
+from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import queries, service, timeline, views
+from portal.domain.orders import attachments, queries, service, timeline, views
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
+from portal.web.downloads import download
 from portal.web.forms import form_text, form_version
 from portal.web.templating import page, redirect
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 class OrdersController(Controller):
@@ -24,12 +34,33 @@ class OrdersController(Controller):
 
     @get("/")
     async def list_orders(
-        self, request: Request, db: NamedDependency[AsyncSession], status: FromQuery[str | None] = None
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        status: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        from_date: FromQuery[str | None] = None,
+        to_date: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
     ) -> Template:
-        customer = request.state.customer
-        status = status if status in OrderState.__members__.values() else None
-        rows = await queries.account_orders(db, account_id=customer.account_id, status=status, limit=50)
-        return page(request, "customer/orders/list.html", block="order_list", orders=rows, status=status)
+        filters = queries.OrderFilter(
+            status=status if status in OrderState.__members__.values() else None,
+            q=(q or "").strip()[:60],
+            from_date=_parse_date(from_date),
+            to_date=_parse_date(to_date),
+            after=after,
+        )
+        result = await queries.account_orders(
+            db, account_id=request.state.customer.account_id, filters=filters
+        )
+        return page(
+            request,
+            "customer/orders/list.html",
+            block="order_list",
+            orders=result.rows,
+            next_after=result.next_after,
+            filters=filters,
+        )
 
     async def _detail(
         self,
@@ -43,11 +74,13 @@ class OrdersController(Controller):
         order, events = await views.order_detail(
             db, number=number, account_id=request.state.customer.account_id
         )
+        files = await attachments.list_for_order(db, order.id)
         return page(
             request,
             "customer/orders/detail.html",
             status_code=status_code,
             order=order,
+            attachments=files,
             timeline=timeline.customer_timeline(events),
             actions=allowed_actions(order.status, ["customer"]),
             errors=errors or {},
@@ -58,6 +91,19 @@ class OrdersController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
         return await self._detail(request, db, number)
+
+    @get("/{number:str}/attachments/{attachment_id:int}")
+    async def attachment(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        attachment_id: FromPath[int],
+    ) -> File:
+        found = await attachments.find(
+            db, number=number, attachment_id=attachment_id, account_id=request.state.customer.account_id
+        )
+        return download(request, found)
 
     @post("/{number:str}/cancel")
     async def cancel(
@@ -71,6 +117,7 @@ class OrdersController(Controller):
                 db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
             )
         except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
             errors = {k: _(v) for k, v in exc.errors.items()}
             return await self._detail(request, db, number, status_code=422, errors=errors)
         return redirect(request, f"/orders/{number}", flash=_("The order has been cancelled."))

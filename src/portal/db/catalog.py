@@ -49,6 +49,10 @@ class AccountPrice(IdMixin, Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
     )
 
-    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"))
-    product_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE")
+    )
+    product_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     price: Mapped[Decimal] = mapped_column()

@@ -43,6 +43,16 @@ class ValidationFailed(DomainError):
     status_code = 422
     default_message = N_("Please correct the highlighted fields.")
 
-    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+    def __init__(
+        self, errors: dict[str, str], message: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
         self.errors = errors
+        self.field_params = params or {}
         super().__init__(message)
+
+    def translated(self, gettext) -> dict[str, str]:  # noqa: ANN001 - the i18n gettext
+        """Field messages in the current language, with their values filled in."""
+        return {
+            k: gettext(v, **self.field_params) if self.field_params else gettext(v)
+            for k, v in self.errors.items()
+        }

@@ -5,15 +5,16 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Response, Template
+from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import staff_required
 from portal.domain.notifications import resend
-from portal.domain.orders import timeline, views
+from portal.domain.orders import attachments, timeline, views
 from portal.domain.orders.states import allowed_actions
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
+from portal.web.downloads import download
 from portal.web.templating import page, redirect
 
 
@@ -27,15 +28,28 @@ class StaffOrdersController(Controller):
     ) -> Template:
         order, events = await views.order_detail(db, number=number, account_id=None)
         notifications = await views.order_notifications(db, order.id)
+        files = await attachments.list_for_order(db, order.id)
         return page(
             request,
             "staff/orders/detail.html",
             block="notifications",
             order=order,
+            attachments=files,
             timeline=timeline.staff_timeline(events),
             notifications=notifications,
             actions=allowed_actions(order.status, request.state.staff.roles),
         )
+
+    @get("/{number:str}/attachments/{attachment_id:int}")
+    async def attachment(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        attachment_id: FromPath[int],
+    ) -> File:
+        found = await attachments.find(db, number=number, attachment_id=attachment_id, account_id=None)
+        return download(request, found)
 
     @post("/{number:str}/notifications/{message_id:int}/resend")
     async def resend_notification(

@@ -54,16 +54,29 @@ def offers_for_account(account_id: int) -> Select:
 
 def to_offer(product: Product, price: Decimal) -> ProductOffer:
     return ProductOffer(
-        id=product.id, sku=product.sku, name_zh=product.name_zh, name_en=product.name_en,
-        description_zh=product.description_zh, description_en=product.description_en, category=product.category,
-        unit=product.unit, list_price=product.list_price, price=price, stock_on_hand=product.stock_on_hand,
-        lead_time_days=product.lead_time_days, made_to_order=product.made_to_order,
-        min_order_qty=product.min_order_qty, max_order_qty=product.max_order_qty,
-        spec_options=product.spec_options or {}, is_active=product.is_active,
+        id=product.id,
+        sku=product.sku,
+        name_zh=product.name_zh,
+        name_en=product.name_en,
+        description_zh=product.description_zh,
+        description_en=product.description_en,
+        category=product.category,
+        unit=product.unit,
+        list_price=product.list_price,
+        price=price,
+        stock_on_hand=product.stock_on_hand,
+        lead_time_days=product.lead_time_days,
+        made_to_order=product.made_to_order,
+        min_order_qty=product.min_order_qty,
+        max_order_qty=product.max_order_qty,
+        spec_options=product.spec_options or {},
+        is_active=product.is_active,
     )
 
 
-async def offer_by_sku(db: AsyncSession, *, account_id: int, sku: str, active_only: bool = True) -> ProductOffer | None:
+async def offer_by_sku(
+    db: AsyncSession, *, account_id: int, sku: str, active_only: bool = True
+) -> ProductOffer | None:
     stmt = offers_for_account(account_id).where(Product.sku == sku)
     if active_only:
         stmt = stmt.where(Product.is_active.is_(True))

@@ -48,6 +48,14 @@ async def load_order(
     return order
 
 
+async def _flush(db: AsyncSession) -> None:
+    """Write pending changes; the version-checked UPDATE of an order changed meanwhile matches no row."""
+    try:
+        await db.flush()
+    except StaleDataError:
+        raise OrderChanged() from None
+
+
 def ensure_allowed(order: Order, actor: Actor, action: Action) -> tuple[states.Transition, str]:
     """The transition and the role it is fired under; raises when state or role forbid it."""
     transition = states.find(order.status, action)
@@ -92,10 +100,7 @@ async def apply(
     )
     order.status = transition.to_state.value
     db.add(event)
-    try:
-        await db.flush()  # the version-checked UPDATE: a concurrent change makes it match no row
-    except StaleDataError:
-        raise OrderChanged() from None
+    await _flush(db)
     await notify.notify(db, order, action, event)
     return event
 
@@ -116,6 +121,7 @@ async def submit(
     now: datetime | None = None,
 ) -> OrderEvent:
     """A draft becomes a received order: number, totals and the receipt notice."""
+    await _flush(db)  # lines changed in this unit of work count
     lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all()
     if not lines:
         raise ValidationFailed({"lines": N_("The order has no lines.")})
@@ -140,6 +146,7 @@ async def request_changes(
 async def resubmit(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, message: str = ""
 ) -> OrderEvent:
+    await _flush(db)
     lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all()
     pricing.apply_totals(order, lines)
     return await apply(db, order, actor, Action.RESUBMIT, expected_version=expected_version, note=message)

@@ -25,7 +25,9 @@ TRGM_INDEXES = {
 
 def _has_trgm() -> bool:
     bind = op.get_bind()
-    return bool(bind.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).scalar())
+    return bool(
+        bind.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).scalar()
+    )
 
 
 def upgrade() -> None:

@@ -1,0 +1,91 @@
+"""The cart: add, change and remove lines — with htmx without a reload, and as plain forms."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import customer_required
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import cart
+from portal.domain.orders.pricing import policy_from
+from portal.i18n import gettext as _
+from portal.web.actors import customer_actor
+from portal.web.templating import is_htmx, page, redirect
+
+
+class CartController(Controller):
+    path = "/cart"
+    guards = [customer_required]
+
+    async def _page(
+        self,
+        request: Request,
+        db: AsyncSession,
+        *,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+    ) -> Template:
+        order = await cart.get_cart(db, customer_actor(request))
+        return page(
+            request,
+            "customer/cart.html",
+            block="cart",
+            status_code=status_code,
+            cart=order,
+            errors=errors or {},
+        )
+
+    @get("/")
+    async def show(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
+        return await self._page(request, db)
+
+    @post("/lines")
+    async def add(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        form = await request.form()
+        try:
+            order = await cart.add_line(
+                db,
+                customer_actor(request),
+                sku=form.get("sku", ""),
+                quantity_raw=form.get("quantity"),
+                form=form,
+                policy=policy_from(request.app.state.settings),
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            errors = exc.translated(_)
+            if is_htmx(request):
+                return page(request, "customer/_added.html", status_code=422, errors=errors, cart=None)
+            return await self._page(request, db, status_code=422, errors=errors)
+        if is_htmx(request):
+            return page(request, "customer/_added.html", cart=order, errors={})
+        return redirect(request, "/cart", flash=_("Added to your cart."))
+
+    @post("/lines/{line_id:int}")
+    async def change(
+        self, request: Request, db: NamedDependency[AsyncSession], line_id: FromPath[int]
+    ) -> Response | Template:
+        form = await request.form()
+        try:
+            await cart.change_line(
+                db,
+                customer_actor(request),
+                line_id=line_id,
+                quantity_raw=form.get("quantity"),
+                policy=policy_from(request.app.state.settings),
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._page(
+                request,
+                db,
+                status_code=422,
+                errors={f"line_{line_id}": v for v in exc.translated(_).values()},
+            )
+        if is_htmx(request):
+            return await self._page(request, db)
+        return redirect(request, "/cart")

@@ -1,0 +1,120 @@
+"""Checkout: address, requested date, invoice details, attachments — then the order is placed once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.response import Response, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import customer_required
+from portal.db.customers import Address, CustomerAccount
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import cart
+from portal.domain.orders.attachments import ACCEPTED, Upload
+from portal.domain.orders.checkout import ADDRESS_FIELDS, CheckoutInput, Limits, checkout, earliest_delivery
+from portal.domain.orders.pricing import policy_from
+from portal.formatting import DEFAULT_TZ
+from portal.i18n import gettext as _
+from portal.web.actors import customer_actor
+from portal.web.forms import form_text
+from portal.web.templating import page, redirect
+
+UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
+
+
+def today():
+    return datetime.now(DEFAULT_TZ).date()
+
+
+class CheckoutController(Controller):
+    path = "/checkout"
+    guards = [customer_required]
+
+    async def _form(
+        self,
+        request: Request,
+        db: AsyncSession,
+        *,
+        values: dict | None = None,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template | Response:
+        actor = customer_actor(request)
+        order = await cart.get_cart(db, actor)
+        if order is None or not order.lines:
+            return redirect(request, "/cart", flash=_("Your cart is empty."), category="error")
+        account = await db.get(CustomerAccount, actor.account_id)
+        addresses = (
+            await db.scalars(
+                select(Address)
+                .where(Address.account_id == actor.account_id)
+                .order_by(Address.is_default.desc(), Address.id)
+            )
+        ).all()
+        earliest = await earliest_delivery(db, actor, order, today())
+        defaults = {
+            "invoice_title": order.invoice_title or account.invoice_title or account.name,
+            "tax_id": order.tax_id or account.tax_id,
+            "requested_delivery_date": earliest.day.isoformat(),
+            "shipping_address_id": str(addresses[0].id) if addresses else "new",
+            "idempotency_key": uuid.uuid4().hex,
+        }
+        return page(
+            request,
+            "customer/checkout.html",
+            status_code=status_code,
+            cart=order,
+            account=account,
+            addresses=addresses,
+            earliest=earliest,
+            values={**defaults, **(values or {})},
+            errors=errors or {},
+            accepted=ACCEPTED,
+        )
+
+    @get("/")
+    async def show(self, request: Request, db: NamedDependency[AsyncSession]) -> Template | Response:
+        return await self._form(request, db)
+
+    @post("/", request_max_body_size=UPLOAD_LIMIT)
+    async def submit(self, request: Request, db: NamedDependency[AsyncSession]) -> Template | Response:
+        form = await request.form()
+        data = CheckoutInput(
+            requested_delivery_date=form_text(form, "requested_delivery_date"),
+            shipping_address_id=form_text(form, "shipping_address_id"),
+            new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
+            invoice_title=form_text(form, "invoice_title"),
+            tax_id=form_text(form, "tax_id"),
+            special_requirements=form_text(form, "special_requirements"),
+            idempotency_key=form_text(form, "idempotency_key"),
+            uploads=[
+                Upload(f.filename, await f.read())
+                for f in form.getall("attachments", [])
+                if isinstance(f, UploadFile) and f.filename
+            ],
+        )
+        settings = request.app.state.settings
+        limits = Limits(
+            storage=settings.data_dir / "attachments",
+            max_files=settings.attachments_max,
+            max_bytes=settings.attachment_max_bytes,
+        )
+        try:
+            number = await checkout(
+                db, customer_actor(request), data, policy=policy_from(settings), today=today(), limits=limits
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            values = {k: v for k, v in form.items() if isinstance(v, str)}
+            return await self._form(request, db, values=values, errors=exc.translated(_), status_code=422)
+        return redirect(
+            request,
+            f"/orders/{number}",
+            flash=_("Thank you! Your order %(number)s has been placed.", number=number),
+        )

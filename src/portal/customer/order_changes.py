@@ -1,0 +1,144 @@
+"""Changing an order the reviewer sent back, and ordering the same again."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Response, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import customer_required
+from portal.customer.checkout import today
+from portal.db.customers import Address
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import amend, service, views
+from portal.domain.orders.checkout import ADDRESS_FIELDS, earliest_delivery
+from portal.domain.orders.pricing import policy_from
+from portal.domain.orders.states import Action
+from portal.i18n import gettext as _
+from portal.web.actors import customer_actor
+from portal.web.forms import form_text, form_version
+from portal.web.templating import page, redirect
+
+
+class OrderChangesController(Controller):
+    path = "/orders"
+    guards = [customer_required]
+
+    async def _form(
+        self,
+        request: Request,
+        db: AsyncSession,
+        number: str,
+        *,
+        values: dict | None = None,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        actor = customer_actor(request)
+        order = await service.load_order(db, actor, number=number, with_lines=True)
+        service.ensure_allowed(order, actor, Action.RESUBMIT)  # 409 unless changes were requested
+        view, events = await views.order_detail(db, number=number, account_id=actor.account_id)
+        request_note = next((e.note for e in reversed(events) if e.action == Action.REQUEST_CHANGES), "")
+        addresses = (
+            await db.scalars(
+                select(Address)
+                .where(Address.account_id == actor.account_id)
+                .order_by(Address.is_default.desc(), Address.id)
+            )
+        ).all()
+        current = next(
+            (
+                a
+                for a in addresses
+                if order.shipping_address
+                and a.street == order.shipping_address.get("street")
+                and a.recipient == order.shipping_address.get("recipient")
+            ),
+            None,
+        )
+        defaults = {
+            "requested_delivery_date": order.requested_delivery_date.isoformat()
+            if order.requested_delivery_date
+            else "",
+            "invoice_title": order.invoice_title,
+            "tax_id": order.tax_id,
+            "special_requirements": order.special_requirements,
+            "shipping_address_id": str(current.id)
+            if current
+            else (str(addresses[0].id) if addresses else "new"),
+        }
+        return page(
+            request,
+            "customer/orders/edit.html",
+            status_code=status_code,
+            order=view,
+            request_note=request_note,
+            addresses=addresses,
+            values={**defaults, **(values or {})},
+            errors=errors or {},
+            earliest=await earliest_delivery(db, actor, order, today()),
+        )
+
+    @get("/{number:str}/edit")
+    async def edit_form(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        return await self._form(request, db, number)
+
+    @post("/{number:str}/edit")
+    async def edit(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        form = await request.form()
+        data = amend.Amendment(
+            requested_delivery_date=form_text(form, "requested_delivery_date"),
+            shipping_address_id=form_text(form, "shipping_address_id"),
+            new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
+            invoice_title=form_text(form, "invoice_title"),
+            tax_id=form_text(form, "tax_id"),
+            special_requirements=form_text(form, "special_requirements"),
+            quantities={
+                int(k[4:]): str(v) for k, v in form.items() if k.startswith("qty_") and k[4:].isdigit()
+            },
+            message=form_text(form, "message"),
+            version=form_version(form),
+        )
+        try:
+            await amend.amend_and_resubmit(
+                db,
+                customer_actor(request),
+                number,
+                data,
+                policy=policy_from(request.app.state.settings),
+                today=today(),
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            values = {k: v for k, v in form.items() if isinstance(v, str)}
+            return await self._form(
+                request, db, number, values=values, errors=exc.translated(_), status_code=422
+            )
+        return redirect(
+            request, f"/orders/{number}", flash=_("Your changes were sent; the order is back in review.")
+        )
+
+    @post("/{number:str}/reorder")
+    async def reorder(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
+        result = await amend.reorder(
+            db, customer_actor(request), number, policy=policy_from(request.app.state.settings)
+        )
+        if result.skipped:
+            message = _(
+                "%(n)s lines copied into your cart. Not available any more: %(skus)s.",
+                n=result.added,
+                skus=", ".join(result.skipped),
+            )
+            return redirect(
+                request, "/cart", flash=message, category="error" if not result.added else "success"
+            )
+        return redirect(request, "/cart", flash=_("%(n)s lines copied into your cart.", n=result.added))

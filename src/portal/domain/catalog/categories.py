@@ -1,0 +1,24 @@
+"""Words for the catalog's category codes; a code without a label is shown as it is."""
+
+from __future__ import annotations
+
+from portal.i18n import N_, gettext
+
+CATEGORY_LABELS = {
+    "pumps": N_("pumps"),
+    "valves": N_("valves"),
+    "motors": N_("motors"),
+    "gearboxes": N_("gearboxes"),
+    "bearings": N_("bearings"),
+    "sensors": N_("sensors"),
+    "controls": N_("controls"),
+    "piping": N_("piping"),
+    "hydraulics": N_("hydraulics"),
+    "conveyors": N_("conveyors"),
+    "spare parts": N_("spare parts"),
+}
+
+
+def category_label(code: str) -> str:
+    label = CATEGORY_LABELS.get(code)
+    return gettext(label) if label else code

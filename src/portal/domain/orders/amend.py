@@ -1,0 +1,107 @@
+"""Answering "changes requested" (edit and resubmit) and ordering the same again (reorder)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.orders import Order
+from portal.domain.catalog.products import offers_by_ids
+from portal.domain.errors import OrderChanged, ValidationFailed
+from portal.domain.orders import cart, pricing, service
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.checkout import CheckoutInput, earliest_delivery, resolve_address, validate_date
+from portal.domain.orders.states import Action
+from portal.i18n import N_
+
+
+@dataclass
+class Amendment(CheckoutInput):
+    quantities: dict[int, str] = field(default_factory=dict)
+    message: str = ""
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class ReorderResult:
+    added: int
+    skipped: list[str]
+
+
+def _apply_quantities(order: Order, quantities: dict[int, str], errors: dict[str, str]) -> None:
+    for line in list(order.lines):
+        if line.id not in quantities:
+            continue
+        try:
+            quantity = cart.parse_quantity(quantities[line.id], allow_zero=True)
+        except ValidationFailed as exc:
+            errors[f"qty_{line.id}"] = exc.errors["quantity"]
+            continue
+        if quantity == 0:
+            order.lines.remove(line)
+        else:
+            line.quantity, line.line_total = quantity, pricing.line_total(line.unit_price, quantity)
+    if not order.lines:
+        errors["lines"] = N_("An order needs at least one line. To drop the whole order, cancel it instead.")
+
+
+async def amend_and_resubmit(
+    db: AsyncSession, actor: Actor, number: str, data: Amendment, *, policy: pricing.PricePolicy, today: date
+) -> Order:
+    """Change lines, date, address and notes of an order sent back for changes, then resubmit it."""
+    order = await service.load_order(db, actor, number=number, with_lines=True)
+    service.ensure_allowed(order, actor, Action.RESUBMIT)
+    if data.version is not None and data.version != order.version:
+        raise OrderChanged()
+    errors: dict[str, str] = {}
+    params: dict[str, Any] = {}
+    _apply_quantities(order, data.quantities, errors)
+    wanted = validate_date(
+        data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
+    )
+    address = await resolve_address(db, actor, data, errors)
+    if not data.invoice_title.strip():
+        errors["invoice_title"] = N_("Enter the invoice title.")
+    if errors:
+        raise ValidationFailed(errors, params=params)
+    order.requested_delivery_date, order.shipping_address = wanted, address
+    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
+    order.special_requirements = data.special_requirements.strip()[:4000]
+    pricing.apply_totals(order, order.lines, policy=policy)
+    # the version was checked above; the changes just made bump it once more on flush
+    await service.resubmit(db, actor, order, expected_version=None, message=data.message)
+    return order
+
+
+async def reorder(
+    db: AsyncSession, actor: Actor, number: str, *, policy: pricing.PricePolicy
+) -> ReorderResult:
+    """Copy an order's lines into the cart at today's prices; products no longer sold are skipped."""
+    order = await service.load_order(db, actor, number=number, with_lines=True)
+    offers = await offers_by_ids(
+        db, account_id=actor.account_id, ids=[ln.product_id for ln in order.lines if ln.product_id]
+    )
+    target = await cart.get_or_create_cart(db, actor)
+    added, skipped = 0, []
+    for line in order.lines:
+        offer = offers.get(line.product_id)
+        if (
+            offer is None
+            or not offer.is_active
+            or any(line.specs.get(k) not in v for k, v in offer.spec_options.items())
+        ):
+            skipped.append(line.sku)
+            continue
+        quantity = min(max(line.quantity, offer.min_order_qty), offer.max_order_qty)
+        try:
+            cart.put_line(target, offer, quantity, dict(line.specs))
+        except ValidationFailed:
+            skipped.append(line.sku)
+            continue
+        added += 1
+    pricing.apply_totals(target, target.lines, policy=policy)
+    await db.flush()
+    return ReorderResult(added=added, skipped=skipped)

@@ -1,0 +1,127 @@
+"""Order attachments: drawings and specifications, type checked by content, stored outside static/."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.orders import Order, OrderAttachment
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.orders.actors import Actor
+from portal.i18n import N_
+
+ACCEPTED = "PDF, PNG, JPEG, DXF, DWG"
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type judged from the bytes themselves; None when it is not an accepted kind."""
+    head = data[:64]
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if re.match(rb"AC10(1[2-9]|2[0-9]|3[0-2])", head):
+        return "image/vnd.dwg"
+    if head.startswith(b"AutoCAD Binary DXF"):
+        return "image/vnd.dxf"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if re.match(rb"0\s*\r?\n\s*SECTION", text) or re.match(rb"999\s*\r?\n", text):
+        return "image/vnd.dxf"
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """The browser's file name without any path, control or quote characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r'[\x00-\x1f"<>|:*?]', "_", base).strip(" .")
+    return (base or "attachment")[:200]
+
+
+def validate(uploads: list[Upload], *, max_files: int, max_bytes: int) -> list[tuple[Upload, str]]:
+    """Every file checked before anything is stored: count, size and kind."""
+    if len(uploads) > max_files:
+        raise ValidationFailed({"attachments": N_("Attach at most %(n)s files.")}, params={"n": max_files})
+    checked = []
+    for upload in uploads:
+        if len(upload.data) > max_bytes:
+            raise ValidationFailed(
+                {"attachments": N_("Each file may be at most %(mb)s MB.")},
+                params={"mb": max_bytes // (1024 * 1024)},
+            )
+        kind = sniff(upload.data)
+        if kind is None or not upload.data:
+            raise ValidationFailed(
+                {"attachments": N_("Only PDF, PNG, JPEG, DXF and DWG files can be attached.")}
+            )
+        checked.append((upload, kind))
+    return checked
+
+
+async def store(
+    db: AsyncSession, actor: Actor, order: Order, checked: list[tuple[Upload, str]], root: Path
+) -> list[Path]:
+    """Write the files and their rows; returns the paths written (for clean-up if the request fails)."""
+    written: list[Path] = []
+    for upload, kind in checked:
+        key = f"{order.id}/{uuid.uuid4().hex}"
+        path = root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(upload.data)
+        written.append(path)
+        db.add(
+            OrderAttachment(
+                order_id=order.id,
+                filename=safe_filename(upload.filename),
+                content_type=kind,
+                size=len(upload.data),
+                sha256=hashlib.sha256(upload.data).hexdigest(),
+                storage_key=key,
+                uploaded_by_kind=actor.kind,
+                uploaded_by_id=actor.id,
+            )
+        )
+    await db.flush()
+    return written
+
+
+async def list_for_order(db: AsyncSession, order_id: int) -> list[OrderAttachment]:
+    return list(
+        (
+            await db.scalars(
+                select(OrderAttachment)
+                .where(OrderAttachment.order_id == order_id)
+                .order_by(OrderAttachment.id)
+            )
+        ).all()
+    )
+
+
+async def find(
+    db: AsyncSession, *, number: str, attachment_id: int, account_id: int | None
+) -> OrderAttachment:
+    """An attachment of this order; ``account_id`` scopes a customer (another account's: not found)."""
+    stmt = (
+        select(OrderAttachment)
+        .join(Order, Order.id == OrderAttachment.order_id)
+        .where(OrderAttachment.id == attachment_id, Order.number == number)
+    )
+    if account_id is not None:
+        stmt = stmt.where(Order.account_id == account_id)
+    found = await db.scalar(stmt)
+    if found is None:
+        raise NotFound()
+    return found

@@ -1,0 +1,176 @@
+"""The cart: a buyer's ``draft`` web order. Lines carry the account's current price and a name snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from portal.db.customers import CustomerAccount
+from portal.db.orders import Order, OrderLine
+from portal.domain.catalog.products import ProductOffer, offer_by_sku, offers_by_ids
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.orders import pricing
+from portal.domain.orders.actors import Actor
+from portal.i18n import N_
+
+MAX_QUANTITY = 1_000_000
+_CART = (Order.status == "draft") & (Order.channel == "web")
+
+
+def cart_query(actor: Actor, *, lock: bool = False):
+    stmt = (
+        select(Order)
+        .where(_CART, Order.contact_user_id == actor.id, Order.account_id == actor.account_id)
+        .options(selectinload(Order.lines))
+    )
+    return stmt.with_for_update(of=Order) if lock else stmt
+
+
+async def get_cart(db: AsyncSession, actor: Actor, *, lock: bool = False) -> Order | None:
+    return await db.scalar(cart_query(actor, lock=lock))
+
+
+async def get_or_create_cart(db: AsyncSession, actor: Actor) -> Order:
+    """The buyer's cart; created on first use. One per buyer, even when two tabs race."""
+    account = await db.get(CustomerAccount, actor.account_id)
+    await db.execute(
+        insert(Order)
+        .values(
+            account_id=actor.account_id,
+            contact_user_id=actor.id,
+            channel="web",
+            status="draft",
+            version=1,
+            payment_terms=account.payment_terms,
+            payment_days=account.payment_days,
+            invoice_title=account.invoice_title or account.name,
+            tax_id=account.tax_id,
+        )
+        .on_conflict_do_nothing(index_elements=[Order.contact_user_id], index_where=_CART)
+    )
+    return await db.scalar(cart_query(actor, lock=True).execution_options(populate_existing=True))
+
+
+def parse_quantity(raw: Any, offer: ProductOffer | None = None, *, allow_zero: bool = False) -> int:
+    """A positive whole number within the product's limits, else a 422 beside the field."""
+    text = str(raw or "").strip()
+    if not text.isdigit():
+        raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")})
+    quantity = int(text)
+    if quantity == 0 and allow_zero:
+        return 0
+    if quantity < 1 or quantity > MAX_QUANTITY:
+        raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")})
+    if offer and quantity < offer.min_order_qty:
+        raise ValidationFailed(
+            {"quantity": N_("The minimum order quantity is %(n)s.")}, params={"n": offer.min_order_qty}
+        )
+    if offer and quantity > offer.max_order_qty:
+        raise ValidationFailed(
+            {"quantity": N_("The maximum order quantity is %(n)s.")}, params={"n": offer.max_order_qty}
+        )
+    return quantity
+
+
+def parse_specs(form: Mapping[str, Any], offer: ProductOffer) -> dict[str, str]:
+    """One allowed choice for each of the product's spec options; anything else is refused."""
+    specs: dict[str, str] = {}
+    for name, choices in offer.spec_options.items():
+        value = str(form.get(f"spec_{name}", "")).strip()
+        if value not in [str(c) for c in choices]:
+            raise ValidationFailed({f"spec_{name}": N_("Choose one of the offered options.")})
+        specs[name] = value
+    unknown = [k for k in form if k.startswith("spec_") and k[5:] not in offer.spec_options]
+    if unknown:
+        raise ValidationFailed({unknown[0]: N_("Choose one of the offered options.")})
+    return specs
+
+
+def put_line(cart: Order, offer: ProductOffer, quantity: int, specs: dict[str, str]) -> None:
+    """Add to the cart, merging with a line of the same product and specification."""
+    same = next((line for line in cart.lines if line.product_id == offer.id and line.specs == specs), None)
+    if same is not None:
+        quantity = parse_quantity(same.quantity + quantity, offer)
+        same.quantity, same.unit_price = quantity, offer.price
+        same.line_total = pricing.line_total(offer.price, quantity)
+        return
+    cart.lines.append(
+        OrderLine(
+            product_id=offer.id,
+            position=len(cart.lines) + 1,
+            sku=offer.sku,
+            name_zh=offer.name_zh,
+            name_en=offer.name_en,
+            specs=specs,
+            quantity=quantity,
+            unit=offer.unit,
+            unit_price=offer.price,
+            line_total=pricing.line_total(offer.price, quantity),
+        )
+    )
+
+
+async def add_line(
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    sku: str,
+    quantity_raw: Any,
+    form: Mapping[str, Any],
+    policy: pricing.PricePolicy,
+) -> Order:
+    offer = await offer_by_sku(db, account_id=actor.account_id, sku=str(sku or "").strip())
+    if offer is None:
+        raise ValidationFailed({"sku": N_("There is no product with this SKU.")})
+    quantity = parse_quantity(quantity_raw, offer)
+    specs = parse_specs(form, offer)
+    cart = await get_or_create_cart(db, actor)
+    put_line(cart, offer, quantity, specs)
+    pricing.apply_totals(cart, cart.lines, policy=policy)
+    await db.flush()
+    return cart
+
+
+async def change_line(
+    db: AsyncSession, actor: Actor, *, line_id: int, quantity_raw: Any, policy: pricing.PricePolicy
+) -> Order:
+    """Set a line's quantity; 0 removes the line."""
+    cart = await get_cart(db, actor, lock=True)
+    line = next((ln for ln in cart.lines if ln.id == line_id), None) if cart else None
+    if cart is None or line is None:
+        raise NotFound()
+    offers = await _offers(db, actor, [line.product_id] if line.product_id else [])
+    quantity = parse_quantity(quantity_raw, offers.get(line.product_id), allow_zero=True)
+    if quantity == 0:
+        cart.lines.remove(line)
+    else:
+        line.quantity, line.line_total = quantity, pricing.line_total(line.unit_price, quantity)
+    pricing.apply_totals(cart, cart.lines, policy=policy)
+    await db.flush()
+    return cart
+
+
+async def _offers(db: AsyncSession, actor: Actor, ids: list[int]) -> dict[int, ProductOffer]:
+    return await offers_by_ids(db, account_id=actor.account_id, ids=[i for i in ids if i])
+
+
+async def refresh_prices(
+    db: AsyncSession, actor: Actor, cart: Order, policy: pricing.PricePolicy
+) -> list[str]:
+    """Before submission: current prices and names; returns SKUs that can no longer be ordered."""
+    offers = await _offers(db, actor, [line.product_id for line in cart.lines])
+    gone = []
+    for line in cart.lines:
+        offer = offers.get(line.product_id)
+        if offer is None or not offer.is_active:
+            gone.append(line.sku)
+            continue
+        line.unit_price, line.name_zh, line.name_en = offer.price, offer.name_zh, offer.name_en
+        line.line_total = pricing.line_total(offer.price, line.quantity)
+    pricing.apply_totals(cart, cart.lines, policy=policy)
+    return gone

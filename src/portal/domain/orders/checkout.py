@@ -1,0 +1,166 @@
+"""Placing the order: the cart becomes a received order, exactly once per checkout form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.customers import Address, CustomerAccount
+from portal.db.orders import Order
+from portal.domain.catalog.products import offers_by_ids
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import attachments, cart, pricing, service
+from portal.domain.orders.actors import Actor
+from portal.i18n import N_
+
+KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "street", "postal_code")
+REQUIRED_ADDRESS = ("recipient", "phone", "city", "street")
+
+
+@dataclass
+class CheckoutInput:
+    requested_delivery_date: str = ""
+    shipping_address_id: str = ""
+    new_address: dict[str, str] = field(default_factory=dict)
+    invoice_title: str = ""
+    tax_id: str = ""
+    special_requirements: str = ""
+    idempotency_key: str = ""
+    uploads: list[attachments.Upload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Earliest:
+    day: date
+    sku: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Limits:
+    storage: Path
+    max_files: int
+    max_bytes: int
+
+
+async def earliest_delivery(db: AsyncSession, actor: Actor, order: Order, today: date) -> Earliest:
+    """Today plus the longest lead time of the products in the cart, and which product sets it."""
+    offers = await offers_by_ids(
+        db, account_id=actor.account_id, ids=[ln.product_id for ln in order.lines if ln.product_id]
+    )
+    longest = max(((o.lead_time_days, o.sku) for o in offers.values()), default=(0, ""))
+    return Earliest(day=today + timedelta(days=longest[0]), sku=longest[1], days=longest[0])
+
+
+async def existing_order_number(db: AsyncSession, actor: Actor, key: str) -> str | None:
+    if not key:
+        return None
+    return await db.scalar(
+        select(Order.number).where(
+            Order.account_id == actor.account_id, Order.idempotency_key == key, Order.number.is_not(None)
+        )
+    )
+
+
+def validate_date(
+    raw: str, earliest: Earliest, errors: dict[str, str], params: dict[str, Any]
+) -> date | None:
+    try:
+        wanted = date.fromisoformat(raw.strip())
+    except ValueError:
+        errors["requested_delivery_date"] = N_("Enter a date as YYYY-MM-DD.")
+        return None
+    if wanted < earliest.day:
+        params.update(earliest=earliest.day.isoformat(), sku=earliest.sku, days=earliest.days)
+        errors["requested_delivery_date"] = N_(
+            "The earliest possible date is %(earliest)s: %(sku)s has a lead time of %(days)s days."
+        )
+    return wanted
+
+
+async def resolve_address(
+    db: AsyncSession, actor: Actor, data: CheckoutInput, errors: dict[str, str]
+) -> dict[str, str] | None:
+    if data.shipping_address_id and data.shipping_address_id != "new":
+        found = None
+        if data.shipping_address_id.isdigit():
+            found = await db.scalar(
+                select(Address).where(
+                    Address.id == int(data.shipping_address_id), Address.account_id == actor.account_id
+                )
+            )
+        if found is None:
+            errors["shipping_address_id"] = N_("Choose one of your addresses.")
+            return None
+        return {"country": found.country, **{f: getattr(found, f) for f in ADDRESS_FIELDS}}
+    new = {f: (data.new_address.get(f) or "").strip()[:300] for f in ADDRESS_FIELDS}
+    missing = [f for f in REQUIRED_ADDRESS if not new[f]]
+    if missing:
+        errors[f"address_{missing[0]}"] = N_(
+            "Recipient, phone, city and street are needed for a new address."
+        )
+        return None
+    db.add(Address(account_id=actor.account_id, label=new["city"], country="CN", **new))
+    return {"country": "CN", **new}
+
+
+async def checkout(
+    db: AsyncSession,
+    actor: Actor,
+    data: CheckoutInput,
+    *,
+    policy: pricing.PricePolicy,
+    today: date,
+    limits: Limits,
+) -> str:
+    """Submit the cart; returns the order number. A replayed form returns the order it already made."""
+    if number := await existing_order_number(db, actor, data.idempotency_key):
+        return number
+    order = await cart.get_cart(db, actor, lock=True)  # a double-click waits here for the first click
+    if number := await existing_order_number(db, actor, data.idempotency_key):
+        return number
+    if order is None or not order.lines:
+        raise ValidationFailed({"cart": N_("Your cart is empty.")})
+    errors: dict[str, str] = {}
+    params: dict[str, Any] = {}
+    if not KEY.match(data.idempotency_key):
+        errors["idempotency_key"] = N_("This form has expired. Please reload the page and try again.")
+    wanted = validate_date(
+        data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
+    )
+    address = await resolve_address(db, actor, data, errors)
+    if not data.invoice_title.strip():
+        errors["invoice_title"] = N_("Enter the invoice title.")
+    checked = []
+    try:
+        checked = attachments.validate(data.uploads, max_files=limits.max_files, max_bytes=limits.max_bytes)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        params.update(exc.field_params)
+    if gone := await cart.refresh_prices(db, actor, order, policy):
+        params["skus"] = ", ".join(gone)
+        errors["cart"] = N_("No longer available, please remove: %(skus)s")
+    if errors:
+        raise ValidationFailed(errors, params=params)
+    account = await db.get(CustomerAccount, actor.account_id)
+    order.requested_delivery_date, order.shipping_address = wanted, address
+    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
+    order.special_requirements = data.special_requirements.strip()[:4000]
+    order.payment_terms, order.payment_days = account.payment_terms, account.payment_days
+    order.priority = "normal"
+    order.idempotency_key = data.idempotency_key
+    written = await attachments.store(db, actor, order, checked, limits.storage)
+    try:
+        await service.submit(db, actor, order, vat_rate=policy.vat_rate)
+    except Exception:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return order.number or ""

@@ -1,0 +1,126 @@
+"""Cancel before confirmation, reorder, and answering "changes requested" with an edit and resubmission."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.db.customers import Address
+from portal.db.orders import Order, OrderEvent
+from portal.domain.orders import service
+from portal.domain.orders.actors import Actor
+from portal.formatting import DEFAULT_TZ
+from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
+
+
+async def _submitted(db, buyer, **kw):
+    order = await make_order(db, customer=buyer, **kw)
+    await service.submit(
+        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
+    )
+    await db.commit()
+    return order
+
+
+async def test_cancel_needs_a_reason_and_then_cancels(client, db):
+    buyer = await make_customer(db)
+    order = await _submitted(db, buyer)
+    await sign_in(client, buyer.email)
+    token = await csrf_token(client)
+    r = await client.post(f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": " "})
+    assert r.status_code == 422 and "Please give a reason." in r.text
+    r = await client.post(
+        f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": "Ordered twice"}
+    )
+    assert r.status_code == 200 and "Cancelled by" in text_of(r.text) and "Ordered twice" in r.text
+    # once cancelled, cancelling again is a conflict, not a second event
+    r = await client.post(f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": "again"})
+    assert r.status_code == 409
+
+
+async def test_reorder_copies_lines_and_skips_discontinued_products(client, db):
+    buyer = await make_customer(db)
+    order = await _submitted(db, buyer, quantity=3)
+    gone = await make_product(db, is_active=False)
+    from portal.db.orders import OrderLine
+
+    db.add(
+        OrderLine(
+            order_id=order.id,
+            product_id=gone.id,
+            sku=gone.sku,
+            name_zh="旧",
+            name_en="old",
+            quantity=1,
+            unit_price=Decimal("1"),
+            line_total=Decimal("1"),
+        )
+    )
+    await db.commit()
+    await sign_in(client, buyer.email)
+    token = await csrf_token(client)
+    r = await client.post(f"/orders/{order.number}/reorder", data={"_csrf_token": token})
+    page = text_of(r.text)
+    assert r.status_code == 200 and gone.sku in page and "Not available any more" in page
+    cart = await db.scalar(select(Order).where(Order.status == "draft"))
+    assert cart is not None and cart.subtotal == Decimal("300.00")
+
+
+async def test_changes_requested_edit_and_resubmit(client, db):
+    buyer = await make_customer(db)
+    db.add(
+        Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Road 1")
+    )
+    await db.commit()
+    reviewer = await make_staff(db, "reviewer")
+    order = await _submitted(db, buyer, quantity=5)
+    await service.request_changes(
+        db,
+        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
+        order,
+        expected_version=None,
+        message="Please order 10 pieces, not 5",
+    )
+    await db.commit()
+    await sign_in(client, buyer.email)
+    detail = await client.get(f"/orders/{order.number}")
+    assert "Please order 10 pieces, not 5" in detail.text and f"/orders/{order.number}/edit" in detail.text
+    form = (await client.get(f"/orders/{order.number}/edit")).text
+    assert "Please order 10 pieces, not 5" in form
+    line_id = form.split('name="qty_')[1].split('"')[0]
+    version = form.split('name="version" value="')[1].split('"')[0]
+    address = form.split('<option value="')[1].split('"')[0]
+    token = await csrf_token(client)
+    when = (datetime.now(DEFAULT_TZ).date() + timedelta(days=30)).isoformat()
+    data = {
+        "_csrf_token": token,
+        "version": version,
+        f"qty_{line_id}": "10",
+        "requested_delivery_date": when,
+        "shipping_address_id": address,
+        "invoice_title": "Acme",
+        "message": "Changed to 10 pieces",
+    }
+    stale = {**data, "version": str(int(version) - 1)}
+    assert (await client.post(f"/orders/{order.number}/edit", data=stale)).status_code == 409
+    bad = {**data, f"qty_{line_id}": "0"}
+    r = await client.post(f"/orders/{order.number}/edit", data=bad)
+    assert r.status_code == 422 and "at least one line" in r.text
+    r = await client.post(f"/orders/{order.number}/edit", data=data, follow_redirects=False)
+    assert r.status_code == 303, text_of(r.text)
+    fresh = await db.scalar(
+        select(Order).where(Order.id == order.id).execution_options(populate_existing=True)
+    )
+    assert fresh.status == "submitted" and fresh.subtotal == Decimal("1000.00")
+    notes = (
+        await db.scalars(
+            select(OrderEvent.note).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
+        )
+    ).all()
+    assert notes[-2:] == ["Please order 10 pieces, not 5", "Changed to 10 pieces"]
+    page = text_of((await client.get(f"/orders/{order.number}")).text)
+    assert "Please order 10 pieces, not 5" in page and "Changed to 10 pieces" in page
+    # the edit page exists only while changes are requested
+    assert (await client.get(f"/orders/{order.number}/edit")).status_code == 409

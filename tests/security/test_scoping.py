@@ -1,0 +1,50 @@
+"""Another account's order is not found (404) on every /orders/... route and attachment URL."""
+
+from __future__ import annotations
+
+import re
+
+from litestar.routes import HTTPRoute
+
+from portal.db.orders import OrderAttachment
+from portal.domain.orders import service
+from portal.domain.orders.actors import Actor
+from tests.helpers import csrf_token, make_customer, make_order, sign_in
+
+
+async def test_another_accounts_order_is_404_everywhere(client, db):
+    owner = await make_customer(db)
+    order = await make_order(db, customer=owner)
+    await service.submit(
+        db, Actor.customer(user_id=owner.id, name=owner.name, account_id=owner.account_id), order
+    )
+    attachment = OrderAttachment(
+        order_id=order.id,
+        filename="d.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        storage_key=f"{order.id}/x",
+        uploaded_by_kind="customer",
+    )
+    db.add(attachment)
+    await db.commit()
+    stranger = await make_customer(db)
+    await sign_in(client, stranger.email)
+    token = await csrf_token(client)
+    checked = 0
+    for route in client.app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith("/orders/{number"):
+            continue
+        path = route.path.replace("{number:str}", order.number)
+        path = re.sub(r"\{attachment_id:int\}", str(attachment.id), path)
+        assert "{" not in path, f"unfilled path parameter in {route.path}"
+        for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
+            data = {"_csrf_token": token, "reason": "x", "version": "1"} if method != "GET" else None
+            r = await client.request(method, path, data=data, follow_redirects=False)
+            assert r.status_code == 404, f"{method} {path} answered {r.status_code}"
+            checked += 1
+    assert checked >= 6
+    # and the owner does see it
+    await sign_in(client, owner.email)
+    assert (await client.get(f"/orders/{order.number}")).status_code == 200
