@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -72,6 +73,9 @@ class Order(IdMixin, TimestampMixin, Base):
     approval_level: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # the review-SLA watchdog alerts once per order
+    sla_alerted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     # every UPDATE of an order checks and bumps the version: two people acting at once, one wins
     __mapper_args__ = {"version_id_col": version}
@@ -147,3 +151,24 @@ class OrderAttachment(IdMixin, Base):
     uploaded_by_kind: Mapped[str] = mapped_column(String(10))
     uploaded_by_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+
+
+class Confirmation(IdMixin, Base):
+    """Order confirmation version k: an immutable snapshot and its hash, and the customer's answer."""
+
+    __tablename__ = "confirmations"
+    __table_args__ = (UniqueConstraint("order_id", "version", name="uq_confirmations_order_version"),)
+
+    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    created_by_staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
+    status: Mapped[str] = mapped_column(String(12), default="sent")  # sent | accepted | declined | superseded
+    responded_at: Mapped[datetime | None] = mapped_column(default=None)
+    responded_by_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("customer_users.id"), default=None)
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    signer_ip: Mapped[str | None] = mapped_column(INET, default=None)
+    signer_user_agent: Mapped[str] = mapped_column(Text, default="")
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
