@@ -90,51 +90,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_confirmations_order_id"), "confirmations", ["order_id"], unique=False)
     op.add_column("orders", sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("orders", sa.Column("sla_alerted_at", sa.DateTime(timezone=True), nullable=True))
-    op.drop_index(
-        op.f("ix_products_name_en_trgm"),
-        table_name="products",
-        postgresql_ops={"lower(name_en::text)": "gin_trgm_ops"},
-        postgresql_using="gin",
-    )
-    op.drop_index(
-        op.f("ix_products_name_zh_trgm"),
-        table_name="products",
-        postgresql_ops={"name_zh": "gin_trgm_ops"},
-        postgresql_using="gin",
-    )
-    op.drop_index(
-        op.f("ix_products_sku_trgm"),
-        table_name="products",
-        postgresql_ops={"lower(sku::text)": "gin_trgm_ops"},
-        postgresql_using="gin",
-    )
 
 
 def downgrade() -> None:
-    op.create_index(
-        op.f("ix_products_sku_trgm"),
-        "products",
-        [sa.literal_column("lower(sku::text)")],
-        unique=False,
-        postgresql_ops={"lower(sku::text)": "gin_trgm_ops"},
-        postgresql_using="gin",
-    )
-    op.create_index(
-        op.f("ix_products_name_zh_trgm"),
-        "products",
-        ["name_zh"],
-        unique=False,
-        postgresql_ops={"name_zh": "gin_trgm_ops"},
-        postgresql_using="gin",
-    )
-    op.create_index(
-        op.f("ix_products_name_en_trgm"),
-        "products",
-        [sa.literal_column("lower(name_en::text)")],
-        unique=False,
-        postgresql_ops={"lower(name_en::text)": "gin_trgm_ops"},
-        postgresql_using="gin",
-    )
     op.drop_column("orders", "sla_alerted_at")
     op.drop_column("orders", "claimed_at")
     op.drop_index(op.f("ix_confirmations_order_id"), table_name="confirmations")
