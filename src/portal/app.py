@@ -29,7 +29,7 @@ from portal.auth.sessions import SessionStore  # noqa: E402
 from portal.auth.throttle import LoginThrottle  # noqa: E402
 from portal.db.engine import async_url  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
-from portal.web import devmail, system  # noqa: E402
+from portal.web import devmail, invitations, system  # noqa: E402
 from portal.web.context import RequestContextMiddleware  # noqa: E402
 from portal.web.errors import EXCEPTION_HANDLERS  # noqa: E402
 from portal.web.security import security_headers  # noqa: E402
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *([devmail.dev_mailbox] if settings.dev_mode else []),
             *customer.ROUTES,
             *staff.ROUTES,
+            invitations.InvitationController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], name="static", include_in_schema=False
             ),

@@ -22,6 +22,19 @@ CHANNEL_LABELS = {
     "partner": N_("partner system"),
     "marketplace": N_("marketplace"),
 }
+CHECK_LABELS = {"pass": N_("pass"), "warn": N_("warning"), "fail": N_("fail")}
+CHECK_NAMES = {
+    "stock": N_("Stock and lead time"),
+    "credit": N_("Credit limit"),
+    "prices": N_("Prices"),
+    "data": N_("Order data"),
+}
+CONFIRMATION_STATUS_LABELS = {
+    "sent": N_("waiting for the customer"),
+    "accepted": N_("accepted"),
+    "declined": N_("declined"),
+    "superseded": N_("replaced by a newer version"),
+}
 MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("failed")}
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -45,5 +58,8 @@ def make_environment() -> Environment:
         role_labels=ROLE_LABELS,
         mail_status_labels=MAIL_STATUS_LABELS,
         channel_labels=CHANNEL_LABELS,
+        check_labels=CHECK_LABELS,
+        check_names=CHECK_NAMES,
+        confirmation_status_labels=CONFIRMATION_STATUS_LABELS,
     )
     return env

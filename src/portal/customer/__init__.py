@@ -4,6 +4,7 @@ from portal.customer.auth import CustomerAuthController
 from portal.customer.cart import CartController
 from portal.customer.catalog import CatalogController
 from portal.customer.checkout import CheckoutController
+from portal.customer.confirmation import ConfirmationController
 from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
 
@@ -11,6 +12,7 @@ ROUTES = [
     CustomerAuthController,
     CartController,
     CheckoutController,
+    ConfirmationController,
     OrderChangesController,
     OrdersController,
     CatalogController,

@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import staff_required
 from portal.domain.notifications import resend
-from portal.domain.orders import attachments, timeline, views
-from portal.domain.orders.states import allowed_actions
+from portal.domain.orders import attachments
 from portal.i18n import gettext as _
+from portal.staff.order_page import render_order
 from portal.web.actors import staff_actor
 from portal.web.downloads import download
-from portal.web.templating import page, redirect
+from portal.web.templating import redirect
 
 
 class StaffOrdersController(Controller):
@@ -23,22 +23,8 @@ class StaffOrdersController(Controller):
     guards = [staff_required]
 
     @get("/{number:str}")
-    async def detail(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        order, events = await views.order_detail(db, number=number, account_id=None)
-        notifications = await views.order_notifications(db, order.id)
-        files = await attachments.list_for_order(db, order.id)
-        return page(
-            request,
-            "staff/orders/detail.html",
-            block="notifications",
-            order=order,
-            attachments=files,
-            timeline=timeline.staff_timeline(events),
-            notifications=notifications,
-            actions=allowed_actions(order.status, request.state.staff.roles),
-        )
+    async def detail(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Template:
+        return await render_order(request, db, number)
 
     @get("/{number:str}/attachments/{attachment_id:int}")
     async def attachment(

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.db.base import utcnow
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, OrderChanged, ValidationFailed
-from portal.domain.orders import approval, notify, numbering, pricing, states
+from portal.domain.orders import approval, confirmation_docs, notify, numbering, pricing, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action
 from portal.i18n import N_
@@ -203,14 +204,22 @@ async def approve(
     if promised_date is not None:
         order.promised_delivery_date = promised_date
     # intermediate approvals are internal; the customer sees the confirmation arrive
+    if action == Action.SEND_CONFIRMATION:
+        order.updated_at = utcnow()  # a real change: the version-checked UPDATE claims the order first
+        await _flush(db)
+        doc = await confirmation_docs.issue(db, order, actor)  # the snapshot the customer will sign
+        data = {"level": done, "levels_required": levels, "confirmation_version": doc.version,
+                "hash": doc.content_hash}
+    else:
+        data = {"level": done, "levels_required": levels}
     return await apply(
         db,
         order,
         actor,
         action,
-        expected_version=expected_version,
+        expected_version=None,  # checked above; the promised date just set bumped it
         note=note,
-        data={"level": done, "levels_required": levels},
+        data=data,
         public=action == Action.SEND_CONFIRMATION,
     )
 
@@ -311,3 +320,17 @@ async def close(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
 ) -> OrderEvent:
     return await _simple(db, actor, order, Action.CLOSE, expected_version, "")
+
+
+async def claim(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
+    """Assign the order to the acting staff member ("assign to me"); recorded on the timeline."""
+    previous = order.assignee_staff_id
+    order.assignee_staff_id, order.claimed_at = actor.id, utcnow()
+    event = OrderEvent(
+        order_id=order.id, actor_kind=actor.kind, actor_id=actor.id, actor_name=actor.name,
+        role=next((r for r in actor.roles if r in ("reviewer", "approver", "sales")), "admin"), action="claimed",
+        from_state=order.status, to_state=order.status, ip=actor.ip, public=False, data={"previous": previous},
+    )
+    db.add(event)
+    await _flush(db)
+    return event

@@ -1,0 +1,87 @@
+"""The order confirmation for the customer: read it, download it as PDF, accept and sign, or decline."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import customer_required
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.orders import confirmation, confirmation_docs, service
+from portal.domain.orders.confirmation_pdf import render_pdf
+from portal.i18n import gettext as _
+from portal.web.actors import customer_actor
+from portal.web.forms import form_text
+from portal.web.templating import page, redirect
+
+
+async def _versions(request: Request, db: AsyncSession, number: str):  # noqa: ANN202
+    order = await service.load_order(db, customer_actor(request), number=number)  # scoped: 404 for others
+    docs = await confirmation_docs.versions(db, order.id)
+    if not docs:
+        raise NotFound()
+    return order, docs
+
+
+class ConfirmationController(Controller):
+    path = "/orders"
+    guards = [customer_required]
+
+    async def _page(self, request: Request, db: AsyncSession, number: str, *, status_code: int = 200,
+                    errors: dict[str, str] | None = None, values: dict | None = None) -> Template:
+        order, docs = await _versions(request, db, number)
+        current = docs[0]
+        earlier = next((d for d in docs[1:]), None)
+        changes = confirmation_docs.differences(earlier.snapshot, current.snapshot) if earlier else []
+        return page(request, "customer/orders/confirmation.html", status_code=status_code, doc=current,
+                    snapshot=current.snapshot, previous=earlier, changes=changes, order_status=order.status,
+                    errors=errors or {}, values=values or {})
+
+    @get("/{number:str}/confirmation")
+    async def show(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Template:
+        return await self._page(request, db, number)
+
+    @get("/{number:str}/confirmation.pdf")
+    async def pdf(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Response:
+        _order, docs = await _versions(request, db, number)
+        body = render_pdf(docs[0].snapshot, locale=request.state.locale, content_hash=docs[0].content_hash)
+        filename = f"{number}-v{docs[0].version}.pdf"
+        return Response(body, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+    @post("/{number:str}/confirmation/accept")
+    async def accept(self, request: Request, db: NamedDependency[AsyncSession],
+                     number: FromPath[str]) -> Response | Template:
+        actor = customer_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        form = await request.form()
+        signature = confirmation.Signature(
+            signer_name=form_text(form, "signer_name", limit=120), agree=form.get("agree") == "on",
+            document_hash=form_text(form, "document_hash", limit=64),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        try:
+            await confirmation.accept(db, actor, order, signature)
+        except ValidationFailed as exc:
+            await db.rollback()
+            return await self._page(request, db, number, status_code=422, errors=exc.translated(_),
+                                    values={"signer_name": signature.signer_name})
+        return redirect(request, f"/orders/{number}", flash=_("Thank you: the order is confirmed."))
+
+    @post("/{number:str}/confirmation/decline")
+    async def decline(self, request: Request, db: NamedDependency[AsyncSession],
+                      number: FromPath[str]) -> Response | Template:
+        actor = customer_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        form = await request.form()
+        try:
+            await confirmation.decline(db, actor, order, reason=form_text(form, "reason"),
+                                       document_hash=form_text(form, "document_hash", limit=64))
+        except ValidationFailed as exc:
+            await db.rollback()
+            return await self._page(request, db, number, status_code=422, errors=exc.translated(_))
+        return redirect(request, f"/orders/{number}",
+                        flash=_("You declined the confirmation. Our team will revise the order and get back to you."))

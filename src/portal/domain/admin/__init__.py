@@ -1,0 +1,1 @@
+"""Back-office administration: configurable settings, the audit log, invitations."""

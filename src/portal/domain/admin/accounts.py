@@ -1,0 +1,189 @@
+"""Administering customer accounts: terms, credit limit, key account; each change audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.customers import CustomerAccount, CustomerUser
+from portal.domain.admin import audit
+from portal.domain.admin.fields import FormReader
+from portal.domain.admin.paging import (
+    LIKE_ESCAPE,
+    PAGE_SIZE,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    like,
+    page_of,
+)
+from portal.domain.errors import NotFound
+from portal.domain.orders.actors import Actor
+from portal.i18n import LOCALES, N_
+
+PAYMENT_TERMS = ("prepaid", "net")
+AUDITED = (
+    "name",
+    "tax_id",
+    "invoice_title",
+    "credit_limit",
+    "payment_terms",
+    "payment_days",
+    "is_key_account",
+    "default_locale",
+    "is_active",
+)
+TEXT_FIELDS = ("name", "tax_id", "invoice_title", "credit_limit", "payment_terms", "payment_days", "default_locale")
+FLAG_FIELDS = ("is_key_account", "is_active")
+FORM_FIELDS = (*TEXT_FIELDS, *FLAG_FIELDS)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    name: str
+    tax_id: str
+    credit_limit: Decimal
+    payment_terms: str
+    payment_days: int
+    is_key_account: bool
+    is_active: bool
+    user_count: int
+
+
+@dataclass(frozen=True)
+class AccountData:
+    name: str
+    tax_id: str
+    invoice_title: str
+    credit_limit: Decimal
+    payment_terms: str
+    payment_days: int
+    is_key_account: bool
+    default_locale: str
+    is_active: bool
+
+
+def parse_account(values: dict[str, str]) -> AccountData:
+    """Check a submitted account form; raise ValidationFailed naming every wrong field."""
+    form = FormReader(values)
+    terms = form.choice("payment_terms", PAYMENT_TERMS, message=N_("Choose prepaid or net."))
+    if terms == "prepaid" and not form.raw("payment_days"):
+        days = 0
+    else:
+        days = form.integer(
+            "payment_days", minimum=0, maximum=365, message=N_("Enter a number of days from 0 to 365.")
+        )
+    data = AccountData(
+        name=form.text("name", limit=200, required=True),
+        tax_id=form.text("tax_id", limit=40),
+        invoice_title=form.text("invoice_title", limit=200),
+        credit_limit=form.money(
+            "credit_limit", message=N_("Enter an amount of 0 or more with at most two decimals.")
+        ),
+        payment_terms=terms,
+        payment_days=days,
+        is_key_account=form.flag("is_key_account"),
+        default_locale=form.choice("default_locale", LOCALES, message=N_("Choose a language.")),
+        is_active=form.flag("is_active"),
+    )
+    form.check()
+    return data
+
+
+def account_values(account: CustomerAccount | None) -> dict[str, str]:
+    """The form's fields as text: a new account's defaults, or an existing account's values."""
+    if account is None:
+        return {
+            "credit_limit": "0.00",
+            "payment_terms": "net",
+            "payment_days": "30",
+            "default_locale": "zh_CN",
+            "is_active": "on",
+        }
+    values = {f: str(getattr(account, f)) for f in TEXT_FIELDS}
+    return values | {f: "on" if getattr(account, f) else "" for f in FLAG_FIELDS}
+
+
+async def list_accounts(
+    db: AsyncSession, *, q: str = "", after: str = "", limit: int = PAGE_SIZE
+) -> Page[AccountRow]:
+    """Accounts by name with their number of users, one statement; ``q`` matches name or tax ID."""
+    users = select(func.count(CustomerUser.id)).where(CustomerUser.account_id == CustomerAccount.id)
+    fields = [getattr(CustomerAccount, f) for f in list(AccountRow.__dataclass_fields__)[:-1]]
+    sort_key = func.lower(CustomerAccount.name)
+    stmt = select(*fields, users.scalar_subquery())
+    if q.strip():
+        pattern = like(q)
+        stmt = stmt.where(
+            or_(sort_key.like(pattern, escape=LIKE_ESCAPE), func.lower(CustomerAccount.tax_id).like(pattern, escape=LIKE_ESCAPE))
+        )
+    if cursor := decode_cursor(after):
+        stmt = stmt.where(tuple_(sort_key, CustomerAccount.id) > tuple_(*cursor))
+    stmt = stmt.order_by(sort_key, CustomerAccount.id).limit(limit + 1)
+    rows = [AccountRow(*r) for r in (await db.execute(stmt)).all()]
+    return page_of(rows, limit, lambda row: encode_cursor(row.name.lower(), row.id))
+
+
+async def get_account(db: AsyncSession, account_id: int, *, lock: bool = False) -> CustomerAccount:
+    stmt = select(CustomerAccount).where(CustomerAccount.id == account_id)
+    account = await db.scalar(stmt.with_for_update() if lock else stmt)
+    if account is None:
+        raise NotFound()
+    return account
+
+
+def _apply(account: CustomerAccount, data: AccountData) -> None:
+    for name in AUDITED:
+        setattr(account, name, getattr(data, name))
+
+
+async def create_account(db: AsyncSession, actor: Actor, *, data: AccountData) -> CustomerAccount:
+    account = CustomerAccount()
+    _apply(account, data)
+    db.add(account)
+    await db.flush()
+    audit.record(
+        db,
+        actor,
+        entity="customer_account",
+        entity_id=account.id,
+        action="create",
+        before=None,
+        after=audit.snapshot(account, AUDITED),
+    )
+    await db.flush()
+    return account
+
+
+@dataclass(frozen=True)
+class AccountSaved:
+    account: CustomerAccount
+    sign_out_user_ids: list[int]  # the users whose sessions must end: the account was just disabled
+
+
+async def update_account(
+    db: AsyncSession, actor: Actor, *, account_id: int, data: AccountData
+) -> AccountSaved:
+    account = await get_account(db, account_id, lock=True)
+    before = audit.snapshot(account, AUDITED)
+    _apply(account, data)
+    after = audit.snapshot(account, AUDITED)
+    if after != before:
+        audit.record(
+            db,
+            actor,
+            entity="customer_account",
+            entity_id=account.id,
+            action="update",
+            before=before,
+            after=after,
+        )
+    await db.flush()
+    user_ids: list[int] = []
+    if before["is_active"] and not account.is_active:
+        user_ids = list((await db.scalars(select(CustomerUser.id).where(CustomerUser.account_id == account.id))).all())
+    return AccountSaved(account, user_ids)

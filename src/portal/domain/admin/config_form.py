@@ -1,0 +1,51 @@
+"""Reading the settings form (approval thresholds, review SLA) before config.save stores it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from portal.domain.admin import config
+from portal.domain.admin.fields import FormReader
+from portal.domain.errors import ValidationFailed
+from portal.i18n import N_
+
+# digits with optional thousands separators and decimals: keeps NaN and Infinity away from the parser
+AMOUNT = re.compile(r"^\d[\d,]*(\.\d{1,2})?$")
+THRESHOLDS_FORMAT = N_("Enter amounts separated by semicolons.")
+MAX_LEVELS = 5
+
+
+@dataclass(frozen=True)
+class SettingsData:
+    thresholds: list[Decimal]
+    review_sla_hours: int
+
+
+def settings_values(cfg: config.PortalConfig) -> dict[str, str]:
+    return {
+        "approval_thresholds": "; ".join(f"{t.normalize():f}" for t in cfg.approval_thresholds),
+        "review_sla_hours": str(cfg.review_sla_hours),
+    }
+
+
+def parse_settings(values: dict[str, str]) -> SettingsData:
+    form = FormReader(values)
+    hours = form.integer(
+        "review_sla_hours", minimum=1, maximum=24 * 14, message=N_("Enter a number of hours between 1 and 336.")
+    )
+    raw = form.text("approval_thresholds", limit=200)
+    thresholds: list[Decimal] = []
+    parts = [p.strip() for p in raw.replace("；", ";").replace("\n", ";").split(";") if p.strip()]
+    if not all(AMOUNT.match(p) for p in parts):
+        form.error("approval_thresholds", THRESHOLDS_FORMAT)
+    elif len(parts) > MAX_LEVELS:
+        form.error("approval_thresholds", N_("At most 5 approval levels."))
+    else:
+        try:
+            thresholds = config.parse_thresholds("; ".join(parts))
+        except ValidationFailed as exc:
+            form.errors.update(exc.errors)
+    form.check()
+    return SettingsData(thresholds, hours)

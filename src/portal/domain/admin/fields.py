@@ -1,0 +1,82 @@
+"""Reading an administration form: every field checked, every error collected before refusing it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from portal.domain.errors import ValidationFailed
+from portal.i18n import N_
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_INT = 1_000_000_000  # PostgreSQL integer columns; no stock or quantity comes near it
+MAX_MONEY = Decimal("999999999999.99")  # NUMERIC(14, 2)
+
+REQUIRED = N_("This field is required.")
+TOO_LONG = N_("This text is too long.")
+
+
+class FormReader:
+    """Typed values from submitted text; ``check()`` raises ValidationFailed with all errors at once."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = values
+        self.errors: dict[str, str] = {}
+
+    def raw(self, name: str) -> str:
+        return str(self.values.get(name, "") or "").strip()
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def text(self, name: str, *, limit: int, required: bool = False) -> str:
+        value = self.raw(name)
+        if required and not value:
+            self.error(name, REQUIRED)
+        elif len(value) > limit:
+            self.error(name, TOO_LONG)
+        return value
+
+    def integer(self, name: str, *, minimum: int, maximum: int = MAX_INT, message: str) -> int:
+        try:
+            value = int(self.raw(name))
+        except ValueError:
+            self.error(name, message)
+            return minimum
+        if not minimum <= value <= maximum:
+            self.error(name, message)
+        return value
+
+    def money(self, name: str, *, message: str) -> Decimal:
+        """A non-negative amount with at most two decimals; "1,200.50" and "1200.5" both read."""
+        try:
+            value = Decimal(self.raw(name).replace(",", ""))
+        except InvalidOperation:
+            self.error(name, message)
+            return Decimal("0")
+        if not value.is_finite() or value < 0 or value > MAX_MONEY or value != value.quantize(Decimal("0.01")):
+            self.error(name, message)
+            return Decimal("0")
+        return value.quantize(Decimal("0.01"))
+
+    def flag(self, name: str) -> bool:
+        return self.raw(name) in ("on", "true", "1", "yes")
+
+    def choice(self, name: str, allowed: Iterable[str], *, message: str) -> str:
+        value = self.raw(name)
+        if value not in allowed:
+            self.error(name, message)
+        return value
+
+    def email(self, name: str) -> str:
+        value = self.raw(name).lower()
+        if not value:
+            self.error(name, REQUIRED)
+        elif len(value) > 254 or not EMAIL.match(value):
+            self.error(name, N_("Enter a valid e-mail address."))
+        return value
+
+    def check(self) -> None:
+        if self.errors:
+            raise ValidationFailed(dict(self.errors))

@@ -1,0 +1,48 @@
+"""Keyset pages for the administration lists: a cursor names the last row shown."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from portal.domain.catalog.search import contains_pattern
+
+PAGE_SIZE = 25
+MAX_QUERY_LENGTH = 100
+LIKE_ESCAPE = "\\"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    rows: list[T]
+    next_after: str | None  # cursor of the next page; None on the last one
+
+
+def encode_cursor(key: str, ident: int) -> str:
+    return base64.urlsafe_b64encode(f"{ident}|{key}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[str, int] | None:
+    """The (sort key, id) a cursor names; None for no cursor or a mangled one."""
+    if not cursor or len(cursor) > 400:
+        return None
+    try:
+        ident, sep, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return (key, int(ident)) if sep else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def like(q: str) -> str:
+    """A case-insensitive contains pattern for ``q`` (the user's % and _ taken literally)."""
+    return contains_pattern(q.strip()[:MAX_QUERY_LENGTH].lower())
+
+
+def page_of(rows: list[T], limit: int, cursor_of) -> Page[T]:  # noqa: ANN001 - row -> cursor
+    """Rows fetched with ``limit + 1``: the extra one only tells that a next page exists."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows=rows, next_after=cursor_of(rows[-1]) if more and rows else None)

@@ -1,0 +1,116 @@
+"""What customer and staff user administration share: list rows, invitation state, enable/disable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.admin import Invitation
+from portal.db.base import utcnow
+from portal.db.customers import CustomerUser
+from portal.db.staff import StaffUser
+from portal.domain.admin import audit
+from portal.domain.admin.fields import FormReader
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.orders.actors import Actor
+from portal.i18n import LOCALES, N_
+
+User = CustomerUser | StaffUser
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    name: str
+    email: str
+    locale: str | None
+    is_active: bool
+    has_password: bool
+    last_login_at: datetime | None
+    invitation_expires_at: datetime | None  # of the open invitation link, if one is waiting
+    roles: tuple[str, ...] = ()
+
+    @property
+    def invitation_state(self) -> str:
+        """``active`` (has a password), ``invited`` (link open) or ``expired`` (link no longer usable)."""
+        if self.has_password:
+            return "active"
+        return "invited" if self.invitation_expires_at else "expired"
+
+
+@dataclass(frozen=True)
+class Invitee:
+    name: str
+    email: str
+    locale: str
+
+
+def parse_invitee(values: dict[str, str], *, extra: FormReader | None = None) -> Invitee:
+    """Name, e-mail and language of someone to invite; ``extra`` carries errors found elsewhere."""
+    form = FormReader(values)
+    invitee = Invitee(
+        name=form.text("name", limit=120, required=True),
+        email=form.email("email"),
+        locale=form.choice("locale", LOCALES, message=N_("Choose a language.")),
+    )
+    if extra is not None:
+        form.errors.update(extra.errors)
+    form.check()
+    return invitee
+
+
+def user_columns(model: type[User], kind: str) -> list:
+    """The columns of a UserRow, the open invitation's expiry as a correlated subquery."""
+    expires = (
+        select(func.max(Invitation.expires_at))
+        .where(Invitation.user_kind == kind, Invitation.user_id == model.id)
+        .where(Invitation.used_at.is_(None), Invitation.expires_at > utcnow())
+        .scalar_subquery()
+    )
+    return [
+        model.id,
+        model.name,
+        model.email,
+        model.locale,
+        model.is_active,
+        model.password_hash.is_not(None),
+        model.last_login_at,
+        expires,
+    ]
+
+
+async def ensure_email_free(db: AsyncSession, model: type[User], email: str) -> None:
+    taken = await db.scalar(select(model.id).where(func.lower(model.email) == email.lower()))
+    if taken is not None:
+        raise ValidationFailed({"email": N_("A user with this e-mail address already exists.")})
+
+
+async def load_user(db: AsyncSession, model: type[User], user_id: int, **where: object) -> User:
+    stmt = select(model).where(model.id == user_id).filter_by(**where).with_for_update()
+    user = await db.scalar(stmt)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+async def set_active(
+    db: AsyncSession, actor: Actor, *, kind: str, user: User, active: bool
+) -> bool:
+    """Enable or disable; returns True when the user was just disabled (their sessions must end)."""
+    if user.is_active == active:
+        return False
+    user.is_active = active
+    audit.record(
+        db,
+        actor,
+        entity=f"{kind}_user",
+        entity_id=user.id,
+        action="enable" if active else "disable",
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    await db.flush()
+    return not active

@@ -1,0 +1,132 @@
+"""Staff users and their roles: invited by e-mail, edited, disabled; an admin cannot lock themselves out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.roles import Role, parse_roles
+from portal.db.staff import StaffUser
+from portal.domain.admin import audit, invitations
+from portal.domain.admin.fields import FormReader
+from portal.domain.admin.paging import LIKE_ESCAPE, PAGE_SIZE, Page, decode_cursor, encode_cursor, like, page_of
+from portal.domain.admin.people import Invitee, UserRow, ensure_email_free, load_user, set_active, user_columns
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.orders.actors import Actor
+from portal.i18n import LOCALES, N_
+
+AUDITED = ("name", "email", "roles", "locale", "is_active")
+
+
+@dataclass(frozen=True)
+class StaffData:
+    name: str
+    locale: str
+    roles: list[str]
+
+
+@dataclass(frozen=True)
+class StaffSaved:
+    user: StaffUser
+    sign_out: bool  # roles changed: the sessions carrying the old roles must end
+
+
+def parse_roles_field(values: list[str], form: FormReader) -> list[str]:
+    """The ticked roles in canonical order; at least one, none unknown."""
+    try:
+        roles = parse_roles(values)
+    except ValueError:
+        form.error("roles", N_("Choose roles from the list."))
+        return []
+    if not roles:
+        form.error("roles", N_("Choose at least one role."))
+    return roles
+
+
+def parse_staff(values: dict[str, str], roles: list[str]) -> StaffData:
+    form = FormReader(values)
+    data = StaffData(
+        name=form.text("name", limit=120, required=True),
+        locale=form.choice("locale", LOCALES, message=N_("Choose a language.")),
+        roles=parse_roles_field(roles, form),
+    )
+    form.check()
+    return data
+
+
+async def list_staff(db: AsyncSession, *, q: str = "", after: str = "", limit: int = PAGE_SIZE) -> Page[UserRow]:
+    """Staff by name with roles and invitation state, one statement; ``q`` matches name or e-mail."""
+    sort_key = func.lower(StaffUser.name)
+    stmt = select(*user_columns(StaffUser, "staff"), StaffUser.roles)
+    if q.strip():
+        pattern = like(q)
+        stmt = stmt.where(
+            or_(
+                sort_key.like(pattern, escape=LIKE_ESCAPE),
+                func.lower(StaffUser.email).like(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    if cursor := decode_cursor(after):
+        stmt = stmt.where(tuple_(sort_key, StaffUser.id) > tuple_(*cursor))
+    stmt = stmt.order_by(sort_key, StaffUser.id).limit(limit + 1)
+    rows = [UserRow(*r[:-1], roles=tuple(r[-1] or ())) for r in (await db.execute(stmt)).all()]
+    return page_of(rows, limit, lambda row: encode_cursor(row.name.lower(), row.id))
+
+
+async def get_staff(db: AsyncSession, user_id: int) -> UserRow:
+    stmt = select(*user_columns(StaffUser, "staff"), StaffUser.roles).where(StaffUser.id == user_id)
+    row = (await db.execute(stmt)).first()
+    if row is None:
+        raise NotFound()
+    return UserRow(*row[:-1], roles=tuple(row[-1] or ()))
+
+
+async def invite_staff(db: AsyncSession, actor: Actor, *, invitee: Invitee, roles: list[str]) -> StaffUser:
+    await ensure_email_free(db, StaffUser, invitee.email)
+    user = StaffUser(name=invitee.name, email=invitee.email, locale=invitee.locale, roles=roles)
+    db.add(user)
+    await db.flush()
+    audit.record(
+        db,
+        actor,
+        entity="staff_user",
+        entity_id=user.id,
+        action="create",
+        before=None,
+        after=audit.snapshot(user, AUDITED),
+    )
+    await invitations.invite(db, actor, user_kind="staff", user=user)
+    return user
+
+
+async def update_staff(db: AsyncSession, actor: Actor, *, user_id: int, data: StaffData) -> StaffSaved:
+    if user_id == actor.id and Role.ADMIN.value not in data.roles:
+        raise ValidationFailed({"roles": N_("You cannot remove your own admin role.")})
+    user = await load_user(db, StaffUser, user_id)
+    before = audit.snapshot(user, AUDITED)
+    user.name, user.locale, user.roles = data.name, data.locale, list(data.roles)
+    after = audit.snapshot(user, AUDITED)
+    if after != before:
+        audit.record(
+            db, actor, entity="staff_user", entity_id=user.id, action="update", before=before, after=after
+        )
+    await db.flush()
+    return StaffSaved(user, sign_out=sorted(before["roles"]) != sorted(after["roles"]))
+
+
+async def set_staff_active(db: AsyncSession, actor: Actor, *, user_id: int, active: bool) -> bool:
+    """Returns True when the user was just disabled: the caller ends their sessions."""
+    if user_id == actor.id and not active:
+        raise ValidationFailed({"user": N_("You cannot disable your own account.")})
+    user = await load_user(db, StaffUser, user_id)
+    return await set_active(db, actor, kind="staff", user=user, active=active)
+
+
+async def reinvite_staff(db: AsyncSession, actor: Actor, *, user_id: int) -> StaffUser:
+    user = await load_user(db, StaffUser, user_id)
+    if user.password_hash is not None or not user.is_active:
+        raise ValidationFailed({"user": N_("Only an active user who has not set a password yet can be invited again.")})
+    await invitations.invite(db, actor, user_kind="staff", user=user)
+    return user

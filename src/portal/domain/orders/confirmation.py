@@ -1,0 +1,62 @@
+"""The customer's answer to an order confirmation: e-signature or decline with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.base import utcnow
+from portal.db.orders import Confirmation, Order
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.orders import service
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.confirmation_docs import ConfirmationOutdated, versions
+from portal.i18n import N_
+
+
+@dataclass(frozen=True)
+class Signature:
+    signer_name: str
+    agree: bool
+    document_hash: str
+    user_agent: str
+
+
+async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signature) -> Confirmation:
+    """E-sign the current version: name typed, agreement ticked, and the hash of what was read."""
+    errors = {}
+    if not signature.signer_name.strip():
+        errors["signer_name"] = N_("Type your full name to sign.")
+    if not signature.agree:
+        errors["agree"] = N_("Tick the box to agree to the order confirmation.")
+    if errors:
+        raise ValidationFailed(errors)
+    current = next(iter(await versions(db, order.id)), None)
+    if current is None:
+        raise NotFound()
+    if current.status != "sent" or signature.document_hash != current.content_hash:
+        raise ConfirmationOutdated()
+    current.status, current.responded_at, current.responded_by_user_id = "accepted", utcnow(), actor.id
+    current.signer_name, current.signer_ip = signature.signer_name.strip()[:120], actor.ip
+    current.signer_user_agent = signature.user_agent[:500]
+    await service.accept_confirmation(db, actor, order, expected_version=None, signature={
+        "version": current.version, "hash": current.content_hash, "signer_name": current.signer_name,
+        "user_agent": current.signer_user_agent,
+    })
+    return current
+
+
+async def decline(db: AsyncSession, actor: Actor, order: Order, *, reason: str, document_hash: str) -> Confirmation:
+    current = next(iter(await versions(db, order.id)), None)
+    if current is None:
+        raise NotFound()
+    if current.status != "sent" or (document_hash and document_hash != current.content_hash):
+        raise ConfirmationOutdated()
+    await service.decline_confirmation(db, actor, order, expected_version=None, reason=reason)
+    current.status, current.responded_at, current.responded_by_user_id = "declined", utcnow(), actor.id
+    current.decline_reason = reason.strip()[:4000]
+    await db.flush()
+    return current
+
+

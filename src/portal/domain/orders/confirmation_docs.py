@@ -1,0 +1,115 @@
+"""Order confirmation documents: immutable, versioned snapshots with a content hash, and their differences."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.base import utcnow
+from portal.db.customers import CustomerAccount, CustomerUser
+from portal.db.orders import Confirmation, Order, OrderLine
+from portal.domain.errors import DomainError
+from portal.domain.orders.actors import Actor
+from portal.i18n import N_
+
+
+class ConfirmationOutdated(DomainError):
+    status_code = 409
+    default_message = N_("This confirmation has been replaced by a newer version. Please read the current one.")
+
+
+def canonical(snapshot: dict[str, Any]) -> bytes:
+    return json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_hash(snapshot: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(snapshot)).hexdigest()
+
+
+async def build_snapshot(db: AsyncSession, order: Order, version: int) -> dict[str, Any]:
+    """Everything the customer signs: lines, specs, prices, tax, total, dates, terms, addresses."""
+    account = await db.get(CustomerAccount, order.account_id)
+    contact = await db.get(CustomerUser, order.contact_user_id) if order.contact_user_id else None
+    lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position,
+                                                                                             OrderLine.id))).all()
+    return {
+        "number": order.number, "version": version, "issued_at": utcnow().isoformat(timespec="seconds"),
+        "customer": {"name": account.name, "tax_id": order.tax_id, "invoice_title": order.invoice_title,
+                     "contact": contact.name if contact else ""},
+        "lines": [
+            {"sku": ln.sku, "name_zh": ln.name_zh, "name_en": ln.name_en, "specs": ln.specs, "quantity": ln.quantity,
+             "unit": ln.unit, "unit_price": str(ln.unit_price), "line_total": str(ln.line_total)}
+            for ln in lines
+        ],
+        "currency": order.currency, "subtotal": str(order.subtotal), "shipping_fee": str(order.shipping_fee),
+        "tax_rate": str(order.tax_rate), "tax_amount": str(order.tax_amount), "total": str(order.total),
+        "requested_delivery_date": order.requested_delivery_date.isoformat() if order.requested_delivery_date else None,
+        "promised_delivery_date": order.promised_delivery_date.isoformat() if order.promised_delivery_date else None,
+        "payment_terms": order.payment_terms, "payment_days": order.payment_days,
+        "shipping_address": order.shipping_address, "special_requirements": order.special_requirements,
+    }
+
+
+async def issue(db: AsyncSession, order: Order, actor: Actor) -> Confirmation:
+    """Version k+1 of the confirmation; earlier unanswered versions are superseded."""
+    latest = await db.scalar(select(func.max(Confirmation.version)).where(Confirmation.order_id == order.id)) or 0
+    await db.execute(update(Confirmation).where(Confirmation.order_id == order.id, Confirmation.status == "sent")
+                     .values(status="superseded"))
+    snapshot = await build_snapshot(db, order, latest + 1)
+    doc = Confirmation(order_id=order.id, version=latest + 1, snapshot=snapshot, content_hash=content_hash(snapshot),
+                       created_by_staff_id=actor.id if actor.kind == "staff" else None)
+    db.add(doc)
+    await db.flush()
+    return doc
+
+
+async def versions(db: AsyncSession, order_id: int) -> list[Confirmation]:
+    """All versions, newest first."""
+    return list((await db.scalars(select(Confirmation).where(Confirmation.order_id == order_id)
+                                  .order_by(Confirmation.version.desc()))).all())
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str  # a msgid, translated where shown, with ``params``
+    before: str
+    after: str
+    params: dict[str, str] | None = None
+
+
+FIELD_NAMES = {
+    "promised_delivery_date": N_("Promised delivery date"),
+    "requested_delivery_date": N_("Requested delivery date"),
+    "subtotal": N_("Subtotal"),
+    "shipping_fee": N_("Shipping"),
+    "tax_amount": N_("VAT"),
+    "total": N_("Total"),
+    "payment_days": N_("Payment terms"),
+    "special_requirements": N_("Special requirements"),
+}
+
+
+def _line_key(line: dict[str, Any]) -> str:
+    return line["sku"] + json.dumps(line["specs"], sort_keys=True)
+
+
+def _describe(line: dict[str, Any] | None) -> str:
+    return f"{line['quantity']} {line['unit']} × {line['unit_price']}" if line else "—"
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """What changed from one version to the next: header fields, then lines by SKU and specification."""
+    changes = [Change(label, str(old.get(k) or ""), str(new.get(k) or ""))
+               for k, label in FIELD_NAMES.items() if old.get(k) != new.get(k)]
+    before = {_line_key(ln): ln for ln in old.get("lines", [])}
+    after = {_line_key(ln): ln for ln in new.get("lines", [])}
+    for k in sorted(before.keys() | after.keys()):
+        a, b = before.get(k), after.get(k)
+        if a != b:
+            changes.append(Change(N_("Line %(sku)s"), _describe(a), _describe(b), {"sku": (a or b)["sku"]}))
+    return changes

@@ -1,0 +1,265 @@
+"""Orders sales enter for a customer (phone, e-mail, fax, sales rep): the customer's prices, placed at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.catalog import Product
+from portal.db.customers import Address, CustomerAccount, CustomerUser
+from portal.db.orders import Order
+from portal.domain.catalog.products import ProductOffer, offers_for_account, to_offer
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import cart, pricing, service
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.checkout import (
+    KEY,
+    CheckoutInput,
+    earliest_delivery,
+    resolve_address,
+    validate_date,
+)
+from portal.i18n import N_
+
+CHANNELS = ("phone", "email", "fax", "sales_rep")
+PRIORITIES = {"normal": N_("normal"), "urgent": N_("urgent")}
+MAX_LINES = 10
+_SPEC_PARTS = re.compile(r"[;；\n]")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One numbered row of the form: ``sku_<n>``, ``qty_<n>``, ``specs_<n>``."""
+
+    n: int
+    sku: str = ""
+    quantity: str = ""
+    specs: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not (self.sku or self.quantity or self.specs)
+
+
+@dataclass
+class EntryInput:
+    customer_id: str = ""
+    contact_id: str = ""
+    channel: str = ""
+    priority: str = "normal"
+    lines: list[LineInput] = field(default_factory=list)
+    requested_delivery_date: str = ""
+    shipping_address_id: str = ""
+    new_address: dict[str, str] = field(default_factory=dict)
+    invoice_title: str = ""
+    tax_id: str = ""
+    special_requirements: str = ""
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class EntryChoices:
+    """What the form offers: active accounts, and the chosen one's contacts and addresses."""
+
+    accounts: list[CustomerAccount]
+    account: CustomerAccount | None = None
+    contacts: list[CustomerUser] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+
+    def defaults(self) -> dict[str, str]:
+        """Form values taken from the chosen account: first contact, default address, invoice details."""
+        if self.account is None:
+            return {}
+        return {
+            "contact_id": str(self.contacts[0].id) if self.contacts else "",
+            "shipping_address_id": str(self.addresses[0].id) if self.addresses else "new",
+            "invoice_title": self.account.invoice_title or self.account.name,
+            "tax_id": self.account.tax_id,
+        }
+
+
+def _id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+async def choices(db: AsyncSession, *, customer_id: str) -> EntryChoices:
+    accounts = list(
+        await db.scalars(
+            select(CustomerAccount)
+            .where(CustomerAccount.is_active.is_(True))
+            .order_by(CustomerAccount.is_key_account.desc(), CustomerAccount.name, CustomerAccount.id)
+        )
+    )
+    account = next((a for a in accounts if a.id == _id(customer_id)), None)
+    if account is None:
+        return EntryChoices(accounts)
+    contacts = await db.scalars(
+        select(CustomerUser)
+        .where(CustomerUser.account_id == account.id, CustomerUser.is_active.is_(True))
+        .order_by(CustomerUser.name, CustomerUser.id)
+    )
+    addresses = await db.scalars(
+        select(Address).where(Address.account_id == account.id).order_by(Address.is_default.desc(), Address.id)
+    )
+    return EntryChoices(accounts, account, list(contacts), list(addresses))
+
+
+async def offers_by_sku(db: AsyncSession, *, account_id: int, skus: list[str]) -> dict[str, ProductOffer]:
+    """Active products by SKU (any letter case) at this account's prices; keys are lower case."""
+    wanted = {s.strip().lower() for s in skus if s.strip()}
+    if not wanted:
+        return {}
+    stmt = offers_for_account(account_id).where(
+        func.lower(Product.sku).in_(sorted(wanted)), Product.is_active.is_(True)
+    )
+    return {p.sku.lower(): to_offer(p, price) for p, price in (await db.execute(stmt)).all()}
+
+
+def parse_spec_text(text: str) -> dict[str, str]:
+    """``voltage=380V; seal=mechanical`` as a dict; ``name: value`` is read the same way."""
+    specs: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in _SPEC_PARTS.split(text))):
+        name, sep, value = part.partition("=") if "=" in part else part.partition(":")
+        if not sep or not name.strip() or not value.strip():
+            raise ValidationFailed({"specs": N_("Write options as name=value; name=value.")})
+        specs[name.strip()] = value.strip()
+    return specs
+
+
+def _as_field(name: str, check: Callable[..., Any], *args: Any) -> Any:
+    """Run a cart check and report its error beside the form's field ``name``."""
+    try:
+        return check(*args)
+    except ValidationFailed as exc:
+        message = next(iter(exc.errors.values()))
+        raise ValidationFailed({name: message}, params=exc.field_params) from None
+
+
+def _specs(line: LineInput, offer: ProductOffer) -> dict[str, str]:
+    as_form = {f"spec_{k}": v for k, v in parse_spec_text(line.specs).items()}
+    return cart.parse_specs(as_form, offer)
+
+
+def _put(order: Order, line: LineInput, offer: ProductOffer | None) -> None:
+    n = line.n
+    if offer is None:
+        raise ValidationFailed({f"sku_{n}": N_("There is no product with this SKU.")})
+    quantity = _as_field(f"qty_{n}", cart.parse_quantity, line.quantity, offer)
+    specs = _as_field(f"specs_{n}", _specs, line, offer)
+    _as_field(f"qty_{n}", cart.put_line, order, offer, quantity, specs)  # same product and specs merge
+
+
+async def _add_lines(
+    db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput], errors: dict, params: dict
+) -> None:
+    rows = [line for line in lines if not line.blank]
+    if not rows:
+        errors["lines"] = N_("Enter at least one order line.")
+        return
+    offers = await offers_by_sku(db, account_id=account_id, skus=[line.sku for line in rows])
+    for line in rows:
+        try:
+            _put(order, line, offers.get(line.sku.lower()))
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+            params.update(exc.field_params)
+
+
+def _check_form(data: EntryInput, errors: dict[str, str]) -> None:
+    if data.channel not in CHANNELS:
+        errors["channel"] = N_("Choose how the order came in.")
+    if data.priority not in PRIORITIES:
+        errors["priority"] = N_("Choose a priority.")
+    if not KEY.match(data.idempotency_key):
+        errors["idempotency_key"] = N_("This form has expired. Please reload the page and try again.")
+    if not data.invoice_title.strip():
+        errors["invoice_title"] = N_("Enter the invoice title.")
+
+
+async def _account(db: AsyncSession, raw: str, errors: dict[str, str]) -> CustomerAccount | None:
+    account = await db.get(CustomerAccount, _id(raw)) if _id(raw) else None
+    if account is None or not account.is_active:
+        errors["customer_id"] = N_("Choose a customer account.")
+        return None
+    return account
+
+
+async def _contact(db: AsyncSession, account_id: int, raw: str, errors: dict[str, str]) -> int | None:
+    contact_id = await db.scalar(
+        select(CustomerUser.id).where(
+            CustomerUser.id == (_id(raw) or 0),
+            CustomerUser.account_id == account_id,
+            CustomerUser.is_active.is_(True),
+        )
+    )
+    if contact_id is None:
+        errors["contact_id"] = N_("Choose a contact of this customer.")
+    return contact_id
+
+
+async def _address(
+    db: AsyncSession, scoped: Actor, data: EntryInput, errors: dict[str, str]
+) -> dict[str, str] | None:
+    """One of the account's addresses, or a new one saved to the account (checkout's rules)."""
+    wanted = CheckoutInput(shipping_address_id=data.shipping_address_id, new_address=data.new_address)
+    address = await resolve_address(db, scoped, wanted, errors)
+    if "shipping_address_id" in errors:
+        errors["shipping_address_id"] = N_("Choose one of the customer's addresses.")
+    return address
+
+
+def _draft(actor: Actor, account: CustomerAccount, data: EntryInput) -> Order:
+    """The order as entered, not yet in the session: nothing is written until every field passes."""
+    return Order(
+        account_id=account.id,
+        channel=data.channel,
+        entered_by_staff_id=actor.id,
+        status="draft",
+        priority=data.priority,
+        payment_terms=account.payment_terms,
+        payment_days=account.payment_days,
+        invoice_title=data.invoice_title.strip()[:200],
+        tax_id=data.tax_id.strip()[:40],
+        special_requirements=data.special_requirements.strip()[:4000],
+        idempotency_key=data.idempotency_key,
+        lines=[],
+    )
+
+
+async def _replayed(db: AsyncSession, key: str) -> str | None:
+    """The order a form with this key already placed; concurrent posts of one form queue here."""
+    await db.execute(select(func.pg_advisory_xact_lock(func.hashtext("order-entry:" + key))))
+    return await db.scalar(select(Order.number).where(Order.idempotency_key == key, Order.number.is_not(None)))
+
+
+async def enter_order(
+    db: AsyncSession, actor: Actor, data: EntryInput, *, policy: pricing.PricePolicy, today: date
+) -> str:
+    """Place an order for the customer as the staff ``actor``; returns its number (a replayed form's too)."""
+    if KEY.match(data.idempotency_key) and (number := await _replayed(db, data.idempotency_key)):
+        return number
+    errors: dict[str, str] = {}
+    params: dict[str, Any] = {}
+    _check_form(data, errors)
+    account = await _account(db, data.customer_id, errors)
+    if account is None:
+        raise ValidationFailed(errors)
+    scoped = replace(actor, account_id=account.id)  # lead times and addresses of this customer
+    order = _draft(actor, account, data)
+    order.contact_user_id = await _contact(db, account.id, data.contact_id, errors)
+    await _add_lines(db, account_id=account.id, order=order, lines=data.lines, errors=errors, params=params)
+    earliest = await earliest_delivery(db, scoped, order, today)
+    order.requested_delivery_date = validate_date(data.requested_delivery_date, earliest, errors, params)
+    order.shipping_address = await _address(db, scoped, data, errors)
+    if errors:
+        raise ValidationFailed(errors, params=params)
+    db.add(order)
+    pricing.apply_totals(order, order.lines, policy=policy)
+    await service.submit(db, actor, order, vat_rate=policy.vat_rate)
+    return order.number or ""

@@ -1,0 +1,202 @@
+"""Administration of customer accounts and their users (invited by e-mail, disabled, enabled)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.domain.admin import accounts, customer_users
+from portal.domain.admin.paging import MAX_QUERY_LENGTH
+from portal.domain.admin.people import parse_invitee
+from portal.domain.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
+from portal.web.actors import staff_actor
+from portal.web.templating import page, redirect
+
+BASE = "/staff/admin/accounts"
+INVITE_FIELDS = ("name", "email", "locale")
+
+
+class AdminAccountsController(Controller):
+    path = BASE
+    guards = ADMIN_ONLY
+
+    async def _detail(
+        self,
+        request: Request,
+        db: AsyncSession,
+        account_id: int,
+        *,
+        status_code: int = 200,
+        **context: Any,
+    ) -> Template:
+        """The account form, its users and the invitation form; ``context`` overrides the defaults."""
+        account = await accounts.get_account(db, account_id)
+        defaults = {
+            "values": accounts.account_values(account),
+            "errors": {},
+            "invite_values": {"locale": account.default_locale},
+            "invite_errors": {},
+            "user_errors": {},
+        }
+        return page(
+            request,
+            "staff/admin/accounts/detail.html",
+            status_code=status_code,
+            account_id=account.id,
+            account_name=account.name,
+            users=await customer_users.account_users(db, account.id),
+            **(defaults | context),
+        )
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        q: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+    ) -> Template:
+        q = (q or "").strip()[:MAX_QUERY_LENGTH]
+        result = await accounts.list_accounts(db, q=q, after=after or "")
+        return page(
+            request,
+            "staff/admin/accounts/list.html",
+            block="results",
+            accounts=result.rows,
+            next_after=result.next_after,
+            q=q,
+        )
+
+    @get("/new")
+    async def new(self, request: Request) -> Template:
+        return page(
+            request, "staff/admin/accounts/new.html", values=accounts.account_values(None), errors={}
+        )
+
+    @post("/")
+    async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        values = form_values(await request.form(), accounts.FORM_FIELDS)
+        try:
+            data = accounts.parse_account(values)
+            account = await accounts.create_account(db, staff_actor(request), data=data)
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return page(
+                request,
+                "staff/admin/accounts/new.html",
+                status_code=422,
+                values=values,
+                errors=exc.translated(_),
+            )
+        return redirect(
+            request, f"{BASE}/{account.id}", flash=_("Customer account %(name)s created.", name=account.name)
+        )
+
+    @get("/{account_id:int}")
+    async def edit(
+        self, request: Request, db: NamedDependency[AsyncSession], account_id: FromPath[int]
+    ) -> Template:
+        return await self._detail(request, db, account_id)
+
+    @post("/{account_id:int}")
+    async def update(
+        self, request: Request, db: NamedDependency[AsyncSession], account_id: FromPath[int]
+    ) -> Response | Template:
+        values = form_values(await request.form(), accounts.FORM_FIELDS)
+        try:
+            data = accounts.parse_account(values)
+            saved = await accounts.update_account(db, staff_actor(request), account_id=account_id, data=data)
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._detail(
+                request, db, account_id, status_code=422, values=values, errors=exc.translated(_)
+            )
+        response = redirect(
+            request, f"{BASE}/{account_id}", flash=_("Customer account %(name)s saved.", name=saved.account.name)
+        )
+        # a disabled account's users are signed out everywhere
+        return await end_sessions(request, response, kind="customer", user_ids=saved.sign_out_user_ids)
+
+    @post("/{account_id:int}/users")
+    async def invite(
+        self, request: Request, db: NamedDependency[AsyncSession], account_id: FromPath[int]
+    ) -> Response | Template:
+        values = form_values(await request.form(), INVITE_FIELDS)
+        try:
+            invitee = parse_invitee(values)
+            user = await customer_users.invite_user(
+                db, staff_actor(request), account_id=account_id, invitee=invitee
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._detail(
+                request,
+                db,
+                account_id,
+                status_code=422,
+                invite_values=values,
+                invite_errors=exc.translated(_),
+            )
+        return redirect(
+            request,
+            f"{BASE}/{account_id}#users",
+            flash=_("An invitation has been sent to %(email)s.", email=user.email),
+        )
+
+    async def _user_action(
+        self, request: Request, db: AsyncSession, account_id: int, user_id: int, action: str
+    ) -> Response | Template:
+        actor = staff_actor(request)
+        try:
+            if action == "reinvite":
+                user = await customer_users.reinvite_user(db, actor, account_id=account_id, user_id=user_id)
+                message = _("An invitation has been sent to %(email)s.", email=user.email)
+                return redirect(request, f"{BASE}/{account_id}#users", flash=message)
+            disabled = await customer_users.set_user_active(
+                db, actor, account_id=account_id, user_id=user_id, active=action == "enable"
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._detail(
+                request, db, account_id, status_code=422, user_errors={user_id: exc.translated(_)["user"]}
+            )
+        message = _("The user has been enabled.") if action == "enable" else _("The user has been disabled.")
+        response = redirect(request, f"{BASE}/{account_id}#users", flash=message)
+        return await end_sessions(request, response, kind="customer", user_ids=[user_id] if disabled else [])
+
+    @post("/{account_id:int}/users/{user_id:int}/disable")
+    async def disable_user(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        account_id: FromPath[int],
+        user_id: FromPath[int],
+    ) -> Response | Template:
+        return await self._user_action(request, db, account_id, user_id, "disable")
+
+    @post("/{account_id:int}/users/{user_id:int}/enable")
+    async def enable_user(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        account_id: FromPath[int],
+        user_id: FromPath[int],
+    ) -> Response | Template:
+        return await self._user_action(request, db, account_id, user_id, "enable")
+
+    @post("/{account_id:int}/users/{user_id:int}/reinvite")
+    async def reinvite_user(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        account_id: FromPath[int],
+        user_id: FromPath[int],
+    ) -> Response | Template:
+        return await self._user_action(request, db, account_id, user_id, "reinvite")

@@ -1,0 +1,40 @@
+"""The audit log of administrative changes, newest first."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.domain.admin import audit_log
+from portal.staff.admin.common import ADMIN_ONLY
+from portal.web.templating import page
+
+
+class AdminAuditController(Controller):
+    path = "/staff/admin/audit"
+    guards = ADMIN_ONLY
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        entity: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+    ) -> Template:
+        entity = entity if entity in audit_log.ENTITY_LABELS else ""
+        result = await audit_log.recent(db, entity=entity, after=after or "")
+        return page(
+            request,
+            "staff/admin/audit.html",
+            block="results",
+            entries=result.rows,
+            next_after=result.next_after,
+            entity=entity,
+            entity_labels=audit_log.ENTITY_LABELS,
+            audit_actions=audit_log.ACTION_LABELS,
+            field_labels=audit_log.FIELD_LABELS,
+        )

@@ -1,0 +1,108 @@
+"""Administration of the catalog: product list, create and edit."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.domain.admin import products
+from portal.domain.admin.paging import MAX_QUERY_LENGTH
+from portal.domain.catalog.categories import CATEGORY_LABELS
+from portal.domain.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.staff.admin.common import ADMIN_ONLY, form_values
+from portal.web.actors import staff_actor
+from portal.web.templating import page, redirect
+
+BASE = "/staff/admin/products"
+
+
+def _form(
+    request: Request,
+    *,
+    values: dict[str, str],
+    product_id: int | None = None,
+    sku: str = "",
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return page(
+        request,
+        "staff/admin/products/form.html",
+        status_code=status_code,
+        values=values,
+        errors=errors or {},
+        product_id=product_id,
+        sku=sku,
+        categories=list(CATEGORY_LABELS),
+    )
+
+
+class AdminProductsController(Controller):
+    path = BASE
+    guards = ADMIN_ONLY
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        q: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+    ) -> Template:
+        q = (q or "").strip()[:MAX_QUERY_LENGTH]
+        result = await products.list_products(db, q=q, after=(after or "")[:40])
+        return page(
+            request,
+            "staff/admin/products/list.html",
+            block="results",
+            products=result.rows,
+            next_after=result.next_after,
+            q=q,
+        )
+
+    @get("/new")
+    async def new(self, request: Request) -> Template:
+        return _form(request, values=products.product_values(None))
+
+    @post("/")
+    async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        values = form_values(await request.form(), products.FORM_FIELDS)
+        try:
+            data = products.parse_product(values, creating=True)
+            product = await products.create_product(db, staff_actor(request), data=data)
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return _form(request, values=values, errors=exc.translated(_), status_code=422)
+        return redirect(request, f"{BASE}/{product.id}", flash=_("Product %(sku)s created.", sku=product.sku))
+
+    @get("/{product_id:int}")
+    async def edit(
+        self, request: Request, db: NamedDependency[AsyncSession], product_id: FromPath[int]
+    ) -> Template:
+        product = await products.get_product(db, product_id)
+        return _form(request, values=products.product_values(product), product_id=product.id, sku=product.sku)
+
+    @post("/{product_id:int}")
+    async def update(
+        self, request: Request, db: NamedDependency[AsyncSession], product_id: FromPath[int]
+    ) -> Response | Template:
+        values = form_values(await request.form(), products.FORM_FIELDS)
+        try:
+            data = products.parse_product(values, creating=False)
+            product = await products.update_product(db, staff_actor(request), product_id=product_id, data=data)
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            product = await products.get_product(db, product_id)
+            return _form(
+                request,
+                values=values,
+                product_id=product.id,
+                sku=product.sku,
+                errors=exc.translated(_),
+                status_code=422,
+            )
+        return redirect(request, f"{BASE}/{product.id}", flash=_("Product %(sku)s saved.", sku=product.sku))

@@ -1,0 +1,43 @@
+"""Administration of the portal's settings: approval thresholds and the review SLA."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.domain.admin import config
+from portal.domain.admin.config_form import parse_settings, settings_values
+from portal.domain.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.staff.admin.common import ADMIN_ONLY, form_values
+from portal.web.actors import staff_actor
+from portal.web.templating import page, redirect
+
+FIELDS = ("approval_thresholds", "review_sla_hours")
+
+
+class AdminSettingsController(Controller):
+    path = "/staff/admin/settings"
+    guards = ADMIN_ONLY
+
+    @get("/")
+    async def show(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
+        values = settings_values(await config.load(db))
+        return page(request, "staff/admin/settings.html", values=values, errors={})
+
+    @post("/")
+    async def save(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        values = form_values(await request.form(), FIELDS)
+        try:
+            data = parse_settings(values)
+            await config.save(
+                db, staff_actor(request), thresholds=data.thresholds, review_sla_hours=data.review_sla_hours
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return page(
+                request, "staff/admin/settings.html", status_code=422, values=values, errors=exc.translated(_)
+            )
+        return redirect(request, "/staff/admin/settings", flash=_("The settings have been saved."))

@@ -1,0 +1,155 @@
+"""Administration of staff users: invite, edit name and roles, disable and enable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.roles import Role
+from portal.domain.admin import staff_users
+from portal.domain.admin.fields import FormReader
+from portal.domain.admin.paging import MAX_QUERY_LENGTH
+from portal.domain.admin.people import parse_invitee
+from portal.domain.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
+from portal.web.actors import staff_actor
+from portal.web.templating import page, redirect
+
+BASE = "/staff/admin/users"
+ROLES = [r.value for r in Role]
+
+
+def _roles(form: Any) -> list[str]:
+    return [str(v) for v in form.getall("roles", [])][: len(ROLES) + 5]
+
+
+class AdminStaffUsersController(Controller):
+    path = BASE
+    guards = ADMIN_ONLY
+
+    async def _edit_page(
+        self, request: Request, db: AsyncSession, user_id: int, *, status_code: int = 200, **context: Any
+    ) -> Template:
+        user = await staff_users.get_staff(db, user_id)
+        defaults = {
+            "values": {"name": user.name, "locale": user.locale or "zh_CN"},
+            "chosen": list(user.roles),
+            "errors": {},
+        }
+        return page(
+            request,
+            "staff/admin/users/edit.html",
+            status_code=status_code,
+            user=user,
+            roles=ROLES,
+            is_self=user.id == request.state.staff.user_id,
+            **(defaults | context),
+        )
+
+    def _new_page(self, request: Request, *, status_code: int = 200, **context: Any) -> Template:
+        defaults = {"values": {"locale": "zh_CN"}, "chosen": [], "errors": {}}
+        return page(
+            request, "staff/admin/users/new.html", status_code=status_code, roles=ROLES, **(defaults | context)
+        )
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        q: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+    ) -> Template:
+        q = (q or "").strip()[:MAX_QUERY_LENGTH]
+        result = await staff_users.list_staff(db, q=q, after=after or "")
+        return page(
+            request,
+            "staff/admin/users/list.html",
+            block="results",
+            users=result.rows,
+            next_after=result.next_after,
+            q=q,
+        )
+
+    @get("/new")
+    async def new(self, request: Request) -> Template:
+        return self._new_page(request)
+
+    @post("/")
+    async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        form = await request.form()
+        values, chosen = form_values(form, ("name", "email", "locale")), _roles(form)
+        try:
+            roles_form = FormReader({})
+            roles = staff_users.parse_roles_field(chosen, roles_form)
+            invitee = parse_invitee(values, extra=roles_form)
+            user = await staff_users.invite_staff(db, staff_actor(request), invitee=invitee, roles=roles)
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return self._new_page(
+                request, status_code=422, values=values, chosen=chosen, errors=exc.translated(_)
+            )
+        return redirect(
+            request, f"{BASE}/{user.id}", flash=_("An invitation has been sent to %(email)s.", email=user.email)
+        )
+
+    @get("/{user_id:int}")
+    async def edit(self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]) -> Template:
+        return await self._edit_page(request, db, user_id)
+
+    @post("/{user_id:int}")
+    async def update(
+        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
+    ) -> Response | Template:
+        form = await request.form()
+        values, chosen = form_values(form, ("name", "locale")), _roles(form)
+        try:
+            data = staff_users.parse_staff(values, chosen)
+            saved = await staff_users.update_staff(db, staff_actor(request), user_id=user_id, data=data)
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._edit_page(
+                request, db, user_id, status_code=422, values=values, chosen=chosen, errors=exc.translated(_)
+            )
+        response = redirect(request, f"{BASE}/{user_id}", flash=_("%(name)s saved.", name=saved.user.name))
+        # sessions carry the roles they were started with: new roles apply from the next sign-in
+        return await end_sessions(request, response, kind="staff", user_ids=[user_id] if saved.sign_out else [])
+
+    async def _action(self, request: Request, db: AsyncSession, user_id: int, action: str) -> Response | Template:
+        actor = staff_actor(request)
+        try:
+            if action == "reinvite":
+                user = await staff_users.reinvite_staff(db, actor, user_id=user_id)
+                message = _("An invitation has been sent to %(email)s.", email=user.email)
+                return redirect(request, f"{BASE}/{user_id}", flash=message)
+            disabled = await staff_users.set_staff_active(db, actor, user_id=user_id, active=action == "enable")
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._edit_page(request, db, user_id, status_code=422, errors=exc.translated(_))
+        message = _("The user has been enabled.") if action == "enable" else _("The user has been disabled.")
+        response = redirect(request, f"{BASE}/{user_id}", flash=message)
+        return await end_sessions(request, response, kind="staff", user_ids=[user_id] if disabled else [])
+
+    @post("/{user_id:int}/disable")
+    async def disable(
+        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
+    ) -> Response | Template:
+        return await self._action(request, db, user_id, "disable")
+
+    @post("/{user_id:int}/enable")
+    async def enable(
+        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
+    ) -> Response | Template:
+        return await self._action(request, db, user_id, "enable")
+
+    @post("/{user_id:int}/reinvite")
+    async def reinvite(
+        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
+    ) -> Response | Template:
+        return await self._action(request, db, user_id, "reinvite")

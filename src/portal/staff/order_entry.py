@@ -1,0 +1,113 @@
+"""Sales enter an order taken by phone, e-mail or fax for a customer; it is placed at once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import requires_role
+from portal.auth.roles import Role
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import entry
+from portal.domain.orders.checkout import ADDRESS_FIELDS
+from portal.domain.orders.pricing import policy_from
+from portal.formatting import DEFAULT_TZ
+from portal.i18n import gettext as _
+from portal.web.actors import staff_actor
+from portal.web.forms import form_text
+from portal.web.templating import page, redirect
+
+ROWS = range(1, entry.MAX_LINES + 1)
+# fields that follow the chosen account; choosing another account resets them
+ACCOUNT_FIELDS = ("contact_id", "shipping_address_id", "invoice_title", "tax_id")
+
+
+def today() -> date:
+    return datetime.now(DEFAULT_TZ).date()
+
+
+def entry_input(form: Any) -> entry.EntryInput:
+    return entry.EntryInput(
+        customer_id=form_text(form, "customer_id"),
+        contact_id=form_text(form, "contact_id"),
+        channel=form_text(form, "channel"),
+        priority=form_text(form, "priority"),
+        lines=[
+            entry.LineInput(
+                n, form_text(form, f"sku_{n}", limit=40), form_text(form, f"qty_{n}"), form_text(form, f"specs_{n}")
+            )
+            for n in ROWS
+        ],
+        requested_delivery_date=form_text(form, "requested_delivery_date"),
+        shipping_address_id=form_text(form, "shipping_address_id"),
+        new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
+        invoice_title=form_text(form, "invoice_title"),
+        tax_id=form_text(form, "tax_id"),
+        special_requirements=form_text(form, "special_requirements"),
+        idempotency_key=form_text(form, "idempotency_key"),
+    )
+
+
+class StaffOrderEntryController(Controller):
+    path = "/staff/orders/new"
+    guards = [requires_role(Role.SALES)]
+
+    async def _form(
+        self,
+        request: Request,
+        db: AsyncSession,
+        *,
+        values: dict[str, str],
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        """The whole form, or for htmx only the block that follows the chosen account."""
+        found = await entry.choices(db, customer_id=values.get("customer_id", ""))
+        skus = [values.get(f"sku_{n}", "") for n in ROWS]
+        offers = await entry.offers_by_sku(db, account_id=found.account.id, skus=skus) if found.account else {}
+        defaults = {"channel": "phone", "priority": "normal", "idempotency_key": uuid.uuid4().hex}
+        return page(
+            request,
+            "staff/orders/new.html",
+            block="account_fields",
+            status_code=status_code,
+            choices=found,
+            offers=offers,
+            rows=ROWS,
+            channels=entry.CHANNELS,
+            priorities=entry.PRIORITIES,
+            today=today(),
+            values={**defaults, **found.defaults(), **values},
+            errors=errors or {},
+        )
+
+    @get("/")
+    async def show(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
+        return await self._form(request, db, values={"customer_id": request.query_params.get("customer_id", "")})
+
+    @post("/")
+    async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Template | Response:
+        form = await request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "_csrf_token"}
+        if values.pop("action", "") == "choose":  # the no-JS "Choose" button: reload with the account's details
+            kept = {k: v for k, v in values.items() if k not in ACCOUNT_FIELDS}
+            return await self._form(request, db, values=kept)
+        settings = request.app.state.settings
+        try:
+            number = await entry.enter_order(
+                db, staff_actor(request), entry_input(form), policy=policy_from(settings), today=today()
+            )
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._form(request, db, values=values, errors=exc.translated(_), status_code=422)
+        return redirect(
+            request,
+            f"/staff/orders/{number}",
+            flash=_("Order %(number)s has been placed for the customer.", number=number),
+        )

@@ -1,0 +1,136 @@
+"""The review queue and the review decisions: claim, approve, request changes, reject, cancel."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from decimal import Decimal, InvalidOperation
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Response, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import requires_role
+from portal.auth.roles import Role
+from portal.db.staff import StaffUser
+from portal.domain.admin import config
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import review_queue, service
+from portal.domain.orders.states import OrderState
+from portal.i18n import N_
+from portal.i18n import gettext as _
+from portal.staff.order_page import render_order
+from portal.web.actors import staff_actor
+from portal.web.forms import form_text, form_version
+from portal.web.templating import is_htmx, page, redirect
+
+REVIEWERS = requires_role(Role.REVIEWER, Role.APPROVER, Role.SALES)
+DECIDERS = requires_role(Role.REVIEWER, Role.APPROVER)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+
+
+def _promised(raw: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        promised = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
+    if promised < date.today():
+        raise ValidationFailed({"promised_date": N_("The promised date cannot be in the past.")})
+    return promised
+
+
+class ReviewController(Controller):
+    path = "/staff"
+
+    @get("/review", guards=[REVIEWERS])
+    async def queue(
+        self, request: Request, db: NamedDependency[AsyncSession],
+        order_state: Annotated[str | None, QueryParameter(name="state")] = None,  # `state` is reserved by Litestar
+        customer: FromQuery[str | None] = None, channel: FromQuery[str | None] = None,
+        min_total: FromQuery[str | None] = None, max_total: FromQuery[str | None] = None,
+        assignee: FromQuery[str | None] = None, after: FromQuery[str | None] = None,
+    ) -> Template:
+        filters = review_queue.ReviewFilter(
+            state=order_state if order_state in OrderState.__members__.values() else "submitted",
+            customer=int(customer) if customer and customer.isdigit() else None,
+            channel=channel or None, min_total=_decimal(min_total), max_total=_decimal(max_total),
+            assignee=assignee or None, after=after,
+        )
+        settings = await config.load(db)
+        result = await review_queue.review_queue(db, filters, me=request.state.staff.user_id,
+                                                 sla_hours=settings.review_sla_hours)
+        customers = await review_queue.customers_with_orders_in(db, filters.state)
+        staff = (await db.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.is_active.is_(True))
+                                  .order_by(StaffUser.name))).all()
+        return page(request, "staff/review/queue.html", block="queue", result=result, filters=filters,
+                    customers=customers, staff_members=staff, sla_hours=settings.review_sla_hours)
+
+    @post("/orders/{number:str}/claim", guards=[REVIEWERS])
+    async def claim(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Response:
+        actor = staff_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        await service.claim(db, actor, order)
+        if is_htmx(request):
+            return Response(content="", status_code=200, headers={"HX-Trigger": "queue-changed"})
+        return redirect(request, "/staff/review",
+                        flash=_("Order %(number)s is assigned to you.", number=number))
+
+    async def _decide(self, request: Request, db: AsyncSession, number: str, decide) -> Response | Template:  # noqa: ANN001
+        actor = staff_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        form = await request.form()
+        try:
+            await decide(actor, order, form)
+        except ValidationFailed as exc:
+            await db.rollback()
+            return await render_order(request, db, number, status_code=422, errors=exc.translated(_))
+        return redirect(request, f"/staff/orders/{number}", flash=_("Decision recorded."))
+
+    @post("/orders/{number:str}/approve", guards=[DECIDERS])
+    async def approve(self, request: Request, db: NamedDependency[AsyncSession],
+                      number: FromPath[str]) -> Response | Template:
+        thresholds = (await config.load(db)).approval_thresholds
+
+        async def decide(actor, order, form):  # noqa: ANN001, ANN202
+            await service.approve(db, actor, order, expected_version=form_version(form), note=form_text(form, "note"),
+                                  promised_date=_promised(form_text(form, "promised_date")), thresholds=thresholds)
+
+        return await self._decide(request, db, number, decide)
+
+    @post("/orders/{number:str}/request-changes", guards=[DECIDERS])
+    async def request_changes(self, request: Request, db: NamedDependency[AsyncSession],
+                              number: FromPath[str]) -> Response | Template:
+        async def decide(actor, order, form):  # noqa: ANN001, ANN202
+            await service.request_changes(db, actor, order, expected_version=form_version(form),
+                                          message=form_text(form, "message"))
+
+        return await self._decide(request, db, number, decide)
+
+    @post("/orders/{number:str}/reject", guards=[DECIDERS])
+    async def reject(self, request: Request, db: NamedDependency[AsyncSession],
+                     number: FromPath[str]) -> Response | Template:
+        async def decide(actor, order, form):  # noqa: ANN001, ANN202
+            await service.reject(db, actor, order, expected_version=form_version(form),
+                                 reason=form_text(form, "reason"))
+
+        return await self._decide(request, db, number, decide)
+
+    @post("/orders/{number:str}/cancel", guards=[requires_role(Role.SALES, Role.REVIEWER, Role.APPROVER)])
+    async def cancel(self, request: Request, db: NamedDependency[AsyncSession],
+                     number: FromPath[str]) -> Response | Template:
+        async def decide(actor, order, form):  # noqa: ANN001, ANN202
+            await service.cancel(db, actor, order, expected_version=form_version(form),
+                                 reason=form_text(form, "reason"))
+
+        return await self._decide(request, db, number, decide)

@@ -1,0 +1,99 @@
+"""The order confirmation: versioned snapshot with a hash, PDF, e-signature, decline and version 2."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.db.orders import Confirmation, Order
+from portal.domain.orders import confirmation_docs, service
+from portal.domain.orders.actors import Actor
+from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of
+
+
+async def confirmation_sent(db):
+    buyer = await make_customer(db)
+    reviewer = await make_staff(db, "reviewer")
+    order = await make_order(db, customer=buyer)
+    await service.submit(db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order)
+    await service.approve(db, Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles), order,
+                          expected_version=None, promised_date=date.today() + timedelta(days=20))
+    await db.commit()
+    return buyer, reviewer, order
+
+
+async def test_final_approval_issues_version_1_with_a_hash(db):
+    _, _, order = await confirmation_sent(db)
+    doc = await db.scalar(select(Confirmation).where(Confirmation.order_id == order.id))
+    assert doc.version == 1 and doc.status == "sent"
+    assert doc.content_hash == confirmation_docs.content_hash(doc.snapshot)
+    assert doc.snapshot["lines"][0]["quantity"] == 2 and doc.snapshot["total"] == str(order.total)
+
+
+async def test_accept_records_the_signature(client, db):
+    buyer, _, order = await confirmation_sent(db)
+    await sign_in(client, buyer.email)
+    page = (await client.get(f"/orders/{order.number}/confirmation")).text
+    doc_hash = page.split('name="document_hash" value="')[1].split('"')[0]
+    token = await csrf_token(client)
+    form = {"_csrf_token": token, "document_hash": doc_hash, "signer_name": "Wang Wei", "agree": "on"}
+    r = await client.post(f"/orders/{order.number}/confirmation/accept", data={**form, "agree": ""})
+    assert r.status_code == 422 and "Tick the box" in r.text
+    r = await client.post(f"/orders/{order.number}/confirmation/accept", data={**form, "document_hash": "0" * 64})
+    assert r.status_code == 409 and "newer version" in r.text
+    r = await client.post(f"/orders/{order.number}/confirmation/accept", data=form,
+                          headers={"user-agent": "TestBrowser/1.0"}, follow_redirects=False)
+    assert r.status_code == 303
+    doc = await db.scalar(select(Confirmation).where(Confirmation.order_id == order.id)
+                          .execution_options(populate_existing=True))
+    assert (doc.status, doc.signer_name, doc.signer_user_agent) == ("accepted", "Wang Wei", "TestBrowser/1.0")
+    assert doc.responded_by_user_id == buyer.id and doc.responded_at is not None
+    assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "confirmed"
+
+
+async def test_decline_then_version_2_shows_what_changed(client, db):
+    buyer, reviewer, order = await confirmation_sent(db)
+    await sign_in(client, buyer.email)
+    token = await csrf_token(client)
+    r = await client.post(f"/orders/{order.number}/confirmation/decline", data={"_csrf_token": token, "reason": ""})
+    assert r.status_code == 422
+    r = await client.post(f"/orders/{order.number}/confirmation/decline",
+                          data={"_csrf_token": token, "reason": "We need it 10 days earlier"}, follow_redirects=False)
+    assert r.status_code == 303
+    fresh = await db.get(Order, order.id, populate_existing=True)
+    assert fresh.status == "submitted"
+    new_date = date.today() + timedelta(days=10)
+    await service.approve(db, Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles), fresh,
+                          expected_version=None, promised_date=new_date)
+    await db.commit()
+    page = text_of((await client.get(f"/orders/{order.number}/confirmation")).text)
+    assert "What changed since version 1" in page and "Promised delivery date" in page
+    docs = (await db.scalars(select(Confirmation).where(Confirmation.order_id == order.id)
+                             .order_by(Confirmation.version))).all()
+    assert [(d.version, d.status) for d in docs] == [(1, "declined"), (2, "sent")]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+async def test_the_pdf_is_in_the_readers_language(client, db, tmp_path, locale):
+    buyer, _, order = await confirmation_sent(db)
+    await sign_in(client, buyer.email)
+    r = await client.get(f"/orders/{order.number}/confirmation.pdf", headers={"accept-language": locale})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert r.headers["content-type"] == "application/pdf"
+    assert shutil.which("pdftotext"), "poppler-utils (pdftotext) is needed to read the PDF back"
+    (tmp_path / "c.pdf").write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True).stdout
+    expected = f"订单确认书 {order.number}" if locale == "zh-CN" else f"Order confirmation {order.number}"
+    assert expected in text
+
+
+async def test_other_accounts_cannot_see_the_confirmation(client, db):
+    _, _, order = await confirmation_sent(db)
+    stranger = await make_customer(db)
+    await sign_in(client, stranger.email)
+    assert (await client.get(f"/orders/{order.number}/confirmation")).status_code == 404
+    assert (await client.get(f"/orders/{order.number}/confirmation.pdf")).status_code == 404
