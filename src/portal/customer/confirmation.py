@@ -30,36 +30,65 @@ class ConfirmationController(Controller):
     path = "/orders"
     guards = [customer_required]
 
-    async def _page(self, request: Request, db: AsyncSession, number: str, *, status_code: int = 200,
-                    errors: dict[str, str] | None = None, values: dict | None = None) -> Template:
+    async def _page(
+        self,
+        request: Request,
+        db: AsyncSession,
+        number: str,
+        *,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+        values: dict | None = None,
+    ) -> Template:
         order, docs = await _versions(request, db, number)
         current = docs[0]
         earlier = next((d for d in docs[1:]), None)
         changes = confirmation_docs.differences(earlier.snapshot, current.snapshot) if earlier else []
-        return page(request, "customer/orders/confirmation.html", status_code=status_code, doc=current,
-                    snapshot=current.snapshot, previous=earlier, changes=changes, order_status=order.status,
-                    errors=errors or {}, values=values or {})
+        return page(
+            request,
+            "customer/orders/confirmation.html",
+            status_code=status_code,
+            doc=current,
+            snapshot=current.snapshot,
+            previous=earlier,
+            changes=changes,
+            order_status=order.status,
+            errors=errors or {},
+            values=values or {},
+        )
 
     @get("/{number:str}/confirmation")
-    async def show(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Template:
+    async def show(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
         return await self._page(request, db, number)
 
     @get("/{number:str}/confirmation.pdf")
-    async def pdf(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Response:
+    async def pdf(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
         _order, docs = await _versions(request, db, number)
         body = render_pdf(docs[0].snapshot, locale=request.state.locale, content_hash=docs[0].content_hash)
         filename = f"{number}-v{docs[0].version}.pdf"
-        return Response(body, media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+        return Response(
+            body,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
 
     @post("/{number:str}/confirmation/accept")
-    async def accept(self, request: Request, db: NamedDependency[AsyncSession],
-                     number: FromPath[str]) -> Response | Template:
+    async def accept(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
         actor = customer_actor(request)
         order = await service.load_order(db, actor, number=number)
         form = await request.form()
         signature = confirmation.Signature(
-            signer_name=form_text(form, "signer_name", limit=120), agree=form.get("agree") == "on",
+            signer_name=form_text(form, "signer_name", limit=120),
+            agree=form.get("agree") == "on",
             document_hash=form_text(form, "document_hash", limit=64),
             user_agent=request.headers.get("user-agent", ""),
         )
@@ -67,21 +96,36 @@ class ConfirmationController(Controller):
             await confirmation.accept(db, actor, order, signature)
         except ValidationFailed as exc:
             await db.rollback()
-            return await self._page(request, db, number, status_code=422, errors=exc.translated(_),
-                                    values={"signer_name": signature.signer_name})
+            return await self._page(
+                request,
+                db,
+                number,
+                status_code=422,
+                errors=exc.translated(_),
+                values={"signer_name": signature.signer_name},
+            )
         return redirect(request, f"/orders/{number}", flash=_("Thank you: the order is confirmed."))
 
     @post("/{number:str}/confirmation/decline")
-    async def decline(self, request: Request, db: NamedDependency[AsyncSession],
-                      number: FromPath[str]) -> Response | Template:
+    async def decline(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
         actor = customer_actor(request)
         order = await service.load_order(db, actor, number=number)
         form = await request.form()
         try:
-            await confirmation.decline(db, actor, order, reason=form_text(form, "reason"),
-                                       document_hash=form_text(form, "document_hash", limit=64))
+            await confirmation.decline(
+                db,
+                actor,
+                order,
+                reason=form_text(form, "reason"),
+                document_hash=form_text(form, "document_hash", limit=64),
+            )
         except ValidationFailed as exc:
             await db.rollback()
             return await self._page(request, db, number, status_code=422, errors=exc.translated(_))
-        return redirect(request, f"/orders/{number}",
-                        flash=_("You declined the confirmation. Our team will revise the order and get back to you."))
+        return redirect(
+            request,
+            f"/orders/{number}",
+            flash=_("You declined the confirmation. Our team will revise the order and get back to you."),
+        )

@@ -164,10 +164,14 @@ class Confirmation(IdMixin, Base):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
-    created_by_staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
+    created_by_staff_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("staff_users.id"), default=None
+    )
     status: Mapped[str] = mapped_column(String(12), default="sent")  # sent | accepted | declined | superseded
     responded_at: Mapped[datetime | None] = mapped_column(default=None)
-    responded_by_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("customer_users.id"), default=None)
+    responded_by_user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("customer_users.id"), default=None
+    )
     signer_name: Mapped[str] = mapped_column(String(120), default="")
     signer_ip: Mapped[str | None] = mapped_column(INET, default=None)
     signer_user_agent: Mapped[str] = mapped_column(Text, default="")

@@ -7,4 +7,11 @@ from portal.staff.order_entry import StaffOrderEntryController
 from portal.staff.orders import StaffOrdersController
 from portal.staff.review import ReviewController
 
-ROUTES = [StaffAuthController, DashboardController, ReviewController, StaffOrderEntryController, StaffOrdersController, *ADMIN_ROUTES]
+ROUTES = [
+    StaffAuthController,
+    DashboardController,
+    ReviewController,
+    StaffOrderEntryController,
+    StaffOrdersController,
+    *ADMIN_ROUTES,
+]

@@ -1,4 +1,4 @@
-"""The staff dashboard: one card per work queue the signed-in member's roles own."""
+"""The staff dashboard: a card per work queue the signed-in member's roles own, and review-SLA alerts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import staff_required
-from portal.domain.orders import queues
+from portal.domain.orders import queues, watchdog
 from portal.web.templating import page
 
 
@@ -20,4 +20,5 @@ class DashboardController(Controller):
     async def dashboard(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
         staff = request.state.staff
         cards = await queues.queue_counts(db, roles=staff.roles)
-        return page(request, "staff/dashboard.html", cards=cards)
+        overdue = await watchdog.overdue(db) if staff.has_role("reviewer", "sales") else []
+        return page(request, "staff/dashboard.html", cards=cards, overdue=overdue)

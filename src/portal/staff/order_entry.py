@@ -40,7 +40,10 @@ def entry_input(form: Any) -> entry.EntryInput:
         priority=form_text(form, "priority"),
         lines=[
             entry.LineInput(
-                n, form_text(form, f"sku_{n}", limit=40), form_text(form, f"qty_{n}"), form_text(form, f"specs_{n}")
+                n,
+                form_text(form, f"sku_{n}", limit=40),
+                form_text(form, f"qty_{n}"),
+                form_text(form, f"specs_{n}"),
             )
             for n in ROWS
         ],
@@ -70,7 +73,9 @@ class StaffOrderEntryController(Controller):
         """The whole form, or for htmx only the block that follows the chosen account."""
         found = await entry.choices(db, customer_id=values.get("customer_id", ""))
         skus = [values.get(f"sku_{n}", "") for n in ROWS]
-        offers = await entry.offers_by_sku(db, account_id=found.account.id, skus=skus) if found.account else {}
+        offers = (
+            await entry.offers_by_sku(db, account_id=found.account.id, skus=skus) if found.account else {}
+        )
         defaults = {"channel": "phone", "priority": "normal", "idempotency_key": uuid.uuid4().hex}
         return page(
             request,
@@ -89,13 +94,17 @@ class StaffOrderEntryController(Controller):
 
     @get("/")
     async def show(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
-        return await self._form(request, db, values={"customer_id": request.query_params.get("customer_id", "")})
+        return await self._form(
+            request, db, values={"customer_id": request.query_params.get("customer_id", "")}
+        )
 
     @post("/")
     async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Template | Response:
         form = await request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str) and k != "_csrf_token"}
-        if values.pop("action", "") == "choose":  # the no-JS "Choose" button: reload with the account's details
+        if (
+            values.pop("action", "") == "choose"
+        ):  # the no-JS "Choose" button: reload with the account's details
             kept = {k: v for k, v in values.items() if k not in ACCOUNT_FIELDS}
             return await self._form(request, db, values=kept)
         settings = request.app.state.settings

@@ -23,7 +23,9 @@ class StaffOrdersController(Controller):
     guards = [staff_required]
 
     @get("/{number:str}")
-    async def detail(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Template:
+    async def detail(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
         return await render_order(request, db, number)
 
     @get("/{number:str}/attachments/{attachment_id:int}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -55,36 +55,63 @@ class ReviewController(Controller):
 
     @get("/review", guards=[REVIEWERS])
     async def queue(
-        self, request: Request, db: NamedDependency[AsyncSession],
-        order_state: Annotated[str | None, QueryParameter(name="state")] = None,  # `state` is reserved by Litestar
-        customer: FromQuery[str | None] = None, channel: FromQuery[str | None] = None,
-        min_total: FromQuery[str | None] = None, max_total: FromQuery[str | None] = None,
-        assignee: FromQuery[str | None] = None, after: FromQuery[str | None] = None,
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        order_state: Annotated[
+            str | None, QueryParameter(name="state")
+        ] = None,  # `state` is reserved by Litestar
+        customer: FromQuery[str | None] = None,
+        channel: FromQuery[str | None] = None,
+        min_total: FromQuery[str | None] = None,
+        max_total: FromQuery[str | None] = None,
+        assignee: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
     ) -> Template:
         filters = review_queue.ReviewFilter(
             state=order_state if order_state in OrderState.__members__.values() else "submitted",
             customer=int(customer) if customer and customer.isdigit() else None,
-            channel=channel or None, min_total=_decimal(min_total), max_total=_decimal(max_total),
-            assignee=assignee or None, after=after,
+            channel=channel or None,
+            min_total=_decimal(min_total),
+            max_total=_decimal(max_total),
+            assignee=assignee or None,
+            after=after,
         )
         settings = await config.load(db)
-        result = await review_queue.review_queue(db, filters, me=request.state.staff.user_id,
-                                                 sla_hours=settings.review_sla_hours)
+        result = await review_queue.review_queue(
+            db, filters, me=request.state.staff.user_id, sla_hours=settings.review_sla_hours
+        )
         customers = await review_queue.customers_with_orders_in(db, filters.state)
-        staff = (await db.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.is_active.is_(True))
-                                  .order_by(StaffUser.name))).all()
-        return page(request, "staff/review/queue.html", block="queue", result=result, filters=filters,
-                    customers=customers, staff_members=staff, sla_hours=settings.review_sla_hours)
+        staff = (
+            await db.execute(
+                select(StaffUser.id, StaffUser.name)
+                .where(StaffUser.is_active.is_(True))
+                .order_by(StaffUser.name)
+            )
+        ).all()
+        return page(
+            request,
+            "staff/review/queue.html",
+            block="queue",
+            result=result,
+            filters=filters,
+            customers=customers,
+            staff_members=staff,
+            sla_hours=settings.review_sla_hours,
+        )
 
     @post("/orders/{number:str}/claim", guards=[REVIEWERS])
-    async def claim(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Response:
+    async def claim(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
         actor = staff_actor(request)
         order = await service.load_order(db, actor, number=number)
         await service.claim(db, actor, order)
         if is_htmx(request):
             return Response(content="", status_code=200, headers={"HX-Trigger": "queue-changed"})
-        return redirect(request, "/staff/review",
-                        flash=_("Order %(number)s is assigned to you.", number=number))
+        return redirect(
+            request, "/staff/review", flash=_("Order %(number)s is assigned to you.", number=number)
+        )
 
     async def _decide(self, request: Request, db: AsyncSession, number: str, decide) -> Response | Template:  # noqa: ANN001
         actor = staff_actor(request)
@@ -98,39 +125,53 @@ class ReviewController(Controller):
         return redirect(request, f"/staff/orders/{number}", flash=_("Decision recorded."))
 
     @post("/orders/{number:str}/approve", guards=[DECIDERS])
-    async def approve(self, request: Request, db: NamedDependency[AsyncSession],
-                      number: FromPath[str]) -> Response | Template:
+    async def approve(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
         thresholds = (await config.load(db)).approval_thresholds
 
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            await service.approve(db, actor, order, expected_version=form_version(form), note=form_text(form, "note"),
-                                  promised_date=_promised(form_text(form, "promised_date")), thresholds=thresholds)
+            await service.approve(
+                db,
+                actor,
+                order,
+                expected_version=form_version(form),
+                note=form_text(form, "note"),
+                promised_date=_promised(form_text(form, "promised_date")),
+                thresholds=thresholds,
+            )
 
         return await self._decide(request, db, number, decide)
 
     @post("/orders/{number:str}/request-changes", guards=[DECIDERS])
-    async def request_changes(self, request: Request, db: NamedDependency[AsyncSession],
-                              number: FromPath[str]) -> Response | Template:
+    async def request_changes(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            await service.request_changes(db, actor, order, expected_version=form_version(form),
-                                          message=form_text(form, "message"))
+            await service.request_changes(
+                db, actor, order, expected_version=form_version(form), message=form_text(form, "message")
+            )
 
         return await self._decide(request, db, number, decide)
 
     @post("/orders/{number:str}/reject", guards=[DECIDERS])
-    async def reject(self, request: Request, db: NamedDependency[AsyncSession],
-                     number: FromPath[str]) -> Response | Template:
+    async def reject(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            await service.reject(db, actor, order, expected_version=form_version(form),
-                                 reason=form_text(form, "reason"))
+            await service.reject(
+                db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
+            )
 
         return await self._decide(request, db, number, decide)
 
     @post("/orders/{number:str}/cancel", guards=[requires_role(Role.SALES, Role.REVIEWER, Role.APPROVER)])
-    async def cancel(self, request: Request, db: NamedDependency[AsyncSession],
-                     number: FromPath[str]) -> Response | Template:
+    async def cancel(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            await service.cancel(db, actor, order, expected_version=form_version(form),
-                                 reason=form_text(form, "reason"))
+            await service.cancel(
+                db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
+            )
 
         return await self._decide(request, db, number, decide)

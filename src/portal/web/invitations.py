@@ -41,7 +41,9 @@ class InvitationController(Controller):
     path = "/invite"
 
     @get("/{token:str}")
-    async def show(self, request: Request, db: NamedDependency[AsyncSession], token: FromPath[str]) -> Response:
+    async def show(
+        self, request: Request, db: NamedDependency[AsyncSession], token: FromPath[str]
+    ) -> Response:
         try:
             invitation = await invitations.find(db, token)
         except invitations.InvitationInvalid:
@@ -56,7 +58,9 @@ class InvitationController(Controller):
         password = str(form.get("password", ""))[: invitations.MAX_PASSWORD_LENGTH + 1]
         repeat = str(form.get("password_repeat", ""))[: invitations.MAX_PASSWORD_LENGTH + 1]
         try:
-            kind = await invitations.accept(db, token=token, password=password, repeat=repeat, ip=_ip(request))
+            kind = await invitations.accept(
+                db, token=token, password=password, repeat=repeat, ip=_ip(request)
+            )
         except invitations.InvitationInvalid:
             await db.rollback()
             return _invalid(request)
@@ -64,6 +68,12 @@ class InvitationController(Controller):
             await db.rollback()  # nothing of a refused form is kept
             invitation = await invitations.find(db, token)
             return _private(
-                page(request, "public/invite.html", status_code=422, invitation=invitation, errors=exc.translated(_))
+                page(
+                    request,
+                    "public/invite.html",
+                    status_code=422,
+                    invitation=invitation,
+                    errors=exc.translated(_),
+                )
             )
         return redirect(request, LOGIN[kind], flash=_("Your password has been set. Please sign in."))

@@ -15,6 +15,7 @@ from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
 from portal.domain.notifications import delivery  # noqa: E402
 from portal.domain.notifications.mailer import make_mailer  # noqa: E402
 from portal.domain.notifications.render import EmailRenderer  # noqa: E402
+from portal.domain.orders import watchdog  # noqa: E402
 from portal.jinja import make_environment  # noqa: E402
 from portal.settings import load_settings  # noqa: E402
 
@@ -47,6 +48,15 @@ async def sweep_outbox(ctx: dict[str, Any]) -> dict[str, int]:
     return await drain_outbox(ctx)
 
 
+async def review_sla_watchdog(ctx: dict[str, Any]) -> int:
+    """Cron: alert reviewers about orders waiting longer than the review SLA (once per order)."""
+    async with ctx["sessionmaker"]() as db, db.begin():
+        alerted = await watchdog.alert_overdue_reviews(db)
+    if alerted:
+        await drain_outbox(ctx)
+    return alerted
+
+
 def redis_settings() -> RedisSettings:
     return RedisSettings.from_dsn(load_settings().redis_url)
 
@@ -56,13 +66,14 @@ class WorkerSettings:
 
     functions = [func(drain_outbox, name=DRAIN_JOB, timeout=60, max_tries=5)]
     cron_jobs = [
+        cron(review_sla_watchdog, name="orders.review_sla_watchdog", second={5}, timeout=60),
         cron(
             sweep_outbox,
             name="notifications.sweep_outbox",
             second={0, 15, 30, 45},
             run_at_startup=True,
             timeout=60,
-        )
+        ),
     ]
     on_startup = startup
     on_shutdown = shutdown

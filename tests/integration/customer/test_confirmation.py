@@ -19,9 +19,16 @@ async def confirmation_sent(db):
     buyer = await make_customer(db)
     reviewer = await make_staff(db, "reviewer")
     order = await make_order(db, customer=buyer)
-    await service.submit(db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order)
-    await service.approve(db, Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles), order,
-                          expected_version=None, promised_date=date.today() + timedelta(days=20))
+    await service.submit(
+        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
+    )
+    await service.approve(
+        db,
+        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
+        order,
+        expected_version=None,
+        promised_date=date.today() + timedelta(days=20),
+    )
     await db.commit()
     return buyer, reviewer, order
 
@@ -43,13 +50,22 @@ async def test_accept_records_the_signature(client, db):
     form = {"_csrf_token": token, "document_hash": doc_hash, "signer_name": "Wang Wei", "agree": "on"}
     r = await client.post(f"/orders/{order.number}/confirmation/accept", data={**form, "agree": ""})
     assert r.status_code == 422 and "Tick the box" in r.text
-    r = await client.post(f"/orders/{order.number}/confirmation/accept", data={**form, "document_hash": "0" * 64})
+    r = await client.post(
+        f"/orders/{order.number}/confirmation/accept", data={**form, "document_hash": "0" * 64}
+    )
     assert r.status_code == 409 and "newer version" in r.text
-    r = await client.post(f"/orders/{order.number}/confirmation/accept", data=form,
-                          headers={"user-agent": "TestBrowser/1.0"}, follow_redirects=False)
+    r = await client.post(
+        f"/orders/{order.number}/confirmation/accept",
+        data=form,
+        headers={"user-agent": "TestBrowser/1.0"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
-    doc = await db.scalar(select(Confirmation).where(Confirmation.order_id == order.id)
-                          .execution_options(populate_existing=True))
+    doc = await db.scalar(
+        select(Confirmation)
+        .where(Confirmation.order_id == order.id)
+        .execution_options(populate_existing=True)
+    )
     assert (doc.status, doc.signer_name, doc.signer_user_agent) == ("accepted", "Wang Wei", "TestBrowser/1.0")
     assert doc.responded_by_user_id == buyer.id and doc.responded_at is not None
     assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "confirmed"
@@ -59,21 +75,34 @@ async def test_decline_then_version_2_shows_what_changed(client, db):
     buyer, reviewer, order = await confirmation_sent(db)
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
-    r = await client.post(f"/orders/{order.number}/confirmation/decline", data={"_csrf_token": token, "reason": ""})
+    r = await client.post(
+        f"/orders/{order.number}/confirmation/decline", data={"_csrf_token": token, "reason": ""}
+    )
     assert r.status_code == 422
-    r = await client.post(f"/orders/{order.number}/confirmation/decline",
-                          data={"_csrf_token": token, "reason": "We need it 10 days earlier"}, follow_redirects=False)
+    r = await client.post(
+        f"/orders/{order.number}/confirmation/decline",
+        data={"_csrf_token": token, "reason": "We need it 10 days earlier"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     fresh = await db.get(Order, order.id, populate_existing=True)
     assert fresh.status == "submitted"
     new_date = date.today() + timedelta(days=10)
-    await service.approve(db, Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles), fresh,
-                          expected_version=None, promised_date=new_date)
+    await service.approve(
+        db,
+        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
+        fresh,
+        expected_version=None,
+        promised_date=new_date,
+    )
     await db.commit()
     page = text_of((await client.get(f"/orders/{order.number}/confirmation")).text)
     assert "What changed since version 1" in page and "Promised delivery date" in page
-    docs = (await db.scalars(select(Confirmation).where(Confirmation.order_id == order.id)
-                             .order_by(Confirmation.version))).all()
+    docs = (
+        await db.scalars(
+            select(Confirmation).where(Confirmation.order_id == order.id).order_by(Confirmation.version)
+        )
+    ).all()
     assert [(d.version, d.status) for d in docs] == [(1, "declined"), (2, "sent")]
 
 

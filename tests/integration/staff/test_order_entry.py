@@ -108,7 +108,9 @@ async def test_the_form_lists_accounts_and_follows_the_chosen_one(client, db, wo
     page = await client.get("/staff/orders/new")
     assert page.status_code == 200 and 'href="/staff/orders/new"' in page.text
     assert "Acme Pumps Ltd · key account" in text_of(page.text) and 'name="contact_id"' not in page.text
-    block = await client.get(f"/staff/orders/new?customer_id={world.account.id}", headers={"hx-request": "true"})
+    block = await client.get(
+        f"/staff/orders/new?customer_id={world.account.id}", headers={"hx-request": "true"}
+    )
     assert block.status_code == 200 and "<html" not in block.text and 'id="account-fields"' in block.text
     assert world.contact.name in block.text and "Zhangjiang Rd 88" in block.text
     assert 'value="91310000ACME"' in block.text and "net 60 days" in block.text
@@ -170,13 +172,23 @@ async def test_admin_may_enter_orders_too(client, db, world):
         ({"specs_1": "just some words"}, "specs_1", "Write options as name=value; name=value."),
         ({"requested_delivery_date": "EARLY"}, "requested_delivery_date", "lead time of 7 days"),
         ({"contact_id": "OTHER"}, "contact_id", "Choose a contact of this customer."),
-        ({"shipping_address_id": "OTHER"}, "shipping_address_id", "Choose one of the customer&#39;s addresses."),
+        (
+            {"shipping_address_id": "OTHER"},
+            "shipping_address_id",
+            "Choose one of the customer&#39;s addresses.",
+        ),
         ({"customer_id": "999999"}, "customer_id", "Choose a customer account."),
         ({"channel": "web"}, "channel", "Choose how the order came in."),
-        ({"sku_1": "", "qty_1": "", "specs_1": "", "sku_2": "", "qty_2": ""}, "lines", "at least one order line"),
+        (
+            {"sku_1": "", "qty_1": "", "specs_1": "", "sku_2": "", "qty_2": ""},
+            "lines",
+            "at least one order line",
+        ),
     ],
 )
-async def test_bad_input_gets_422_beside_the_field_and_saves_nothing(client, db, world, change, field, message):
+async def test_bad_input_gets_422_beside_the_field_and_saves_nothing(
+    client, db, world, change, field, message
+):
     await _signed_in_staff(client, world.sales)
     data = await _form(client, world)
     for key, value in change.items():
@@ -199,7 +211,12 @@ async def test_a_reviewer_may_not_enter_orders(client, db, world):
     token = await _signed_in_staff(client, reviewer)
     assert (await client.get("/staff/orders/new")).status_code == 403
     assert 'href="/staff/orders/new"' not in (await client.get("/staff/")).text
-    data = {"_csrf_token": token, "customer_id": str(world.account.id), "sku_1": world.valve.sku, "qty_1": "1"}
+    data = {
+        "_csrf_token": token,
+        "customer_id": str(world.account.id),
+        "sku_1": world.valve.sku,
+        "qty_1": "1",
+    }
     assert (await client.post("/staff/orders/new", data=data, follow_redirects=False)).status_code == 403
     assert await db.scalar(select(func.count()).select_from(Order)) == 0
 

@@ -63,8 +63,9 @@ async def test_queue_filters_and_claim(client, db):
     assert big.number in page and small.number not in page
     page = (await client.get("/staff/review?min_total=1000")).text
     assert big.number in page and small.number not in page
-    r = await client.post(f"/staff/orders/{small.number}/claim", data={"_csrf_token": token},
-                          headers={"hx-request": "true"})
+    r = await client.post(
+        f"/staff/orders/{small.number}/claim", data={"_csrf_token": token}, headers={"hx-request": "true"}
+    )
     assert r.status_code == 200 and r.headers["hx-trigger"] == "queue-changed"
     page = (await client.get("/staff/review?assignee=me")).text
     assert small.number in page and big.number not in page
@@ -101,8 +102,10 @@ async def test_review_page_shows_the_checks(client, db):
 async def test_stale_version_gets_409_and_changes_nothing(client, db):
     order = await submitted(db)
     _, token = await as_staff(client, db, "reviewer")
-    r = await client.post(f"/staff/orders/{order.number}/reject",
-                          data={"_csrf_token": token, "version": str(order.version - 1), "reason": "no"})
+    r = await client.post(
+        f"/staff/orders/{order.number}/reject",
+        data={"_csrf_token": token, "version": str(order.version - 1), "reason": "no"},
+    )
     assert r.status_code == 409 and "changed by someone else" in r.text
     assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "submitted"
 
@@ -110,8 +113,10 @@ async def test_stale_version_gets_409_and_changes_nothing(client, db):
 async def test_reject_and_request_changes_need_text(client, db):
     order = await submitted(db)
     _, token = await as_staff(client, db, "reviewer")
-    r = await client.post(f"/staff/orders/{order.number}/reject",
-                          data={"_csrf_token": token, "version": str(order.version), "reason": ""})
+    r = await client.post(
+        f"/staff/orders/{order.number}/reject",
+        data={"_csrf_token": token, "version": str(order.version), "reason": ""},
+    )
     assert r.status_code == 422 and "Please give a reason." in r.text
 
 
@@ -128,10 +133,16 @@ async def test_two_decisions_at_once_one_wins(client, db, settings):
         token2 = await csrf_token(second, "/staff/login")
         version = str(order.version)
         results = await asyncio.gather(
-            client.post(f"/staff/orders/{order.number}/approve",
-                        data={"_csrf_token": token, "version": version}, follow_redirects=False),
-            second.post(f"/staff/orders/{order.number}/reject",
-                        data={"_csrf_token": token2, "version": version, "reason": "no"}, follow_redirects=False),
+            client.post(
+                f"/staff/orders/{order.number}/approve",
+                data={"_csrf_token": token, "version": version},
+                follow_redirects=False,
+            ),
+            second.post(
+                f"/staff/orders/{order.number}/reject",
+                data={"_csrf_token": token2, "version": version, "reason": "no"},
+                follow_redirects=False,
+            ),
         )
     assert sorted(r.status_code for r in results) == [303, 409]
 
@@ -147,19 +158,28 @@ async def test_one_and_two_level_approvals_through_the_pages(client, db):
     two = await submitted(db, unit_price=Decimal("3000"))  # 6,780: two levels
     _, token = await as_staff(client, db, "reviewer")
     for order in (one, two):
-        r = await client.post(f"/staff/orders/{order.number}/approve",
-                              data={"_csrf_token": token, "version": str(order.version)}, follow_redirects=False)
+        r = await client.post(
+            f"/staff/orders/{order.number}/approve",
+            data={"_csrf_token": token, "version": str(order.version)},
+            follow_redirects=False,
+        )
         assert r.status_code == 303
     approvers = [await make_staff(db, "approver") for _ in range(2)]
     for i, approver in enumerate(approvers):
         await sign_in(client, approver.email, staff=True)
         for order in (one, two) if i == 0 else (two,):
-            version = await db.scalar(select(Order.version).where(Order.id == order.id)
-                                      .execution_options(populate_existing=True))
-            r = await client.post(f"/staff/orders/{order.number}/approve",
-                                  data={"_csrf_token": token, "version": str(version)}, follow_redirects=False)
+            version = await db.scalar(
+                select(Order.version).where(Order.id == order.id).execution_options(populate_existing=True)
+            )
+            r = await client.post(
+                f"/staff/orders/{order.number}/approve",
+                data={"_csrf_token": token, "version": str(version)},
+                follow_redirects=False,
+            )
             assert r.status_code == 303, r.text
-    statuses = dict((await db.execute(select(Order.number, Order.status).where(Order.id.in_([one.id, two.id])))).all())
+    statuses = dict(
+        (await db.execute(select(Order.number, Order.status).where(Order.id.in_([one.id, two.id])))).all()
+    )
     assert statuses == {one.number: "confirmation_sent", two.number: "confirmation_sent"}
 
 

@@ -20,7 +20,9 @@ def _include(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, compare_type=True, include_object=_include)
+    context.configure(
+        connection=connection, target_metadata=metadata, compare_type=True, include_object=_include
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -36,7 +36,15 @@ AUDITED = (
     "default_locale",
     "is_active",
 )
-TEXT_FIELDS = ("name", "tax_id", "invoice_title", "credit_limit", "payment_terms", "payment_days", "default_locale")
+TEXT_FIELDS = (
+    "name",
+    "tax_id",
+    "invoice_title",
+    "credit_limit",
+    "payment_terms",
+    "payment_days",
+    "default_locale",
+)
 FLAG_FIELDS = ("is_key_account", "is_active")
 FORM_FIELDS = (*TEXT_FIELDS, *FLAG_FIELDS)
 
@@ -119,7 +127,10 @@ async def list_accounts(
     if q.strip():
         pattern = like(q)
         stmt = stmt.where(
-            or_(sort_key.like(pattern, escape=LIKE_ESCAPE), func.lower(CustomerAccount.tax_id).like(pattern, escape=LIKE_ESCAPE))
+            or_(
+                sort_key.like(pattern, escape=LIKE_ESCAPE),
+                func.lower(CustomerAccount.tax_id).like(pattern, escape=LIKE_ESCAPE),
+            )
         )
     if cursor := decode_cursor(after):
         stmt = stmt.where(tuple_(sort_key, CustomerAccount.id) > tuple_(*cursor))
@@ -185,5 +196,7 @@ async def update_account(
     await db.flush()
     user_ids: list[int] = []
     if before["is_active"] and not account.is_active:
-        user_ids = list((await db.scalars(select(CustomerUser.id).where(CustomerUser.account_id == account.id))).all())
+        user_ids = list(
+            (await db.scalars(select(CustomerUser.id).where(CustomerUser.account_id == account.id))).all()
+        )
     return AccountSaved(account, user_ids)

@@ -26,12 +26,26 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return _plain({f: getattr(obj, f) for f in fields})
 
 
-def record(db: AsyncSession, actor: Actor, *, entity: str, entity_id: object, action: str,
-           before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEntry:
+def record(
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    entity: str,
+    entity_id: object,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
     entry = AuditEntry(
-        actor_kind=actor.kind, actor_id=actor.id, actor_name=actor.name, entity=entity, entity_id=str(entity_id),
-        action=action, before=_plain(before) if before is not None else None,
-        after=_plain(after) if after is not None else None, ip=actor.ip,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        entity=entity,
+        entity_id=str(entity_id),
+        action=action,
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+        ip=actor.ip,
     )
     db.add(entry)
     return entry

@@ -90,7 +90,9 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
     return [Change(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
-async def recent(db: AsyncSession, *, entity: str = "", after: str = "", limit: int = PAGE_SIZE) -> Page[AuditRow]:
+async def recent(
+    db: AsyncSession, *, entity: str = "", after: str = "", limit: int = PAGE_SIZE
+) -> Page[AuditRow]:
     """One page of entries, newest first; ``after`` is the id of the last entry already shown."""
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
     if entity:
@@ -98,7 +100,16 @@ async def recent(db: AsyncSession, *, entity: str = "", after: str = "", limit: 
     if after.isdigit() and len(after) < 19:
         stmt = stmt.where(AuditEntry.id < int(after))
     rows = [
-        AuditRow(e.id, e.at, e.actor_kind, e.actor_name, e.entity, e.entity_id, e.action, changes(e.before, e.after))
+        AuditRow(
+            e.id,
+            e.at,
+            e.actor_kind,
+            e.actor_name,
+            e.entity,
+            e.entity_id,
+            e.action,
+            changes(e.before, e.after),
+        )
         for e in (await db.scalars(stmt)).all()
     ]
     return page_of(rows, limit, lambda row: str(row.id))

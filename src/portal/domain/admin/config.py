@@ -28,7 +28,9 @@ async def load(db: AsyncSession) -> PortalConfig:
     rows = dict((await db.execute(select(PortalSetting.key, PortalSetting.value))).all())
     thresholds = rows.get("approval_thresholds")
     return PortalConfig(
-        approval_thresholds=[Decimal(str(t)) for t in thresholds] if thresholds is not None else list(DEFAULT_THRESHOLDS),
+        approval_thresholds=[Decimal(str(t)) for t in thresholds]
+        if thresholds is not None
+        else list(DEFAULT_THRESHOLDS),
         review_sla_hours=int(rows.get("review_sla_hours", DEFAULT_REVIEW_SLA_HOURS)),
     )
 
@@ -36,26 +38,48 @@ async def load(db: AsyncSession) -> PortalConfig:
 def parse_thresholds(raw: str) -> list[Decimal]:
     """'100000, 1000000' -> ascending amounts; each level is one more approver."""
     try:
-        values = sorted({Decimal(part.strip().replace(",", "")) for part in raw.replace("\n", ";").split(";") if part.strip()})
+        values = sorted(
+            {
+                Decimal(part.strip().replace(",", ""))
+                for part in raw.replace("\n", ";").split(";")
+                if part.strip()
+            }
+        )
     except InvalidOperation:
-        raise ValidationFailed({"approval_thresholds": N_("Enter amounts separated by semicolons.")}) from None
+        raise ValidationFailed(
+            {"approval_thresholds": N_("Enter amounts separated by semicolons.")}
+        ) from None
     if any(v <= 0 for v in values):
         raise ValidationFailed({"approval_thresholds": N_("Enter amounts separated by semicolons.")})
     return values
 
 
-async def save(db: AsyncSession, actor: Actor, *, thresholds: list[Decimal], review_sla_hours: int) -> PortalConfig:
+async def save(
+    db: AsyncSession, actor: Actor, *, thresholds: list[Decimal], review_sla_hours: int
+) -> PortalConfig:
     if not 1 <= review_sla_hours <= 24 * 14:
         raise ValidationFailed({"review_sla_hours": N_("Enter a number of hours between 1 and 336.")})
     before = await load(db)
-    for key, value in (("approval_thresholds", [str(t) for t in thresholds]), ("review_sla_hours", review_sla_hours)):
+    for key, value in (
+        ("approval_thresholds", [str(t) for t in thresholds]),
+        ("review_sla_hours", review_sla_hours),
+    ):
         row = await db.get(PortalSetting, key)
         if row is None:
             db.add(PortalSetting(key=key, value=value, updated_by=actor.name))
         else:
             row.value, row.updated_by = value, actor.name
-    audit.record(db, actor, entity="settings", entity_id="portal", action="update",
-                 before={"approval_thresholds": before.approval_thresholds, "review_sla_hours": before.review_sla_hours},
-                 after={"approval_thresholds": thresholds, "review_sla_hours": review_sla_hours})
+    audit.record(
+        db,
+        actor,
+        entity="settings",
+        entity_id="portal",
+        action="update",
+        before={
+            "approval_thresholds": before.approval_thresholds,
+            "review_sla_hours": before.review_sla_hours,
+        },
+        after={"approval_thresholds": thresholds, "review_sla_hours": review_sla_hours},
+    )
     await db.flush()
     return PortalConfig(thresholds, review_sla_hours)

@@ -33,7 +33,10 @@ def settings_values(cfg: config.PortalConfig) -> dict[str, str]:
 def parse_settings(values: dict[str, str]) -> SettingsData:
     form = FormReader(values)
     hours = form.integer(
-        "review_sla_hours", minimum=1, maximum=24 * 14, message=N_("Enter a number of hours between 1 and 336.")
+        "review_sla_hours",
+        minimum=1,
+        maximum=24 * 14,
+        message=N_("Enter a number of hours between 1 and 336."),
     )
     raw = form.text("approval_thresholds", limit=200)
     thresholds: list[Decimal] = []

@@ -58,7 +58,9 @@ async def reinvite_user(db: AsyncSession, actor: Actor, *, account_id: int, user
     account = await get_account(db, account_id)
     user = await load_user(db, CustomerUser, user_id, account_id=account_id)
     if user.password_hash is not None or not user.is_active:
-        raise ValidationFailed({"user": N_("Only an active user who has not set a password yet can be invited again.")})
+        raise ValidationFailed(
+            {"user": N_("Only an active user who has not set a password yet can be invited again.")}
+        )
     await invitations.invite(db, actor, user_kind="customer", user=user, account_name=account.name)
     return user
 

@@ -55,7 +55,12 @@ class FormReader:
         except InvalidOperation:
             self.error(name, message)
             return Decimal("0")
-        if not value.is_finite() or value < 0 or value > MAX_MONEY or value != value.quantize(Decimal("0.01")):
+        if (
+            not value.is_finite()
+            or value < 0
+            or value > MAX_MONEY
+            or value != value.quantize(Decimal("0.01"))
+        ):
             self.error(name, message)
             return Decimal("0")
         return value.quantize(Decimal("0.01"))

@@ -61,8 +61,13 @@ async def invite(
         .values(expires_at=now)
     )
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(user_kind=user_kind, user_id=user.id, token_hash=token_hash(token),
-                            created_at=now, expires_at=now + VALID_FOR)
+    invitation = Invitation(
+        user_kind=user_kind,
+        user_id=user.id,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + VALID_FOR,
+    )
     db.add(invitation)
     queue_email(
         db,
@@ -78,8 +83,15 @@ async def invite(
             "expires_at": invitation.expires_at.isoformat(),
         },
     )
-    audit.record(db, actor, entity=f"{user_kind}_user", entity_id=user.id, action="invite",
-                 before=None, after={"email": user.email, "expires_at": invitation.expires_at})
+    audit.record(
+        db,
+        actor,
+        entity=f"{user_kind}_user",
+        entity_id=user.id,
+        action="invite",
+        before=None,
+        after={"email": user.email, "expires_at": invitation.expires_at},
+    )
     await db.flush()
     return token
 
@@ -135,7 +147,14 @@ async def accept(db: AsyncSession, *, token: str, password: str, repeat: str, ip
         actor = Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id, ip=ip)
     else:
         actor = Actor.staff(user_id=user.id, name=user.name, roles=user.roles, ip=ip)
-    audit.record(db, actor, entity=f"{invitation.user_kind}_user", entity_id=user.id,
-                 action="set_password", before=None, after={"invitation": invitation.id})
+    audit.record(
+        db,
+        actor,
+        entity=f"{invitation.user_kind}_user",
+        entity_id=user.id,
+        action="set_password",
+        before=None,
+        after={"invitation": invitation.id},
+    )
     await db.flush()
     return invitation.user_kind

@@ -96,9 +96,7 @@ async def load_user(db: AsyncSession, model: type[User], user_id: int, **where: 
     return user
 
 
-async def set_active(
-    db: AsyncSession, actor: Actor, *, kind: str, user: User, active: bool
-) -> bool:
+async def set_active(db: AsyncSession, actor: Actor, *, kind: str, user: User, active: bool) -> bool:
     """Enable or disable; returns True when the user was just disabled (their sessions must end)."""
     if user.is_active == active:
         return False

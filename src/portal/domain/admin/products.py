@@ -22,8 +22,20 @@ SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 MAX_OPTIONS = 20
 MAX_CHOICES = 50
 AUDITED = (
-    "sku", "name_zh", "name_en", "description_zh", "description_en", "category", "unit", "list_price",
-    "stock_on_hand", "lead_time_days", "made_to_order", "min_order_qty", "max_order_qty", "spec_options",
+    "sku",
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "category",
+    "unit",
+    "list_price",
+    "stock_on_hand",
+    "lead_time_days",
+    "made_to_order",
+    "min_order_qty",
+    "max_order_qty",
+    "spec_options",
     "is_active",
 )
 TEXT_FIELDS = ("sku", "name_zh", "name_en", "description_zh", "description_en", "category", "unit")
@@ -114,14 +126,20 @@ def parse_product(values: dict[str, str], *, creating: bool) -> ProductData:
         description_en=form.text("description_en", limit=4000),
         category=form.text("category", limit=60, required=True),
         unit=form.text("unit", limit=20, required=True),
-        list_price=form.money("list_price", message=N_("Enter a price of 0 or more with at most two decimals.")),
+        list_price=form.money(
+            "list_price", message=N_("Enter a price of 0 or more with at most two decimals.")
+        ),
         stock_on_hand=form.integer("stock_on_hand", minimum=0, message=whole),
         lead_time_days=form.integer(
             "lead_time_days", minimum=0, maximum=365, message=N_("Enter a number of days from 0 to 365.")
         ),
         made_to_order=form.flag("made_to_order"),
-        min_order_qty=form.integer("min_order_qty", minimum=1, message=N_("Enter a whole number of 1 or more.")),
-        max_order_qty=form.integer("max_order_qty", minimum=1, message=N_("Enter a whole number of 1 or more.")),
+        min_order_qty=form.integer(
+            "min_order_qty", minimum=1, message=N_("Enter a whole number of 1 or more.")
+        ),
+        max_order_qty=form.integer(
+            "max_order_qty", minimum=1, message=N_("Enter a whole number of 1 or more.")
+        ),
         spec_options=_spec_options(form),
         is_active=form.flag("is_active"),
     )
@@ -135,8 +153,15 @@ def parse_product(values: dict[str, str], *, creating: bool) -> ProductData:
 def product_values(product: Product | None) -> dict[str, str]:
     """The form's fields as text: a new product's defaults, or an existing product's values."""
     if product is None:
-        return {"unit": "pcs", "list_price": "", "stock_on_hand": "0", "lead_time_days": "0",
-                "min_order_qty": "1", "max_order_qty": "100000", "is_active": "on"}
+        return {
+            "unit": "pcs",
+            "list_price": "",
+            "stock_on_hand": "0",
+            "lead_time_days": "0",
+            "min_order_qty": "1",
+            "max_order_qty": "100000",
+            "is_active": "on",
+        }
     values = {f: str(getattr(product, f)) for f in (*TEXT_FIELDS, *NUMBER_FIELDS)}
     values |= {f: "on" if getattr(product, f) else "" for f in FLAG_FIELDS}
     values["spec_options"] = format_spec_options(product.spec_options or {})
@@ -185,8 +210,15 @@ async def create_product(db: AsyncSession, actor: Actor, *, data: ProductData) -
     _apply(product, data)
     db.add(product)
     await db.flush()
-    audit.record(db, actor, entity="product", entity_id=product.id, action="create",
-                 before=None, after=audit.snapshot(product, AUDITED))
+    audit.record(
+        db,
+        actor,
+        entity="product",
+        entity_id=product.id,
+        action="create",
+        before=None,
+        after=audit.snapshot(product, AUDITED),
+    )
     await db.flush()
     return product
 
@@ -197,7 +229,8 @@ async def update_product(db: AsyncSession, actor: Actor, *, product_id: int, dat
     _apply(product, data)
     after = audit.snapshot(product, AUDITED)
     if after != before:
-        audit.record(db, actor, entity="product", entity_id=product.id, action="update",
-                     before=before, after=after)
+        audit.record(
+            db, actor, entity="product", entity_id=product.id, action="update", before=before, after=after
+        )
     await db.flush()
     return product

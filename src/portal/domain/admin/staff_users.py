@@ -11,8 +11,23 @@ from portal.auth.roles import Role, parse_roles
 from portal.db.staff import StaffUser
 from portal.domain.admin import audit, invitations
 from portal.domain.admin.fields import FormReader
-from portal.domain.admin.paging import LIKE_ESCAPE, PAGE_SIZE, Page, decode_cursor, encode_cursor, like, page_of
-from portal.domain.admin.people import Invitee, UserRow, ensure_email_free, load_user, set_active, user_columns
+from portal.domain.admin.paging import (
+    LIKE_ESCAPE,
+    PAGE_SIZE,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    like,
+    page_of,
+)
+from portal.domain.admin.people import (
+    Invitee,
+    UserRow,
+    ensure_email_free,
+    load_user,
+    set_active,
+    user_columns,
+)
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders.actors import Actor
 from portal.i18n import LOCALES, N_
@@ -56,7 +71,9 @@ def parse_staff(values: dict[str, str], roles: list[str]) -> StaffData:
     return data
 
 
-async def list_staff(db: AsyncSession, *, q: str = "", after: str = "", limit: int = PAGE_SIZE) -> Page[UserRow]:
+async def list_staff(
+    db: AsyncSession, *, q: str = "", after: str = "", limit: int = PAGE_SIZE
+) -> Page[UserRow]:
     """Staff by name with roles and invitation state, one statement; ``q`` matches name or e-mail."""
     sort_key = func.lower(StaffUser.name)
     stmt = select(*user_columns(StaffUser, "staff"), StaffUser.roles)
@@ -127,6 +144,8 @@ async def set_staff_active(db: AsyncSession, actor: Actor, *, user_id: int, acti
 async def reinvite_staff(db: AsyncSession, actor: Actor, *, user_id: int) -> StaffUser:
     user = await load_user(db, StaffUser, user_id)
     if user.password_hash is not None or not user.is_active:
-        raise ValidationFailed({"user": N_("Only an active user who has not set a password yet can be invited again.")})
+        raise ValidationFailed(
+            {"user": N_("Only an active user who has not set a password yet can be invited again.")}
+        )
     await invitations.invite(db, actor, user_kind="staff", user=user)
     return user

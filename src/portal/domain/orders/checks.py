@@ -15,8 +15,19 @@ from portal.db.orders import Order, OrderLine
 from portal.i18n import N_
 
 # orders whose value the customer owes or will owe: placed, not yet paid and closed
-OPEN_STATES = ("submitted", "changes_requested", "awaiting_approval", "confirmation_sent", "confirmed",
-               "in_production", "ready_to_ship", "partially_shipped", "shipped", "delivered", "completed")
+OPEN_STATES = (
+    "submitted",
+    "changes_requested",
+    "awaiting_approval",
+    "confirmation_sent",
+    "confirmed",
+    "in_production",
+    "ready_to_ship",
+    "partially_shipped",
+    "shipped",
+    "delivered",
+    "completed",
+)
 
 
 @dataclass(frozen=True)
@@ -32,31 +43,55 @@ def _worst(statuses: list[str]) -> str:
 
 
 async def _stock(db: AsyncSession, order: Order, lines: list[OrderLine], today: date) -> Check:
-    products = {p.id: p for p in (await db.scalars(
-        select(Product).where(Product.id.in_([ln.product_id for ln in lines if ln.product_id])))).all()}
-    short = [ln.sku for ln in lines if (p := products.get(ln.product_id)) and not p.made_to_order
-             and p.stock_on_hand < ln.quantity]
+    products = {
+        p.id: p
+        for p in (
+            await db.scalars(
+                select(Product).where(Product.id.in_([ln.product_id for ln in lines if ln.product_id]))
+            )
+        ).all()
+    }
+    short = [
+        ln.sku
+        for ln in lines
+        if (p := products.get(ln.product_id)) and not p.made_to_order and p.stock_on_hand < ln.quantity
+    ]
     lead = max((p.lead_time_days for p in products.values()), default=0)
     earliest = today + timedelta(days=lead)
     if order.requested_delivery_date and order.requested_delivery_date < earliest:
-        return Check("stock", "fail", N_("Requested %(requested)s, but the earliest feasible date is %(earliest)s."),
-                     {"requested": order.requested_delivery_date.isoformat(), "earliest": earliest.isoformat()})
+        return Check(
+            "stock",
+            "fail",
+            N_("Requested %(requested)s, but the earliest feasible date is %(earliest)s."),
+            {"requested": order.requested_delivery_date.isoformat(), "earliest": earliest.isoformat()},
+        )
     if short:
-        return Check("stock", "warn", N_("Not enough stock for %(skus)s: they will be backordered or produced."),
-                     {"skus": ", ".join(short)})
+        return Check(
+            "stock",
+            "warn",
+            N_("Not enough stock for %(skus)s: they will be backordered or produced."),
+            {"skus": ", ".join(short)},
+        )
     return Check("stock", "pass", N_("In stock or within lead time for the requested date."))
 
 
 async def _credit(db: AsyncSession, order: Order, account: CustomerAccount) -> Check:
     if account.payment_terms == "prepaid":
         return Check("credit", "pass", N_("Prepaid: no credit needed."))
-    exposure = await db.scalar(select(func.coalesce(func.sum(Order.total), 0)).where(
-        Order.account_id == account.id, Order.id != order.id, Order.status.in_(OPEN_STATES))) or Decimal(0)
+    exposure = await db.scalar(
+        select(func.coalesce(func.sum(Order.total), 0)).where(
+            Order.account_id == account.id, Order.id != order.id, Order.status.in_(OPEN_STATES)
+        )
+    ) or Decimal(0)
     total = exposure + order.total
     params = {"used": str(total), "limit": str(account.credit_limit), "open": str(exposure)}
     if total > account.credit_limit:
-        return Check("credit", "fail", N_("Open orders %(open)s plus this order come to %(used)s, over the credit "
-                                          "limit of %(limit)s."), params)
+        return Check(
+            "credit",
+            "fail",
+            N_("Open orders %(open)s plus this order come to %(used)s, over the credit limit of %(limit)s."),
+            params,
+        )
     if total > account.credit_limit * Decimal("0.9"):
         return Check("credit", "warn", N_("%(used)s of the credit limit of %(limit)s would be used."), params)
     return Check("credit", "pass", N_("Within the credit limit: %(used)s of %(limit)s."), params)
@@ -65,35 +100,58 @@ async def _credit(db: AsyncSession, order: Order, account: CustomerAccount) -> C
 async def _prices(db: AsyncSession, order: Order, lines: list[OrderLine]) -> Check:
     ids = [ln.product_id for ln in lines if ln.product_id]
     listed = dict((await db.execute(select(Product.id, Product.list_price).where(Product.id.in_(ids)))).all())
-    agreed = dict((await db.execute(select(AccountPrice.product_id, AccountPrice.price).where(
-        AccountPrice.account_id == order.account_id, AccountPrice.product_id.in_(ids)))).all())
+    agreed = dict(
+        (
+            await db.execute(
+                select(AccountPrice.product_id, AccountPrice.price).where(
+                    AccountPrice.account_id == order.account_id, AccountPrice.product_id.in_(ids)
+                )
+            )
+        ).all()
+    )
     off = []
     for ln in lines:
         reference = agreed.get(ln.product_id, listed.get(ln.product_id))
         if reference and ln.unit_price != reference:
             off.append(f"{ln.sku} ({(ln.unit_price - reference) / reference * 100:+.1f}%)")
     if off:
-        return Check("prices", "warn", N_("Prices differ from the list or agreed price: %(lines)s."),
-                     {"lines": ", ".join(off)})
+        return Check(
+            "prices",
+            "warn",
+            N_("Prices differ from the list or agreed price: %(lines)s."),
+            {"lines": ", ".join(off)},
+        )
     return Check("prices", "pass", N_("All prices match the list or agreed prices."))
 
 
 def _missing(order: Order) -> Check:
-    missing = [label for value, label in (
-        (order.shipping_address, N_("delivery address")), (order.requested_delivery_date, N_("requested date")),
-        (order.invoice_title, N_("invoice title")), (order.tax_id, N_("tax ID")), (order.contact_user_id, N_("contact")),
-    ) if not value]
+    missing = [
+        label
+        for value, label in (
+            (order.shipping_address, N_("delivery address")),
+            (order.requested_delivery_date, N_("requested date")),
+            (order.invoice_title, N_("invoice title")),
+            (order.tax_id, N_("tax ID")),
+            (order.contact_user_id, N_("contact")),
+        )
+        if not value
+    ]
     if missing:
-        return Check("data", "fail" if len(missing) > 1 else "warn", N_("Missing: %(fields)s."),
-                     {"fields": missing})
+        return Check(
+            "data", "fail" if len(missing) > 1 else "warn", N_("Missing: %(fields)s."), {"fields": missing}
+        )
     return Check("data", "pass", N_("All order data is present."))
 
 
 async def run_checks(db: AsyncSession, order: Order, *, today: date) -> list[Check]:
     lines = list((await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all())
     account = await db.get(CustomerAccount, order.account_id)
-    return [await _stock(db, order, lines, today), await _credit(db, order, account),
-            await _prices(db, order, lines), _missing(order)]
+    return [
+        await _stock(db, order, lines, today),
+        await _credit(db, order, account),
+        await _prices(db, order, lines),
+        _missing(order),
+    ]
 
 
 def overall(checks: list[Check]) -> str:

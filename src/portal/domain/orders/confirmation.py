@@ -40,14 +40,24 @@ async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signat
     current.status, current.responded_at, current.responded_by_user_id = "accepted", utcnow(), actor.id
     current.signer_name, current.signer_ip = signature.signer_name.strip()[:120], actor.ip
     current.signer_user_agent = signature.user_agent[:500]
-    await service.accept_confirmation(db, actor, order, expected_version=None, signature={
-        "version": current.version, "hash": current.content_hash, "signer_name": current.signer_name,
-        "user_agent": current.signer_user_agent,
-    })
+    await service.accept_confirmation(
+        db,
+        actor,
+        order,
+        expected_version=None,
+        signature={
+            "version": current.version,
+            "hash": current.content_hash,
+            "signer_name": current.signer_name,
+            "user_agent": current.signer_user_agent,
+        },
+    )
     return current
 
 
-async def decline(db: AsyncSession, actor: Actor, order: Order, *, reason: str, document_hash: str) -> Confirmation:
+async def decline(
+    db: AsyncSession, actor: Actor, order: Order, *, reason: str, document_hash: str
+) -> Confirmation:
     current = next(iter(await versions(db, order.id)), None)
     if current is None:
         raise NotFound()
@@ -58,5 +68,3 @@ async def decline(db: AsyncSession, actor: Actor, order: Order, *, reason: str, 
     current.decline_reason = reason.strip()[:4000]
     await db.flush()
     return current
-
-

@@ -20,7 +20,9 @@ from portal.i18n import N_
 
 class ConfirmationOutdated(DomainError):
     status_code = 409
-    default_message = N_("This confirmation has been replaced by a newer version. Please read the current one.")
+    default_message = N_(
+        "This confirmation has been replaced by a newer version. Please read the current one."
+    )
 
 
 def canonical(snapshot: dict[str, Any]) -> bytes:
@@ -35,34 +37,71 @@ async def build_snapshot(db: AsyncSession, order: Order, version: int) -> dict[s
     """Everything the customer signs: lines, specs, prices, tax, total, dates, terms, addresses."""
     account = await db.get(CustomerAccount, order.account_id)
     contact = await db.get(CustomerUser, order.contact_user_id) if order.contact_user_id else None
-    lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position,
-                                                                                             OrderLine.id))).all()
+    lines = (
+        await db.scalars(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position, OrderLine.id)
+        )
+    ).all()
     return {
-        "number": order.number, "version": version, "issued_at": utcnow().isoformat(timespec="seconds"),
-        "customer": {"name": account.name, "tax_id": order.tax_id, "invoice_title": order.invoice_title,
-                     "contact": contact.name if contact else ""},
+        "number": order.number,
+        "version": version,
+        "issued_at": utcnow().isoformat(timespec="seconds"),
+        "customer": {
+            "name": account.name,
+            "tax_id": order.tax_id,
+            "invoice_title": order.invoice_title,
+            "contact": contact.name if contact else "",
+        },
         "lines": [
-            {"sku": ln.sku, "name_zh": ln.name_zh, "name_en": ln.name_en, "specs": ln.specs, "quantity": ln.quantity,
-             "unit": ln.unit, "unit_price": str(ln.unit_price), "line_total": str(ln.line_total)}
+            {
+                "sku": ln.sku,
+                "name_zh": ln.name_zh,
+                "name_en": ln.name_en,
+                "specs": ln.specs,
+                "quantity": ln.quantity,
+                "unit": ln.unit,
+                "unit_price": str(ln.unit_price),
+                "line_total": str(ln.line_total),
+            }
             for ln in lines
         ],
-        "currency": order.currency, "subtotal": str(order.subtotal), "shipping_fee": str(order.shipping_fee),
-        "tax_rate": str(order.tax_rate), "tax_amount": str(order.tax_amount), "total": str(order.total),
-        "requested_delivery_date": order.requested_delivery_date.isoformat() if order.requested_delivery_date else None,
-        "promised_delivery_date": order.promised_delivery_date.isoformat() if order.promised_delivery_date else None,
-        "payment_terms": order.payment_terms, "payment_days": order.payment_days,
-        "shipping_address": order.shipping_address, "special_requirements": order.special_requirements,
+        "currency": order.currency,
+        "subtotal": str(order.subtotal),
+        "shipping_fee": str(order.shipping_fee),
+        "tax_rate": str(order.tax_rate),
+        "tax_amount": str(order.tax_amount),
+        "total": str(order.total),
+        "requested_delivery_date": order.requested_delivery_date.isoformat()
+        if order.requested_delivery_date
+        else None,
+        "promised_delivery_date": order.promised_delivery_date.isoformat()
+        if order.promised_delivery_date
+        else None,
+        "payment_terms": order.payment_terms,
+        "payment_days": order.payment_days,
+        "shipping_address": order.shipping_address,
+        "special_requirements": order.special_requirements,
     }
 
 
 async def issue(db: AsyncSession, order: Order, actor: Actor) -> Confirmation:
     """Version k+1 of the confirmation; earlier unanswered versions are superseded."""
-    latest = await db.scalar(select(func.max(Confirmation.version)).where(Confirmation.order_id == order.id)) or 0
-    await db.execute(update(Confirmation).where(Confirmation.order_id == order.id, Confirmation.status == "sent")
-                     .values(status="superseded"))
+    latest = (
+        await db.scalar(select(func.max(Confirmation.version)).where(Confirmation.order_id == order.id)) or 0
+    )
+    await db.execute(
+        update(Confirmation)
+        .where(Confirmation.order_id == order.id, Confirmation.status == "sent")
+        .values(status="superseded")
+    )
     snapshot = await build_snapshot(db, order, latest + 1)
-    doc = Confirmation(order_id=order.id, version=latest + 1, snapshot=snapshot, content_hash=content_hash(snapshot),
-                       created_by_staff_id=actor.id if actor.kind == "staff" else None)
+    doc = Confirmation(
+        order_id=order.id,
+        version=latest + 1,
+        snapshot=snapshot,
+        content_hash=content_hash(snapshot),
+        created_by_staff_id=actor.id if actor.kind == "staff" else None,
+    )
     db.add(doc)
     await db.flush()
     return doc
@@ -70,8 +109,15 @@ async def issue(db: AsyncSession, order: Order, actor: Actor) -> Confirmation:
 
 async def versions(db: AsyncSession, order_id: int) -> list[Confirmation]:
     """All versions, newest first."""
-    return list((await db.scalars(select(Confirmation).where(Confirmation.order_id == order_id)
-                                  .order_by(Confirmation.version.desc()))).all())
+    return list(
+        (
+            await db.scalars(
+                select(Confirmation)
+                .where(Confirmation.order_id == order_id)
+                .order_by(Confirmation.version.desc())
+            )
+        ).all()
+    )
 
 
 @dataclass(frozen=True)
@@ -104,8 +150,11 @@ def _describe(line: dict[str, Any] | None) -> str:
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """What changed from one version to the next: header fields, then lines by SKU and specification."""
-    changes = [Change(label, str(old.get(k) or ""), str(new.get(k) or ""))
-               for k, label in FIELD_NAMES.items() if old.get(k) != new.get(k)]
+    changes = [
+        Change(label, str(old.get(k) or ""), str(new.get(k) or ""))
+        for k, label in FIELD_NAMES.items()
+        if old.get(k) != new.get(k)
+    ]
     before = {_line_key(ln): ln for ln in old.get("lines", [])}
     after = {_line_key(ln): ln for ln in new.get("lines", [])}
     for k in sorted(before.keys() | after.keys()):

@@ -42,10 +42,6 @@ class LineInput:
     quantity: str = ""
     specs: str = ""
 
-    @property
-    def blank(self) -> bool:
-        return not (self.sku or self.quantity or self.specs)
-
 
 @dataclass
 class EntryInput:
@@ -105,7 +101,9 @@ async def choices(db: AsyncSession, *, customer_id: str) -> EntryChoices:
         .order_by(CustomerUser.name, CustomerUser.id)
     )
     addresses = await db.scalars(
-        select(Address).where(Address.account_id == account.id).order_by(Address.is_default.desc(), Address.id)
+        select(Address)
+        .where(Address.account_id == account.id)
+        .order_by(Address.is_default.desc(), Address.id)
     )
     return EntryChoices(accounts, account, list(contacts), list(addresses))
 
@@ -158,7 +156,7 @@ def _put(order: Order, line: LineInput, offer: ProductOffer | None) -> None:
 async def _add_lines(
     db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput], errors: dict, params: dict
 ) -> None:
-    rows = [line for line in lines if not line.blank]
+    rows = [line for line in lines if line.sku or line.quantity or line.specs]
     if not rows:
         errors["lines"] = N_("Enter at least one order line.")
         return
@@ -190,7 +188,7 @@ async def _account(db: AsyncSession, raw: str, errors: dict[str, str]) -> Custom
     return account
 
 
-async def _contact(db: AsyncSession, account_id: int, raw: str, errors: dict[str, str]) -> int | None:
+async def _contact(db: AsyncSession, raw: str, *, account_id: int, errors: dict[str, str]) -> int | None:
     contact_id = await db.scalar(
         select(CustomerUser.id).where(
             CustomerUser.id == (_id(raw) or 0),
@@ -235,7 +233,9 @@ def _draft(actor: Actor, account: CustomerAccount, data: EntryInput) -> Order:
 async def _replayed(db: AsyncSession, key: str) -> str | None:
     """The order a form with this key already placed; concurrent posts of one form queue here."""
     await db.execute(select(func.pg_advisory_xact_lock(func.hashtext("order-entry:" + key))))
-    return await db.scalar(select(Order.number).where(Order.idempotency_key == key, Order.number.is_not(None)))
+    return await db.scalar(
+        select(Order.number).where(Order.idempotency_key == key, Order.number.is_not(None))
+    )
 
 
 async def enter_order(
@@ -252,7 +252,7 @@ async def enter_order(
         raise ValidationFailed(errors)
     scoped = replace(actor, account_id=account.id)  # lead times and addresses of this customer
     order = _draft(actor, account, data)
-    order.contact_user_id = await _contact(db, account.id, data.contact_id, errors)
+    order.contact_user_id = await _contact(db, data.contact_id, account_id=account.id, errors=errors)
     await _add_lines(db, account_id=account.id, order=order, lines=data.lines, errors=errors, params=params)
     earliest = await earliest_delivery(db, scoped, order, today)
     order.requested_delivery_date = validate_date(data.requested_delivery_date, earliest, errors, params)

@@ -61,7 +61,12 @@ _KEY = case((CustomerAccount.is_key_account.is_(True), 0), else_=1)
 
 
 def _cursor(row: QueueRow) -> str:
-    raw = [0 if row.priority == "urgent" else 1, 0 if row.is_key_account else 1, row.submitted_at.isoformat(), row.id]
+    raw = [
+        0 if row.priority == "urgent" else 1,
+        0 if row.is_key_account else 1,
+        row.submitted_at.isoformat(),
+        row.id,
+    ]
     return base64.urlsafe_b64encode(json.dumps(raw).encode()).decode()
 
 
@@ -101,12 +106,26 @@ def _filters(stmt, f: ReviewFilter, me: int):  # noqa: ANN001, ANN202
     return stmt
 
 
-async def review_queue(db: AsyncSession, f: ReviewFilter, *, me: int, sla_hours: int,
-                       limit: int = PAGE_SIZE) -> QueuePage:
+async def review_queue(
+    db: AsyncSession, f: ReviewFilter, *, me: int, sla_hours: int, limit: int = PAGE_SIZE
+) -> QueuePage:
     stmt = (
-        select(Order.id, Order.number, Order.status, Order.version, Order.priority, Order.channel, Order.total,
-               Order.currency, Order.submitted_at, CustomerAccount.id, CustomerAccount.name,
-               CustomerAccount.is_key_account, Order.assignee_staff_id, StaffUser.name)
+        select(
+            Order.id,
+            Order.number,
+            Order.status,
+            Order.version,
+            Order.priority,
+            Order.channel,
+            Order.total,
+            Order.currency,
+            Order.submitted_at,
+            CustomerAccount.id,
+            CustomerAccount.name,
+            CustomerAccount.is_key_account,
+            Order.assignee_staff_id,
+            StaffUser.name,
+        )
         .join(CustomerAccount, CustomerAccount.id == Order.account_id)
         .outerjoin(StaffUser, StaffUser.id == Order.assignee_staff_id)
         .where(Order.submitted_at.is_not(None))
@@ -126,8 +145,8 @@ async def review_queue(db: AsyncSession, f: ReviewFilter, *, me: int, sla_hours:
 async def customers_with_orders_in(db: AsyncSession, state: str) -> list[tuple[int, str]]:
     """For the customer filter: accounts that have orders in this state."""
     rows = await db.execute(
-        select(CustomerAccount.id, CustomerAccount.name).where(
-            CustomerAccount.id.in_(select(Order.account_id).where(Order.status == state))
-        ).order_by(CustomerAccount.name)
+        select(CustomerAccount.id, CustomerAccount.name)
+        .where(CustomerAccount.id.in_(select(Order.account_id).where(Order.status == state)))
+        .order_by(CustomerAccount.name)
     )
     return [(r[0], r[1]) for r in rows]

@@ -208,8 +208,12 @@ async def approve(
         order.updated_at = utcnow()  # a real change: the version-checked UPDATE claims the order first
         await _flush(db)
         doc = await confirmation_docs.issue(db, order, actor)  # the snapshot the customer will sign
-        data = {"level": done, "levels_required": levels, "confirmation_version": doc.version,
-                "hash": doc.content_hash}
+        data = {
+            "level": done,
+            "levels_required": levels,
+            "confirmation_version": doc.version,
+            "hash": doc.content_hash,
+        }
     else:
         data = {"level": done, "levels_required": levels}
     return await apply(
@@ -327,9 +331,17 @@ async def claim(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
     previous = order.assignee_staff_id
     order.assignee_staff_id, order.claimed_at = actor.id, utcnow()
     event = OrderEvent(
-        order_id=order.id, actor_kind=actor.kind, actor_id=actor.id, actor_name=actor.name,
-        role=next((r for r in actor.roles if r in ("reviewer", "approver", "sales")), "admin"), action="claimed",
-        from_state=order.status, to_state=order.status, ip=actor.ip, public=False, data={"previous": previous},
+        order_id=order.id,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        role=next((r for r in actor.roles if r in ("reviewer", "approver", "sales")), "admin"),
+        action="claimed",
+        from_state=order.status,
+        to_state=order.status,
+        ip=actor.ip,
+        public=False,
+        data={"previous": previous},
     )
     db.add(event)
     await _flush(db)

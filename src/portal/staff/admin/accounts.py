@@ -76,9 +76,7 @@ class AdminAccountsController(Controller):
 
     @get("/new")
     async def new(self, request: Request) -> Template:
-        return page(
-            request, "staff/admin/accounts/new.html", values=accounts.account_values(None), errors={}
-        )
+        return page(request, "staff/admin/accounts/new.html", values=accounts.account_values(None), errors={})
 
     @post("/")
     async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
@@ -119,7 +117,9 @@ class AdminAccountsController(Controller):
                 request, db, account_id, status_code=422, values=values, errors=exc.translated(_)
             )
         response = redirect(
-            request, f"{BASE}/{account_id}", flash=_("Customer account %(name)s saved.", name=saved.account.name)
+            request,
+            f"{BASE}/{account_id}",
+            flash=_("Customer account %(name)s saved.", name=saved.account.name),
         )
         # a disabled account's users are signed out everywhere
         return await end_sessions(request, response, kind="customer", user_ids=saved.sign_out_user_ids)

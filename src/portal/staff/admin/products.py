@@ -93,7 +93,9 @@ class AdminProductsController(Controller):
         values = form_values(await request.form(), products.FORM_FIELDS)
         try:
             data = products.parse_product(values, creating=False)
-            product = await products.update_product(db, staff_actor(request), product_id=product_id, data=data)
+            product = await products.update_product(
+                db, staff_actor(request), product_id=product_id, data=data
+            )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept
             product = await products.get_product(db, product_id)

@@ -55,7 +55,11 @@ class AdminStaffUsersController(Controller):
     def _new_page(self, request: Request, *, status_code: int = 200, **context: Any) -> Template:
         defaults = {"values": {"locale": "zh_CN"}, "chosen": [], "errors": {}}
         return page(
-            request, "staff/admin/users/new.html", status_code=status_code, roles=ROLES, **(defaults | context)
+            request,
+            "staff/admin/users/new.html",
+            status_code=status_code,
+            roles=ROLES,
+            **(defaults | context),
         )
 
     @get("/")
@@ -96,11 +100,15 @@ class AdminStaffUsersController(Controller):
                 request, status_code=422, values=values, chosen=chosen, errors=exc.translated(_)
             )
         return redirect(
-            request, f"{BASE}/{user.id}", flash=_("An invitation has been sent to %(email)s.", email=user.email)
+            request,
+            f"{BASE}/{user.id}",
+            flash=_("An invitation has been sent to %(email)s.", email=user.email),
         )
 
     @get("/{user_id:int}")
-    async def edit(self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]) -> Template:
+    async def edit(
+        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
+    ) -> Template:
         return await self._edit_page(request, db, user_id)
 
     @post("/{user_id:int}")
@@ -119,16 +127,22 @@ class AdminStaffUsersController(Controller):
             )
         response = redirect(request, f"{BASE}/{user_id}", flash=_("%(name)s saved.", name=saved.user.name))
         # sessions carry the roles they were started with: new roles apply from the next sign-in
-        return await end_sessions(request, response, kind="staff", user_ids=[user_id] if saved.sign_out else [])
+        return await end_sessions(
+            request, response, kind="staff", user_ids=[user_id] if saved.sign_out else []
+        )
 
-    async def _action(self, request: Request, db: AsyncSession, user_id: int, action: str) -> Response | Template:
+    async def _action(
+        self, request: Request, db: AsyncSession, user_id: int, action: str
+    ) -> Response | Template:
         actor = staff_actor(request)
         try:
             if action == "reinvite":
                 user = await staff_users.reinvite_staff(db, actor, user_id=user_id)
                 message = _("An invitation has been sent to %(email)s.", email=user.email)
                 return redirect(request, f"{BASE}/{user_id}", flash=message)
-            disabled = await staff_users.set_staff_active(db, actor, user_id=user_id, active=action == "enable")
+            disabled = await staff_users.set_staff_active(
+                db, actor, user_id=user_id, active=action == "enable"
+            )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept
             return await self._edit_page(request, db, user_id, status_code=422, errors=exc.translated(_))
