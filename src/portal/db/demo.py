@@ -11,6 +11,7 @@ from portal.auth.passwords import hash_password
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.engine import make_engine, make_sessionmaker
+from portal.db.fulfilment import Carrier
 from portal.db.staff import StaffUser
 
 DEMO_PASSWORD = "demo-password"
@@ -321,6 +322,15 @@ PRODUCTS = [
 ]
 
 
+DEMO_CARRIERS = [("democarrier", "Demo Express 演示快递", "demo-carrier-secret")]
+
+
+async def _ensure_carriers(db: AsyncSession) -> None:
+    for code, name, secret in DEMO_CARRIERS:
+        if await db.get(Carrier, code) is None:
+            db.add(Carrier(code=code, name=name, webhook_secret=secret))
+
+
 async def _demo_present(db: AsyncSession) -> bool:
     found = await db.scalar(
         select(func.count()).select_from(CustomerUser).where(CustomerUser.email == "buyer@example.com")
@@ -333,6 +343,7 @@ async def seed_demo(database_url: str) -> bool:
     engine = make_engine(database_url, pool=False)
     try:
         async with make_sessionmaker(engine)() as db, db.begin():
+            await _ensure_carriers(db)  # also for databases seeded before carriers existed
             if await _demo_present(db):
                 return False
             await _seed(db)

@@ -76,6 +76,13 @@ class Order(IdMixin, TimestampMixin, Base):
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     # the review-SLA watchdog alerts once per order
     sla_alerted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # tracking links carry this number; bumping it revokes every link sent so far
+    tracking_link_version: Mapped[int] = mapped_column(Integer, default=1)
+    delivery_estimate: Mapped[date | None] = mapped_column(default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+    backorder_choice: Mapped[str] = mapped_column(String(12), default="")  # wait | partial | substitute
+    backorder_substitute_sku: Mapped[str] = mapped_column(String(40), default="")
+    backorder_choice_at: Mapped[datetime | None] = mapped_column(default=None)
 
     # every UPDATE of an order checks and bumps the version: two people acting at once, one wins
     __mapper_args__ = {"version_id_col": version}
@@ -103,6 +110,10 @@ class OrderLine(IdMixin, Base):
     unit: Mapped[str] = mapped_column(String(20), default="pcs")
     unit_price: Mapped[Decimal] = mapped_column()
     line_total: Mapped[Decimal] = mapped_column()
+    # allocation at confirmation: reserved from stock, backordered, or made to order
+    allocation: Mapped[str] = mapped_column(String(14), default="")
+    reserved_qty: Mapped[int] = mapped_column(Integer, default=0)
+    shipped_qty: Mapped[int] = mapped_column(Integer, default=0)
 
     order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
 
