@@ -27,9 +27,10 @@ from redis.asyncio import Redis  # noqa: E402
 from portal import customer, staff  # noqa: E402
 from portal.auth.sessions import SessionStore  # noqa: E402
 from portal.auth.throttle import LoginThrottle  # noqa: E402
+from portal.auth.tracking import TrackingLinks  # noqa: E402
 from portal.db.engine import async_url  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
-from portal.web import devmail, invitations, system  # noqa: E402
+from portal.web import devmail, invitations, system, tracking, webhooks  # noqa: E402
 from portal.web.context import RequestContextMiddleware  # noqa: E402
 from portal.web.errors import EXCEPTION_HANDLERS  # noqa: E402
 from portal.web.security import security_headers  # noqa: E402
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # connects lazily: the app starts (and serves pages) while Redis is briefly down
         app.state.arq = ArqRedis(connection_pool=redis.connection_pool)
         app.state.sessions = SessionStore(redis, settings.session_ttl_seconds)
+        app.state.tracking_links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
         app.state.login_throttle = LoginThrottle(
             redis, max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
         )
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             system.health,
             system.ready,
             system.switch_language,
+            webhooks.carrier_webhook,
+            tracking.TrackingController,
             *([devmail.dev_mailbox] if settings.dev_mode else []),
             *customer.ROUTES,
             *staff.ROUTES,
@@ -92,7 +96,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_httponly=False,
             cookie_samesite="lax",
             header_name="x-csrftoken",
-            exclude=["/webhooks/"],
+            # machines sign their requests; the tracking page itself sets no cookie (its lookup form is checked)
+            exclude=["^/webhooks/", "^/track/.+"],
         ),
         template_config=template_config(make_environment()),
         exception_handlers=EXCEPTION_HANDLERS,

@@ -9,6 +9,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
 from portal.domain.catalog.categories import category_label
+from portal.domain.fulfilment.milestones import MILESTONE_LABELS, QC_RESULT_LABELS, REACHED_WORDING
+from portal.domain.fulfilment.shipping import EXCEPTION_LABELS
 from portal.domain.orders.states import ACTION_LABELS, STATE_LABELS
 from portal.formatting import FILTERS
 from portal.i18n import N_
@@ -21,6 +23,18 @@ CHANNEL_LABELS = {
     "sales_rep": N_("sales representative"),
     "partner": N_("partner system"),
     "marketplace": N_("marketplace"),
+}
+SHIPMENT_STATUS_LABELS = {
+    "shipped": N_("handed to the carrier"),
+    "in_transit": N_("in transit"),
+    "out_for_delivery": N_("out for delivery"),
+    "delivered": N_("delivered"),
+    "exception": N_("delivery exception"),
+}
+BACKORDER_CHOICE_LABELS = {
+    "wait": N_("Wait for the complete order"),
+    "partial": N_("Ship what is in stock now, the rest later (partial shipment)"),
+    "substitute": N_("Take a substitute product"),
 }
 CHECK_LABELS = {"pass": N_("pass"), "warn": N_("warning"), "fail": N_("fail")}
 CHECK_NAMES = {
@@ -59,7 +73,13 @@ def make_environment() -> Environment:
         mail_status_labels=MAIL_STATUS_LABELS,
         channel_labels=CHANNEL_LABELS,
         check_labels=CHECK_LABELS,
+        shipment_status_labels=SHIPMENT_STATUS_LABELS,
+        exception_labels=EXCEPTION_LABELS,
+        backorder_choice_labels=BACKORDER_CHOICE_LABELS,
         check_names=CHECK_NAMES,
         confirmation_status_labels=CONFIRMATION_STATUS_LABELS,
+        milestone_labels=MILESTONE_LABELS,
+        milestone_reached=REACHED_WORDING,
+        qc_result_labels=QC_RESULT_LABELS,
     )
     return env

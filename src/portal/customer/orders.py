@@ -8,17 +8,30 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Response, Template
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
+from portal.db.orders import Order
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import attachments, queries, service, timeline, views
+from portal.domain.fulfilment import production
+from portal.domain.fulfilment import views as shipping_views
+from portal.domain.orders import attachments, backorder, queries, service, timeline, views
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.downloads import download
 from portal.web.forms import form_text, form_version
 from portal.web.templating import page, redirect
+
+
+async def _backorder(db: AsyncSession, order_id: int) -> dict | None:
+    """The backordered lines and the substitutes on offer, when the order has any."""
+    lines = await backorder.backordered_lines(db, order_id)
+    if not lines:
+        return None
+    choice = await db.scalar(select(Order.backorder_choice).where(Order.id == order_id))
+    return {"lines": lines, "choice": choice, "substitutes": await backorder.substitutes(db, order_id)}
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -83,6 +96,11 @@ class OrdersController(Controller):
             attachments=files,
             timeline=timeline.customer_timeline(events),
             actions=allowed_actions(order.status, ["customer"]),
+            milestones=await production.milestones_for(db, order.id),
+            delivery_estimate=await production.delivery_estimate(db, order.id),
+            shipments=await shipping_views.shipments_for(db, order.id),
+            cases=await shipping_views.cases_for(db, order.id, open_only=True),
+            backorder=await _backorder(db, order.id),
             errors=errors or {},
         )
 
@@ -121,6 +139,26 @@ class OrdersController(Controller):
             errors = {k: _(v) for k, v in exc.errors.items()}
             return await self._detail(request, db, number, status_code=422, errors=errors)
         return redirect(request, f"/orders/{number}", flash=_("The order has been cancelled."))
+
+    @post("/{number:str}/backorder-choice")
+    async def backorder_choice(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        actor = customer_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        form = await request.form()
+        try:
+            await backorder.choose(
+                db,
+                actor,
+                order,
+                choice=form_text(form, "choice", limit=12),
+                substitute_sku=form_text(form, "substitute_sku", limit=40),
+            )
+        except ValidationFailed as exc:
+            await db.rollback()
+            return await self._detail(request, db, number, status_code=422, errors=exc.translated(_))
+        return redirect(request, f"/orders/{number}", flash=_("Thank you: we recorded your choice."))
 
     @post("/{number:str}/receipt")
     async def confirm_receipt(

@@ -25,11 +25,15 @@ class Carrier(Base):
 
 class ProductionMilestone(IdMixin, Base):
     __tablename__ = "production_milestones"
-    __table_args__ = (UniqueConstraint("order_id", "milestone", name="uq_production_milestones_order_milestone"),
-                      CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"))
+    __table_args__ = (
+        UniqueConstraint("order_id", "milestone", name="uq_production_milestones_order_milestone"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
+    )
 
     order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    milestone: Mapped[str] = mapped_column(String(20))  # planned | materials_ready | in_production | qc | packed
+    milestone: Mapped[str] = mapped_column(
+        String(20)
+    )  # planned | materials_ready | in_production | qc | packed
     planned_date: Mapped[date | None] = mapped_column(default=None)
     actual_date: Mapped[date | None] = mapped_column(default=None)
     progress: Mapped[int] = mapped_column(Integer, default=0)
@@ -62,12 +66,16 @@ class Package(IdMixin, Base):
 
 class Shipment(IdMixin, Base):
     __tablename__ = "shipments"
-    __table_args__ = (UniqueConstraint("carrier_code", "tracking_number", name="uq_shipments_carrier_tracking"),)
+    __table_args__ = (
+        UniqueConstraint("carrier_code", "tracking_number", name="uq_shipments_carrier_tracking"),
+    )
 
     order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     carrier_code: Mapped[str] = mapped_column(String(40), ForeignKey("carriers.code"))
     tracking_number: Mapped[str] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(20), default="shipped")  # shipped|in_transit|out_for_delivery|delivered|exception
+    status: Mapped[str] = mapped_column(
+        String(20), default="shipped"
+    )  # shipped|in_transit|out_for_delivery|delivered|exception
     shipped_at: Mapped[datetime] = mapped_column(default=utcnow)
     eta: Mapped[date | None] = mapped_column(default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -78,8 +86,12 @@ class ShipmentLine(IdMixin, Base):
     __tablename__ = "shipment_lines"
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
-    shipment_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("shipments.id", ondelete="CASCADE"), index=True)
-    order_line_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
+    shipment_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("shipments.id", ondelete="CASCADE"), index=True
+    )
+    order_line_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("order_lines.id", ondelete="CASCADE"), index=True
+    )
     quantity: Mapped[int] = mapped_column(Integer)
 
 

@@ -5,7 +5,9 @@ from portal.staff.auth import StaffAuthController
 from portal.staff.dashboard import DashboardController
 from portal.staff.order_entry import StaffOrderEntryController
 from portal.staff.orders import StaffOrdersController
+from portal.staff.production import ProductionController
 from portal.staff.review import ReviewController
+from portal.staff.shipping import ShippingController, revoke_tracking_links
 
 ROUTES = [
     StaffAuthController,
@@ -13,5 +15,8 @@ ROUTES = [
     ReviewController,
     StaffOrderEntryController,
     StaffOrdersController,
+    ProductionController,
+    ShippingController,
+    revoke_tracking_links,
     *ADMIN_ROUTES,
 ]

@@ -8,6 +8,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import staff_required
+from portal.domain.fulfilment import views as shipping_views
 from portal.domain.orders import queues, watchdog
 from portal.web.templating import page
 
@@ -21,4 +22,7 @@ class DashboardController(Controller):
         staff = request.state.staff
         cards = await queues.queue_counts(db, roles=staff.roles)
         overdue = await watchdog.overdue(db) if staff.has_role("reviewer", "sales") else []
-        return page(request, "staff/dashboard.html", cards=cards, overdue=overdue)
+        cases = (
+            await shipping_views.open_cases(db) if staff.has_role("logistics", "sales", "aftersales") else []
+        )
+        return page(request, "staff/dashboard.html", cards=cards, overdue=overdue, cases=cases)

@@ -10,6 +10,8 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.domain.admin import config
+from portal.domain.fulfilment.panel import production_panel
+from portal.domain.fulfilment.views import shipping_panel
 from portal.domain.orders import (
     approval,
     attachments,
@@ -82,6 +84,8 @@ async def render_order(
         review=review,
         history=[h for h in history.rows if h.number != number][:5],
         confirmations=await confirmation_docs.versions(db, order_view.id),
+        production=await production_panel(db, order_view.id, order_view.status),
+        shipping=await shipping_panel(db, order_view.id),
         errors=errors or {},
         today=today,
     )

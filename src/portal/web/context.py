@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 LANG_COOKIE = "portal_lang"
 # paths that need neither a session nor a user's locale: kept lean (health checks, assets, machines)
-LEAN_PREFIXES = ("/static/", "/health", "/webhooks/")
+LEAN_PREFIXES = ("/static/", "/health", "/webhooks/", "/track/")
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
@@ -41,6 +41,15 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == wanted:
             return value.decode("latin-1")
+    return None
+
+
+def _query_lang(scope: Scope) -> str | None:
+    """``?lang=en`` switches one page without a cookie (the public tracking page offers it)."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    for part in query.split("&"):
+        if part.startswith("lang="):
+            return part[5:]
     return None
 
 
@@ -77,7 +86,7 @@ class RequestContextMiddleware(ASGIMiddleware):
         state.staff = staff
         user = staff if path.startswith("/staff") else customer
         locale = choose_locale(
-            cookie=cookies.get(LANG_COOKIE),
+            cookie=_query_lang(scope) or cookies.get(LANG_COOKIE),
             user_locale=user.locale if user else None,
             accept_language=_header(scope, b"accept-language"),
             default=settings.default_locale,

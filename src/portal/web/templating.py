@@ -55,6 +55,7 @@ def page(
     *,
     block: str | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Template:
     """Render a full page, or only ``block`` of it for an htmx request."""
@@ -74,8 +75,11 @@ def page(
             context=context,
             status_code=status_code,
             cookies=cookies,
+            headers=headers,
         )
-    return Template(template_name=template, context=context, status_code=status_code, cookies=cookies)
+    return Template(
+        template_name=template, context=context, status_code=status_code, cookies=cookies, headers=headers
+    )
 
 
 def redirect(

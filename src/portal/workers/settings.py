@@ -11,11 +11,12 @@ warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
 from arq import cron, func  # noqa: E402
 from arq.connections import RedisSettings  # noqa: E402
 
+from portal.auth.tracking import TrackingLinks  # noqa: E402
 from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
 from portal.domain.notifications import delivery  # noqa: E402
 from portal.domain.notifications.mailer import make_mailer  # noqa: E402
 from portal.domain.notifications.render import EmailRenderer  # noqa: E402
-from portal.domain.orders import watchdog  # noqa: E402
+from portal.domain.orders import autocomplete, watchdog  # noqa: E402
 from portal.jinja import make_environment  # noqa: E402
 from portal.settings import load_settings  # noqa: E402
 
@@ -29,7 +30,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["engine"] = make_engine(settings.database_url, pool_size=4)
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
     ctx["mailer"] = make_mailer(smtp_url=settings.smtp_url, sender=settings.mail_from)
-    ctx["renderer"] = EmailRenderer(make_environment(), base_url=settings.base_url)
+    links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
+    ctx["renderer"] = EmailRenderer(make_environment(), base_url=settings.base_url, tracking_path=links.path)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -57,6 +59,13 @@ async def review_sla_watchdog(ctx: dict[str, Any]) -> int:
     return alerted
 
 
+async def complete_delivered_orders(ctx: dict[str, Any]) -> int:
+    """Cron: orders delivered AUTO_COMPLETE_DAYS ago without a receipt confirmation become completed."""
+    async with ctx["sessionmaker"]() as db, db.begin():
+        done = await autocomplete.complete_delivered(db, after_days=ctx["settings"].auto_complete_days)
+    return done
+
+
 def redis_settings() -> RedisSettings:
     return RedisSettings.from_dsn(load_settings().redis_url)
 
@@ -66,6 +75,13 @@ class WorkerSettings:
 
     functions = [func(drain_outbox, name=DRAIN_JOB, timeout=60, max_tries=5)]
     cron_jobs = [
+        cron(
+            complete_delivered_orders,
+            name="orders.complete_delivered",
+            minute={7, 37},
+            second={0},
+            timeout=120,
+        ),
         cron(review_sla_watchdog, name="orders.review_sla_watchdog", second={5}, timeout=60),
         cron(
             sweep_outbox,

@@ -143,9 +143,9 @@ def parse_product(values: dict[str, str], *, creating: bool) -> ProductData:
         spec_options=_spec_options(form),
         is_active=form.flag("is_active"),
     )
-    if "min_order_qty" not in form.errors and "max_order_qty" not in form.errors:
-        if data.max_order_qty < data.min_order_qty:
-            form.error("max_order_qty", N_("The maximum must not be below the minimum."))
+    quantities_read = "min_order_qty" not in form.errors and "max_order_qty" not in form.errors
+    if quantities_read and data.max_order_qty < data.min_order_qty:
+        form.error("max_order_qty", N_("The maximum must not be below the minimum."))
     form.check()
     return data
 

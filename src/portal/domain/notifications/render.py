@@ -6,6 +6,7 @@ plain-text part; the whole template (through ``emails/_layout.html``) gives the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment
@@ -16,12 +17,21 @@ from portal.i18n import using_locale
 
 
 class EmailRenderer:
-    def __init__(self, env: Environment, *, base_url: str) -> None:
+    def __init__(
+        self, env: Environment, *, base_url: str, tracking_path: Callable[[int, int], str] | None = None
+    ) -> None:
         self.env = env
         self.base_url = base_url.rstrip("/")
+        self.tracking_path = tracking_path
 
     def render(self, template: str, *, locale: str, context: dict[str, Any]) -> Rendered:
         ctx = {"base_url": self.base_url, "locale": locale, **context}
+        tracking = context.get("tracking")
+        if tracking and self.tracking_path:
+            # signed when sent, so the link's 90 days start with the e-mail
+            ctx["tracking_url"] = self.base_url + self.tracking_path(
+                tracking["order_id"], tracking["version"]
+            )
         name = f"emails/{template}.html"
         with using_locale(locale):
             subject = render_block(self.env, name, "subject", ctx)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.base import utcnow
-from portal.db.orders import Confirmation, Order
+from portal.db.orders import Confirmation, Order, OrderEvent
 from portal.domain.errors import NotFound, ValidationFailed
-from portal.domain.orders import service
+from portal.domain.orders import allocation, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_docs import ConfirmationOutdated, versions
+from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 
 
@@ -40,7 +42,7 @@ async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signat
     current.status, current.responded_at, current.responded_by_user_id = "accepted", utcnow(), actor.id
     current.signer_name, current.signer_ip = signature.signer_name.strip()[:120], actor.ip
     current.signer_user_agent = signature.user_agent[:500]
-    await service.accept_confirmation(
+    event = await service.accept_confirmation(
         db,
         actor,
         order,
@@ -52,7 +54,41 @@ async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signat
             "user_agent": current.signer_user_agent,
         },
     )
+    await _allocate(db, actor, order, event)
     return current
+
+
+async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEvent) -> None:
+    """Reserve stock for the confirmed order; backorders tell the customer the new date and the choices."""
+    today = datetime.now(DEFAULT_TZ).date()
+    result = await allocation.allocate(db, order, today=today)
+    order.delivery_estimate = max(filter(None, (order.promised_delivery_date, result.new_date)), default=None)
+    if not result.backordered:
+        return
+    db.add(
+        OrderEvent(
+            order_id=order.id,
+            actor_kind="system",
+            actor_name="system",
+            role="system",
+            action="backordered",
+            from_state=order.status,
+            to_state=order.status,
+            public=True,
+            note=", ".join(result.backordered),
+            data={
+                "skus": result.backordered,
+                "new_date": result.new_date.isoformat() if result.new_date else None,
+            },
+        )
+    )
+    await notify.send(
+        db,
+        order,
+        "backorder",
+        "customer",
+        extra={"skus": ", ".join(result.backordered), "choice_path": f"/orders/{order.number}#backorder"},
+    )
 
 
 async def decline(

@@ -30,7 +30,7 @@ NOTIFICATIONS: dict[Action, tuple[str, str]] = {
 }
 
 
-def order_context(order: Order, account_name: str, event: OrderEvent) -> dict[str, Any]:
+def order_context(order: Order, account_name: str, event: OrderEvent | None) -> dict[str, Any]:
     """Plain JSON values only: the message is rendered later, in the recipient's language."""
     return {
         "number": order.number,
@@ -48,9 +48,12 @@ def order_context(order: Order, account_name: str, event: OrderEvent) -> dict[st
         if order.promised_delivery_date
         else None,
         "channel": order.channel,
-        "note": event.note,
-        "actor_name": event.actor_name,
+        "note": event.note if event else "",
+        "actor_name": event.actor_name if event else "",
+        "delivery_estimate": order.delivery_estimate.isoformat() if order.delivery_estimate else None,
         "order_path": f"/orders/{order.number}",
+        # the renderer turns this into a signed tracking link when the mail is sent
+        "tracking": {"order_id": order.id, "version": order.tracking_link_version},
         "staff_order_path": f"/staff/orders/{order.number}",
     }
 
@@ -87,16 +90,31 @@ async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[t
     return [(r.email, r.locale or "zh_CN") for r in rows]
 
 
-async def notify(db: AsyncSession, order: Order, action: Action, event: OrderEvent) -> int:
+async def notify(
+    db: AsyncSession, order: Order, action: Action, event: OrderEvent, extra: dict[str, Any] | None = None
+) -> int:
     """Queue the notifications of ``action``; returns how many were written."""
     spec = NOTIFICATIONS.get(action)
     if spec is None:
         return 0
     template, audience = spec
+    return await send(db, order, template, audience, event=event, extra=extra)
+
+
+async def send(
+    db: AsyncSession,
+    order: Order,
+    template: str,
+    audience: str,
+    *,
+    event: OrderEvent | None = None,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Queue ``template`` about ``order`` to its contact ("customer") or to staff with a role."""
     account_name = (
         await db.scalar(select(CustomerAccount.name).where(CustomerAccount.id == order.account_id)) or ""
     )
-    context = order_context(order, account_name, event)
+    context = {**order_context(order, account_name, event), **(extra or {})}
     if audience == "customer":
         recipient = await _customer_recipient(db, order)
         recipients = [(recipient[0], recipient[1])] if recipient else []

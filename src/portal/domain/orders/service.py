@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.db.base import utcnow
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, OrderChanged, ValidationFailed
-from portal.domain.orders import approval, confirmation_docs, notify, numbering, pricing, states
+from portal.domain.orders import allocation, approval, confirmation_docs, notify, numbering, pricing, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action
 from portal.i18n import N_
@@ -80,6 +80,7 @@ async def apply(
     note: str = "",
     data: dict[str, Any] | None = None,
     public: bool = True,
+    mail: dict[str, Any] | None = None,
 ) -> OrderEvent:
     """Fire one transition of the table: state, role and version checked; event and notifications written."""
     transition, role = ensure_allowed(order, actor, action)
@@ -102,7 +103,7 @@ async def apply(
     order.status = transition.to_state.value
     db.add(event)
     await _flush(db)
-    await notify.notify(db, order, action, event)
+    await notify.notify(db, order, action, event, extra=mail)
     return event
 
 
@@ -240,7 +241,9 @@ async def cancel(
 ) -> OrderEvent:
     reason = _required(reason, "reason", REASON_REQUIRED)
     action = Action.CANCEL_BY_CUSTOMER if actor.kind == "customer" else Action.CANCEL_BY_STAFF
-    return await apply(db, order, actor, action, expected_version=expected_version, note=reason)
+    event = await apply(db, order, actor, action, expected_version=expected_version, note=reason)
+    await allocation.release(db, order)  # reserved stock goes back on the shelf
+    return event
 
 
 async def accept_confirmation(
@@ -286,6 +289,14 @@ async def mark_ready_to_ship(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
 ) -> OrderEvent:
     return await _simple(db, actor, order, Action.READY_TO_SHIP, expected_version, note)
+
+
+async def ship_with(
+    db: AsyncSession, actor: Actor, order: Order, *, complete: bool, mail: dict[str, Any]
+) -> OrderEvent:
+    """The shipped transition, its e-mail carrying the shipment's carrier and tracking number."""
+    action = Action.SHIP_FULL if complete else Action.SHIP_PARTIAL
+    return await apply(db, order, actor, action, mail=mail, data={"shipment": mail})
 
 
 async def ship(

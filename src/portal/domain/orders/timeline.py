@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.db.orders import OrderEvent
+from portal.domain.fulfilment.milestones import event_text  # production steps word themselves
 from portal.domain.orders.states import Action
 from portal.i18n import N_, gettext
 
@@ -62,6 +63,9 @@ def customer_timeline(events: Sequence[OrderEvent]) -> list[TimelineEntry]:
     """Oldest first; only public events, in the viewer's language, no internal notes or staff names."""
     out = []
     for e in events:
+        if e.public and (fulfilment := event_text(e.action, e.data or {})):
+            out.append(TimelineEntry(at=e.at, text=fulfilment, note=""))  # milestone notes are internal
+            continue
         wording = CUSTOMER_WORDING.get(e.action)
         if not e.public or wording is None:
             continue
@@ -83,7 +87,7 @@ def staff_timeline(events: Sequence[OrderEvent]) -> list[TimelineEntry]:
         key = "review_passed" if e.action == Action.APPROVE and e.from_state == "submitted" else e.action
         wording = STAFF_ONLY_WORDING.get(key) or CUSTOMER_WORDING.get(key)
         if wording is None:
-            text = e.action
+            text = event_text(e.action, e.data or {}) or e.action
         elif "%(level)s" in wording:
             text = gettext(wording, level=e.data.get("level", ""))
         elif "%(name)s" in wording:

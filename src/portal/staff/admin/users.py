@@ -125,7 +125,18 @@ class AdminStaffUsersController(Controller):
             return await self._edit_page(
                 request, db, user_id, status_code=422, values=values, chosen=chosen, errors=exc.translated(_)
             )
-        response = redirect(request, f"{BASE}/{user_id}", flash=_("%(name)s saved.", name=saved.user.name))
+        if saved.sign_out and user_id == request.state.staff.user_id:
+            # one's own new roles need a new session too: say so instead of a silent sign-in page
+            response = redirect(
+                request,
+                "/staff/login",
+                flash=_("Your roles have changed. Please sign in again."),
+                category="info",
+            )
+        else:
+            response = redirect(
+                request, f"{BASE}/{user_id}", flash=_("%(name)s saved.", name=saved.user.name)
+            )
         # sessions carry the roles they were started with: new roles apply from the next sign-in
         return await end_sessions(
             request, response, kind="staff", user_ids=[user_id] if saved.sign_out else []

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.auth.sessions import SessionData
+from portal.auth.sessions import SessionData, SessionStore
 from portal.db.admin import AuditEntry
 from portal.db.customers import CustomerAccount
 from tests.helpers import make_account, make_customer, text_of
@@ -33,10 +33,15 @@ async def test_account_edit_is_audited_with_before_and_after(client, db, admin):
     )
     assert r.status_code == 303
     await db.refresh(account)
-    assert account.credit_limit == Decimal("250000.00") and account.payment_days == 60 and account.is_key_account
+    assert (
+        account.credit_limit == Decimal("250000.00") and account.payment_days == 60 and account.is_key_account
+    )
     entry = await db.scalar(select(AuditEntry).where(AuditEntry.entity == "customer_account"))
     assert (entry.action, entry.actor_id, entry.actor_name, entry.entity_id) == (
-        "update", staff.id, staff.name, str(account.id)
+        "update",
+        staff.id,
+        staff.name,
+        str(account.id),
     )
     assert entry.before["credit_limit"] == "100000.00" and entry.after["credit_limit"] == "250000.00"
     assert entry.before["is_key_account"] is False and entry.after["is_key_account"] is True
@@ -48,10 +53,21 @@ async def test_account_edit_is_audited_with_before_and_after(client, db, admin):
 
 async def test_saving_an_unchanged_account_writes_no_audit_entry(client, db, admin):
     _, token = admin
-    account = await make_account(db, **{**FORM, "credit_limit": Decimal("250000"), "payment_days": 60,
-                                        "default_locale": "en", "is_key_account": True, "is_active": True})
+    account = await make_account(
+        db,
+        **{
+            **FORM,
+            "credit_limit": Decimal("250000"),
+            "payment_days": 60,
+            "default_locale": "en",
+            "is_key_account": True,
+            "is_active": True,
+        },
+    )
     await db.commit()
-    r = await client.post(f"/staff/admin/accounts/{account.id}", data={**FORM, "_csrf_token": token}, follow_redirects=False)
+    r = await client.post(
+        f"/staff/admin/accounts/{account.id}", data={**FORM, "_csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert await db.scalar(select(AuditEntry.id)) is None
 
@@ -65,7 +81,9 @@ async def test_create_account_and_refuse_bad_input(client, db, admin):
     assert "This field is required." in page and "Choose prepaid or net." in page
     assert "Enter an amount of 0 or more with at most two decimals." in page
     assert await db.scalar(select(CustomerAccount.id)) is None
-    r = await client.post("/staff/admin/accounts", data={**FORM, "_csrf_token": token}, follow_redirects=False)
+    r = await client.post(
+        "/staff/admin/accounts", data={**FORM, "_csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
     account = await db.scalar(select(CustomerAccount))
     assert r.headers["location"] == f"/staff/admin/accounts/{account.id}"
@@ -76,25 +94,34 @@ async def test_create_account_and_refuse_bad_input(client, db, admin):
     assert "Acme Pumps Ltd." in listing and "key account" in listing
 
 
-async def test_disabling_an_account_signs_its_users_out(client, db, admin):
+async def test_disabling_an_account_signs_its_users_out(client, db, redis, admin):
     _, token = admin
     buyer = await make_customer(db)
-    store = client.app.state.sessions
-    sid = await store.create(SessionData(kind="customer", user_id=buyer.id, email=buyer.email, name=buyer.name,
-                                         account_id=buyer.account_id))
+    store = SessionStore(redis, 3600)
+    sid = await store.create(
+        SessionData(
+            kind="customer", user_id=buyer.id, email=buyer.email, name=buyer.name, account_id=buyer.account_id
+        )
+    )
     data = {**FORM, "is_active": ""}
-    r = await client.post(f"/staff/admin/accounts/{buyer.account_id}", data={**data, "_csrf_token": token},
-                          follow_redirects=False)
+    r = await client.post(
+        f"/staff/admin/accounts/{buyer.account_id}",
+        data={**data, "_csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert await store.load(sid, "customer") is None
 
 
-async def test_disabling_a_user_ends_their_sessions_and_is_audited(client, db, admin):
+async def test_disabling_a_user_ends_their_sessions_and_is_audited(client, db, redis, admin):
     _, token = admin
     buyer = await make_customer(db)
-    store = client.app.state.sessions
-    sid = await store.create(SessionData(kind="customer", user_id=buyer.id, email=buyer.email, name=buyer.name,
-                                         account_id=buyer.account_id))
+    store = SessionStore(redis, 3600)
+    sid = await store.create(
+        SessionData(
+            kind="customer", user_id=buyer.id, email=buyer.email, name=buyer.name, account_id=buyer.account_id
+        )
+    )
     base = f"/staff/admin/accounts/{buyer.account_id}/users/{buyer.id}"
     r = await client.post(f"{base}/disable", data={"_csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
@@ -109,6 +136,7 @@ async def test_disabling_a_user_ends_their_sessions_and_is_audited(client, db, a
     assert actions == ["disable", "enable"]
     # a user of another account is not reachable through this account
     other = await make_customer(db)
-    r = await client.post(f"/staff/admin/accounts/{buyer.account_id}/users/{other.id}/disable",
-                          data={"_csrf_token": token})
+    r = await client.post(
+        f"/staff/admin/accounts/{buyer.account_id}/users/{other.id}/disable", data={"_csrf_token": token}
+    )
     assert r.status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -34,7 +35,9 @@ async def _count(db, model) -> int:
 
 async def test_create_product_and_audit_it(client, db, admin):
     staff, token = admin
-    r = await client.post("/staff/admin/products", data={**VALID, "_csrf_token": token}, follow_redirects=False)
+    r = await client.post(
+        "/staff/admin/products", data={**VALID, "_csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
     product = await db.scalar(select(Product).where(Product.sku == "PMP-100"))
     assert r.headers["location"] == f"/staff/admin/products/{product.id}"
@@ -63,7 +66,7 @@ async def test_a_refused_product_form_saves_nothing_and_says_why(client, db, adm
     }
     r = await client.post("/staff/admin/products", data={**bad, "_csrf_token": token})
     assert r.status_code == 422
-    page = text_of(r.text)
+    page = html.unescape(text_of(r.text))
     for message in (
         "Use letters, digits, dots, dashes and underscores, at most 40.",
         "This field is required.",
@@ -95,7 +98,9 @@ async def test_edit_product_keeps_the_sku_and_audits_before_and_after(client, db
     _, token = admin
     product = await make_product(db, sku="VLV-7", stock_on_hand=10)
     data = {**VALID, "sku": "HACKED", "stock_on_hand": "3", "made_to_order": "on", "is_active": ""}
-    r = await client.post(f"/staff/admin/products/{product.id}", data={**data, "_csrf_token": token}, follow_redirects=False)
+    r = await client.post(
+        f"/staff/admin/products/{product.id}", data={**data, "_csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
     await db.refresh(product)
     assert product.sku == "VLV-7" and product.stock_on_hand == 3
@@ -124,4 +129,9 @@ async def test_product_list_searches_and_pages(client, db, admin):
     assert "Next page" in first.text
     found = text_of((await client.get("/staff/admin/products", params={"q": "gear 17"})).text)
     assert "LIST-17" in found and "LIST-16" not in found and "inactive" in found
+    fragment = await client.get(
+        "/staff/admin/products", params={"q": "gear 17"}, headers={"hx-request": "true"}
+    )
+    assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div id="results">')
+    assert "LIST-17" in fragment.text
     assert (await client.get("/staff/admin/products/999999")).status_code == 404

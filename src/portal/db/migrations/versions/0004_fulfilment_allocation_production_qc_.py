@@ -199,7 +199,6 @@ def upgrade() -> None:
     op.add_column("orders", sa.Column("backorder_choice_at", sa.DateTime(timezone=True), nullable=True))
 
 
-
 def downgrade() -> None:
     op.drop_column("orders", "backorder_choice_at")
     op.drop_column("orders", "backorder_substitute_sku")

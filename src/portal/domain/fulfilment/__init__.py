@@ -1,0 +1,1 @@
+"""Fulfilment: production, packing, shipping, carrier events and delivery."""

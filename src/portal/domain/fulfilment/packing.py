@@ -1,0 +1,221 @@
+"""Packing an order after its quality inspection: packages with their contents, then ready to ship.
+
+One call adds at most one package; marking packing complete needs every line fully packed, reaches
+the ``packed`` milestone and moves the order to ``ready_to_ship``. The label and the delivery note
+(发货单) are printed from ``print_documents``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.fulfilment import Package, ProductionMilestone
+from portal.db.orders import Order, OrderLine
+from portal.domain.errors import InvalidTransition, ValidationFailed
+from portal.domain.fulfilment import production
+from portal.domain.fulfilment.milestones import PACKED, QC
+from portal.domain.orders import service, views
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.states import OrderState
+from portal.i18n import N_
+
+
+@dataclass(frozen=True)
+class PackedItem:
+    line_id: int
+    sku: str
+    name_zh: str
+    name_en: str
+    quantity: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class PackageView:
+    position: int
+    weight_kg: str
+    dimensions: str
+    packed_at: datetime
+    items: list[PackedItem]
+
+
+@dataclass(frozen=True)
+class LinePacking:
+    """One order line on the packing form: how much is packed and how much is left."""
+
+    line_id: int
+    sku: str
+    name_zh: str
+    name_en: str
+    quantity: int
+    unit: str
+    packed: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quantity - self.packed, 0)
+
+
+@dataclass(frozen=True)
+class PrintDocuments:
+    """What the label and the delivery note print: the order, its packages and production date."""
+
+    order: views.OrderView
+    packages: list[PackageView]
+    production_date: date | None
+    printed_on: date
+
+
+def _packed_per_line(packages: list[Package]) -> dict[int, int]:
+    packed: dict[int, int] = defaultdict(int)
+    for package in packages:
+        for item in package.contents:
+            packed[int(item["line_id"])] += int(item["quantity"])
+    return packed
+
+
+async def _packages(db: AsyncSession, order_id: int) -> list[Package]:
+    return list(
+        (
+            await db.scalars(select(Package).where(Package.order_id == order_id).order_by(Package.position))
+        ).all()
+    )
+
+
+def _weight(raw: str) -> str:
+    if not raw.strip():
+        return ""
+    try:
+        weight = Decimal(raw.strip().replace(",", "."))
+    except InvalidOperation:
+        weight = Decimal(0)
+    if not weight.is_finite() or weight <= 0 or weight >= 100000:
+        raise ValidationFailed({"weight_kg": N_("Enter the weight in kg, e.g. 12.5.")})
+    return str(weight)
+
+
+def _check(
+    lines: dict[int, OrderLine], packed: dict[int, int], quantities: dict[int, int], *, done: bool
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for line_id, qty in quantities.items():
+        line = lines.get(line_id)
+        if line is None or qty < 0 or qty > line.quantity - packed[line_id]:
+            errors[f"pack_{line_id}"] = N_("At most the quantity still to pack.")
+    if not errors and not done and not any(quantities.values()):
+        errors["pack"] = N_("Enter a quantity for at least one line.")
+    after = {i: packed[i] + quantities.get(i, 0) for i in lines}
+    if not errors and done and any(after[i] < line.quantity for i, line in lines.items()):
+        errors["done"] = N_("Not everything is packed yet: pack the rest before completing.")
+    return errors
+
+
+async def pack(
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    *,
+    quantities: dict[int, int],
+    weight_kg: str = "",
+    dimensions: str = "",
+    done: bool = False,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Package | None:
+    """Add one package (if any quantity is given) and, with ``done``, complete packing: ready to ship."""
+    if order.status != OrderState.IN_PRODUCTION:
+        raise InvalidTransition()
+    rows = await production.load_rows(db, order.id, lock=True)
+    if not production.is_done(rows, QC):
+        raise ValidationFailed({"pack": N_("Packing starts once the quality inspection has passed.")})
+    # the lines are locked: two people packing the same line at once cannot pack it twice
+    lines = {
+        ln.id: ln
+        for ln in (
+            await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id).with_for_update())
+        ).all()
+    }
+    existing = await _packages(db, order.id)
+    errors = _check(lines, _packed_per_line(existing), quantities, done=done)
+    try:
+        weight = _weight(weight_kg)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    await production.claim(db, order, expected_version)
+    package = None
+    if any(quantities.values()):
+        contents = [{"line_id": i, "sku": lines[i].sku, "quantity": q} for i, q in quantities.items() if q]
+        package = Package(
+            order_id=order.id,
+            position=len(existing) + 1,
+            weight_kg=weight,
+            dimensions=dimensions.strip()[:60],
+            contents=contents,
+        )
+        db.add(package)
+        production.write_event(
+            db,
+            order,
+            actor,
+            "packed",
+            public=False,
+            role="logistics",
+            data={"position": package.position, "contents": contents},
+        )
+        await db.flush()
+    if done:
+        await _complete(db, actor, order, rows, today or production.today_local())
+    return package
+
+
+async def _complete(
+    db: AsyncSession, actor: Actor, order: Order, rows: dict[str, ProductionMilestone], today: date
+) -> None:
+    milestone = production.ensure_row(db, order, rows, PACKED)
+    milestone.actual_date, milestone.progress, milestone.updated_by = today, 100, actor.name
+    production.refresh_estimate(order, rows)
+    event = await service.mark_ready_to_ship(db, actor, order)
+    await production.mail_milestone(db, order, event, PACKED, today)
+
+
+async def packing_lines(db: AsyncSession, order_id: int) -> list[LinePacking]:
+    lines = (
+        await db.scalars(
+            select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.position, OrderLine.id)
+        )
+    ).all()
+    packed = _packed_per_line(await _packages(db, order_id))
+    return [
+        LinePacking(ln.id, ln.sku, ln.name_zh, ln.name_en, ln.quantity, ln.unit, packed[ln.id])
+        for ln in lines
+    ]
+
+
+async def packages_for(db: AsyncSession, order_id: int) -> list[PackageView]:
+    packages = await _packages(db, order_id)
+    lines = {ln.id: ln for ln in (await db.scalars(select(OrderLine).where(OrderLine.order_id == order_id)))}
+    out = []
+    for p in packages:
+        items = [
+            PackedItem(ln.id, ln.sku, ln.name_zh, ln.name_en, int(i["quantity"]), ln.unit)
+            for i in p.contents
+            if (ln := lines.get(int(i["line_id"]))) is not None
+        ]
+        out.append(PackageView(p.position, p.weight_kg, p.dimensions, p.packed_at, items))
+    return out
+
+
+async def print_documents(db: AsyncSession, number: str) -> PrintDocuments:
+    order, _events = await views.order_detail(db, number=number, account_id=None)
+    rows = await production.load_rows(db, order.id)
+    return PrintDocuments(
+        order, await packages_for(db, order.id), production.production_date(rows), production.today_local()
+    )

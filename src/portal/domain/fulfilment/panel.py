@@ -1,0 +1,57 @@
+"""The production section of the staff order page: milestones, inspections, packing, what comes next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.domain.fulfilment import packing, production, qc
+from portal.domain.fulfilment.milestones import IN_PRODUCTION, QC
+from portal.domain.orders.states import OrderState as S
+
+# production happens between confirmation and shipping; afterwards the section is a record
+SHOWN = (
+    S.CONFIRMED,
+    S.IN_PRODUCTION,
+    S.READY_TO_SHIP,
+    S.PARTIALLY_SHIPPED,
+    S.SHIPPED,
+    S.DELIVERED,
+    S.COMPLETED,
+    S.CLOSED,
+)
+
+
+@dataclass(frozen=True)
+class ProductionPanel:
+    milestones: list[production.MilestoneRow]
+    inspections: list[qc.InspectionView]
+    packages: list[packing.PackageView]
+    lines: list[packing.LinePacking]
+    delivery_estimate: date | None
+    next_milestone: str | None  # the first milestone not done yet
+    can_report: bool
+    can_inspect: bool
+    can_pack: bool
+
+
+async def production_panel(db: AsyncSession, order_id: int, status: str) -> ProductionPanel | None:
+    """None before the order is confirmed (or when it never was): nothing to produce yet."""
+    if status not in SHOWN:
+        return None
+    milestones = await production.staff_milestones(db, order_id)
+    done = {m.milestone for m in milestones if m.done}
+    producing = status == S.IN_PRODUCTION
+    return ProductionPanel(
+        milestones=milestones,
+        inspections=await qc.inspections_for(db, order_id),
+        packages=await packing.packages_for(db, order_id),
+        lines=await packing.packing_lines(db, order_id),
+        delivery_estimate=await production.delivery_estimate(db, order_id),
+        next_milestone=next((m.milestone for m in milestones if not m.done), None),
+        can_report=status in (S.CONFIRMED, S.IN_PRODUCTION),
+        can_inspect=producing and IN_PRODUCTION in done and QC not in done,
+        can_pack=producing and QC in done,
+    )

@@ -1,0 +1,255 @@
+"""Shipments and carrier events: partial or full shipping, signed webhooks, exceptions, delivery."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.base import utcnow
+from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
+from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
+from portal.domain.orders import notify, service
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.states import Action, OrderState
+from portal.i18n import N_
+
+STATUSES = ("in_transit", "out_for_delivery", "delivered", "exception")
+EXCEPTION_KINDS = ("delayed", "lost", "damaged")
+SHIPPABLE = (OrderState.IN_PRODUCTION, OrderState.READY_TO_SHIP, OrderState.PARTIALLY_SHIPPED)
+
+
+@dataclass(frozen=True)
+class EventInput:
+    status: str
+    occurred_at: datetime
+    event_id: str = ""
+    location: str = ""
+    note: str = ""
+    exception_kind: str = ""
+
+
+async def ship(
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    *,
+    carrier_code: str,
+    tracking_number: str,
+    quantities: dict[int, int],
+) -> Shipment:
+    """Hand goods to a carrier: never more per line than ordered minus already shipped."""
+    if order.status not in SHIPPABLE:
+        raise InvalidTransition()
+    errors: dict[str, str] = {}
+    carrier = await db.get(Carrier, carrier_code) if carrier_code else None
+    if carrier is None:
+        errors["carrier"] = N_("Choose a carrier.")
+    if not tracking_number.strip():
+        errors["tracking_number"] = N_("Enter the tracking number.")
+    # the lines are locked: two people shipping the same line at once cannot ship it twice
+    lines = {
+        ln.id: ln
+        for ln in (
+            await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id).with_for_update())
+        ).all()
+    }
+    for line_id, qty in quantities.items():
+        line = lines.get(line_id)
+        if line is None or qty < 0 or qty > line.quantity - line.shipped_qty:
+            errors[f"qty_{line_id}"] = N_("At most the quantity still to ship.")
+    if not errors and not any(quantities.values()):
+        errors["lines"] = N_("Enter a quantity for at least one line.")
+    if errors:
+        raise ValidationFailed(errors)
+    shipment = Shipment(
+        order_id=order.id,
+        carrier_code=carrier.code,
+        tracking_number=tracking_number.strip()[:80],
+        shipped_by=actor.name,
+    )
+    db.add(shipment)
+    try:
+        await db.flush()
+    except IntegrityError:
+        raise ValidationFailed({"tracking_number": N_("This tracking number is already used.")}) from None
+    for line_id, qty in quantities.items():
+        if qty:
+            db.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line_id, quantity=qty))
+            lines[line_id].shipped_qty += qty
+    complete = all(ln.shipped_qty >= ln.quantity for ln in lines.values())
+    await service.ship_with(
+        db,
+        actor,
+        order,
+        complete=complete,
+        mail={
+            "carrier": carrier.name,
+            "tracking_number": shipment.tracking_number,
+            "shipment_id": shipment.id,
+        },
+    )
+    return shipment
+
+
+async def _shipment_for(db: AsyncSession, carrier_code: str, tracking_number: str) -> Shipment:
+    shipment = await db.scalar(
+        select(Shipment).where(
+            Shipment.carrier_code == carrier_code, Shipment.tracking_number == tracking_number
+        )
+    )
+    if shipment is None:
+        raise NotFound()
+    return shipment
+
+
+async def record_event(db: AsyncSession, shipment: Shipment, event: EventInput, *, source: str) -> bool:
+    """Store a carrier event and act on it; False when this event id was already recorded (a no-op)."""
+    if event.status not in STATUSES:
+        raise ValidationFailed({"status": N_("Unknown status.")})
+    if event.status == "exception" and event.exception_kind not in EXCEPTION_KINDS:
+        raise ValidationFailed({"exception_kind": N_("Say whether the goods are delayed, lost or damaged.")})
+    event_id = event.event_id or f"{source}-{uuid.uuid4().hex}"
+    exists = await db.scalar(
+        select(CarrierEvent.id).where(
+            CarrierEvent.carrier_code == shipment.carrier_code, CarrierEvent.event_id == event_id
+        )
+    )
+    if exists:
+        return False
+    db.add(
+        CarrierEvent(
+            shipment_id=shipment.id,
+            carrier_code=shipment.carrier_code,
+            event_id=event_id,
+            status=event.status,
+            exception_kind=event.exception_kind,
+            occurred_at=event.occurred_at,
+            location=event.location[:200],
+            note=event.note[:2000],
+            source=source,
+        )
+    )
+    shipment.status = event.status
+    order = await db.get(Order, shipment.order_id, with_for_update=True)
+    if event.status == "delivered":
+        shipment.delivered_at = event.occurred_at
+        await _maybe_delivered(db, order)
+    elif event.status == "exception":
+        await _open_case(db, order, shipment, event)
+    await db.flush()
+    return True
+
+
+async def _maybe_delivered(db: AsyncSession, order: Order) -> None:
+    """All shipments delivered and everything shipped: the order is delivered."""
+    if order.status != OrderState.SHIPPED:
+        return
+    await db.flush()  # this shipment's delivery counts
+    open_shipments = await db.scalar(
+        select(Shipment.id).where(Shipment.order_id == order.id, Shipment.delivered_at.is_(None)).limit(1)
+    )
+    if open_shipments is None:
+        order.delivered_at = utcnow()
+        await service.apply(db, order, Actor.system("carrier"), Action.DELIVER)
+
+
+async def _open_case(db: AsyncSession, order: Order, shipment: Shipment, event: EventInput) -> None:
+    db.add(
+        LogisticsCase(order_id=order.id, shipment_id=shipment.id, kind=event.exception_kind, note=event.note)
+    )
+    db.add(
+        OrderEvent(
+            order_id=order.id,
+            actor_kind="system",
+            actor_name="carrier",
+            role="system",
+            action="delivery_exception",
+            from_state=order.status,
+            to_state=order.status,
+            public=True,
+            note=event.note,
+            data={"kind": event.exception_kind, "tracking_number": shipment.tracking_number},
+        )
+    )
+    await notify.send(
+        db,
+        order,
+        "delivery_exception",
+        "customer",
+        extra={
+            "tracking_number": shipment.tracking_number,
+            "problem": EXCEPTION_LABELS[event.exception_kind],
+        },
+    )
+
+
+EXCEPTION_LABELS = {"delayed": N_("delayed"), "lost": N_("lost"), "damaged": N_("damaged")}
+
+
+async def webhook_event(db: AsyncSession, carrier_code: str, payload: dict) -> bool:
+    """A carrier's webhook payload (signature already verified by the caller)."""
+    required = ("event_id", "tracking_number", "status", "occurred_at")
+    if not isinstance(payload, dict) or any(
+        not isinstance(payload.get(k), str) or not payload[k] for k in required
+    ):
+        raise ValidationFailed(
+            {"payload": N_("event_id, tracking_number, status and occurred_at are required.")}
+        )
+    try:
+        occurred = datetime.fromisoformat(payload["occurred_at"].replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed({"occurred_at": N_("occurred_at must be an ISO 8601 time.")}) from None
+    if occurred.tzinfo is None:
+        raise ValidationFailed({"occurred_at": N_("occurred_at must be an ISO 8601 time.")})
+    shipment = await _shipment_for(db, carrier_code, payload["tracking_number"])
+    status, kind = payload["status"], str(payload.get("exception") or payload.get("exception_kind") or "")
+    if status in EXCEPTION_KINDS:  # some carriers send the kind as the status
+        status, kind = "exception", status
+    return await record_event(
+        db,
+        shipment,
+        EventInput(
+            status=status,
+            exception_kind=kind,
+            occurred_at=occurred,
+            event_id=payload["event_id"][:120],
+            location=str(payload.get("location") or ""),
+            note=str(payload.get("note") or ""),
+        ),
+        source="webhook",
+    )
+
+
+async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resolution: str) -> LogisticsCase:
+    case = await db.get(LogisticsCase, case_id, with_for_update=True)
+    if case is None:
+        raise NotFound()
+    if not resolution.strip():
+        raise ValidationFailed({"resolution": N_("Describe how the case was resolved.")})
+    if case.resolved_at is None:
+        case.resolved_at, case.resolution, case.resolved_by = utcnow(), resolution.strip()[:4000], actor.name
+        order = await db.get(Order, case.order_id)
+        db.add(
+            OrderEvent(
+                order_id=order.id,
+                actor_kind=actor.kind,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                role="logistics",
+                action="case_resolved",
+                from_state=order.status,
+                to_state=order.status,
+                public=True,
+                note=case.resolution,
+                ip=actor.ip,
+                data={"case_id": case.id},
+            )
+        )
+        await db.flush()
+    return case

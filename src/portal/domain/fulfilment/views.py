@@ -1,0 +1,150 @@
+"""Read models of shipments, carrier events and cases for the order pages and the tracking page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
+from portal.db.orders import Order, OrderLine
+
+
+@dataclass(frozen=True)
+class EventView:
+    status: str
+    exception_kind: str
+    occurred_at: datetime
+    location: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ShipmentView:
+    id: int
+    carrier_code: str
+    carrier_name: str
+    tracking_number: str
+    tracking_url: str
+    status: str
+    shipped_at: datetime
+    eta: date | None
+    delivered_at: datetime | None
+    lines: list[tuple[str, int]] = field(default_factory=list)  # (sku, quantity)
+    events: list[EventView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    shipment_id: int
+    kind: str
+    note: str
+    opened_at: datetime
+    resolved_at: datetime | None
+    resolution: str
+
+
+async def shipments_for(db: AsyncSession, order_id: int) -> list[ShipmentView]:
+    """All shipments of an order with their lines and events: three statements, whatever the count."""
+    rows = (
+        await db.execute(
+            select(Shipment, Carrier.name, Carrier.tracking_url)
+            .join(Carrier, Carrier.code == Shipment.carrier_code)
+            .where(Shipment.order_id == order_id)
+            .order_by(Shipment.shipped_at, Shipment.id)
+        )
+    ).all()
+    ids = [s.id for s, _, _ in rows]
+    lines: dict[int, list[tuple[str, int]]] = {i: [] for i in ids}
+    events: dict[int, list[EventView]] = {i: [] for i in ids}
+    if ids:
+        for sid, sku, qty in (
+            await db.execute(
+                select(ShipmentLine.shipment_id, OrderLine.sku, ShipmentLine.quantity)
+                .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
+                .where(ShipmentLine.shipment_id.in_(ids))
+                .order_by(ShipmentLine.id)
+            )
+        ).all():
+            lines[sid].append((sku, qty))
+        for e in (
+            await db.scalars(
+                select(CarrierEvent)
+                .where(CarrierEvent.shipment_id.in_(ids))
+                .order_by(CarrierEvent.occurred_at, CarrierEvent.id)
+            )
+        ).all():
+            events[e.shipment_id].append(
+                EventView(e.status, e.exception_kind, e.occurred_at, e.location, e.note)
+            )
+    return [
+        ShipmentView(
+            s.id,
+            s.carrier_code,
+            name,
+            s.tracking_number,
+            url.replace("{tracking_number}", s.tracking_number) if url else "",
+            s.status,
+            s.shipped_at,
+            s.eta,
+            s.delivered_at,
+            lines[s.id],
+            events[s.id],
+        )
+        for s, name, url in rows
+    ]
+
+
+async def cases_for(db: AsyncSession, order_id: int, *, open_only: bool = False) -> list[CaseView]:
+    stmt = select(LogisticsCase).where(LogisticsCase.order_id == order_id).order_by(LogisticsCase.id)
+    if open_only:
+        stmt = stmt.where(LogisticsCase.resolved_at.is_(None))
+    return [
+        CaseView(c.id, c.shipment_id, c.kind, c.note, c.opened_at, c.resolved_at, c.resolution)
+        for c in (await db.scalars(stmt)).all()
+    ]
+
+
+async def open_cases(db: AsyncSession, *, limit: int = 20) -> list[tuple[int, str, str, datetime]]:
+    """For the staff dashboard: (case id, order number, kind, opened at) of unresolved exceptions."""
+    rows = await db.execute(
+        select(LogisticsCase.id, Order.number, LogisticsCase.kind, LogisticsCase.opened_at)
+        .join(Order, Order.id == LogisticsCase.order_id)
+        .where(LogisticsCase.resolved_at.is_(None))
+        .order_by(LogisticsCase.opened_at)
+        .limit(limit)
+    )
+    return [tuple(r) for r in rows]
+
+
+async def carriers(db: AsyncSession) -> list[tuple[str, str]]:
+    return [
+        tuple(r) for r in (await db.execute(select(Carrier.code, Carrier.name).order_by(Carrier.name))).all()
+    ]
+
+
+@dataclass(frozen=True)
+class ShippingPanel:
+    shipments: list[ShipmentView]
+    cases: list[CaseView]
+    carriers: list[tuple[str, str]]
+    to_ship: list[tuple[int, str, int, int]]  # (line id, sku, ordered, still to ship)
+
+
+async def shipping_panel(db: AsyncSession, order_id: int) -> ShippingPanel:
+    lines = (
+        await db.execute(
+            select(OrderLine.id, OrderLine.sku, OrderLine.quantity, OrderLine.shipped_qty)
+            .where(OrderLine.order_id == order_id)
+            .order_by(OrderLine.position, OrderLine.id)
+        )
+    ).all()
+    return ShippingPanel(
+        shipments=await shipments_for(db, order_id),
+        cases=await cases_for(db, order_id),
+        carriers=await carriers(db),
+        to_ship=[(i, sku, q, q - shipped) for i, sku, q, shipped in lines],
+    )

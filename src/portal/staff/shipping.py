@@ -1,0 +1,154 @@
+"""Logistics: ship (fully or in parts), record carrier events by hand, resolve cases, revoke tracking links."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from litestar import Controller, Request, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Response, Template
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import requires_role
+from portal.auth.roles import Role
+from portal.db.fulfilment import Shipment
+from portal.db.orders import Order, OrderEvent
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.fulfilment import shipping
+from portal.domain.orders import service
+from portal.formatting import DEFAULT_TZ
+from portal.i18n import N_
+from portal.i18n import gettext as _
+from portal.staff.order_page import render_order
+from portal.web.actors import staff_actor
+from portal.web.forms import form_text
+from portal.web.templating import redirect
+
+LOGISTICS = requires_role(Role.LOGISTICS)
+
+
+def _quantities(form) -> dict[int, int]:  # noqa: ANN001
+    out: dict[int, int] = {}
+    for key, value in form.items():
+        if key.startswith("qty_") and key[4:].isdigit():
+            text = str(value).strip() or "0"
+            if not text.isdigit():
+                raise ValidationFailed({key: N_("Enter a whole number of at least 1.")})
+            out[int(key[4:])] = int(text)
+    return out
+
+
+def _occurred(raw: str) -> datetime:
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed({"occurred_at": N_("Enter a date and time.")}) from None
+    return when if when.tzinfo else when.replace(tzinfo=DEFAULT_TZ)
+
+
+class ShippingController(Controller):
+    path = "/staff"
+    guards = [LOGISTICS]
+
+    async def _with_errors(self, request: Request, db: AsyncSession, number: str, run) -> Response | Template:  # noqa: ANN001
+        try:
+            await run()
+        except ValidationFailed as exc:
+            await db.rollback()
+            return await render_order(request, db, number, status_code=422, errors=exc.translated(_))
+        return redirect(request, f"/staff/orders/{number}#shipping", flash=_("Saved."))
+
+    @post("/orders/{number:str}/shipments")
+    async def ship(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        actor = staff_actor(request)
+        order = await service.load_order(db, actor, number=number)
+        form = await request.form()
+
+        async def run() -> None:
+            await shipping.ship(
+                db,
+                actor,
+                order,
+                carrier_code=form_text(form, "carrier", limit=40),
+                tracking_number=form_text(form, "tracking_number", limit=80),
+                quantities=_quantities(form),
+            )
+
+        return await self._with_errors(request, db, number, run)
+
+    @post("/shipments/{shipment_id:int}/events")
+    async def event(
+        self, request: Request, db: NamedDependency[AsyncSession], shipment_id: FromPath[int]
+    ) -> Response | Template:
+        shipment = await db.get(Shipment, shipment_id)
+        if shipment is None:
+            raise NotFound()
+        number = await db.scalar(select(Order.number).where(Order.id == shipment.order_id))
+        form = await request.form()
+
+        async def run() -> None:
+            await shipping.record_event(
+                db,
+                shipment,
+                shipping.EventInput(
+                    status=form_text(form, "status", limit=20),
+                    occurred_at=_occurred(form_text(form, "occurred_at")),
+                    location=form_text(form, "location", limit=200),
+                    note=form_text(form, "note"),
+                    exception_kind=form_text(form, "exception_kind", limit=20),
+                ),
+                source="staff",
+            )
+
+        return await self._with_errors(request, db, number, run)
+
+    @post("/cases/{case_id:int}/resolve")
+    async def resolve(
+        self, request: Request, db: NamedDependency[AsyncSession], case_id: FromPath[int]
+    ) -> Response | Template:
+        form = await request.form()
+        case = await shipping.resolve_case(
+            db, staff_actor(request), case_id, resolution=form_text(form, "resolution")
+        )
+        number = await db.scalar(select(Order.number).where(Order.id == case.order_id))
+        return redirect(request, f"/staff/orders/{number}#shipping", flash=_("The case is resolved."))
+
+
+@post(
+    "/staff/orders/{number:str}/tracking-links/revoke",
+    guards=[requires_role(Role.SALES, Role.LOGISTICS, Role.REVIEWER)],
+)
+async def revoke_tracking_links(
+    request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+) -> Response:
+    """Every tracking link sent so far stops working; new e-mails carry new ones."""
+    actor = staff_actor(request)
+    order = await service.load_order(db, actor, number=number)
+    await db.execute(
+        update(Order)
+        .where(Order.id == order.id)
+        .values(tracking_link_version=Order.tracking_link_version + 1)
+    )
+    db.add(
+        OrderEvent(
+            order_id=order.id,
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            role=actor.roles[0] if actor.roles else "staff",
+            action="tracking_links_revoked",
+            from_state=order.status,
+            to_state=order.status,
+            ip=actor.ip,
+            public=False,
+        )
+    )
+    return redirect(
+        request, f"/staff/orders/{number}", flash=_("All tracking links of this order were revoked.")
+    )

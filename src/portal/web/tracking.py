@@ -1,0 +1,71 @@
+"""The public tracking page, opened from e-mailed links without signing in, and the lookup form."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.domain.fulfilment.tracking import find_for_lookup, tracking_view
+from portal.i18n import gettext as _
+from portal.web.forms import form_text
+from portal.web.signin import client_ip
+from portal.web.templating import page, redirect
+
+PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+LOOKUPS_PER_WINDOW = 10
+WINDOW_SECONDS = 15 * 60
+
+
+class TrackingController(Controller):
+    path = "/track"
+
+    @get("/{token:str}")
+    async def track(
+        self, request: Request, db: NamedDependency[AsyncSession], token: FromPath[str]
+    ) -> Template:
+        claim = request.app.state.tracking_links.read(token)
+        view = await tracking_view(db, order_id=claim.order_id, link_version=claim.version) if claim else None
+        if view is None:
+            # tampered, expired or revoked: one friendly answer, nothing about why
+            return page(request, "public/track_invalid.html", status_code=404, headers=PRIVATE)
+        return page(request, "public/track.html", view=view, headers=PRIVATE)
+
+    @get("/")
+    async def lookup_form(self, request: Request) -> Template:
+        return page(request, "public/track_lookup.html", values={}, error=None, headers=PRIVATE)
+
+    @post("/")
+    async def lookup(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        form = await request.form()
+        values = {
+            "order_number": form_text(form, "order_number", limit=30),
+            "email": form_text(form, "email", limit=254),
+        }
+        redis = request.app.state.redis
+        key = f"track-lookup:{client_ip(request)}"
+        count = await redis.incr(key)
+        if count == 1:
+            await redis.expire(key, WINDOW_SECONDS)
+        if count > LOOKUPS_PER_WINDOW:
+            return page(
+                request,
+                "public/track_lookup.html",
+                status_code=429,
+                values=values,
+                headers=PRIVATE,
+                error=_("Too many attempts. Please wait a few minutes and try again."),
+            )
+        found = await find_for_lookup(db, number=values["order_number"], email=values["email"])
+        if found is None:
+            return page(
+                request,
+                "public/track_lookup.html",
+                status_code=404,
+                values=values,
+                headers=PRIVATE,
+                error=_("We could not find an order with this number for this e-mail address."),
+            )
+        return redirect(request, request.app.state.tracking_links.path(*found))

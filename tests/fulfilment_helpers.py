@@ -1,0 +1,73 @@
+"""Orders brought to a given point of the lifecycle through the real service verbs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from portal.domain.orders import confirmation, confirmation_docs, service
+from portal.domain.orders.actors import Actor
+from tests.helpers import make_customer, make_order, make_staff
+
+
+def customer_actor(user) -> Actor:  # noqa: ANN001
+    return Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id)
+
+
+def staff_actor(user) -> Actor:  # noqa: ANN001
+    return Actor.staff(user_id=user.id, name=user.name, roles=user.roles)
+
+
+async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | None = None, buyer=None):  # noqa: ANN001, ANN201
+    """A submitted and approved order whose confirmation v1 waits for the buyer (not yet committed)."""
+    from tests.helpers import make_product
+
+    buyer = buyer or await make_customer(db)
+    reviewer = await make_staff(db, "reviewer")
+    order = await make_order(db, customer=buyer, quantity=quantity)
+    if product_kw:
+        product = await make_product(db, **product_kw)
+        line = (await _lines(db, order))[0]
+        line.product_id, line.sku = product.id, product.sku
+    await service.submit(db, customer_actor(buyer), order)
+    await service.approve(
+        db,
+        staff_actor(reviewer),
+        order,
+        expected_version=None,
+        thresholds=[Decimal("1e12")],
+        promised_date=date.today() + timedelta(days=20),
+    )
+    return buyer, order
+
+
+async def confirmed(db, **kw):  # noqa: ANN001, ANN201
+    buyer, order = await awaiting_confirmation(db, **kw)
+    doc = (await confirmation_docs.versions(db, order.id))[0]
+    await confirmation.accept(
+        db,
+        customer_actor(buyer),
+        order,
+        confirmation.Signature(
+            signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent="test"
+        ),
+    )
+    await db.commit()
+    return buyer, order
+
+
+async def ready_to_ship(db, **kw):  # noqa: ANN001, ANN201
+    buyer, order = await confirmed(db, **kw)
+    production = await make_staff(db, "production")
+    await service.start_production(db, staff_actor(production), order)
+    await service.mark_ready_to_ship(db, staff_actor(production), order)
+    await db.commit()
+    return buyer, order
+
+
+async def _lines(db, order):  # noqa: ANN001, ANN202
+    from sqlalchemy import select
+
+    from portal.db.orders import OrderLine
+
+    return list((await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all())

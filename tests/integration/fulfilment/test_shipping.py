@@ -1,0 +1,193 @@
+"""Shipments (full and partial), carrier webhooks, manual events, exceptions and delivery."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+from sqlalchemy import func, select
+
+from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment
+from portal.db.orders import Order, OrderLine
+from portal.db.outbox import OutboxMessage
+from tests.fulfilment_helpers import ready_to_ship
+from tests.helpers import csrf_token, make_staff, sign_in, text_of
+
+SECRET = "carrier-test-secret"
+
+
+async def _carrier(db):
+    db.add(Carrier(code="acme", name="Acme Express", webhook_secret=SECRET))
+    await db.commit()
+
+
+async def _logistics(client, db):
+    user = await make_staff(db, "logistics")
+    await sign_in(client, user.email, staff=True)
+    return await csrf_token(client, "/staff/login")
+
+
+async def _lines(db, order):
+    return list(
+        (
+            await db.scalars(
+                select(OrderLine)
+                .where(OrderLine.order_id == order.id)
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    )
+
+
+async def test_partial_shipments_sum_to_the_order(client, db):
+    await _carrier(db)
+    _, order = await ready_to_ship(db, quantity=10)
+    line = (await _lines(db, order))[0]
+    token = await _logistics(client, db)
+    url = f"/staff/orders/{order.number}/shipments"
+    r = await client.post(
+        url, data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T1", f"qty_{line.id}": "11"}
+    )
+    assert r.status_code == 422 and "At most the quantity still to ship." in r.text
+    r = await client.post(
+        url,
+        data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T1", f"qty_{line.id}": "4"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "partially_shipped"
+    r = await client.post(
+        url, data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T2", f"qty_{line.id}": "7"}
+    )
+    assert r.status_code == 422  # only 6 are left
+    r = await client.post(
+        url,
+        data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T2", f"qty_{line.id}": "6"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "shipped"
+    assert (await _lines(db, order))[0].shipped_qty == 10
+    mails = (await db.scalars(select(OutboxMessage).where(OutboxMessage.template == "order_shipped"))).all()
+    assert len(mails) == 2 and {m.context["tracking_number"] for m in mails} == {"T1", "T2"}
+    assert all(m.context["carrier"] == "Acme Express" for m in mails)
+
+
+def _signed(payload: dict, secret: str = SECRET) -> tuple[bytes, dict]:
+    body = json.dumps(payload).encode()
+    return body, {
+        "x-signature": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
+        "content-type": "application/json",
+    }
+
+
+async def _shipped(client, db, quantity=2):
+    await _carrier(db)
+    buyer, order = await ready_to_ship(db, quantity=quantity)
+    line = (await _lines(db, order))[0]
+    token = await _logistics(client, db)
+    await client.post(
+        f"/staff/orders/{order.number}/shipments",
+        data={
+            "_csrf_token": token,
+            "carrier": "acme",
+            "tracking_number": "TRK-1",
+            f"qty_{line.id}": str(quantity),
+        },
+    )
+    return buyer, order
+
+
+EVENT = {
+    "event_id": "e-1",
+    "tracking_number": "TRK-1",
+    "status": "in_transit",
+    "occurred_at": "2026-05-01T08:00:00+08:00",
+    "location": "Shanghai hub",
+    "note": "",
+}
+
+
+async def test_webhook_signature_is_required(client, db):
+    await _shipped(client, db)
+    body, headers = _signed(EVENT)
+    r = await client.post(
+        "/webhooks/carriers/acme", content=body, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 401
+    bad = {**headers, "x-signature": "sha256=" + "0" * 64}
+    assert (await client.post("/webhooks/carriers/acme", content=body, headers=bad)).status_code == 401
+    other = _signed(EVENT, "another-secret")[1]
+    assert (await client.post("/webhooks/carriers/acme", content=body, headers=other)).status_code == 401
+    assert (await client.post("/webhooks/carriers/nobody", content=body, headers=headers)).status_code == 401
+    assert await db.scalar(select(func.count()).select_from(CarrierEvent)) == 0
+
+
+async def test_webhook_malformed_unknown_and_repeated(client, db):
+    await _shipped(client, db)
+    body = b"{not json"
+    headers = _signed({})[1] | {
+        "x-signature": "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    }
+    assert (await client.post("/webhooks/carriers/acme", content=body, headers=headers)).status_code == 422
+    body, headers = _signed({**EVENT, "tracking_number": "NOPE"})
+    assert (await client.post("/webhooks/carriers/acme", content=body, headers=headers)).status_code == 404
+    body, headers = _signed({**EVENT, "occurred_at": "yesterday"})
+    assert (await client.post("/webhooks/carriers/acme", content=body, headers=headers)).status_code == 422
+    body, headers = _signed(EVENT)
+    first = await client.post("/webhooks/carriers/acme", content=body, headers=headers)
+    again = await client.post("/webhooks/carriers/acme", content=body, headers=headers)
+    assert first.json()["status"] == "recorded" and again.json()["status"] == "duplicate"
+    assert await db.scalar(select(func.count()).select_from(CarrierEvent)) == 1
+
+
+async def test_delivered_event_delivers_the_order(client, db):
+    _, order = await _shipped(client, db)
+    body, headers = _signed({**EVENT, "event_id": "e-9", "status": "delivered"})
+    assert (await client.post("/webhooks/carriers/acme", content=body, headers=headers)).status_code == 200
+    assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "delivered"
+    assert (
+        await db.scalar(select(OutboxMessage.id).where(OutboxMessage.template == "order_delivered"))
+        is not None
+    )
+
+
+async def test_exception_opens_a_case_until_staff_resolve_it(client, db):
+    buyer, order = await _shipped(client, db)
+    body, headers = _signed(
+        {**EVENT, "event_id": "e-5", "status": "exception", "exception": "damaged", "note": "crate broken"}
+    )
+    assert (await client.post("/webhooks/carriers/acme", content=body, headers=headers)).status_code == 200
+    case = await db.scalar(select(LogisticsCase))
+    assert case.kind == "damaged" and case.resolved_at is None
+    assert await db.scalar(select(OutboxMessage.id).where(OutboxMessage.template == "delivery_exception"))
+    page = text_of((await client.get("/staff/")).text)
+    assert order.number in page  # open case on the dashboard
+    token = await csrf_token(client, "/staff/login")
+    r = await client.post(
+        f"/staff/cases/{case.id}/resolve",
+        data={"_csrf_token": token, "resolution": "Resent"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert (await db.get(LogisticsCase, case.id, populate_existing=True)).resolved_at is not None
+
+
+async def test_logistics_record_events_by_hand(client, db):
+    _, order = await _shipped(client, db)
+    shipment = await db.scalar(select(Shipment))
+    token = await csrf_token(client, "/staff/login")
+    r = await client.post(
+        f"/staff/shipments/{shipment.id}/events",
+        data={
+            "_csrf_token": token,
+            "status": "out_for_delivery",
+            "occurred_at": "2026-05-02T09:30",
+            "note": "van 7",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    event = await db.scalar(select(CarrierEvent))
+    assert (event.status, event.source) == ("out_for_delivery", "staff")
