@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -133,8 +132,10 @@ def live_server(
         "PORTAL_ENV": "test",
         "DATABASE_URL": settings.database_url,
         "REDIS_URL": settings.redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(48),
+        # the same key as the test settings: links a test worker signs open on this server
+        "SECRET_KEY": settings.secret_key,
         "BASE_URL": base_url,
+        "PORTAL_DATA_DIR": str(tmp_path_factory.mktemp("live-data")),
         "PYTHONUNBUFFERED": "1",
     }
     argv = [
