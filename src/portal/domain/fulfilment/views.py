@@ -132,19 +132,26 @@ class ShippingPanel:
     cases: list[CaseView]
     carriers: list[tuple[str, str]]
     to_ship: list[tuple[int, str, int, int]]  # (line id, sku, ordered, still to ship)
+    backordered: list[str]  # SKUs still waiting for stock
+    backorder_choice: str  # the customer's answer: wait | partial | substitute, or "" when none yet
 
 
 async def shipping_panel(db: AsyncSession, order_id: int) -> ShippingPanel:
     lines = (
         await db.execute(
-            select(OrderLine.id, OrderLine.sku, OrderLine.quantity, OrderLine.shipped_qty)
+            select(
+                OrderLine.id, OrderLine.sku, OrderLine.quantity, OrderLine.shipped_qty, OrderLine.allocation
+            )
             .where(OrderLine.order_id == order_id)
             .order_by(OrderLine.position, OrderLine.id)
         )
     ).all()
+    choice = await db.scalar(select(Order.backorder_choice).where(Order.id == order_id)) or ""
     return ShippingPanel(
         shipments=await shipments_for(db, order_id),
         cases=await cases_for(db, order_id),
         carriers=await carriers(db),
-        to_ship=[(i, sku, q, q - shipped) for i, sku, q, shipped in lines],
+        to_ship=[(ln.id, ln.sku, ln.quantity, ln.quantity - ln.shipped_qty) for ln in lines],
+        backordered=[ln.sku for ln in lines if ln.allocation == "backordered"],
+        backorder_choice=choice,
     )
