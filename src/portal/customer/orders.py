@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -17,6 +19,7 @@ from portal.domain.errors import ValidationFailed
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment import views as shipping_views
 from portal.domain.orders import attachments, backorder, queries, service, timeline, views
+from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
@@ -32,6 +35,9 @@ async def _backorder(db: AsyncSession, order_id: int) -> dict | None:
         return None
     choice = await db.scalar(select(Order.backorder_choice).where(Order.id == order_id))
     return {"lines": lines, "choice": choice, "substitutes": await backorder.substitutes(db, order_id)}
+
+
+OrderAction = Callable[[Actor, Order, Any], Awaitable[None]]
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -123,31 +129,36 @@ class OrdersController(Controller):
         )
         return download(request, found)
 
-    @post("/{number:str}/cancel")
-    async def cancel(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    async def _act(
+        self, request: Request, db: AsyncSession, number: str, do: OrderAction, flash: str
     ) -> Response | Template:
+        """Load the buyer's order, apply one form to it; a refused form re-renders the page (422)."""
         actor = customer_actor(request)
         order = await service.load_order(db, actor, number=number)
         form = await request.form()
         try:
+            await do(actor, order, form)
+        except ValidationFailed as exc:
+            await db.rollback()  # nothing of a refused form is kept
+            return await self._detail(request, db, number, status_code=422, errors=exc.translated(_))
+        return redirect(request, f"/orders/{number}", flash=flash)
+
+    @post("/{number:str}/cancel")
+    async def cancel(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        async def do(actor, order, form) -> None:  # noqa: ANN001
             await service.cancel(
                 db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
             )
-        except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            errors = {k: _(v) for k, v in exc.errors.items()}
-            return await self._detail(request, db, number, status_code=422, errors=errors)
-        return redirect(request, f"/orders/{number}", flash=_("The order has been cancelled."))
+
+        return await self._act(request, db, number, do, _("The order has been cancelled."))
 
     @post("/{number:str}/backorder-choice")
     async def backorder_choice(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        actor = customer_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        form = await request.form()
-        try:
+        async def do(actor, order, form) -> None:  # noqa: ANN001
             await backorder.choose(
                 db,
                 actor,
@@ -155,19 +166,16 @@ class OrdersController(Controller):
                 choice=form_text(form, "choice", limit=12),
                 substitute_sku=form_text(form, "substitute_sku", limit=40),
             )
-        except ValidationFailed as exc:
-            await db.rollback()
-            return await self._detail(request, db, number, status_code=422, errors=exc.translated(_))
-        return redirect(request, f"/orders/{number}", flash=_("Thank you: we recorded your choice."))
+
+        return await self._act(request, db, number, do, _("Thank you: we recorded your choice."))
 
     @post("/{number:str}/receipt")
     async def confirm_receipt(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response:
-        actor = customer_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        form = await request.form()
-        await service.confirm_receipt(
-            db, actor, order, expected_version=form_version(form), note=form_text(form, "note")
-        )
-        return redirect(request, f"/orders/{number}", flash=_("Thank you: receipt confirmed."))
+    ) -> Response | Template:
+        async def do(actor, order, form) -> None:  # noqa: ANN001
+            await service.confirm_receipt(
+                db, actor, order, expected_version=form_version(form), note=form_text(form, "note")
+            )
+
+        return await self._act(request, db, number, do, _("Thank you: receipt confirmed."))
