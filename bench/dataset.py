@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from portal.db.catalog import Product
-from portal.db.customers import Address, CustomerAccount, CustomerUser
+from portal.db.customers import Address, CustomerUser
 from portal.db.demo import seed_demo
 from portal.db.engine import make_engine, make_sessionmaker
 from portal.db.fulfilment import CarrierEvent, ProductionMilestone, Shipment, ShipmentLine
@@ -108,9 +108,7 @@ async def generate(database_url: str, *, products: int = 2000, orders: int = 500
             total_products = (await conn.execute(text("SELECT count(*) FROM products"))).scalar_one()
             demo_orders = (
                 await conn.execute(
-                    select(Order.id).where(
-                        Order.account_id == people.demo_account, Order.number.is_not(None)
-                    )
+                    select(Order.id).where(Order.account_id == people.demo_account, Order.number.is_not(None))
                 )
             ).all()
     finally:
@@ -181,7 +179,14 @@ async def _catalog(conn: AsyncConnection) -> list[Any]:
     return list(
         (
             await conn.execute(
-                select(Product.id, Product.sku, Product.name_zh, Product.name_en, Product.unit, Product.list_price)
+                select(
+                    Product.id,
+                    Product.sku,
+                    Product.name_zh,
+                    Product.name_en,
+                    Product.unit,
+                    Product.list_price,
+                )
             )
         ).all()
     )
@@ -283,7 +288,10 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
     )
     for hours, status, hub in ((30, "in_transit", 0), (20, "in_transit", 1), (6, "out_for_delivery", 2)):
         event = shipping.EventInput(
-            status=status, occurred_at=now - timedelta(hours=hours), location=HUBS[hub], event_id=f"b1-{hours}"
+            status=status,
+            occurred_at=now - timedelta(hours=hours),
+            location=HUBS[hub],
+            event_id=f"b1-{hours}",
         )
         await shipping.record_event(db, first, event, source="webhook")
     delivered = shipping.EventInput(status="delivered", occurred_at=now - timedelta(hours=1), event_id="b1-d")
@@ -308,11 +316,22 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
 
 # (age range in days, weight, {status: weight}); recent orders are still in review, old ones completed
 AGE_BANDS = [
-    ((0.0, 2.0), 0.10, {"submitted": 70, "changes_requested": 8, "awaiting_approval": 10, "confirmation_sent": 12}),
+    (
+        (0.0, 2.0),
+        0.10,
+        {"submitted": 70, "changes_requested": 8, "awaiting_approval": 10, "confirmation_sent": 12},
+    ),
     (
         (2.0, 10.0),
         0.15,
-        {"confirmation_sent": 10, "confirmed": 20, "in_production": 50, "ready_to_ship": 10, "cancelled": 5, "rejected": 5},
+        {
+            "confirmation_sent": 10,
+            "confirmed": 20,
+            "in_production": 50,
+            "ready_to_ship": 10,
+            "cancelled": 5,
+            "rejected": 5,
+        },
     ),
     ((10.0, 25.0), 0.15, {"in_production": 15, "partially_shipped": 15, "shipped": 35, "delivered": 35}),
     ((25.0, 365.0), 0.60, {"delivered": 5, "completed": 85, "cancelled": 7, "rejected": 3}),
@@ -369,14 +388,18 @@ def _plan_orders(
 
 async def _numbers(conn: AsyncConnection, planned: list[_Planned]) -> list[str]:
     """SO-YYYY-NNNNNN in submission order, continuing each year's counter (which is then advanced)."""
-    counters = dict((await conn.execute(select(OrderNumberCounter.year, OrderNumberCounter.last_value))).all())
+    counters = dict(
+        (await conn.execute(select(OrderNumberCounter.year, OrderNumberCounter.last_value))).all()
+    )
     numbers = []
     for p in planned:
         year = p.submitted_at.year
         counters[year] = counters.get(year, 0) + 1
         numbers.append(numbering.format_number(year, counters[year]))
     if counters:
-        stmt = pg_insert(OrderNumberCounter).values([{"year": y, "last_value": v} for y, v in counters.items()])
+        stmt = pg_insert(OrderNumberCounter).values(
+            [{"year": y, "last_value": v} for y, v in counters.items()]
+        )
         await conn.execute(
             stmt.on_conflict_do_update(index_elements=["year"], set_={"last_value": stmt.excluded.last_value})
         )
@@ -446,8 +469,10 @@ async def _bulk_orders(
         )
         line_plans.append(lines)
     order_ids = (
-        await conn.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), order_rows)
-    ).scalars().all()
+        (await conn.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), order_rows))
+        .scalars()
+        .all()
+    )
 
     line_rows, event_rows, milestone_rows, shipment_rows = [], [], [], []
     for order_id, p, lines in zip(order_ids, planned, line_plans, strict=True):
@@ -493,16 +518,28 @@ async def _bulk_orders(
                 }
             )
     line_ids = (
-        await conn.execute(insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), line_rows)
-    ).scalars().all()
+        (
+            await conn.execute(
+                insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), line_rows
+            )
+        )
+        .scalars()
+        .all()
+    )
     await conn.execute(insert(OrderEvent), event_rows)
     if milestone_rows:
         await conn.execute(insert(ProductionMilestone), milestone_rows)
     if not shipment_rows:
         return
     shipment_ids = (
-        await conn.execute(insert(Shipment).returning(Shipment.id, sort_by_parameter_order=True), shipment_rows)
-    ).scalars().all()
+        (
+            await conn.execute(
+                insert(Shipment).returning(Shipment.id, sort_by_parameter_order=True), shipment_rows
+            )
+        )
+        .scalars()
+        .all()
+    )
     by_order = {s["order_id"]: (sid, s) for sid, s in zip(shipment_ids, shipment_rows, strict=True)}
     shipment_lines, carrier_events = [], []
     for line_id, line in zip(line_ids, line_rows, strict=True):

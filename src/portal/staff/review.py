@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from portal.domain.admin import config
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import review_queue, service
 from portal.domain.orders.states import OrderState
+from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import render_order
@@ -45,7 +46,7 @@ def _promised(raw: str) -> date | None:
         promised = date.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
-    if promised < date.today():
+    if promised < datetime.now(DEFAULT_TZ).date():  # the business day, as the form's min shows it
         raise ValidationFailed({"promised_date": N_("The promised date cannot be in the past.")})
     return promised
 

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from portal import i18n
 from portal.auth.guards import SignInRequired
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, ValidationFailed
 from portal.i18n import N_
 from portal.web.context import LANG_COOKIE, choose_locale
 from portal.web.templating import is_htmx, page
@@ -68,11 +68,17 @@ def _ensure_locale(request: Request) -> None:
     i18n.set_locale(request.state.locale)
 
 
-def error_response(request: Request, status: int, message: str | None = None, **extra: Any) -> Response[Any]:
+def error_response(
+    request: Request, status: int, message: str | None = None, *, fields: dict[str, str] | None = None
+) -> Response[Any]:
+    """``message`` is already in the viewer's language; without one the status's own message is used."""
     _ensure_locale(request)
-    text = i18n.gettext(message) if message else i18n.gettext(MESSAGES.get(status, MESSAGES[500]))
+    text = message or i18n.gettext(MESSAGES.get(status, MESSAGES[500]))
     if _wants_json(request):
-        return Response({"status": status, "detail": text}, status_code=status, media_type=MediaType.JSON)
+        body: dict[str, Any] = {"status": status, "detail": text}
+        if fields:
+            body["errors"] = fields
+        return Response(body, status_code=status, media_type=MediaType.JSON)
     if is_htmx(request):
         # an htmx request shows the error as a toast instead of replacing part of the page
         return Template(
@@ -96,7 +102,8 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response[Any]
 
 def handle_domain_error(request: Request, exc: DomainError) -> Response[Any]:
     _ensure_locale(request)
-    return error_response(request, exc.status_code, exc.message % exc.params if exc.params else exc.message)
+    fields = exc.translated(i18n.gettext) if isinstance(exc, ValidationFailed) else None
+    return error_response(request, exc.status_code, i18n.gettext(exc.message, **exc.params), fields=fields)
 
 
 def handle_sign_in_required(request: Request, exc: SignInRequired) -> Response[Any]:
