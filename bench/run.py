@@ -79,8 +79,11 @@ class Measured:
     bytes_per_response: int
     client_cpu: float  # cores used by this load generator
     server_cpu: float  # cores used by granian (all its processes)
+    server_cpu_ms: float  # granian CPU time per 200 response: robust to a busy machine
+    load_before: float  # 1-minute load average when the scenario started
     goal: float | None = None
     ratio: float | None = None
+    cpu_ratio: float | None = None  # bare's CPU per request / this one's: the ratio if CPU were the limit
     verdict: str = ""
     note: str = ""
 
@@ -472,6 +475,7 @@ async def _measure(port: int, server_pid: int, scenario: Scenario, args: argpars
     request = _request(port, scenario)
     if args.warmup > 0:
         await _phase(port, request, args.concurrency, args.warmup)
+    load = os.getloadavg()[0]
     cpu, server_cpu = time.process_time(), _cpu_seconds(server_pid)
     result, elapsed = await _phase(port, request, args.concurrency, args.duration)
     cpu, server_cpu = time.process_time() - cpu, _cpu_seconds(server_pid) - server_cpu
@@ -490,16 +494,20 @@ async def _measure(port: int, server_pid: int, scenario: Scenario, args: argpars
         bytes_per_response=result.body_bytes // done if done else 0,
         client_cpu=round(cpu / elapsed, 2),
         server_cpu=round(server_cpu / elapsed, 2),
+        server_cpu_ms=round(server_cpu * 1000 / ok, 3) if ok else 0.0,
+        load_before=round(load, 2),
         goal=scenario.goal,
         note=scenario.note,
     )
 
 
 def _judge(report: Report) -> None:
-    bare = [m.rps for m in report.scenarios if m.name in ("bare", "bare_again") and m.rps]
-    report.bare_rps = round(statistics.mean(bare), 1) if bare else 0.0
+    bare = [m for m in report.scenarios if m.name in ("bare", "bare_again") and m.rps]
+    report.bare_rps = round(statistics.mean(m.rps for m in bare), 1) if bare else 0.0
+    bare_cpu_ms = statistics.mean(m.server_cpu_ms for m in bare) if bare else 0.0
     for m in report.scenarios:
         m.ratio = round(m.rps / report.bare_rps, 3) if report.bare_rps else None
+        m.cpu_ratio = round(bare_cpu_ms / m.server_cpu_ms, 3) if m.server_cpu_ms else None
         if m.non_200:
             m.verdict = "ERRORS"
         elif m.goal is not None and m.ratio is not None:
@@ -507,26 +515,39 @@ def _judge(report: Report) -> None:
 
 
 def _table(report: Report) -> str:
-    head = f"{'scenario':<13} {'path':<16} {'req/s':>8} {'ratio':>6} {'goal':>5} {'verdict':<7} {'p50 ms':>7} {'p99 ms':>7} {'KiB':>5} {'cpu s/c':>8}"
+    head = (
+        f"{'scenario':<13} {'path':<16} {'req/s':>7} {'ratio':>6} {'goal':>5} {'verdict':<7} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'KiB':>5} {'cpu ms/req':>10} {'cpu ratio':>9}"
+    )
     rows = [head, "-" * len(head)]
     for m in report.scenarios:
         goal = f"{m.goal:.2f}" if m.goal is not None else "-"
-        ratio = f"{m.ratio:.2f}" if m.ratio is not None else "-"
-        cpu = f"{m.server_cpu:.2f}/{m.client_cpu:.2f}"
+        ratio = f"{m.ratio:.3f}" if m.ratio is not None else "-"
+        cpu_ratio = f"{m.cpu_ratio:.3f}" if m.cpu_ratio is not None else "-"
         rows.append(
-            f"{m.name:<13} {m.path[:16]:<16} {m.rps:>8.0f} {ratio:>6} {goal:>5} {m.verdict or '-':<7} "
-            f"{m.p50_ms:>7.1f} {m.p99_ms:>7.1f} {m.bytes_per_response / 1024:>5.1f} {cpu:>8}"
+            f"{m.name:<13} {m.path[:16]:<16} {m.rps:>7.0f} {ratio:>6} {goal:>5} {m.verdict or '-':<7} "
+            f"{m.p50_ms:>7.1f} {m.p99_ms:>7.1f} {m.bytes_per_response / 1024:>5.1f} "
+            f"{m.server_cpu_ms:>10.2f} {cpu_ratio:>9}"
         )
     rows.append(
-        f"ratios against the mean of the two bare runs ({report.bare_rps:.0f} req/s); "
-        "cpu s/c = cores used by the server / by the load generator"
+        f"ratio = req/s against the mean of the two bare runs ({report.bare_rps:.0f} req/s), the goal's measure;"
     )
+    rows.append(
+        "cpu ms/req = server (granian) CPU per response; cpu ratio = bare's cpu ms/req over the page's."
+    )
+    cpus = report.machine.get("cpus") or 1
+    busiest = max((m.load_before for m in report.scenarios), default=0.0)
+    if busiest > 0.75 * cpus:
+        rows.append(
+            f"WARNING: the machine was busy (1-min load up to {busiest:.1f} on {cpus} CPUs): "
+            "req/s are low and ratios noisy; cpu ms/req is the steadier figure."
+        )
     if report.statements:
         rows.append("")
         rows.append("SQL statements per request (short list vs. full page; equal means no per-row queries):")
         for path, counts in report.statements.items():
             small, large = counts["short"], counts["full"]
-            flag = "grows with the list!" if large["statements"] > small["statements"] else "flat"
+            flag = "GROWS with the list" if large["statements"] > small["statements"] else "flat"
             rows.append(
                 f"  {path:<14} {small['rows']:>3} rows: {small['statements']:>2} statements   "
                 f"{large['rows']:>3} rows: {large['statements']:>2} statements   {flag}"

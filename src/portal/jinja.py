@@ -69,7 +69,7 @@ def make_environment() -> Environment:
         current_locale=i18n.get_locale,
         state_labels=STATE_LABELS,
         action_labels=ACTION_LABELS,
-        role_labels=ROLE_LABELS,
+        role_labels={**ROLE_LABELS, "customer": N_("customer"), "system": N_("system")},
         mail_status_labels=MAIL_STATUS_LABELS,
         channel_labels=CHANNEL_LABELS,
         check_labels=CHECK_LABELS,

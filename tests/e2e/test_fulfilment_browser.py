@@ -67,10 +67,10 @@ MILESTONE_LABELS = {  # as in portal.domain.fulfilment.milestones, in the order 
 # --- the order, confirmed through the domain services ----------------------------------------------
 
 
-async def confirmed_demo_order(db: AsyncSession) -> tuple[str, dict[str, int]]:
+async def confirmed_demo_order(db: AsyncSession) -> str:
     """A web order of the demo buyer for demo products, submitted, reviewed and signed; committed.
 
-    Returns the order number and the order line id of each SKU.
+    Returns the order number.
     """
     buyer = await db.scalar(select(CustomerUser).where(CustomerUser.email == BUYER[0]))
     reviewer = await db.scalar(select(StaffUser).where(StaffUser.email == REVIEWER_EMAIL))
@@ -132,10 +132,10 @@ async def confirmed_demo_order(db: AsyncSession) -> tuple[str, dict[str, int]]:
             signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent="e2e"
         ),
     )
-    number, line_ids = order.number, {ln.sku: ln.id for ln in lines}
+    number = order.number
     await db.commit()
     assert number and order.status == "confirmed"
-    return number, line_ids
+    return number
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ async def test_production_and_logistics_fulfil_an_order_and_the_buyer_tracks_it_
     csp_violations: list[str],
 ):
     sink, smtp_url = smtp_sink
-    number, line_ids = await confirmed_demo_order(db)
+    number = await confirmed_demo_order(db)
     worker_log = tmp_path / "worker.log"
     worker = start_worker(settings.with_overrides(base_url=live_server), smtp_url=smtp_url, log=worker_log)
     try:

@@ -27,7 +27,15 @@ async def test_a_valid_link_shows_the_order_without_private_data(client, db, set
     assert r.status_code == 200 and order.number in r.text
     assert r.headers["referrer-policy"] == "no-referrer" and r.headers["cache-control"] == "no-store"
     assert "noindex" in r.headers["x-robots-tag"] and "set-cookie" not in r.headers
-    for private in ("Secret Street", "13800000000", "Wang Wei", buyer.email, str(order.total), "¥"):
+    for private in (
+        "Secret Street",
+        "13800000000",
+        "Wang Wei",
+        buyer.name,
+        buyer.email,
+        str(order.total),
+        "¥",
+    ):
         assert private not in r.text, private
     assert "Suzhou" in r.text
 

@@ -61,7 +61,7 @@ async def tracking_view(db: AsyncSession, *, order_id: int, link_version: int) -
         promised_delivery_date=row.promised_delivery_date,
         delivery_estimate=row.delivery_estimate,
         city=(row.shipping_address or {}).get("city", ""),
-        timeline=timeline.customer_timeline(events),
+        timeline=timeline.customer_timeline(events, public_page=True),
         milestones=await milestones_for(db, order_id),
         shipments=await views.shipments_for(db, order_id),
         open_cases=await views.cases_for(db, order_id, open_only=True),

@@ -59,8 +59,22 @@ class TimelineEntry:
     to_state: str | None = None
 
 
-def customer_timeline(events: Sequence[OrderEvent]) -> list[TimelineEntry]:
-    """Oldest first; only public events, in the viewer's language, no internal notes or staff names."""
+# the same steps without naming anyone, for the public tracking page
+NAMELESS_WORDING: dict[str, str] = {
+    Action.RESUBMIT: N_("Order changed and resubmitted"),
+    Action.ACCEPT_CONFIRMATION: N_("Order confirmation accepted and signed"),
+    Action.DECLINE_CONFIRMATION: N_("Order confirmation declined"),
+    Action.CANCEL_BY_CUSTOMER: N_("Cancelled by the customer"),
+    Action.CONFIRM_RECEIPT: N_("Receipt confirmed"),
+}
+
+
+def customer_timeline(events: Sequence[OrderEvent], *, public_page: bool = False) -> list[TimelineEntry]:
+    """Oldest first; only public events, in the viewer's language, no internal notes or staff names.
+
+    ``public_page`` (the tracking link, opened without signing in) also leaves out people's
+    names and every note.
+    """
     out = []
     for e in events:
         if e.public and (fulfilment := event_text(e.action, e.data or {})):
@@ -69,14 +83,12 @@ def customer_timeline(events: Sequence[OrderEvent]) -> list[TimelineEntry]:
         wording = CUSTOMER_WORDING.get(e.action)
         if not e.public or wording is None:
             continue
+        if public_page and e.action in NAMELESS_WORDING:
+            wording = NAMELESS_WORDING[e.action]
         name = e.actor_name if e.actor_kind == "customer" else ""
-        out.append(
-            TimelineEntry(
-                at=e.at,
-                text=gettext(wording, name=name) if "%(name)s" in wording else gettext(wording),
-                note=e.note if e.action in CUSTOMER_NOTES else "",
-            )
-        )
+        text = gettext(wording, name=name) if "%(name)s" in wording else gettext(wording)
+        note = e.note if e.action in CUSTOMER_NOTES and not public_page else ""
+        out.append(TimelineEntry(at=e.at, text=text, note=note))
     return out
 
 
