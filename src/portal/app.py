@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # machines sign their requests; the tracking page itself sets no cookie (its lookup form is checked)
             exclude=["^/webhooks/", "^/track/.+"],
         ),
-        template_config=template_config(make_environment()),
+        template_config=template_config(make_environment(auto_reload=settings.dev_mode)),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_request_body,
         # advanced-alchemy renames the engine's state key when several apps exist (tests): remember it

@@ -9,21 +9,35 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
+from functools import cache
+
+from babel import Locale
+
 from portal.i18n import get_locale
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 
 
+@cache
+def _babel(locale: str) -> Locale:
+    # babel parses a locale name on every call (lower-casing its whole locale list): do it once
+    return Locale.parse(locale)
+
+
+def _current() -> Locale:
+    return _babel(get_locale())
+
+
 def money(value: Decimal | int | str | None, currency: str = "CNY") -> str:
     if value is None:
         return ""
-    return format_currency(Decimal(value), currency, locale=get_locale())
+    return format_currency(Decimal(value), currency, locale=_current())
 
 
 def number(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
-    return format_decimal(value, locale=get_locale())
+    return format_decimal(value, locale=_current())
 
 
 def _parse(value: date | datetime | str) -> date | datetime:
@@ -39,13 +53,13 @@ def day(value: date | datetime | str | None, fmt: str = "medium") -> str:
     value = _parse(value)
     if isinstance(value, datetime):
         value = value.astimezone(DEFAULT_TZ).date()
-    return format_date(value, format=fmt, locale=get_locale())
+    return format_date(value, format=fmt, locale=_current())
 
 
 def moment(value: datetime | str | None, fmt: str = "medium") -> str:
     if not value:
         return ""
-    return format_datetime(_parse(value), format=fmt, tzinfo=DEFAULT_TZ, locale=get_locale())
+    return format_datetime(_parse(value), format=fmt, tzinfo=DEFAULT_TZ, locale=_current())
 
 
 FILTERS = {"money": money, "number": number, "day": day, "moment": moment}

@@ -53,9 +53,12 @@ MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
-def make_environment() -> Environment:
+def make_environment(*, auto_reload: bool = True) -> Environment:
+    """``auto_reload=False`` in production: templates are not checked on disk at every render."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
+        auto_reload=auto_reload,
+        cache_size=1000,
         autoescape=select_autoescape(("html", "xml"), default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
