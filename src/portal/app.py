@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     settings.check()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per outgoing request is noise
 
     @asynccontextmanager
     async def redis_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
