@@ -19,6 +19,7 @@ from portal.db.staff import StaffUser
 from portal.domain.admin import config
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import review_queue, service
+from portal.domain.orders import revise as revision
 from portal.domain.orders.states import OrderState
 from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
@@ -162,6 +163,28 @@ class ReviewController(Controller):
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
             await service.reject(
                 db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
+            )
+
+        return await self._decide(request, db, number, decide)
+
+    @post("/orders/{number:str}/revise", guards=[REVIEWERS])
+    async def revise(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        async def decide(actor, order, form):  # noqa: ANN001, ANN202
+            await revision.revise(
+                db,
+                actor,
+                order,
+                expected_version=form_version(form),
+                note=form_text(form, "note"),
+                shipping_fee=form_text(form, "shipping_fee", limit=20),
+                prices={
+                    int(k[6:]): str(v) for k, v in form.items() if k.startswith("price_") and k[6:].isdigit()
+                },
+                quantities={
+                    int(k[5:]): str(v) for k, v in form.items() if k.startswith("rqty_") and k[5:].isdigit()
+                },
             )
 
         return await self._decide(request, db, number, decide)

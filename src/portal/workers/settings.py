@@ -31,7 +31,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
     ctx["mailer"] = make_mailer(smtp_url=settings.smtp_url, sender=settings.mail_from)
     links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
-    ctx["renderer"] = EmailRenderer(make_environment(auto_reload=False), base_url=settings.base_url, tracking_path=links.path)
+    ctx["renderer"] = EmailRenderer(
+        make_environment(auto_reload=False), base_url=settings.base_url, tracking_path=links.path
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

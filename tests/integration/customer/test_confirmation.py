@@ -126,3 +126,54 @@ async def test_other_accounts_cannot_see_the_confirmation(client, db):
     await sign_in(client, stranger.email)
     assert (await client.get(f"/orders/{order.number}/confirmation")).status_code == 404
     assert (await client.get(f"/orders/{order.number}/confirmation.pdf")).status_code == 404
+
+
+async def test_staff_revise_prices_after_a_decline_and_v2_shows_the_change(client, db):
+    buyer, reviewer, order = await confirmation_sent(db)
+    from portal.domain.orders import confirmation
+
+    await confirmation.decline(
+        db,
+        Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id),
+        order,
+        reason="Price too high",
+        document_hash="",
+    )
+    await db.commit()
+    await sign_in(client, reviewer.email, staff=True)
+    page = (await client.get(f"/staff/orders/{order.number}")).text
+    line_id = page.split('name="price_')[1].split('"')[0]
+    version = (
+        page.split('action="/staff/orders/' + order.number + '/revise"')[1]
+        .split('name="version" value="')[1]
+        .split('"')[0]
+    )
+    token = await csrf_token(client, "/staff/login")
+    form = {
+        "_csrf_token": token,
+        "version": version,
+        f"price_{line_id}": "-5",
+        f"rqty_{line_id}": "2",
+        "shipping_fee": "0",
+        "note": "discount",
+    }
+    r = await client.post(f"/staff/orders/{order.number}/revise", data=form)
+    assert r.status_code == 422
+    r = await client.post(
+        f"/staff/orders/{order.number}/revise",
+        data={**form, f"price_{line_id}": "90.00"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    fresh = await db.get(Order, order.id, populate_existing=True)
+    assert str(fresh.subtotal) == "180.00"
+    await service.approve(
+        db,
+        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
+        fresh,
+        expected_version=None,
+    )
+    await db.commit()
+    await sign_in(client, buyer.email)
+    text = text_of((await client.get(f"/orders/{order.number}/confirmation")).text)
+    assert "What changed since version 1" in text and "2 pcs × 90.00" in text

@@ -49,7 +49,7 @@ async def load_order(
     return order
 
 
-async def _flush(db: AsyncSession) -> None:
+async def flush(db: AsyncSession) -> None:
     """Write pending changes; the version-checked UPDATE of an order changed meanwhile matches no row."""
     try:
         await db.flush()
@@ -102,7 +102,7 @@ async def apply(
     )
     order.status = transition.to_state.value
     db.add(event)
-    await _flush(db)
+    await flush(db)
     await notify.notify(db, order, action, event, extra=mail)
     return event
 
@@ -123,7 +123,7 @@ async def submit(
     now: datetime | None = None,
 ) -> OrderEvent:
     """A draft becomes a received order: number, totals and the receipt notice."""
-    await _flush(db)  # lines changed in this unit of work count
+    await flush(db)  # lines changed in this unit of work count
     lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all()
     if not lines:
         raise ValidationFailed({"lines": N_("The order has no lines.")})
@@ -148,7 +148,7 @@ async def request_changes(
 async def resubmit(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, message: str = ""
 ) -> OrderEvent:
-    await _flush(db)
+    await flush(db)
     lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all()
     pricing.apply_totals(order, lines)
     return await apply(db, order, actor, Action.RESUBMIT, expected_version=expected_version, note=message)
@@ -207,7 +207,7 @@ async def approve(
     # intermediate approvals are internal; the customer sees the confirmation arrive
     if action == Action.SEND_CONFIRMATION:
         order.updated_at = utcnow()  # a real change: the version-checked UPDATE claims the order first
-        await _flush(db)
+        await flush(db)
         doc = await confirmation_docs.issue(db, order, actor)  # the snapshot the customer will sign
         data = {
             "level": done,
@@ -355,5 +355,5 @@ async def claim(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
         data={"previous": previous},
     )
     db.add(event)
-    await _flush(db)
+    await flush(db)
     return event

@@ -45,6 +45,7 @@ STAFF_ONLY_WORDING: dict[str, str] = {
     Action.APPROVE: N_("Approved (level %(level)s)"),
     "review_passed": N_("Review passed; sent for approval"),
     "notification_resent": N_("Notification resent"),
+    "revised": N_("Prices or quantities revised"),
 }
 
 
