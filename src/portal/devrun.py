@@ -45,6 +45,7 @@ def run_dev(*, port: int) -> int:
     from portal.db.demo import seed_demo
     from portal.embedded import EmbeddedServices
 
+    os.environ.setdefault("PORTAL_ENV", "dev")  # `portal run` is the development command
     settings = load_settings()
     embedded = EmbeddedServices(data_dir=settings.data_dir)
     stopping = False
@@ -57,7 +58,7 @@ def run_dev(*, port: int) -> int:
     signal.signal(signal.SIGINT, on_signal)
     children: list[subprocess.Popen] = []
     try:
-        env = dict(os.environ)
+        env = dict(os.environ)  # PORTAL_ENV=dev (set above) reaches the web app and the worker
         if not settings.database_url:
             env["DATABASE_URL"] = embedded.start_postgres()
         if not settings.redis_url:

@@ -72,7 +72,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from environment variables (see README for the list)."""
     env = os.environ if environ is None else environ
     return Settings(
-        env=env.get("PORTAL_ENV", "dev").strip().lower(),
+        # production unless said otherwise: a forgotten PORTAL_ENV must not open the dev mailbox
+        env=env.get("PORTAL_ENV", "prod").strip().lower(),
         database_url=env.get("DATABASE_URL", ""),
         redis_url=env.get("REDIS_URL", ""),
         secret_key=env.get("SECRET_KEY", DEV_SECRET),

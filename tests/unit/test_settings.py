@@ -32,8 +32,15 @@ def test_production_accepts_a_real_secret_and_sets_secure_cookies():
     assert settings.secure_cookies and not settings.dev_mode
 
 
+def test_without_portal_env_it_is_production():
+    """A forgotten PORTAL_ENV must not open the dev mailbox or accept the dev secret."""
+    with pytest.raises(SettingsError):
+        load_settings({}).check()
+    assert not load_settings({}).dev_mode
+
+
 def test_dev_mode_runs_with_defaults():
-    settings = load_settings({})
+    settings = load_settings({"PORTAL_ENV": "dev"})
     settings.check()
     assert settings.dev_mode and not settings.secure_cookies
 

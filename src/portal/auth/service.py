@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -32,7 +33,7 @@ async def _customer_session(db: AsyncSession, email: str, password: str) -> Sess
         )
     ).first()
     user, account = (row[0], row[1]) if row else (None, None)
-    if not verify_password(user.password_hash if user else None, password):
+    if not await asyncio.to_thread(verify_password, user.password_hash if user else None, password):
         return None
     if not user.is_active or not account.is_active:
         return None
@@ -50,7 +51,7 @@ async def _customer_session(db: AsyncSession, email: str, password: str) -> Sess
 
 async def _staff_session(db: AsyncSession, email: str, password: str) -> SessionData | None:
     user = await db.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower()))
-    if not verify_password(user.password_hash if user else None, password):
+    if not await asyncio.to_thread(verify_password, user.password_hash if user else None, password):
         return None
     if not user.is_active:
         return None
@@ -86,14 +87,13 @@ async def sign_in(
     previous_sid: str | None,
 ) -> SignInResult:
     """Check credentials; on success end the previous session and start a fresh one (id rotation)."""
-    if await throttle.is_blocked(kind, email, ip):
+    if not await throttle.attempt(kind, email, ip):
         return SignInResult(ok=False, throttled=True)
     loader = _customer_session if kind == "customer" else _staff_session
     data = await loader(db, email, password) if email and password else None
     if data is None:
-        await throttle.record_failure(kind, email, ip)
         return SignInResult(ok=False)
-    await throttle.clear_account(kind, email)
+    await throttle.succeeded(kind, email, ip)
     if previous_sid:
         await store.delete(previous_sid)
     sid = await store.create(data)

@@ -24,16 +24,23 @@ class LoginThrottle:
     def _ip_key(ip: str) -> str:
         return f"login-fail:ip:{ip}"
 
-    async def is_blocked(self, kind: str, email: str, ip: str) -> bool:
-        acct, by_ip = await self.redis.mget(self._account_key(kind, email), self._ip_key(ip))
-        return int(acct or 0) >= self.max_failures or int(by_ip or 0) >= self.max_ip_failures
+    async def attempt(self, kind: str, email: str, ip: str) -> bool:
+        """Count this attempt before the password is checked; False when over the limit.
 
-    async def record_failure(self, kind: str, email: str, ip: str) -> None:
+        Counting first (atomically) means parallel requests cannot all pass the check
+        before any failure is recorded; a successful sign-in clears the account's count.
+        """
+        acct, by_ip = self._account_key(kind, email), self._ip_key(ip)
         async with self.redis.pipeline(transaction=True) as pipe:
-            for key in (self._account_key(kind, email), self._ip_key(ip)):
+            for key in (acct, by_ip):
                 pipe.incr(key)
                 pipe.expire(key, self.window, nx=True)
-            await pipe.execute()
+            acct_count, _, ip_count, _ = await pipe.execute()
+        return acct_count <= self.max_failures and ip_count <= self.max_ip_failures
 
-    async def clear_account(self, kind: str, email: str) -> None:
-        await self.redis.delete(self._account_key(kind, email))
+    async def succeeded(self, kind: str, email: str, ip: str) -> None:
+        """A good sign-in: the account starts afresh and the address gets its attempt back."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(self._account_key(kind, email))
+            pipe.decr(self._ip_key(ip))
+            await pipe.execute()

@@ -34,7 +34,7 @@ def _quantities(form) -> dict[int, int]:  # noqa: ANN001
     for key, value in form.items():
         if key.startswith("qty_") and key[4:].isdigit():
             text = str(value).strip() or "0"
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit() and len(text) <= 9):
                 raise ValidationFailed({key: N_("Enter a whole number of at least 1.")})
             out[int(key[4:])] = int(text)
     return out

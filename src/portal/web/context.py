@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from litestar.datastructures import State
 from litestar.enums import ScopeType
+from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
 
 from portal import i18n
@@ -70,6 +71,8 @@ class RequestContextMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         path: str = scope["path"]
+        if "\x00" in path or b"%00" in scope.get("query_string", b""):
+            raise ClientException(detail="NUL in request")  # PostgreSQL text cannot hold it: 400, not 500
         state = State(scope.setdefault("state", {}))
         app: Litestar = scope["litestar_app"]
         settings = app.state.settings

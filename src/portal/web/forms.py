@@ -9,7 +9,8 @@ MAX_TEXT = 4000
 
 def form_text(form: Any, name: str, *, limit: int = MAX_TEXT) -> str:
     value = form.get(name, "")
-    return str(value).strip()[:limit] if isinstance(value, str) else ""
+    # PostgreSQL text cannot hold NUL characters
+    return str(value).replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""
 
 
 def form_version(form: Any) -> int | None:

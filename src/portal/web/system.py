@@ -49,7 +49,7 @@ async def switch_language(request: Request, db: NamedDependency[AsyncSession]) -
     form = await request.form()
     locale = i18n.normalize(str(form.get("locale", ""))) or request.app.state.settings.default_locale
     back = str(form.get("next", "")) or "/"
-    if not back.startswith("/") or back.startswith("//"):
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:  # only local paths
         back = "/"
     sessions = request.app.state.sessions
     for user in (request.state.get("customer"), request.state.get("staff")):

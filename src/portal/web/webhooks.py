@@ -20,7 +20,7 @@ MAX_BODY = 64 * 1024
 
 
 def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
-    if not header or not header.startswith("sha256="):
+    if not header or not header.startswith("sha256=") or not header.isascii():
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())

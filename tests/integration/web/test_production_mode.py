@@ -26,6 +26,7 @@ async def test_production_cookies_are_secure(settings, db):
 async def test_create_staff_command(settings, client, clean):
     env = {
         **os.environ,
+        "PORTAL_ENV": "test",
         "DATABASE_URL": settings.database_url,
         "REDIS_URL": settings.redis_url,
         "PORTAL_STAFF_PASSWORD": "a-long-enough-password",

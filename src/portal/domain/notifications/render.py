@@ -6,6 +6,7 @@ plain-text part; the whole template (through ``emails/_layout.html``) gives the 
 
 from __future__ import annotations
 
+import html as html_lib
 from collections.abc import Callable
 from typing import Any
 
@@ -37,4 +38,7 @@ class EmailRenderer:
             subject = render_block(self.env, name, "subject", ctx)
             text = render_block(self.env, name, "text", ctx)
             html = self.env.get_template(name).render(ctx)
-        return Rendered(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+        # the subject comes from an HTML template: undo its escaping ("A &amp; B" -> "A & B")
+        return Rendered(
+            subject=html_lib.unescape(" ".join(subject.split())), text=text.strip() + "\n", html=html
+        )

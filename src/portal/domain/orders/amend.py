@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
-from portal.domain.catalog.products import offers_by_ids
+from portal.domain.catalog.products import ProductOffer, offers_by_ids
 from portal.domain.errors import OrderChanged, ValidationFailed
 from portal.domain.orders import cart, pricing, service
 from portal.domain.orders.actors import Actor
@@ -31,12 +31,15 @@ class ReorderResult:
     skipped: list[str]
 
 
-def _apply_quantities(order: Order, quantities: dict[int, str], errors: dict[str, str]) -> None:
+def _apply_quantities(
+    order: Order, quantities: dict[int, str], offers: dict[int, ProductOffer], errors: dict[str, str]
+) -> None:
     for line in list(order.lines):
         if line.id not in quantities:
             continue
         try:
-            quantity = cart.parse_quantity(quantities[line.id], allow_zero=True)
+            # the product's own limits apply, as in the cart; 0 removes the line
+            quantity = cart.parse_quantity(quantities[line.id], offers.get(line.product_id), allow_zero=True)
         except ValidationFailed as exc:
             errors[f"qty_{line.id}"] = exc.errors["quantity"]
             continue
@@ -58,7 +61,10 @@ async def amend_and_resubmit(
         raise OrderChanged()
     errors: dict[str, str] = {}
     params: dict[str, Any] = {}
-    _apply_quantities(order, data.quantities, errors)
+    offers = await offers_by_ids(
+        db, account_id=actor.account_id, ids=[ln.product_id for ln in order.lines if ln.product_id]
+    )
+    _apply_quantities(order, data.quantities, offers, errors)
     wanted = validate_date(
         data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +45,28 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def safe_filename(name: str) -> str:
-    """The browser's file name without any path, control or quote characters."""
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/vnd.dwg": ".dwg",
+    "image/vnd.dxf": ".dxf",
+}
+
+
+def safe_filename(name: str, kind: str | None = None) -> str:
+    """The browser's file name without path, control, format (bidi) or quote characters.
+
+    With ``kind`` the extension is the one of the detected type: a PDF named x.html is saved as x.pdf.
+    """
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r'[\x00-\x1f"<>|:*?]', "_", base).strip(" .")
-    return (base or "attachment")[:200]
+    base = "".join(c for c in base if unicodedata.category(c) not in ("Cc", "Cf"))
+    base = re.sub(r'["<>|:*?]', "_", base).strip(" .") or "attachment"
+    if kind in EXTENSIONS:
+        stem, dot, ext = base.rpartition(".")
+        if ("." + ext.lower()) not in (EXTENSIONS[kind], ".jpeg" if kind == "image/jpeg" else ""):
+            base = (stem if dot else base)[:190] + EXTENSIONS[kind]
+    return base[:200]
 
 
 def validate(uploads: list[Upload], *, max_files: int, max_bytes: int) -> list[tuple[Upload, str]]:
@@ -85,7 +103,7 @@ async def store(
         db.add(
             OrderAttachment(
                 order_id=order.id,
-                filename=safe_filename(upload.filename),
+                filename=safe_filename(upload.filename, kind),
                 content_type=kind,
                 size=len(upload.data),
                 sha256=hashlib.sha256(upload.data).hexdigest(),

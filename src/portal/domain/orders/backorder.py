@@ -11,6 +11,7 @@ from portal.db.base import utcnow
 from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, ValidationFailed
+from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
@@ -47,7 +48,6 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
         original = await db.get(Product, line.product_id) if line.product_id else None
         if original is None:
             continue
-        missing = line.quantity - line.reserved_qty
         rows = (
             await db.scalars(
                 select(Product)
@@ -56,7 +56,7 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
                     Product.id != original.id,
                     Product.is_active.is_(True),
                     Product.made_to_order.is_(False),
-                    Product.stock_on_hand >= missing,
+                    Product.stock_on_hand >= line.quantity,
                 )
                 .order_by(Product.sku)
                 .limit(limit)
@@ -94,7 +94,7 @@ async def choose(
             data={"choice": choice, "substitute_sku": substitute_sku},
         )
     )
-    await db.flush()
+    await service.flush(db)  # an order changed meanwhile: 409, not a crash
 
 
 async def _swap(db: AsyncSession, order: Order, sku: str) -> str:
@@ -105,8 +105,7 @@ async def _swap(db: AsyncSession, order: Order, sku: str) -> str:
         raise ValidationFailed({"substitute_sku": N_("Choose one of the offered substitute products.")})
     product = await db.scalar(select(Product).where(Product.sku == sku).with_for_update())
     line = await db.get(OrderLine, chosen.line_id, with_for_update=True)
-    missing = line.quantity - line.reserved_qty
-    if product.stock_on_hand < missing:
+    if product.stock_on_hand < line.quantity:  # the substitute replaces the whole line
         raise ValidationFailed({"substitute_sku": N_("Choose one of the offered substitute products.")})
     await db.execute(
         update(Product)

@@ -59,7 +59,7 @@ async def get_or_create_cart(db: AsyncSession, actor: Actor) -> Order:
 def parse_quantity(raw: Any, offer: ProductOffer | None = None, *, allow_zero: bool = False) -> int:
     """A positive whole number within the product's limits, else a 422 beside the field."""
     text = str(raw or "").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):  # "²" is a digit to isdigit()
         raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")})
     quantity = int(text)
     if quantity == 0 and allow_zero:

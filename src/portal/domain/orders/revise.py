@@ -60,7 +60,7 @@ async def revise(
     for line in lines:
         price = _money(prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
         raw_qty = str(quantities.get(line.id, line.quantity)).strip()
-        if not raw_qty.isdigit() or int(raw_qty) < 1:
+        if not (raw_qty.isascii() and raw_qty.isdigit() and len(raw_qty) <= 9) or int(raw_qty) < 1:
             errors[f"rqty_{line.id}"] = N_("Enter a whole number of at least 1.")
         elif price is not None:
             line.unit_price, line.quantity = price, int(raw_qty)
