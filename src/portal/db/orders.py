@@ -74,7 +74,8 @@ class Order(IdMixin, TimestampMixin, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
-    # the review-SLA watchdog alerts once per order
+    # the review SLA runs from when the order (last) came into review; the watchdog alerts once per round
+    review_started_at: Mapped[datetime | None] = mapped_column(default=None)
     sla_alerted_at: Mapped[datetime | None] = mapped_column(default=None)
     # tracking links carry this number; bumping it revokes every link sent so far
     tracking_link_version: Mapped[int] = mapped_column(Integer, default=1)

@@ -8,7 +8,8 @@ from litestar.params import FromPath
 from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.auth.guards import staff_required
+from portal.auth.guards import requires_role, staff_required
+from portal.auth.roles import Role
 from portal.domain.notifications import resend
 from portal.domain.orders import attachments
 from portal.i18n import gettext as _
@@ -39,7 +40,10 @@ class StaffOrdersController(Controller):
         found = await attachments.find(db, number=number, attachment_id=attachment_id, account_id=None)
         return download(request, found)
 
-    @post("/{number:str}/notifications/{message_id:int}/resend")
+    @post(
+        "/{number:str}/notifications/{message_id:int}/resend",
+        guards=[requires_role(Role.SALES, Role.REVIEWER, Role.LOGISTICS, Role.AFTERSALES)],
+    )
     async def resend_notification(
         self,
         request: Request,

@@ -104,6 +104,7 @@ class ShippingController(Controller):
                     exception_kind=form_text(form, "exception_kind", limit=20),
                 ),
                 source="staff",
+                actor=staff_actor(request),
             )
 
         return await self._with_errors(request, db, number, run)

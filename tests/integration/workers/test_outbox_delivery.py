@@ -93,9 +93,18 @@ async def test_temporary_failures_back_off_and_permanent_ones_stop(db, engine, s
     )
     await db.commit()
     busy_id = busy.id
+    # many attempts alone do not give up: an SMTP outage of a few hours loses nothing
+    assert (await _deliverer(engine, url)()).failed == 0
+    await db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == busy_id)
+        .execution_options(synchronize_session=False)
+        .values(next_attempt_at=utcnow() - timedelta(seconds=1), created_at=utcnow() - timedelta(days=4))
+    )
+    await db.commit()
     assert (await _deliverer(engine, url)()).failed == 1
     final = await db.get(OutboxMessage, busy_id, populate_existing=True)
-    assert final.status == "failed" and final.attempts == delivery.MAX_ATTEMPTS
+    assert final.status == "failed" and final.attempts == delivery.MAX_ATTEMPTS + 1
 
 
 def test_backoff_grows_and_is_capped():

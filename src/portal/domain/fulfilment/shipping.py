@@ -6,11 +6,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.base import utcnow
+from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
@@ -65,8 +66,17 @@ async def ship(
             errors[f"qty_{line_id}"] = N_("At most the quantity still to ship.")
     if not errors and not any(quantities.values()):
         errors["lines"] = N_("Enter a quantity for at least one line.")
+    params: dict[str, object] = {}
+    if not errors:
+        await _take_unreserved_stock(db, lines, quantities, errors, params)
+    complete = not errors and all(
+        ln.shipped_qty + quantities.get(ln.id, 0) >= ln.quantity for ln in lines.values()
+    )
+    if complete and order.status == OrderState.IN_PRODUCTION:
+        # shipping early is for the part in stock; the last shipment waits for QC and packing
+        errors["lines"] = N_("Finish production, QC and packing before the last shipment.")
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, params=params)
     shipment = Shipment(
         order_id=order.id,
         carrier_code=carrier.code,
@@ -82,7 +92,6 @@ async def ship(
         if qty:
             db.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line_id, quantity=qty))
             lines[line_id].shipped_qty += qty
-    complete = all(ln.shipped_qty >= ln.quantity for ln in lines.values())
     await service.ship_with(
         db,
         actor,
@@ -97,6 +106,35 @@ async def ship(
     return shipment
 
 
+async def _take_unreserved_stock(
+    db: AsyncSession,
+    lines: dict[int, OrderLine],
+    quantities: dict[int, int],
+    errors: dict[str, str],
+    params: dict[str, object],
+) -> None:
+    """Goods leaving the warehouse beyond what was reserved (a backorder now in stock) come off stock now."""
+    for line_id in sorted(quantities, key=lambda i: lines[i].product_id or 0):
+        line, qty = lines[line_id], quantities[line_id]
+        needed = line.shipped_qty + qty - line.reserved_qty
+        if not qty or needed <= 0 or line.allocation == "made_to_order" or line.product_id is None:
+            continue
+        product = await db.scalar(
+            select(Product)
+            .where(Product.id == line.product_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if product.stock_on_hand < needed:
+            params["available"] = line.reserved_qty - line.shipped_qty + product.stock_on_hand
+            errors[f"qty_{line_id}"] = N_("Only %(available)s of this line are in stock to ship.")
+            continue
+        product.stock_on_hand -= needed
+        line.reserved_qty += needed
+        if line.reserved_qty >= line.quantity:
+            line.allocation = "reserved"
+
+
 async def _shipment_for(db: AsyncSession, carrier_code: str, tracking_number: str) -> Shipment:
     shipment = await db.scalar(
         select(Shipment).where(
@@ -108,13 +146,17 @@ async def _shipment_for(db: AsyncSession, carrier_code: str, tracking_number: st
     return shipment
 
 
-async def record_event(db: AsyncSession, shipment: Shipment, event: EventInput, *, source: str) -> bool:
+async def record_event(
+    db: AsyncSession, shipment: Shipment, event: EventInput, *, source: str, actor: Actor | None = None
+) -> bool:
     """Store a carrier event and act on it; False when this event id was already recorded (a no-op)."""
     if event.status not in STATUSES:
         raise ValidationFailed({"status": N_("Unknown status.")})
     if event.status == "exception" and event.exception_kind not in EXCEPTION_KINDS:
         raise ValidationFailed({"exception_kind": N_("Say whether the goods are delayed, lost or damaged.")})
     event_id = event.event_id or f"{source}-{uuid.uuid4().hex}"
+    # the shipment row is the lock: one event of a shipment at a time, so the dedupe below holds
+    await db.refresh(shipment, with_for_update=True)
     exists = await db.scalar(
         select(CarrierEvent.id).where(
             CarrierEvent.carrier_code == shipment.carrier_code, CarrierEvent.event_id == event_id
@@ -122,6 +164,9 @@ async def record_event(db: AsyncSession, shipment: Shipment, event: EventInput, 
     )
     if exists:
         return False
+    latest = await db.scalar(
+        select(func.max(CarrierEvent.occurred_at)).where(CarrierEvent.shipment_id == shipment.id)
+    )
     db.add(
         CarrierEvent(
             shipment_id=shipment.id,
@@ -135,18 +180,20 @@ async def record_event(db: AsyncSession, shipment: Shipment, event: EventInput, 
             source=source,
         )
     )
-    shipment.status = event.status
+    # a late, older event is kept in the history but does not move the shipment back
+    if shipment.status != "delivered" and (latest is None or event.occurred_at >= latest):
+        shipment.status = event.status
     order = await db.get(Order, shipment.order_id, with_for_update=True)
-    if event.status == "delivered":
-        shipment.delivered_at = event.occurred_at
-        await _maybe_delivered(db, order)
+    if event.status == "delivered" and shipment.delivered_at is None:
+        shipment.status, shipment.delivered_at = "delivered", event.occurred_at
+        await _maybe_delivered(db, order, actor)
     elif event.status == "exception":
         await _open_case(db, order, shipment, event)
     await db.flush()
     return True
 
 
-async def _maybe_delivered(db: AsyncSession, order: Order) -> None:
+async def _maybe_delivered(db: AsyncSession, order: Order, actor: Actor | None) -> None:
     """All shipments delivered and everything shipped: the order is delivered."""
     if order.status != OrderState.SHIPPED:
         return
@@ -156,7 +203,7 @@ async def _maybe_delivered(db: AsyncSession, order: Order) -> None:
     )
     if open_shipments is None:
         order.delivered_at = utcnow()
-        await service.apply(db, order, Actor.system("carrier"), Action.DELIVER)
+        await service.apply(db, order, actor or Actor.system("carrier"), Action.DELIVER)
 
 
 async def _open_case(db: AsyncSession, order: Order, shipment: Shipment, event: EventInput) -> None:

@@ -11,6 +11,7 @@ a few milliseconds; the stable Message-ID lets a receiving system spot such a re
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +26,9 @@ from portal.domain.notifications.render import EmailRenderer
 
 log = logging.getLogger("portal.outbox")
 MAX_ATTEMPTS = 8
-BATCH_SIZE = 50  # a batch of 50 local sends takes well under the job timeout
+MAX_AGE = timedelta(hours=72)  # a message fails for good only after 8 attempts AND three days
+BATCH_SIZE = 50
+TIME_BUDGET = 40.0  # seconds: a drain stops taking new messages well inside the job's 60 s timeout
 
 
 def backoff(attempts: int) -> timedelta:
@@ -64,7 +67,8 @@ async def _deliver_one(
         await mailer.send(recipient=message.recipient, message_id=message.message_id, rendered=rendered)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if isinstance(exc, PermanentFailure) or message.attempts >= MAX_ATTEMPTS:
+        too_old = message.attempts >= MAX_ATTEMPTS and utcnow() - message.created_at > MAX_AGE
+        if isinstance(exc, PermanentFailure) or too_old:
             message.status = "failed"
             result.failed += 1
             log.warning("outbox %s failed for good: %s", message.id, message.last_error)
@@ -91,16 +95,17 @@ async def drain(
 ) -> DrainResult:
     """Send what is due; returns counts. Safe to run in any number of workers at once."""
     result = DrainResult()
+    deadline = time.monotonic() + TIME_BUDGET
     for _ in range(max_batches):
         async with sessionmaker() as db:
             locked = await _lock(db, None, batch_size)
             claimed = len(locked)
-            while locked:
+            while locked and time.monotonic() < deadline:
                 await _deliver_one(locked[0], mailer, renderer, result)
                 await db.commit()  # this message is durable; the commit released the other locks
                 rest = [m.id for m in locked[1:]]
                 locked = await _lock(db, rest, len(rest)) if rest else []
             await db.commit()
-        if claimed < batch_size:
-            break
+        if claimed < batch_size or time.monotonic() >= deadline:
+            break  # the rest waits for the next drain or the sweeper
     return result

@@ -103,7 +103,9 @@ async def _swap(db: AsyncSession, order: Order, sku: str) -> str:
     chosen = options.get(sku)
     if chosen is None:
         raise ValidationFailed({"substitute_sku": N_("Choose one of the offered substitute products.")})
-    product = await db.scalar(select(Product).where(Product.sku == sku).with_for_update())
+    product = await db.scalar(
+        select(Product).where(Product.sku == sku).with_for_update().execution_options(populate_existing=True)
+    )
     line = await db.get(OrderLine, chosen.line_id, with_for_update=True)
     if product.stock_on_hand < line.quantity:  # the substitute replaces the whole line
         raise ValidationFailed({"substitute_sku": N_("Choose one of the offered substitute products.")})

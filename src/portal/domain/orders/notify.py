@@ -74,18 +74,20 @@ async def _customer_recipient(db: AsyncSession, order: Order) -> tuple[str, str,
 
 
 async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[tuple[str, str]]:
-    """The staff member who entered or holds the order, else everyone with the role."""
-    for staff_id in (order.entered_by_staff_id, order.assignee_staff_id):
-        if staff_id:
-            row = (
-                await db.execute(select(StaffUser.email, StaffUser.locale).where(StaffUser.id == staff_id))
-            ).first()
-            if row:
-                return [(row.email, row.locale or "zh_CN")]
+    """Who on the staff hears about this order: the person responsible for it in that role, else everyone
+    with the role (reviewer mail goes to the assignee, sales mail to whoever entered the order)."""
+    responsible = order.assignee_staff_id if role == "reviewer" else order.entered_by_staff_id
+    active = StaffUser.is_active.is_(True)
+    if responsible:
+        row = (
+            await db.execute(
+                select(StaffUser.email, StaffUser.locale).where(StaffUser.id == responsible, active)
+            )
+        ).first()
+        if row:
+            return [(row.email, row.locale or "zh_CN")]
     rows = await db.execute(
-        select(StaffUser.email, StaffUser.locale).where(
-            StaffUser.roles.contains([role]), StaffUser.is_active.is_(True)
-        )
+        select(StaffUser.email, StaffUser.locale).where(StaffUser.roles.contains([role]), active)
     )
     return [(r.email, r.locale or "zh_CN") for r in rows]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, select, tuple_
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.base import utcnow
@@ -119,7 +119,7 @@ async def review_queue(
             Order.channel,
             Order.total,
             Order.currency,
-            Order.submitted_at,
+            func.coalesce(Order.review_started_at, Order.submitted_at),
             CustomerAccount.id,
             CustomerAccount.name,
             CustomerAccount.is_key_account,

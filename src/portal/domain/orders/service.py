@@ -22,6 +22,7 @@ from portal.domain.errors import Forbidden, InvalidTransition, NotFound, OrderCh
 from portal.domain.orders import allocation, approval, confirmation_docs, notify, numbering, pricing, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action
+from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 
 REASON_REQUIRED = N_("Please give a reason.")
@@ -101,6 +102,9 @@ async def apply(
         data=data or {},
     )
     order.status = transition.to_state.value
+    if transition.to_state == states.OrderState.SUBMITTED:  # a new review round: the SLA starts again
+        order.review_started_at = order.submitted_at if action == Action.SUBMIT else utcnow()
+        order.sla_alerted_at = None
     db.add(event)
     await flush(db)
     await notify.notify(db, order, action, event, extra=mail)
@@ -131,7 +135,8 @@ async def submit(
         raise InvalidTransition()
     now = now or datetime.now(UTC)
     pricing.apply_totals(order, lines, vat_rate=vat_rate)
-    order.number = order.number or await numbering.next_order_number(db, now.year)
+    # the business year: an order placed at 01:00 on 1 January in Shanghai belongs to the new year
+    order.number = order.number or await numbering.next_order_number(db, now.astimezone(DEFAULT_TZ).year)
     order.submitted_at = now
     return await apply(db, order, actor, Action.SUBMIT, expected_version=expected_version)
 

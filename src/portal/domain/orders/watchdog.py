@@ -1,10 +1,10 @@
-"""The review-SLA watchdog: orders waiting too long for review alert the reviewers, once per order."""
+"""The review-SLA watchdog: orders waiting too long for review alert the reviewers, once per review round."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.base import utcnow
@@ -15,64 +15,67 @@ from portal.domain.admin import config
 from portal.domain.notifications.outbox import queue_email
 
 BATCH = 100
+# the SLA runs from when the order (last) came into review
+WAITING_SINCE = func.coalesce(Order.review_started_at, Order.submitted_at)
 
 
 async def _reviewers(db: AsyncSession, assignee_id: int | None) -> list[tuple[str, str]]:
-    stmt = select(StaffUser.email, StaffUser.locale).where(StaffUser.is_active.is_(True))
-    stmt = (
-        stmt.where(StaffUser.id == assignee_id)
-        if assignee_id
-        else stmt.where(StaffUser.roles.contains(["reviewer"]))
-    )
-    return [(r.email, r.locale or "zh_CN") for r in (await db.execute(stmt)).all()]
+    """The assignee if still active, else every active reviewer: an alert never goes nowhere."""
+    active = select(StaffUser.email, StaffUser.locale).where(StaffUser.is_active.is_(True))
+    if assignee_id:
+        rows = (await db.execute(active.where(StaffUser.id == assignee_id))).all()
+        if rows:
+            return [(r.email, r.locale or "zh_CN") for r in rows]
+    rows = (await db.execute(active.where(StaffUser.roles.contains(["reviewer"])))).all()
+    return [(r.email, r.locale or "zh_CN") for r in rows]
 
 
 async def alert_overdue_reviews(db: AsyncSession) -> int:
     """Mark and announce orders past the review SLA; returns how many were alerted. Idempotent."""
     settings = await config.load(db)
     cutoff = utcnow() - timedelta(hours=settings.review_sla_hours)
+    # Core reads and writes: the alert flag must not bump the order's version (open review forms stay valid)
     rows = (
         await db.execute(
-            select(Order, CustomerAccount.name)
+            select(Order.id, Order.number, Order.assignee_staff_id, WAITING_SINCE, CustomerAccount.name)
             .join(CustomerAccount, CustomerAccount.id == Order.account_id)
-            .where(Order.status == "submitted", Order.submitted_at < cutoff, Order.sla_alerted_at.is_(None))
-            .order_by(Order.submitted_at)
+            .where(Order.status == "submitted", cutoff > WAITING_SINCE, Order.sla_alerted_at.is_(None))
+            .order_by(WAITING_SINCE)
             .limit(BATCH)
             .with_for_update(of=Order, skip_locked=True)
         )
     ).all()
-    for order, account_name in rows:
-        order.sla_alerted_at = utcnow()
-        waited = int((utcnow() - order.submitted_at).total_seconds() // 3600)
+    for order_id, number, assignee_id, since, account_name in rows:
+        await db.execute(update(Order).where(Order.id == order_id).values(sla_alerted_at=utcnow()))
         context = {
-            "number": order.number,
+            "number": number,
             "account_name": account_name,
-            "hours": waited,
+            "hours": int((utcnow() - since).total_seconds() // 3600),
             "sla_hours": settings.review_sla_hours,
-            "staff_order_path": f"/staff/orders/{order.number}",
+            "staff_order_path": f"/staff/orders/{number}",
         }
-        for email, locale in await _reviewers(db, order.assignee_staff_id):
+        for email, locale in await _reviewers(db, assignee_id):
             queue_email(
                 db,
                 template="review_sla_breached",
                 recipient=email,
                 locale=locale,
                 context=context,
-                order_id=order.id,
+                order_id=order_id,
             )
     await db.flush()
     return len(rows)
 
 
 async def overdue(db: AsyncSession, *, limit: int = 10) -> list[tuple[str, str, object]]:
-    """Orders past the SLA and still waiting, for the dashboard: (number, customer, submitted_at)."""
+    """Orders past the SLA and still waiting, for the dashboard: (number, customer, waiting since)."""
     settings = await config.load(db)
     cutoff = utcnow() - timedelta(hours=settings.review_sla_hours)
     rows = await db.execute(
-        select(Order.number, CustomerAccount.name, Order.submitted_at)
+        select(Order.number, CustomerAccount.name, WAITING_SINCE)
         .join(CustomerAccount, CustomerAccount.id == Order.account_id)
-        .where(Order.status == "submitted", Order.submitted_at < cutoff)
-        .order_by(Order.submitted_at)
+        .where(Order.status == "submitted", cutoff > WAITING_SINCE)
+        .order_by(WAITING_SINCE)
         .limit(limit)
     )
     return [tuple(r) for r in rows]
