@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -223,9 +223,18 @@ async def create_product(db: AsyncSession, actor: Actor, *, data: ProductData) -
     return product
 
 
-async def update_product(db: AsyncSession, actor: Actor, *, product_id: int, data: ProductData) -> Product:
+async def update_product(
+    db: AsyncSession, actor: Actor, *, product_id: int, data: ProductData, stock_seen: int | None = None
+) -> Product:
+    """``stock_seen`` is the stock the form showed: the change is applied as a difference, so units
+    reserved by orders while the form was open are not put back on the shelf."""
     product = await get_product(db, product_id, lock=True)
     before = audit.snapshot(product, AUDITED)
+    if stock_seen is not None:
+        stock = product.stock_on_hand + (data.stock_on_hand - stock_seen)
+        if stock < 0:
+            raise ValidationFailed({"stock_on_hand": N_("Stock changed meanwhile; it cannot go below 0.")})
+        data = replace(data, stock_on_hand=stock)
     _apply(product, data)
     after = audit.snapshot(product, AUDITED)
     if after != before:

@@ -90,11 +90,17 @@ class AdminProductsController(Controller):
     async def update(
         self, request: Request, db: NamedDependency[AsyncSession], product_id: FromPath[int]
     ) -> Response | Template:
-        values = form_values(await request.form(), products.FORM_FIELDS)
+        form = await request.form()
+        values = form_values(form, products.FORM_FIELDS)
+        seen = str(form.get("stock_seen", ""))
         try:
             data = products.parse_product(values, creating=False)
             product = await products.update_product(
-                db, staff_actor(request), product_id=product_id, data=data
+                db,
+                staff_actor(request),
+                product_id=product_id,
+                data=data,
+                stock_seen=int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None,
             )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept
