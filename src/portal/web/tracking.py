@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+import contextlib
+import hashlib
+
+from litestar import Controller, MediaType, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.domain.fulfilment.tracking import find_for_lookup, tracking_view
+from portal.domain.fulfilment.tracking import find_for_lookup, fingerprint, tracking_view
 from portal.i18n import gettext as _
 from portal.web.forms import form_text
 from portal.web.signin import client_ip
@@ -17,6 +20,20 @@ from portal.web.templating import page, redirect
 PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 LOOKUPS_PER_WINDOW = 10
 WINDOW_SECONDS = 15 * 60
+CACHE_SECONDS = 600
+
+
+async def _cached(request: Request, key: str) -> str | None:
+    try:
+        raw = await request.app.state.redis.get(key)
+    except Exception:  # noqa: BLE001 - without Redis the page is simply rendered
+        return None
+    return raw.decode() if raw else None
+
+
+async def _store(request: Request, key: str, html: str) -> None:
+    with contextlib.suppress(Exception):  # a page that cannot be cached is still served
+        await request.app.state.redis.set(key, html, ex=CACHE_SECONDS)
 
 
 class TrackingController(Controller):
@@ -25,13 +42,31 @@ class TrackingController(Controller):
     @get("/{token:str}")
     async def track(
         self, request: Request, db: NamedDependency[AsyncSession], token: FromPath[str]
-    ) -> Template:
+    ) -> Template | Response:
+        """The hottest read of the portal: a render is reused until the order's fingerprint moves."""
         claim = request.app.state.tracking_links.read(token)
-        view = await tracking_view(db, order_id=claim.order_id, link_version=claim.version) if claim else None
-        if view is None:
+        fp = await fingerprint(db, claim.order_id) if claim else None
+        if fp is None or fp[0] != claim.version:
             # tampered, expired or revoked: one friendly answer, nothing about why
             return page(request, "public/track_invalid.html", status_code=404, headers=PRIVATE)
-        return page(request, "public/track.html", view=view, headers=PRIVATE)
+        digest = hashlib.sha256(repr(fp).encode()).hexdigest()[:32]
+        key = f"track-page:{claim.order_id}:{request.state.locale}:{digest}"
+        html = await _cached(request, key)
+        if html is None:
+            view = await tracking_view(db, order_id=claim.order_id, link_version=claim.version)
+            if view is None:
+                return page(request, "public/track_invalid.html", status_code=404, headers=PRIVATE)
+            context = {
+                "request": request,
+                "view": view,
+                "locale": request.state.locale,
+                "customer": None,
+                "staff": None,
+                "flashes": [],
+            }
+            html = request.app.template_engine.get_template("public/track.html").render(**context)
+            await _store(request, key, html)
+        return Response(html, media_type=MediaType.HTML, headers=PRIVATE)
 
     @get("/")
     async def lookup_form(self, request: Request) -> Template:

@@ -83,3 +83,19 @@ async def test_lookup_by_number_and_email_is_rate_limited(client, db):
         for _ in range(10)
     ]
     assert statuses[-1] == 429
+
+
+async def test_the_page_is_rendered_again_when_the_order_moves(client, db, settings):
+    """Renders are reused per fingerprint; any change to the order shows at once."""
+    buyer, order = await confirmed(db)
+    path = links(settings).path(order.id, order.tracking_link_version)
+    first = await client.get(path)
+    assert first.text == (await client.get(path)).text  # served again
+    from portal.domain.orders import service
+    from tests.fulfilment_helpers import staff_actor
+    from tests.helpers import make_staff
+
+    production = await make_staff(db, "production")
+    await service.start_production(db, staff_actor(production), order)
+    await db.commit()
+    assert "in production" in (await client.get(path)).text and "in production" not in first.text

@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerUser
+from portal.db.fulfilment import CarrierEvent, ProductionMilestone, Shipment
 from portal.db.orders import Order, OrderEvent
 from portal.domain.fulfilment import views
 from portal.domain.fulfilment.production import milestones_for
@@ -83,3 +84,31 @@ async def find_for_lookup(db: AsyncSession, *, number: str, email: str) -> tuple
         )
     ).first()
     return (row[0], row[1]) if row else None
+
+
+async def fingerprint(db: AsyncSession, order_id: int) -> tuple | None:
+    """One cheap statement that changes whenever anything the tracking page shows changes.
+
+    (link version, order version, last event, last carrier event, last milestone update); None when
+    the order does not exist. A page rendered for one fingerprint can be served again until it moves.
+    """
+    last_event = select(func.max(OrderEvent.id)).where(OrderEvent.order_id == Order.id).scalar_subquery()
+    last_carrier_event = (
+        select(func.max(CarrierEvent.id))
+        .join(Shipment, Shipment.id == CarrierEvent.shipment_id)
+        .where(Shipment.order_id == Order.id)
+        .scalar_subquery()
+    )
+    last_milestone = (
+        select(func.max(ProductionMilestone.updated_at))
+        .where(ProductionMilestone.order_id == Order.id)
+        .scalar_subquery()
+    )
+    row = (
+        await db.execute(
+            select(
+                Order.tracking_link_version, Order.version, last_event, last_carrier_event, last_milestone
+            ).where(Order.id == order_id)
+        )
+    ).first()
+    return tuple(row) if row else None
