@@ -33,9 +33,10 @@ class LoginThrottle:
         acct, by_ip = self._account_key(kind, email), self._ip_key(ip)
         async with self.redis.pipeline(transaction=True) as pipe:
             for key in (acct, by_ip):
+                # the window starts with the first attempt (SET NX EX, not EXPIRE NX: Redis 6 has no that)
+                pipe.set(key, 0, ex=self.window, nx=True)
                 pipe.incr(key)
-                pipe.expire(key, self.window, nx=True)
-            acct_count, _, ip_count, _ = await pipe.execute()
+            _, acct_count, _, ip_count = await pipe.execute()
         return acct_count <= self.max_failures and ip_count <= self.max_ip_failures
 
     async def succeeded(self, kind: str, email: str, ip: str) -> None:
