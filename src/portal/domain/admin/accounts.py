@@ -5,19 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.domain.admin import audit
 from portal.domain.admin.fields import FormReader
 from portal.domain.admin.paging import (
-    LIKE_ESCAPE,
     PAGE_SIZE,
     Page,
-    decode_cursor,
+    by_name,
     encode_cursor,
-    like,
     page_of,
 )
 from portal.domain.errors import NotFound
@@ -122,19 +120,15 @@ async def list_accounts(
     """Accounts by name with their number of users, one statement; ``q`` matches name or tax ID."""
     users = select(func.count(CustomerUser.id)).where(CustomerUser.account_id == CustomerAccount.id)
     fields = [getattr(CustomerAccount, f) for f in list(AccountRow.__dataclass_fields__)[:-1]]
-    sort_key = func.lower(CustomerAccount.name)
-    stmt = select(*fields, users.scalar_subquery())
-    if q.strip():
-        pattern = like(q)
-        stmt = stmt.where(
-            or_(
-                sort_key.like(pattern, escape=LIKE_ESCAPE),
-                func.lower(CustomerAccount.tax_id).like(pattern, escape=LIKE_ESCAPE),
-            )
-        )
-    if cursor := decode_cursor(after):
-        stmt = stmt.where(tuple_(sort_key, CustomerAccount.id) > tuple_(*cursor))
-    stmt = stmt.order_by(sort_key, CustomerAccount.id).limit(limit + 1)
+    stmt = by_name(
+        select(*fields, users.scalar_subquery()),
+        name=CustomerAccount.name,
+        also=CustomerAccount.tax_id,
+        ident=CustomerAccount.id,
+        q=q,
+        after=after,
+        limit=limit,
+    )
     rows = [AccountRow(*r) for r in (await db.execute(stmt)).all()]
     return page_of(rows, limit, lambda row: encode_cursor(row.name.lower(), row.id))
 

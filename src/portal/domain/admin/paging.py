@@ -6,6 +6,8 @@ import base64
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from sqlalchemy import ColumnElement, Select, func, or_, tuple_
+
 from portal.domain.catalog.search import contains_pattern
 
 PAGE_SIZE = 25
@@ -46,3 +48,27 @@ def page_of(rows: list[T], limit: int, cursor_of) -> Page[T]:  # noqa: ANN001 - 
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows=rows, next_after=cursor_of(rows[-1]) if more and rows else None)
+
+
+def by_name(
+    stmt: Select,
+    *,
+    name: ColumnElement,
+    also: ColumnElement,
+    ident: ColumnElement,
+    q: str,
+    after: str,
+    limit: int,
+) -> Select:
+    """A name-sorted, keyset-paged list; ``q`` matches the name or ``also`` (tax ID, e-mail)."""
+    sort_key = func.lower(name)
+    if q.strip():
+        pattern = like(q)
+        stmt = stmt.where(
+            or_(
+                sort_key.like(pattern, escape=LIKE_ESCAPE), func.lower(also).like(pattern, escape=LIKE_ESCAPE)
+            )
+        )
+    if cursor := decode_cursor(after):
+        stmt = stmt.where(tuple_(sort_key, ident) > tuple_(*cursor))
+    return stmt.order_by(sort_key, ident).limit(limit + 1)

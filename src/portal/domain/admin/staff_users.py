@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.roles import Role, parse_roles
@@ -12,12 +12,10 @@ from portal.db.staff import StaffUser
 from portal.domain.admin import audit, invitations
 from portal.domain.admin.fields import FormReader
 from portal.domain.admin.paging import (
-    LIKE_ESCAPE,
     PAGE_SIZE,
     Page,
-    decode_cursor,
+    by_name,
     encode_cursor,
-    like,
     page_of,
 )
 from portal.domain.admin.people import (
@@ -75,19 +73,15 @@ async def list_staff(
     db: AsyncSession, *, q: str = "", after: str = "", limit: int = PAGE_SIZE
 ) -> Page[UserRow]:
     """Staff by name with roles and invitation state, one statement; ``q`` matches name or e-mail."""
-    sort_key = func.lower(StaffUser.name)
-    stmt = select(*user_columns(StaffUser, "staff"), StaffUser.roles)
-    if q.strip():
-        pattern = like(q)
-        stmt = stmt.where(
-            or_(
-                sort_key.like(pattern, escape=LIKE_ESCAPE),
-                func.lower(StaffUser.email).like(pattern, escape=LIKE_ESCAPE),
-            )
-        )
-    if cursor := decode_cursor(after):
-        stmt = stmt.where(tuple_(sort_key, StaffUser.id) > tuple_(*cursor))
-    stmt = stmt.order_by(sort_key, StaffUser.id).limit(limit + 1)
+    stmt = by_name(
+        select(*user_columns(StaffUser, "staff"), StaffUser.roles),
+        name=StaffUser.name,
+        also=StaffUser.email,
+        ident=StaffUser.id,
+        q=q,
+        after=after,
+        limit=limit,
+    )
     rows = [UserRow(*r[:-1], roles=tuple(r[-1] or ())) for r in (await db.execute(stmt)).all()]
     return page_of(rows, limit, lambda row: encode_cursor(row.name.lower(), row.id))
 
