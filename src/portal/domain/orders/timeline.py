@@ -79,6 +79,9 @@ def customer_timeline(events: Sequence[OrderEvent], *, public_page: bool = False
     out = []
     for e in events:
         if e.public and (fulfilment := event_text(e.action, e.data or {})):
+            if e.action == "milestone" and (e.data or {}).get("reached"):
+                # reached again after a rework (an internal QC step): show the latest time only
+                out = [entry for entry in out if entry.text != fulfilment]
             out.append(TimelineEntry(at=e.at, text=fulfilment, note=""))  # milestone notes are internal
             continue
         wording = CUSTOMER_WORDING.get(e.action)
