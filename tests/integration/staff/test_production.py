@@ -131,6 +131,16 @@ async def test_the_whole_way_from_plan_to_ready_to_ship(client, db):
         )
     ).all()
     assert results == ["rework", "pass"]
+    # production was finished twice (before and after the rework): the contact heard about it once
+    finished_mails = (
+        await db.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.template == "production_milestone",
+                OutboxMessage.context["milestone"].astext == "in_production",
+            )
+        )
+    ).all()
+    assert len(finished_mails) == 1
     actions = (
         await db.scalars(
             select(OrderEvent.action).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)

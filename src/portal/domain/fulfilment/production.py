@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,6 +19,7 @@ from portal.db.base import utcnow
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.fulfilment import ProductionMilestone
 from portal.db.orders import Order, OrderEvent
+from portal.db.outbox import OutboxMessage
 from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
 from portal.domain.fulfilment.milestones import (
     IN_PRODUCTION,
@@ -200,6 +201,17 @@ async def mail_milestone(db: AsyncSession, order: Order, event: OrderEvent, mile
         )
     ).first()
     if row is None or not row.notify_milestones:
+        return False
+    already = await db.scalar(
+        select(
+            exists().where(
+                OutboxMessage.order_id == order.id,
+                OutboxMessage.template == "production_milestone",
+                OutboxMessage.context["milestone"].astext == milestone,
+            )
+        )
+    )
+    if already:  # reached again after a rework: the customer heard about it once
         return False
     context = notify.order_context(order, row.name, event) | {
         "milestone": milestone,
