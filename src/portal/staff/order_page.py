@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from litestar import Request
-from litestar.response import Template
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal.db.orders import Order
 from portal.domain.admin import config
+from portal.domain.errors import ValidationFailed
 from portal.domain.fulfilment.panel import production_panel
 from portal.domain.fulfilment.views import shipping_panel
 from portal.domain.orders import (
@@ -22,11 +26,12 @@ from portal.domain.orders import (
     timeline,
     views,
 )
+from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import allowed_actions
 from portal.formatting import DEFAULT_TZ
 from portal.i18n import gettext
 from portal.web.actors import staff_actor
-from portal.web.templating import page
+from portal.web.templating import page, redirect
 
 REVIEW_STATES = ("submitted", "awaiting_approval")
 
@@ -89,3 +94,24 @@ async def render_order(
         errors=errors or {},
         today=today,
     )
+
+
+OrderStep = Callable[[Actor, Order, Any], Awaitable[str | None]]
+
+
+async def act_on_order(
+    request: Request, db: AsyncSession, number: str, step: OrderStep, *, flash: str, anchor: str = ""
+) -> Response | Template:
+    """Load the order, apply one staff form to it; a refused form re-renders the order page (422).
+
+    ``step`` may return its own flash message; nothing of a refused form is kept.
+    """
+    actor = staff_actor(request)
+    order = await service.load_order(db, actor, number=number)
+    form = await request.form()
+    try:
+        said = await step(actor, order, form)
+    except ValidationFailed as exc:
+        await db.rollback()
+        return await render_order(request, db, number, status_code=422, errors=exc.translated(gettext))
+    return redirect(request, f"/staff/orders/{number}{anchor}", flash=said or flash)

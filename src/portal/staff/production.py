@@ -18,14 +18,12 @@ from portal.db.orders import Order
 from portal.domain.errors import ValidationFailed
 from portal.domain.fulfilment import packing, production, qc
 from portal.domain.fulfilment.milestones import MILESTONES, PLANNED
-from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 from portal.i18n import gettext as _
-from portal.staff.order_page import render_order
-from portal.web.actors import staff_actor
+from portal.staff.order_page import act_on_order
 from portal.web.forms import form_text, form_version
-from portal.web.templating import page, redirect
+from portal.web.templating import page
 
 PRODUCTION = requires_role(Role.PRODUCTION)
 PACKERS = requires_role(Role.PRODUCTION, Role.LOGISTICS)
@@ -76,17 +74,6 @@ def _quantities(form: Any) -> dict[int, int]:
 class ProductionController(Controller):
     path = "/staff/orders"
 
-    async def _step(self, request: Request, db: AsyncSession, number: str, step: Step) -> Response | Template:
-        actor = staff_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        form = await request.form()
-        try:
-            flash = await step(actor, order, form)
-        except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await render_order(request, db, number, status_code=422, errors=exc.translated(_))
-        return redirect(request, f"/staff/orders/{number}#production", flash=flash)
-
     @post("/{number:str}/production", guards=[PRODUCTION])
     async def milestone(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
@@ -97,7 +84,7 @@ class ProductionController(Controller):
             )
             return _("Production milestone recorded.")
 
-        return await self._step(request, db, number, step)
+        return await act_on_order(request, db, number, step, flash="", anchor="#production")
 
     @post("/{number:str}/qc", guards=[PRODUCTION])
     async def inspection(
@@ -114,7 +101,7 @@ class ProductionController(Controller):
             )
             return _("Quality inspection recorded.")
 
-        return await self._step(request, db, number, step)
+        return await act_on_order(request, db, number, step, flash="", anchor="#production")
 
     @post("/{number:str}/pack", guards=[PACKERS])
     async def pack(
@@ -136,7 +123,7 @@ class ProductionController(Controller):
                 return _("Packing complete: the order is ready to ship.")
             return _("Package %(position)s packed.", position=package.position if package else "")
 
-        return await self._step(request, db, number, step)
+        return await act_on_order(request, db, number, step, flash="", anchor="#production")
 
     @get("/{number:str}/label", guards=[staff_required])
     async def label(

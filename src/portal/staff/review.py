@@ -24,7 +24,7 @@ from portal.domain.orders.states import OrderState
 from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 from portal.i18n import gettext as _
-from portal.staff.order_page import render_order
+from portal.staff.order_page import act_on_order
 from portal.web.actors import staff_actor
 from portal.web.forms import form_text, form_version
 from portal.web.templating import is_htmx, page, redirect
@@ -115,17 +115,6 @@ class ReviewController(Controller):
             request, "/staff/review", flash=_("Order %(number)s is assigned to you.", number=number)
         )
 
-    async def _decide(self, request: Request, db: AsyncSession, number: str, decide) -> Response | Template:  # noqa: ANN001
-        actor = staff_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        form = await request.form()
-        try:
-            await decide(actor, order, form)
-        except ValidationFailed as exc:
-            await db.rollback()
-            return await render_order(request, db, number, status_code=422, errors=exc.translated(_))
-        return redirect(request, f"/staff/orders/{number}", flash=_("Decision recorded."))
-
     @post("/orders/{number:str}/approve", guards=[DECIDERS])
     async def approve(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
@@ -143,7 +132,7 @@ class ReviewController(Controller):
                 thresholds=thresholds,
             )
 
-        return await self._decide(request, db, number, decide)
+        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
 
     @post("/orders/{number:str}/request-changes", guards=[DECIDERS])
     async def request_changes(
@@ -154,7 +143,7 @@ class ReviewController(Controller):
                 db, actor, order, expected_version=form_version(form), message=form_text(form, "message")
             )
 
-        return await self._decide(request, db, number, decide)
+        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
 
     @post("/orders/{number:str}/reject", guards=[DECIDERS])
     async def reject(
@@ -165,7 +154,7 @@ class ReviewController(Controller):
                 db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
             )
 
-        return await self._decide(request, db, number, decide)
+        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
 
     @post("/orders/{number:str}/revise", guards=[REVIEWERS])
     async def revise(
@@ -187,7 +176,7 @@ class ReviewController(Controller):
                 },
             )
 
-        return await self._decide(request, db, number, decide)
+        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
 
     @post("/orders/{number:str}/cancel", guards=[requires_role(Role.SALES, Role.REVIEWER, Role.APPROVER)])
     async def cancel(
@@ -198,4 +187,4 @@ class ReviewController(Controller):
                 db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
             )
 
-        return await self._decide(request, db, number, decide)
+        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from litestar import Controller, Request, post
 from litestar.di import NamedDependency
@@ -18,10 +19,11 @@ from portal.db.orders import Order, OrderEvent
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.fulfilment import shipping
 from portal.domain.orders import service
+from portal.domain.orders.actors import Actor
 from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 from portal.i18n import gettext as _
-from portal.staff.order_page import render_order
+from portal.staff.order_page import act_on_order
 from portal.web.actors import staff_actor
 from portal.web.forms import form_text
 from portal.web.templating import redirect
@@ -54,23 +56,11 @@ class ShippingController(Controller):
     path = "/staff"
     guards = [LOGISTICS]
 
-    async def _with_errors(self, request: Request, db: AsyncSession, number: str, run) -> Response | Template:  # noqa: ANN001
-        try:
-            await run()
-        except ValidationFailed as exc:
-            await db.rollback()
-            return await render_order(request, db, number, status_code=422, errors=exc.translated(_))
-        return redirect(request, f"/staff/orders/{number}#shipping", flash=_("Saved."))
-
     @post("/orders/{number:str}/shipments")
     async def ship(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        actor = staff_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        form = await request.form()
-
-        async def run() -> None:
+        async def run(actor: Actor, order: Order, form: Any) -> None:
             await shipping.ship(
                 db,
                 actor,
@@ -80,7 +70,7 @@ class ShippingController(Controller):
                 quantities=_quantities(form),
             )
 
-        return await self._with_errors(request, db, number, run)
+        return await act_on_order(request, db, number, run, flash=_("Saved."), anchor="#shipping")
 
     @post("/shipments/{shipment_id:int}/events")
     async def event(
@@ -90,9 +80,8 @@ class ShippingController(Controller):
         if shipment is None:
             raise NotFound()
         number = await db.scalar(select(Order.number).where(Order.id == shipment.order_id))
-        form = await request.form()
 
-        async def run() -> None:
+        async def run(actor: Actor, _order: Order, form: Any) -> None:
             await shipping.record_event(
                 db,
                 shipment,
@@ -104,10 +93,10 @@ class ShippingController(Controller):
                     exception_kind=form_text(form, "exception_kind", limit=20),
                 ),
                 source="staff",
-                actor=staff_actor(request),
+                actor=actor,
             )
 
-        return await self._with_errors(request, db, number, run)
+        return await act_on_order(request, db, number, run, flash=_("Saved."), anchor="#shipping")
 
     @post("/cases/{case_id:int}/resolve")
     async def resolve(
