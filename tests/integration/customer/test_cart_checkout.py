@@ -121,6 +121,20 @@ async def _checkout_form(client) -> dict[str, str]:
     return {"idempotency_key": key, "shipping_address_id": address}
 
 
+async def _ready_for_checkout(client, db, buyer, **product_kw):
+    """Signed in with one product in the cart: the CSRF token and a valid checkout form."""
+    product = await make_product(db, **product_kw)
+    token = await _signed_in(client, buyer)
+    await add(client, token, product.sku, "1")
+    form = {
+        **await _checkout_form(client),
+        "_csrf_token": token,
+        "invoice_title": "Acme",
+        "requested_delivery_date": (today() + timedelta(days=30)).isoformat(),
+    }
+    return token, form
+
+
 async def test_checkout_places_exactly_one_order_with_attachments(client, db, buyer):
     product = await make_product(db, lead_time_days=7)
     token = await _signed_in(client, buyer)
@@ -160,15 +174,7 @@ async def test_checkout_places_exactly_one_order_with_attachments(client, db, bu
 
 
 async def test_concurrent_submissions_of_one_form_make_one_order(client, db, buyer):
-    product = await make_product(db)
-    token = await _signed_in(client, buyer)
-    await add(client, token, product.sku, "1")
-    data = {
-        **await _checkout_form(client),
-        "_csrf_token": token,
-        "invoice_title": "Acme",
-        "requested_delivery_date": (today() + timedelta(days=30)).isoformat(),
-    }
+    _, data = await _ready_for_checkout(client, db, buyer)
     results = await asyncio.gather(
         *[client.post("/checkout", data=data, follow_redirects=False) for _ in range(5)]
     )
@@ -188,15 +194,7 @@ async def test_concurrent_submissions_of_one_form_make_one_order(client, db, buy
     ],
 )
 async def test_bad_checkout_input_gets_422_and_saves_nothing(client, db, buyer, field, value, message):
-    product = await make_product(db, lead_time_days=20)
-    token = await _signed_in(client, buyer)
-    await add(client, token, product.sku, "1")
-    data = {
-        **await _checkout_form(client),
-        "_csrf_token": token,
-        "invoice_title": "Acme",
-        "requested_delivery_date": (today() + timedelta(days=30)).isoformat(),
-    }
+    _, data = await _ready_for_checkout(client, db, buyer, lead_time_days=20)
     data[field] = (today() + timedelta(days=3)).isoformat() if value == "EARLY" else value
     r = await client.post("/checkout", data=data, follow_redirects=False)
     assert r.status_code == 422 and message in r.text
@@ -219,29 +217,16 @@ async def test_bad_checkout_input_gets_422_and_saves_nothing(client, db, buyer, 
     ],
 )
 async def test_bad_attachments_are_refused(client, db, buyer, files, message):
-    product = await make_product(db)
-    token = await _signed_in(client, buyer)
-    await add(client, token, product.sku, "1")
-    data = {
-        **await _checkout_form(client),
-        "_csrf_token": token,
-        "invoice_title": "Acme",
-        "requested_delivery_date": (today() + timedelta(days=30)).isoformat(),
-    }
+    _, data = await _ready_for_checkout(client, db, buyer)
     r = await client.post("/checkout", data=data, files=files, follow_redirects=False)
     assert r.status_code == 422 and message in r.text
     assert await db.scalar(select(func.count()).select_from(OrderAttachment)) == 0
 
 
 async def test_new_address_at_checkout_is_saved_for_next_time(client, db, buyer):
-    product = await make_product(db)
-    token = await _signed_in(client, buyer)
-    await add(client, token, product.sku, "1")
+    _, base = await _ready_for_checkout(client, db, buyer)
     data = {
-        **await _checkout_form(client),
-        "_csrf_token": token,
-        "invoice_title": "Acme",
-        "requested_delivery_date": (today() + timedelta(days=30)).isoformat(),
+        **base,
         "shipping_address_id": "new",
         "address_recipient": "Li Na",
         "address_phone": "555",
