@@ -44,8 +44,15 @@ def session_cookie(request: Request, kind: str, value: str, max_age: int) -> Coo
 
 
 def login_page(
-    request: Request, kind: str, *, error: str | None = None, email: str = "", status: int = 200
+    request: Request,
+    kind: str,
+    *,
+    error: str | None = None,
+    email: str = "",
+    status: int = 200,
+    target: str | None = None,
 ) -> Template:
+    """The sign-in form; ``target`` is where to go afterwards (default: the checked ``?next=``)."""
     return page(
         request,
         f"{kind}/login.html",
@@ -53,7 +60,7 @@ def login_page(
         status_code=status,
         error=error,
         email=email,
-        next=safe_next(request.query_params.get("next"), kind),
+        next=target or safe_next(request.query_params.get("next"), kind),
     )
 
 
@@ -74,34 +81,17 @@ async def login_submit(request: Request, db: AsyncSession, kind: str) -> Respons
         previous_sid=request.cookies.get(cookie_name),
     )
     if result.throttled:
-        return _failed(
-            request,
-            kind,
-            email,
-            target,
-            _("Too many failed attempts. Please wait 15 minutes and try again."),
-            429,
-        )
+        message = _("Too many failed attempts. Please wait 15 minutes and try again.")
+        return login_page(request, kind, error=message, email=email, status=429, target=target)
     if not result.ok:
-        return _failed(request, kind, email, target, _("The e-mail address or password is not correct."), 401)
+        message = _("The e-mail address or password is not correct.")
+        return login_page(request, kind, error=message, email=email, status=401, target=target)
     response = redirect(request, target)
     settings = request.app.state.settings
     response.cookies.append(
         session_cookie(request, kind, result.session_id or "", settings.session_ttl_seconds)
     )
     return response
-
-
-def _failed(request: Request, kind: str, email: str, target: str, message: str, status: int) -> Template:
-    return page(
-        request,
-        f"{kind}/login.html",
-        block="login_form",
-        status_code=status,
-        error=message,
-        email=email,
-        next=target,
-    )
 
 
 async def logout(request: Request, kind: str) -> Response:
