@@ -13,7 +13,6 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -102,7 +101,3 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
 
 
 _ = gettext
-
-
-def babel_locale(locale: str | None = None) -> Locale:
-    return Locale.parse(locale or _current.get())

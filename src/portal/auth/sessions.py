@@ -74,9 +74,6 @@ class SessionStore:
         data.sid = sid
         return data
 
-    async def touch(self, sid: str) -> None:
-        await self.redis.expire(_key(sid), self.ttl)
-
     async def save(self, data: SessionData) -> None:
         payload = asdict(data) | {"sid": ""}
         await self.redis.set(_key(data.sid), json.dumps(payload), ex=self.ttl)

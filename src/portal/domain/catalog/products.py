@@ -36,10 +36,6 @@ class ProductOffer:
     def in_stock(self) -> bool:
         return not self.made_to_order and self.stock_on_hand > 0
 
-    def ships_in_days(self, quantity: int = 1) -> int:
-        """0 when the quantity is on the shelf, else the lead time."""
-        return 0 if (not self.made_to_order and self.stock_on_hand >= quantity) else self.lead_time_days
-
     def name(self, locale: str) -> str:
         return self.name_zh if locale == "zh_CN" else self.name_en
 
