@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
+from portal import clock
 from portal.domain.orders import confirmation, confirmation_docs, service
 from portal.domain.orders.actors import Actor
 from tests.helpers import make_customer, make_order, make_staff
@@ -36,7 +37,7 @@ async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | Non
         order,
         expected_version=None,
         thresholds=[Decimal("1e12")],
-        promised_date=date.today() + timedelta(days=20),
+        promised_date=clock.today() + timedelta(days=20),
     )
     return buyer, order
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
+from portal.clock import BUSINESS_TZ
 from portal.i18n import get_locale
-
-DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @cache
@@ -50,14 +48,14 @@ def day(value: date | datetime | str | None, fmt: str = "medium") -> str:
         return ""
     value = _parse(value)
     if isinstance(value, datetime):
-        value = value.astimezone(DEFAULT_TZ).date()
+        value = value.astimezone(BUSINESS_TZ).date()
     return format_date(value, format=fmt, locale=_current())
 
 
 def moment(value: datetime | str | None, fmt: str = "medium") -> str:
     if not value:
         return ""
-    return format_datetime(_parse(value), format=fmt, tzinfo=DEFAULT_TZ, locale=_current())
+    return format_datetime(_parse(value), format=fmt, tzinfo=BUSINESS_TZ, locale=_current())
 
 
 FILTERS = {"money": money, "number": number, "day": day, "moment": moment}

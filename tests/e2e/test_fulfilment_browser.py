@@ -21,7 +21,7 @@ import hmac
 import json
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
@@ -31,12 +31,12 @@ from playwright.async_api import Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerUser
 from portal.db.orders import Order, OrderLine
 from portal.db.staff import StaffUser
 from portal.domain.orders import confirmation, confirmation_docs, pricing, service
-from portal.formatting import DEFAULT_TZ
 from portal.settings import Settings
 from tests.e2e.test_ordering_browser import zh
 from tests.e2e.test_signin_browser import BUYER, submit_login
@@ -91,7 +91,7 @@ async def confirmed_demo_order(db: AsyncSession) -> str:
             },
         },
         invoice_title="演示制造有限公司",
-        requested_delivery_date=date.today() + timedelta(days=14),
+        requested_delivery_date=clock.today() + timedelta(days=14),
     )
     db.add(order)
     await db.flush()
@@ -121,7 +121,7 @@ async def confirmed_demo_order(db: AsyncSession) -> str:
         order,
         expected_version=None,
         thresholds=[Decimal("1e12")],  # no approval levels after the review
-        promised_date=date.today() + timedelta(days=20),
+        promised_date=clock.today() + timedelta(days=20),
     )
     doc = (await confirmation_docs.versions(db, order.id))[0]
     await confirmation.accept(
@@ -254,7 +254,7 @@ async def test_production_and_logistics_fulfil_an_order_and_the_buyer_tracks_it_
         await expect(production.locator("tr.milestone-done")).to_have_count(0)
 
         # when: they save the production plan with a date for every later milestone
-        today = datetime.now(DEFAULT_TZ).date()
+        today = clock.today()
         planned = {
             "materials_ready": today + timedelta(days=2),
             "in_production": today + timedelta(days=5),
@@ -471,7 +471,7 @@ async def test_production_and_logistics_fulfil_an_order_and_the_buyer_tracks_it_
             assert private not in html, private
 
         # when: a webhook with a wrong signature claims the delivery
-        occurred_at = datetime.now(DEFAULT_TZ).replace(microsecond=0)
+        occurred_at = datetime.now(clock.BUSINESS_TZ).replace(microsecond=0)
         payload = {
             "event_id": f"evt-{number}-delivered",
             "tracking_number": TRACKING_NUMBER,

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from playwright.async_api import Locator, Page, expect
 
-from portal.formatting import DEFAULT_TZ, money
+from portal import clock
+from portal.formatting import money
 from portal.i18n import gettext, ngettext, using_locale
 from portal.settings import Settings
 from tests.e2e.test_signin_browser import BUYER, submit_login
@@ -52,10 +53,6 @@ def zh_n(singular: str, plural: str, n: int) -> str:
 def zh_money(value: Decimal) -> str:
     with using_locale("zh_CN"):
         return money(value)
-
-
-def shanghai_today():  # noqa: ANN201 - a date
-    return datetime.now(DEFAULT_TZ).date()
 
 
 async def search(page: Page, text: str, sku: str) -> Locator:
@@ -148,10 +145,10 @@ async def test_buyer_orders_two_products_with_specs_and_an_attachment_and_gets_t
         await expect(totals.locator("dd.grand")).to_have_text(zh_money(TOTAL))
 
         # when: they go to checkout
-        before = shanghai_today()
+        before = clock.today()
         await page.get_by_role("link", name=zh("Proceed to checkout")).click()
         await expect(page).to_have_url(re.compile(r"/checkout$"))
-        after = shanghai_today()
+        after = clock.today()
 
         # then: the earliest possible delivery date is proposed, and the default address chosen
         delivery_date = page.get_by_label(zh("Requested delivery date"))

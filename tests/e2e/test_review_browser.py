@@ -30,6 +30,7 @@ from playwright.async_api import Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from portal import clock
 from portal.db.admin import PortalSetting
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.engine import make_sessionmaker
@@ -41,7 +42,7 @@ from portal.domain.orders.pricing import policy_from
 from portal.formatting import day
 from portal.i18n import using_locale
 from portal.settings import Settings
-from tests.e2e.test_ordering_browser import shanghai_today, zh, zh_money, zh_n
+from tests.e2e.test_ordering_browser import zh, zh_money, zh_n
 from tests.e2e.test_signin_browser import BUYER, NewPage, submit_login
 from tests.smtp_sink import Sink, body_text
 from tests.workers import start_worker, stop
@@ -87,7 +88,7 @@ async def big_order(demo: None, engine: AsyncEngine, settings: Settings, tmp_pat
             form={f"spec_{k}": v for k, v in PUMP["specs"].items()},
             policy=policy,
         )
-        today = shanghai_today()
+        today = clock.today()
         number = await checkout(
             db,
             actor,
@@ -202,7 +203,7 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
 ):
     number = big_order
     sink, smtp_url = smtp_sink
-    promised = shanghai_today() + timedelta(days=PROMISED_AFTER_DAYS)
+    promised = clock.today() + timedelta(days=PROMISED_AFTER_DAYS)
     # the worker delivers the outbox; its links point at the live server, as in production
     worker_log = tmp_path / "worker.log"
     worker = start_worker(settings.with_overrides(base_url=live_server), smtp_url=smtp_url, log=worker_log)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.passwords import hash_password, needs_rehash, verify_password
 from portal.auth.sessions import SessionData, SessionStore
 from portal.auth.throttle import LoginThrottle
-from portal.db.base import utcnow
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
 
@@ -69,7 +69,7 @@ async def _staff_session(db: AsyncSession, email: str, password: str) -> Session
 async def _after_success(
     db: AsyncSession, model: type, user: CustomerUser | StaffUser, password: str
 ) -> None:
-    values: dict[str, object] = {"last_login_at": utcnow()}
+    values: dict[str, object] = {"last_login_at": clock.now()}
     if user.password_hash and needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)
     await db.execute(update(model).where(model.id == user.id).values(**values))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -12,6 +11,7 @@ from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import customer_required
 from portal.db.customers import Address, CustomerAccount
 from portal.domain.errors import ValidationFailed
@@ -19,17 +19,12 @@ from portal.domain.orders import cart
 from portal.domain.orders.attachments import ACCEPTED, Upload
 from portal.domain.orders.checkout import ADDRESS_FIELDS, CheckoutInput, Limits, checkout, earliest_delivery
 from portal.domain.orders.pricing import policy_from
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.forms import form_text
 from portal.web.templating import page, redirect
 
 UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
-
-
-def today():
-    return datetime.now(DEFAULT_TZ).date()
 
 
 class CheckoutController(Controller):
@@ -57,7 +52,7 @@ class CheckoutController(Controller):
                 .order_by(Address.is_default.desc(), Address.id)
             )
         ).all()
-        earliest = await earliest_delivery(db, actor, order, today())
+        earliest = await earliest_delivery(db, actor, order, clock.today())
         defaults = {
             "invoice_title": order.invoice_title or account.invoice_title or account.name,
             "tax_id": order.tax_id or account.tax_id,
@@ -107,7 +102,12 @@ class CheckoutController(Controller):
         )
         try:
             number = await checkout(
-                db, customer_actor(request), data, policy=policy_from(settings), today=today(), limits=limits
+                db,
+                customer_actor(request),
+                data,
+                policy=policy_from(settings),
+                today=clock.today(),
+                limits=limits,
             )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept

@@ -9,8 +9,8 @@ from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import customer_required
-from portal.customer.checkout import today
 from portal.db.customers import Address
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import amend, service, views
@@ -79,7 +79,7 @@ class OrderChangesController(Controller):
             addresses=addresses,
             values={**defaults, **(values or {})},
             errors=errors or {},
-            earliest=await earliest_delivery(db, actor, order, today()),
+            earliest=await earliest_delivery(db, actor, order, clock.today()),
         )
 
     @get("/{number:str}/edit")
@@ -113,7 +113,7 @@ class OrderChangesController(Controller):
                 number,
                 data,
                 policy=policy_from(request.app.state.settings),
-                today=today(),
+                today=clock.today(),
             )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept

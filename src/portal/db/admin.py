@@ -9,7 +9,8 @@ from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db.base import Base, IdMixin, utcnow
+from portal import clock
+from portal.db.base import Base, IdMixin
 
 
 class PortalSetting(Base):
@@ -19,7 +20,7 @@ class PortalSetting(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[Any] = mapped_column(JSONB)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
 
 
@@ -29,7 +30,7 @@ class AuditEntry(IdMixin, Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id", "id"),)
 
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
     actor_kind: Mapped[str] = mapped_column(String(10))
     actor_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     actor_name: Mapped[str] = mapped_column(String(120), default="")
@@ -49,6 +50,6 @@ class Invitation(IdMixin, Base):
     user_kind: Mapped[str] = mapped_column(String(10))  # customer | staff
     user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portal import clock
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -19,10 +21,6 @@ NAMING = {
 Money = Numeric(14, 2)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: DateTime(timezone=True), Decimal: Money}
@@ -33,5 +31,7 @@ class IdMixin:
 
 
 class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        server_default=func.now(), default=clock.now, onupdate=clock.now
+    )

@@ -9,7 +9,8 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db.base import Base, IdMixin, utcnow
+from portal import clock
+from portal.db.base import Base, IdMixin
 
 
 class Carrier(Base):
@@ -38,7 +39,7 @@ class ProductionMilestone(IdMixin, Base):
     actual_date: Mapped[date | None] = mapped_column(default=None)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")  # internal, never shown to customers
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
 
 
@@ -50,7 +51,7 @@ class QcInspection(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     inspector_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
     inspector_name: Mapped[str] = mapped_column(String(120), default="")
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Package(IdMixin, Base):
@@ -61,7 +62,7 @@ class Package(IdMixin, Base):
     weight_kg: Mapped[str] = mapped_column(String(20), default="")
     dimensions: Mapped[str] = mapped_column(String(60), default="")
     contents: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)  # [{line_id, sku, quantity}]
-    packed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    packed_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Shipment(IdMixin, Base):
@@ -76,7 +77,7 @@ class Shipment(IdMixin, Base):
     status: Mapped[str] = mapped_column(
         String(20), default="shipped"
     )  # shipped|in_transit|out_for_delivery|delivered|exception
-    shipped_at: Mapped[datetime] = mapped_column(default=utcnow)
+    shipped_at: Mapped[datetime] = mapped_column(default=clock.now)
     eta: Mapped[date | None] = mapped_column(default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     shipped_by: Mapped[str] = mapped_column(String(120), default="")
@@ -111,7 +112,7 @@ class CarrierEvent(IdMixin, Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(10), default="webhook")  # webhook | staff
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class LogisticsCase(IdMixin, Base):
@@ -123,7 +124,7 @@ class LogisticsCase(IdMixin, Base):
     shipment_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("shipments.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
-    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(default=clock.now)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[str] = mapped_column(String(120), default="")

@@ -22,7 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db.base import Base, IdMixin, TimestampMixin, utcnow
+from portal import clock
+from portal.db.base import Base, IdMixin, TimestampMixin
 
 
 class Order(IdMixin, TimestampMixin, Base):
@@ -126,7 +127,7 @@ class OrderEvent(IdMixin, Base):
     __table_args__ = (Index("ix_order_events_order_id_id", "order_id", "id"),)
 
     order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), default=clock.now)
     actor_kind: Mapped[str] = mapped_column(String(10))  # customer | staff | system
     actor_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     actor_name: Mapped[str] = mapped_column(String(120), default="")
@@ -162,7 +163,7 @@ class OrderAttachment(IdMixin, Base):
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
     uploaded_by_kind: Mapped[str] = mapped_column(String(10))
     uploaded_by_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=clock.now)
 
 
 class Confirmation(IdMixin, Base):
@@ -175,7 +176,7 @@ class Confirmation(IdMixin, Base):
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
     content_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=clock.now)
     created_by_staff_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("staff_users.id"), default=None
     )

@@ -9,14 +9,15 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, fun
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db.base import Base, IdMixin, utcnow
+from portal import clock
+from portal.db.base import Base, IdMixin
 
 
 class OutboxMessage(IdMixin, Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
 
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=clock.now)
     kind: Mapped[str] = mapped_column(String(20), default="email")
     template: Mapped[str] = mapped_column(String(80))
     recipient: Mapped[str] = mapped_column(String(254))
@@ -27,7 +28,7 @@ class OutboxMessage(IdMixin, Base):
     )
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=clock.now)
     last_error: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)

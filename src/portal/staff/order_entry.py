@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -11,13 +10,13 @@ from litestar.di import NamedDependency
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import entry
 from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.pricing import policy_from
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
 from portal.web.forms import form_text
@@ -26,10 +25,6 @@ from portal.web.templating import page, redirect
 ROWS = range(1, entry.MAX_LINES + 1)
 # fields that follow the chosen account; choosing another account resets them
 ACCOUNT_FIELDS = ("contact_id", "shipping_address_id", "invoice_title", "tax_id")
-
-
-def today() -> date:
-    return datetime.now(DEFAULT_TZ).date()
 
 
 def entry_input(form: Any) -> entry.EntryInput:
@@ -87,7 +82,7 @@ class StaffOrderEntryController(Controller):
             rows=ROWS,
             channels=entry.CHANNELS,
             priorities=entry.PRIORITIES,
-            today=today(),
+            today=clock.today(),
             values={**defaults, **found.defaults(), **values},
             errors=errors or {},
         )
@@ -110,7 +105,7 @@ class StaffOrderEntryController(Controller):
         settings = request.app.state.settings
         try:
             number = await entry.enter_order(
-                db, staff_actor(request), entry_input(form), policy=policy_from(settings), today=today()
+                db, staff_actor(request), entry_input(form), policy=policy_from(settings), today=clock.today()
             )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept

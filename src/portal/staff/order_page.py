@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from litestar import Request
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.db.orders import Order
 from portal.domain.admin import config
 from portal.domain.errors import ValidationFailed
@@ -28,7 +28,6 @@ from portal.domain.orders import (
 )
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import allowed_actions
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import gettext
 from portal.web.actors import staff_actor
 from portal.web.templating import page, redirect
@@ -61,7 +60,7 @@ async def render_order(
     errors: dict[str, str] | None = None,
 ) -> Template:
     order_view, events = await views.order_detail(db, number=number, account_id=None)
-    today = datetime.now(DEFAULT_TZ).date()
+    today = clock.today()
     review = None
     if order_view.status in REVIEW_STATES:
         order = await service.load_order(db, staff_actor(request), number=number)

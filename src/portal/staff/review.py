@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -13,6 +13,7 @@ from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.staff import StaffUser
@@ -21,7 +22,6 @@ from portal.domain.errors import ValidationFailed
 from portal.domain.orders import review_queue, service
 from portal.domain.orders import revise as revision
 from portal.domain.orders.states import OrderState
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
@@ -47,7 +47,7 @@ def _promised(raw: str) -> date | None:
         promised = date.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
-    if promised < datetime.now(DEFAULT_TZ).date():  # the business day, as the form's min shows it
+    if promised < clock.today():  # the business day, as the form's min shows it
         raise ValidationFailed({"promised_date": N_("The promised date cannot be in the past.")})
     return promised
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, post
@@ -12,6 +12,7 @@ from litestar.response import Response, Template
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.fulfilment import Shipment
@@ -20,7 +21,6 @@ from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.fulfilment import shipping
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
@@ -44,12 +44,12 @@ def _quantities(form) -> dict[int, int]:  # noqa: ANN001
 
 def _occurred(raw: str) -> datetime:
     if not raw:
-        return datetime.now(UTC)
+        return clock.now()
     try:
         when = datetime.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed({"occurred_at": N_("Enter a date and time.")}) from None
-    return when if when.tzinfo else when.replace(tzinfo=DEFAULT_TZ)
+    return when if when.tzinfo else when.replace(tzinfo=clock.BUSINESS_TZ)
 
 
 class ShippingController(Controller):

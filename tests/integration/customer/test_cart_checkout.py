@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order, OrderAttachment
 from portal.db.outbox import OutboxMessage
-from portal.formatting import DEFAULT_TZ
 from tests.helpers import csrf_token, make_customer, make_product, sign_in, text_of
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def today() -> date:
-    return datetime.now(DEFAULT_TZ).date()
 
 
 @pytest.fixture
@@ -130,7 +126,7 @@ async def _ready_for_checkout(client, db, buyer, **product_kw):
         **await _checkout_form(client),
         "_csrf_token": token,
         "invoice_title": "Acme",
-        "requested_delivery_date": (today() + timedelta(days=30)).isoformat(),
+        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
     }
     return token, form
 
@@ -143,7 +139,7 @@ async def test_checkout_places_exactly_one_order_with_attachments(client, db, bu
     data = {
         **form,
         "_csrf_token": token,
-        "requested_delivery_date": (today() + timedelta(days=10)).isoformat(),
+        "requested_delivery_date": (clock.today() + timedelta(days=10)).isoformat(),
         "invoice_title": "Acme Ltd",
         "tax_id": "91310000X",
         "special_requirements": "Deliver to gate 3",
@@ -195,7 +191,7 @@ async def test_concurrent_submissions_of_one_form_make_one_order(client, db, buy
 )
 async def test_bad_checkout_input_gets_422_and_saves_nothing(client, db, buyer, field, value, message):
     _, data = await _ready_for_checkout(client, db, buyer, lead_time_days=20)
-    data[field] = (today() + timedelta(days=3)).isoformat() if value == "EARLY" else value
+    data[field] = (clock.today() + timedelta(days=3)).isoformat() if value == "EARLY" else value
     r = await client.post("/checkout", data=data, follow_redirects=False)
     assert r.status_code == 422 and message in r.text
     assert await db.scalar(select(func.count()).select_from(Order).where(Order.number.is_not(None))) == 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.db.orders import Confirmation, Order
 from portal.domain.orders import confirmation_docs, service
 from portal.domain.orders.actors import Actor
@@ -27,7 +28,7 @@ async def confirmation_sent(db):
         Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
         order,
         expected_version=None,
-        promised_date=date.today() + timedelta(days=20),
+        promised_date=clock.today() + timedelta(days=20),
     )
     await db.commit()
     return buyer, reviewer, order
@@ -87,7 +88,7 @@ async def test_decline_then_version_2_shows_what_changed(client, db):
     assert r.status_code == 303
     fresh = await db.get(Order, order.id, populate_existing=True)
     assert fresh.status == "submitted"
-    new_date = date.today() + timedelta(days=10)
+    new_date = clock.today() + timedelta(days=10)
     await service.approve(
         db,
         Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),

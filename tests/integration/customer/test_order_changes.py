@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order, OrderEvent
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
-from portal.formatting import DEFAULT_TZ
 from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
 
 
@@ -93,7 +93,7 @@ async def test_changes_requested_edit_and_resubmit(client, db):
     version = form.split('name="version" value="')[1].split('"')[0]
     address = form.split('<option value="')[1].split('"')[0]
     token = await csrf_token(client)
-    when = (datetime.now(DEFAULT_TZ).date() + timedelta(days=30)).isoformat()
+    when = (clock.today() + timedelta(days=30)).isoformat()
     data = {
         "_csrf_token": token,
         "version": version,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.orders import autocomplete
@@ -67,9 +67,9 @@ async def test_a_substitute_replaces_the_backordered_line(client, db):
 
 async def test_delivered_orders_complete_after_n_days(db):
     _, order = await confirmed(db)
-    order.status, order.delivered_at = "delivered", utcnow() - timedelta(days=8)
+    order.status, order.delivered_at = "delivered", clock.now() - timedelta(days=8)
     _, recent = await confirmed(db)
-    recent.status, recent.delivered_at = "delivered", utcnow() - timedelta(days=2)
+    recent.status, recent.delivered_at = "delivered", clock.now() - timedelta(days=2)
     await db.commit()
     assert await autocomplete.complete_delivered(db, after_days=7) == 1
     await db.commit()

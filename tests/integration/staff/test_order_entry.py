@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.db.catalog import AccountPrice, Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
-from portal.formatting import DEFAULT_TZ
 from tests.helpers import csrf_token, make_account, make_customer, make_product, make_staff, sign_in, text_of
-
-
-def today() -> date:
-    return datetime.now(DEFAULT_TZ).date()
 
 
 @dataclass
@@ -91,7 +87,7 @@ async def _form(client, world: World) -> dict[str, str]:
         "specs_1": "voltage=380V; seal=mechanical",
         "sku_2": world.valve.sku.lower(),
         "qty_2": "3",
-        "requested_delivery_date": (today() + timedelta(days=10)).isoformat(),
+        "requested_delivery_date": (clock.today() + timedelta(days=10)).isoformat(),
         "shipping_address_id": str(world.address.id),
         "invoice_title": "Acme Pumps Ltd",
         "tax_id": "91310000ACME",
@@ -193,7 +189,7 @@ async def test_bad_input_gets_422_beside_the_field_and_saves_nothing(
     data = await _form(client, world)
     for key, value in change.items():
         if value == "EARLY":
-            value = (today() + timedelta(days=3)).isoformat()
+            value = (clock.today() + timedelta(days=3)).isoformat()
         elif value == "OTHER":
             value = str(world.other_contact.id if key == "contact_id" else world.other_address.id)
         data[key] = value

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.db.fulfilment import Package, ProductionMilestone, QcInspection
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.db.outbox import OutboxMessage
@@ -25,7 +26,7 @@ ADDRESS = {
     "street": "1 Xinghu St",
     "postal_code": "215000",
 }
-PROMISED = date.today() + timedelta(days=30)
+PROMISED = clock.today() + timedelta(days=30)
 
 
 async def confirmed_order(db, *, buyer=None, quantity=2):
@@ -75,7 +76,7 @@ async def test_the_whole_way_from_plan_to_ready_to_ship(client, db):
     order = await confirmed_order(db)
     line_id = await db.scalar(select(OrderLine.id).where(OrderLine.order_id == order.id))
     _, token = await as_staff(client, db, "production")
-    packed_on = date.today() + timedelta(days=20)
+    packed_on = clock.today() + timedelta(days=20)
     steps = [
         ("production", {"milestone": "planned", "planned_packed": packed_on.isoformat()}),
         ("production", {"milestone": "materials_ready", "done": "on"}),
@@ -101,7 +102,7 @@ async def test_the_whole_way_from_plan_to_ready_to_ship(client, db):
         await post(client, db, order, token, "production", milestone="in_production", done="on")
     ).status_code == 303
     assert (await post(client, db, order, token, "qc", result="pass")).status_code == 303
-    assert (await rows(db, order))["qc"].actual_date == date.today()
+    assert (await rows(db, order))["qc"].actual_date == clock.today()
 
     r = await post(
         client,
@@ -117,7 +118,7 @@ async def test_the_whole_way_from_plan_to_ready_to_ship(client, db):
     )
     assert r.status_code == 303, r.text
     assert (await current(db, order)).status == "ready_to_ship"
-    assert (await rows(db, order))["packed"].actual_date == date.today()
+    assert (await rows(db, order))["packed"].actual_date == clock.today()
     packages = (
         await db.scalars(select(Package).where(Package.order_id == order.id).order_by(Package.position))
     ).all()
@@ -203,7 +204,7 @@ async def _produce(db, order, *, note="", until="in_production"):
     for m in MILESTONES[: MILESTONES.index(until) + 1]:
         report = production.MilestoneReport(
             m,
-            planned={"packed": date.today() + timedelta(days=9)} if m == "planned" else {},
+            planned={"packed": clock.today() + timedelta(days=9)} if m == "planned" else {},
             done=True,
             note=note,
         )
@@ -219,7 +220,7 @@ async def test_customers_see_milestones_and_estimate_but_no_notes(client, db):
     page = text_of((await client.get(f"/orders/{order.number}")).text)
     assert "Production progress" in page and "Materials ready" in page and "Quality inspection" in page
     assert "Materials ready for production" in page  # the timeline
-    estimate = date.today() + timedelta(days=9 + production.TRANSIT_DAYS)
+    estimate = clock.today() + timedelta(days=9 + production.TRANSIT_DAYS)
     assert f"Current delivery estimate: {estimate.strftime('%b')} {estimate.day}, {estimate.year}" in page
     assert "supplier XY" not in page
     assert "<progress" in (await client.get(f"/orders/{order.number}")).text
@@ -270,7 +271,7 @@ async def test_label_and_delivery_note_print_in_both_languages(client, db):
     note = text_of((await client.get(f"/staff/orders/{order.number}/delivery-note")).text)
     assert "Delivery note" in note and "Li Lei" in note and "Suzhou" in note and "signature" in note
     label = text_of((await client.get(f"/staff/orders/{order.number}/label")).text)
-    assert "Production date" in label and str(date.today().year) in label
+    assert "Production date" in label and str(clock.today().year) in label
 
 
 async def test_only_the_right_roles_may_record(client, db):

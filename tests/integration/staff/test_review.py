@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.db.admin import PortalSetting
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
@@ -29,7 +30,7 @@ async def submitted(db, buyer=None, *, when=None, **kw) -> Order:
     buyer = buyer or await make_customer(db)
     order = await make_order(db, customer=buyer, **kw)
     actor = Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)
-    await service.submit(db, actor, order, now=when or datetime.now(UTC))
+    await service.submit(db, actor, order, now=when or clock.now())
     await db.commit()
     return order
 
@@ -43,9 +44,9 @@ async def as_staff(client, db, *roles):
 async def test_queue_order_urgent_then_key_accounts_then_oldest(client, db):
     key = await make_customer(db, account=await make_account(db, is_key_account=True))
     plain = await make_customer(db)
-    old_plain = await submitted(db, plain, when=datetime.now(UTC) - timedelta(hours=30))
-    new_key = await submitted(db, key, when=datetime.now(UTC) - timedelta(hours=1))
-    urgent = await submitted(db, plain, when=datetime.now(UTC), priority="urgent")
+    old_plain = await submitted(db, plain, when=clock.now() - timedelta(hours=30))
+    new_key = await submitted(db, key, when=clock.now() - timedelta(hours=1))
+    urgent = await submitted(db, plain, when=clock.now(), priority="urgent")
     await as_staff(client, db, "reviewer")
     page = (await client.get("/staff/review")).text
     positions = [page.index(o.number) for o in (urgent, new_key, old_plain)]
@@ -90,7 +91,7 @@ async def test_review_page_shows_the_checks(client, db):
     account = await make_account(db, credit_limit=Decimal("1000"))
     buyer = await make_customer(db, account=account)
     order = await submitted(db, buyer, unit_price=Decimal("900"))  # 1,800 + VAT, over 1,000
-    order.requested_delivery_date = date.today()
+    order.requested_delivery_date = clock.today()
     await db.commit()
     await as_staff(client, db, "reviewer")
     page = text_of((await client.get(f"/staff/orders/{order.number}")).text)

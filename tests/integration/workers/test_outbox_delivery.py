@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.engine import make_sessionmaker
 from portal.db.outbox import OutboxMessage
 from portal.domain.notifications import delivery
@@ -80,7 +80,7 @@ async def test_temporary_failures_back_off_and_permanent_ones_stop(db, engine, s
     rows = {r.recipient: r for r in (await db.scalars(select(OutboxMessage))).all()}
     busy, gone = rows["busy@example.test"], rows["gone@example.test"]
     assert busy.status == "pending" and busy.attempts == 1 and "451" in busy.last_error
-    assert busy.next_attempt_at > utcnow() + timedelta(seconds=20)
+    assert busy.next_attempt_at > clock.now() + timedelta(seconds=20)
     assert gone.status == "failed" and "550" in gone.last_error
     # not due yet: the next drain leaves it alone
     assert (await _deliverer(engine, url)()).retried == 0
@@ -89,7 +89,7 @@ async def test_temporary_failures_back_off_and_permanent_ones_stop(db, engine, s
         update(OutboxMessage)
         .where(OutboxMessage.id == busy.id)
         .execution_options(synchronize_session=False)
-        .values(attempts=delivery.MAX_ATTEMPTS - 1, next_attempt_at=utcnow() - timedelta(seconds=1))
+        .values(attempts=delivery.MAX_ATTEMPTS - 1, next_attempt_at=clock.now() - timedelta(seconds=1))
     )
     await db.commit()
     busy_id = busy.id
@@ -99,7 +99,9 @@ async def test_temporary_failures_back_off_and_permanent_ones_stop(db, engine, s
         update(OutboxMessage)
         .where(OutboxMessage.id == busy_id)
         .execution_options(synchronize_session=False)
-        .values(next_attempt_at=utcnow() - timedelta(seconds=1), created_at=utcnow() - timedelta(days=4))
+        .values(
+            next_attempt_at=clock.now() - timedelta(seconds=1), created_at=clock.now() - timedelta(days=4)
+        )
     )
     await db.commit()
     assert (await _deliverer(engine, url)()).failed == 1

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.db.outbox import OutboxMessage
 from portal.domain.orders import service, watchdog
 from portal.domain.orders.actors import Actor
@@ -19,7 +20,7 @@ async def _submitted(db, hours_ago: float):
         db,
         Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id),
         order,
-        now=datetime.now(UTC) - timedelta(hours=hours_ago),
+        now=clock.now() - timedelta(hours=hours_ago),
     )
     await db.commit()
     return order

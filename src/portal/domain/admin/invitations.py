@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.passwords import MIN_LENGTH, hash_password
 from portal.db.admin import Invitation
-from portal.db.base import utcnow
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
 from portal.domain.admin import audit
@@ -53,7 +53,7 @@ async def invite(
     db: AsyncSession, actor: Actor, *, user_kind: str, user: CustomerUser | StaffUser, account_name: str = ""
 ) -> str:
     """Revoke the user's earlier open links, store a new one, queue its e-mail; returns the raw token."""
-    now = utcnow()
+    now = clock.now()
     await db.execute(
         update(Invitation)
         .where(Invitation.user_kind == user_kind, Invitation.user_id == user.id)
@@ -101,7 +101,7 @@ async def _open_invitation(db: AsyncSession, token: str, *, lock: bool) -> Invit
         raise InvitationInvalid()
     stmt = select(Invitation).where(Invitation.token_hash == token_hash(token))
     invitation = await db.scalar(stmt.with_for_update() if lock else stmt)
-    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= clock.now():
         raise InvitationInvalid()
     return invitation
 
@@ -142,7 +142,7 @@ async def accept(db: AsyncSession, *, token: str, password: str, repeat: str, ip
     user = await _invited_user(db, invitation)
     check_password(password, repeat)
     user.password_hash = hash_password(password)
-    invitation.used_at = utcnow()
+    invitation.used_at = clock.now()
     if isinstance(user, CustomerUser):
         actor = Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id, ip=ip)
     else:

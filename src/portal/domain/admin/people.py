@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.db.admin import Invitation
-from portal.db.base import utcnow
 from portal.db.customers import CustomerUser
 from portal.db.staff import StaffUser
 from portal.domain.admin import audit
@@ -67,7 +67,7 @@ def user_columns(model: type[User], kind: str) -> list:
     expires = (
         select(func.max(Invitation.expires_at))
         .where(Invitation.user_kind == kind, Invitation.user_id == model.id)
-        .where(Invitation.used_at.is_(None), Invitation.expires_at > utcnow())
+        .where(Invitation.used_at.is_(None), Invitation.expires_at > clock.now())
         .scalar_subquery()
     )
     return [

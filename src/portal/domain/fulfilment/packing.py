@@ -172,7 +172,7 @@ async def pack(
         )
         await db.flush()
     if done:
-        await _complete(db, actor, order, rows, today or production.today_local())
+        await _complete(db, actor, order, rows, today or production.clock.today())
     return package
 
 
@@ -217,5 +217,5 @@ async def print_documents(db: AsyncSession, number: str) -> PrintDocuments:
     order, _events = await views.order_detail(db, number=number, account_id=None)
     rows = await production.load_rows(db, order.id)
     return PrintDocuments(
-        order, await packages_for(db, order.id), production.production_date(rows), production.today_local()
+        order, await packages_for(db, order.id), production.production_date(rows), production.clock.today()
     )

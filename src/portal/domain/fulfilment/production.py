@@ -8,14 +8,14 @@ packing (``packing.py``). Like the order service, nothing here commits: the call
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.fulfilment import ProductionMilestone
 from portal.db.orders import Order, OrderEvent
@@ -32,7 +32,6 @@ from portal.domain.notifications.outbox import queue_email
 from portal.domain.orders import notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 
 TRANSIT_DAYS = 3  # packed to delivered: domestic road freight, as quoted on our confirmations
@@ -70,10 +69,6 @@ class MilestoneReport:
     progress: int | None = None
     done: bool = False
     note: str = ""
-
-
-def today_local() -> date:
-    return datetime.now(DEFAULT_TZ).date()
 
 
 async def load_rows(db: AsyncSession, order_id: int, *, lock: bool = False) -> dict[str, ProductionMilestone]:
@@ -135,7 +130,7 @@ async def claim(db: AsyncSession, order: Order, expected_version: int | None) ->
     """Check the version the page showed and bump it: two people recording at once, one wins."""
     if expected_version is not None and expected_version != order.version:
         raise OrderChanged()
-    order.updated_at = utcnow()
+    order.updated_at = clock.now()
     try:
         await db.flush()
     except StaleDataError:
@@ -272,7 +267,7 @@ async def record_milestone(
     """Record planned dates, progress or the reaching of one milestone; the plan starts production."""
     if order.status not in (OrderState.CONFIRMED, OrderState.IN_PRODUCTION):
         raise InvalidTransition()
-    today = today or today_local()
+    today = today or clock.today()
     rows = await load_rows(db, order.id, lock=True)
     reaching = _check_report(report, rows, today)
     await claim(db, order, expected_version)

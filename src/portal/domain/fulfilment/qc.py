@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.db.fulfilment import QcInspection
 from portal.db.orders import Order
 from portal.domain.errors import InvalidTransition, ValidationFailed
@@ -22,7 +23,6 @@ from portal.domain.fulfilment.production import (
     load_rows,
     mail_milestone,
     refresh_estimate,
-    today_local,
     write_event,
 )
 from portal.domain.orders.actors import Actor
@@ -50,7 +50,7 @@ async def inspect(
     note = note.strip()
     if result != "pass" and not note:
         raise ValidationFailed({"note": N_("Describe what has to be fixed.")})
-    today = today or today_local()
+    today = today or clock.today()
     rows = await load_rows(db, order.id, lock=True)
     if not is_done(rows, IN_PRODUCTION):
         raise ValidationFailed({"result": N_("Production is not finished yet: there is nothing to inspect.")})

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderEvent, OrderLine
@@ -202,7 +202,7 @@ async def _maybe_delivered(db: AsyncSession, order: Order, actor: Actor | None) 
         select(Shipment.id).where(Shipment.order_id == order.id, Shipment.delivered_at.is_(None)).limit(1)
     )
     if open_shipments is None:
-        order.delivered_at = utcnow()
+        order.delivered_at = clock.now()
         await service.apply(db, order, actor or Actor.system("carrier"), Action.DELIVER)
 
 
@@ -280,7 +280,11 @@ async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resoluti
     if not resolution.strip():
         raise ValidationFailed({"resolution": N_("Describe how the case was resolved.")})
     if case.resolved_at is None:
-        case.resolved_at, case.resolution, case.resolved_by = utcnow(), resolution.strip()[:4000], actor.name
+        case.resolved_at, case.resolution, case.resolved_by = (
+            clock.now(),
+            resolution.strip()[:4000],
+            actor.name,
+        )
         order = await db.get(Order, case.order_id)
         db.add(
             OrderEvent(

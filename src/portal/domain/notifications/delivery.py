@@ -19,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.outbox import OutboxMessage
 from portal.domain.notifications.mailer import DevMailbox, PermanentFailure, SmtpMailer
 from portal.domain.notifications.render import EmailRenderer
@@ -46,7 +46,7 @@ class DrainResult:
 async def _lock(db: AsyncSession, ids: Sequence[int] | None, limit: int) -> list[OutboxMessage]:
     stmt = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= clock.now())
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -67,18 +67,18 @@ async def _deliver_one(
         await mailer.send(recipient=message.recipient, message_id=message.message_id, rendered=rendered)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        too_old = message.attempts >= MAX_ATTEMPTS and utcnow() - message.created_at > MAX_AGE
+        too_old = message.attempts >= MAX_ATTEMPTS and clock.now() - message.created_at > MAX_AGE
         if isinstance(exc, PermanentFailure) or too_old:
             message.status = "failed"
             result.failed += 1
             log.warning("outbox %s failed for good: %s", message.id, message.last_error)
         else:
-            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            message.next_attempt_at = clock.now() + backoff(message.attempts)
             result.retried += 1
         return
     message.status, message.sent_at, message.transport, message.last_error = (
         "sent",
-        utcnow(),
+        clock.now(),
         mailer.transport,
         "",
     )

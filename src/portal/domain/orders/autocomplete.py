@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.orders import Order
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
@@ -17,7 +17,7 @@ BATCH = 200
 
 async def complete_delivered(db: AsyncSession, *, after_days: int) -> int:
     """Complete delivered orders older than ``after_days``; skips rows another worker holds."""
-    cutoff = utcnow() - timedelta(days=after_days)
+    cutoff = clock.now() - timedelta(days=after_days)
     orders = (
         await db.scalars(
             select(Order)

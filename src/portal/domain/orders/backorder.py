@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, ValidationFailed
@@ -76,7 +76,7 @@ async def choose(
     note = ""
     if choice == "substitute":
         note = await _swap(db, order, substitute_sku.strip())
-    order.backorder_choice, order.backorder_choice_at = choice, utcnow()
+    order.backorder_choice, order.backorder_choice_at = choice, clock.now()
     order.backorder_substitute_sku = substitute_sku.strip() if choice == "substitute" else ""
     db.add(
         OrderEvent(

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.orders import Confirmation, Order, OrderEvent
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders import allocation, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_docs import ConfirmationOutdated, versions
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 
 
@@ -39,7 +37,7 @@ async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signat
         raise NotFound()
     if current.status != "sent" or signature.document_hash != current.content_hash:
         raise ConfirmationOutdated()
-    current.status, current.responded_at, current.responded_by_user_id = "accepted", utcnow(), actor.id
+    current.status, current.responded_at, current.responded_by_user_id = "accepted", clock.now(), actor.id
     current.signer_name, current.signer_ip = signature.signer_name.strip()[:120], actor.ip
     current.signer_user_agent = signature.user_agent[:500]
     event = await service.accept_confirmation(
@@ -60,7 +58,7 @@ async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signat
 
 async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEvent) -> None:
     """Reserve stock for the confirmed order; backorders tell the customer the new date and the choices."""
-    today = datetime.now(DEFAULT_TZ).date()
+    today = clock.today()
     result = await allocation.allocate(db, order, today=today)
     order.delivery_estimate = max(filter(None, (order.promised_delivery_date, result.new_date)), default=None)
     if not result.backordered:
@@ -100,7 +98,7 @@ async def decline(
     if current.status != "sent" or (document_hash and document_hash != current.content_hash):
         raise ConfirmationOutdated()
     await service.decline_confirmation(db, actor, order, expected_version=None, reason=reason)
-    current.status, current.responded_at, current.responded_by_user_id = "declined", utcnow(), actor.id
+    current.status, current.responded_at, current.responded_by_user_id = "declined", clock.now(), actor.id
     current.decline_reason = reason.strip()[:4000]
     await db.flush()
     return current

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Confirmation, Order, OrderLine
 from portal.domain.errors import DomainError
@@ -45,7 +45,7 @@ async def build_snapshot(db: AsyncSession, order: Order, version: int) -> dict[s
     return {
         "number": order.number,
         "version": version,
-        "issued_at": utcnow().isoformat(timespec="seconds"),
+        "issued_at": clock.now().isoformat(timespec="seconds"),
         "customer": {
             "name": account.name,
             "tax_id": order.tax_id,

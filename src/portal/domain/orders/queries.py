@@ -10,8 +10,8 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.db.orders import Order, OrderLine
-from portal.formatting import DEFAULT_TZ
 
 PAGE_SIZE = 20
 
@@ -80,10 +80,10 @@ def _filtered(stmt: Select, f: OrderFilter) -> Select:
         by_sku = exists().where(OrderLine.order_id == Order.id, func.lower(OrderLine.sku).like(pattern))
         stmt = stmt.where(or_(func.lower(Order.number).like(pattern), by_sku))
     if f.from_date:
-        stmt = stmt.where(Order.submitted_at >= datetime.combine(f.from_date, time.min, DEFAULT_TZ))
+        stmt = stmt.where(Order.submitted_at >= datetime.combine(f.from_date, time.min, clock.BUSINESS_TZ))
     if f.to_date:
         stmt = stmt.where(
-            Order.submitted_at < datetime.combine(f.to_date + timedelta(days=1), time.min, DEFAULT_TZ)
+            Order.submitted_at < datetime.combine(f.to_date + timedelta(days=1), time.min, clock.BUSINESS_TZ)
         )
     if cursor := decode_cursor(f.after):
         stmt = stmt.where(tuple_(Order.submitted_at, Order.id) < tuple_(*cursor))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
@@ -132,7 +132,7 @@ async def review_queue(
         .order_by(_URGENT, _KEY, Order.submitted_at, Order.id)
         .limit(limit + 1)
     )
-    now = utcnow()
+    now = clock.now()
     rows = []
     for r in (await db.execute(_filters(stmt, f, me))).all():
         age = now - r[8]

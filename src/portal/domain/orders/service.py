@@ -7,7 +7,7 @@ the caller's transaction does, so the change, its event and its e-mails land tog
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,13 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, OrderChanged, ValidationFailed
 from portal.domain.orders import allocation, approval, confirmation_docs, notify, numbering, pricing, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action
-from portal.formatting import DEFAULT_TZ
 from portal.i18n import N_
 
 REASON_REQUIRED = N_("Please give a reason.")
@@ -103,7 +102,7 @@ async def apply(
     )
     order.status = transition.to_state.value
     if transition.to_state == states.OrderState.SUBMITTED:  # a new review round: the SLA starts again
-        order.review_started_at = order.submitted_at if action == Action.SUBMIT else utcnow()
+        order.review_started_at = order.submitted_at if action == Action.SUBMIT else clock.now()
         order.sla_alerted_at = None
     db.add(event)
     await flush(db)
@@ -133,10 +132,12 @@ async def submit(
         raise ValidationFailed({"lines": N_("The order has no lines.")})
     if states.find(order.status, Action.SUBMIT) is None:
         raise InvalidTransition()
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     pricing.apply_totals(order, lines, vat_rate=vat_rate)
     # the business year: an order placed at 01:00 on 1 January in Shanghai belongs to the new year
-    order.number = order.number or await numbering.next_order_number(db, now.astimezone(DEFAULT_TZ).year)
+    order.number = order.number or await numbering.next_order_number(
+        db, now.astimezone(clock.BUSINESS_TZ).year
+    )
     order.submitted_at = now
     return await apply(db, order, actor, Action.SUBMIT, expected_version=expected_version)
 
@@ -211,7 +212,7 @@ async def approve(
         order.promised_delivery_date = promised_date
     # intermediate approvals are internal; the customer sees the confirmation arrive
     if action == Action.SEND_CONFIRMATION:
-        order.updated_at = utcnow()  # a real change: the version-checked UPDATE claims the order first
+        order.updated_at = clock.now()  # a real change: the version-checked UPDATE claims the order first
         await flush(db)
         doc = await confirmation_docs.issue(db, order, actor)  # the snapshot the customer will sign
         data = {
@@ -345,7 +346,7 @@ async def close(
 async def claim(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
     """Assign the order to the acting staff member ("assign to me"); recorded on the timeline."""
     previous = order.assignee_staff_id
-    order.assignee_staff_id, order.claimed_at = actor.id, utcnow()
+    order.assignee_staff_id, order.claimed_at = actor.id, clock.now()
     event = OrderEvent(
         order_id=order.id,
         actor_kind=actor.kind,

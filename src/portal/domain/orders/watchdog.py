@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.base import utcnow
+from portal import clock
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
@@ -33,7 +33,7 @@ async def _reviewers(db: AsyncSession, assignee_id: int | None) -> list[tuple[st
 async def alert_overdue_reviews(db: AsyncSession) -> int:
     """Mark and announce orders past the review SLA; returns how many were alerted. Idempotent."""
     settings = await config.load(db)
-    cutoff = utcnow() - timedelta(hours=settings.review_sla_hours)
+    cutoff = clock.now() - timedelta(hours=settings.review_sla_hours)
     # Core reads and writes: the alert flag must not bump the order's version (open review forms stay valid)
     rows = (
         await db.execute(
@@ -46,11 +46,11 @@ async def alert_overdue_reviews(db: AsyncSession) -> int:
         )
     ).all()
     for order_id, number, assignee_id, since, account_name in rows:
-        await db.execute(update(Order).where(Order.id == order_id).values(sla_alerted_at=utcnow()))
+        await db.execute(update(Order).where(Order.id == order_id).values(sla_alerted_at=clock.now()))
         context = {
             "number": number,
             "account_name": account_name,
-            "hours": int((utcnow() - since).total_seconds() // 3600),
+            "hours": int((clock.now() - since).total_seconds() // 3600),
             "sla_hours": settings.review_sla_hours,
             "staff_order_path": f"/staff/orders/{number}",
         }
@@ -70,7 +70,7 @@ async def alert_overdue_reviews(db: AsyncSession) -> int:
 async def overdue(db: AsyncSession, *, limit: int = 10) -> list[tuple[str, str, object]]:
     """Orders past the SLA and still waiting, for the dashboard: (number, customer, waiting since)."""
     settings = await config.load(db)
-    cutoff = utcnow() - timedelta(hours=settings.review_sla_hours)
+    cutoff = clock.now() - timedelta(hours=settings.review_sla_hours)
     rows = await db.execute(
         select(Order.number, CustomerAccount.name, WAITING_SINCE)
         .join(CustomerAccount, CustomerAccount.id == Order.account_id)

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from portal import clock
 from portal.db.admin import AuditEntry, Invitation
-from portal.db.base import utcnow
 from portal.db.customers import CustomerUser
 from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
@@ -50,7 +50,7 @@ async def test_customer_invitation_sets_a_password_once(client, db, settings, ad
     invitation = await db.scalar(select(Invitation).where(Invitation.user_id == user.id))
     assert invitation.user_kind == "customer" and invitation.used_at is None
     assert invitation.token_hash == hashlib.sha256(link_token.encode()).hexdigest() != link_token
-    assert timedelta(hours=71) < invitation.expires_at - utcnow() <= timedelta(hours=72)
+    assert timedelta(hours=71) < invitation.expires_at - clock.now() <= timedelta(hours=72)
 
     # the link shows the form; a mismatch is refused and uses nothing up
     page = await client.get(f"/invite/{link_token}")
@@ -102,7 +102,7 @@ async def test_an_expired_or_unknown_link_is_not_valid(client, db, settings, adm
     )
     message, _, link_token = await _invitation_link(db, settings, "late@example.test")
     assert message.locale == "zh_CN"
-    await db.execute(update(Invitation).values(expires_at=utcnow() - timedelta(minutes=1)))
+    await db.execute(update(Invitation).values(expires_at=clock.now() - timedelta(minutes=1)))
     await db.commit()
     r = await client.get(f"/invite/{link_token}")
     assert r.status_code == 404 and "This link is no longer valid" in r.text
