@@ -10,6 +10,7 @@ import asyncio
 import os
 import warnings
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
@@ -116,3 +117,31 @@ def smtp_sink():
     sink, controller, url = start_sink()
     yield sink, url
     controller.stop()
+
+
+# Date-sensitive tests run twice under a frozen business clock: once when Shanghai and UTC share
+# the day, once just after midnight in Shanghai while UTC is still on the day before (16:00-24:00
+# UTC, when CI used to turn red). Mark a module `pytestmark = pytest.mark.business_midnight`.
+MIDNIGHT_SIDES = {
+    "shanghai-2330": datetime(2026, 11, 30, 15, 30, tzinfo=UTC),  # 23:30 on 30 Nov in Shanghai and in UTC day
+    "shanghai-0030": datetime(2026, 11, 30, 16, 30, tzinfo=UTC),  # 00:30 on 1 Dec in Shanghai, 30 Nov in UTC
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "business_midnight: run on both sides of midnight in Shanghai")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("business_midnight"):
+        metafunc.fixturenames.insert(0, "business_clock")
+        metafunc.parametrize("business_clock", list(MIDNIGHT_SIDES), indirect=True)
+
+
+@pytest.fixture
+def business_clock(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """The process clock frozen at a named moment (then ticking), for `business_midnight` tests."""
+    import time_machine
+
+    with time_machine.travel(MIDNIGHT_SIDES[request.param], tick=True):
+        yield MIDNIGHT_SIDES[request.param]

@@ -9,7 +9,7 @@ production dates, "today" in a form's minimum) are business dates. Tests move th
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
@@ -30,3 +30,53 @@ def business_date(at: datetime) -> date:
     if at.tzinfo is None:
         raise ValueError("a naive datetime has no business day")
     return at.astimezone(BUSINESS_TZ).date()
+
+
+# Dates and times a person or a carrier could mean: anything outside is a typo or an attack
+# (9999-12-31 would reach PostgreSQL as `infinity`; 0001-01-01T00:00+14:00 has no UTC instant).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+PLANNING_HORIZON_DAYS = 3 * 366  # a requested, promised or planned date at most ~3 years ahead
+CLOCK_SKEW = timedelta(minutes=10)  # a carrier's clock may run this far ahead of ours
+
+
+def parse_date(raw: str) -> date:
+    """An ISO date (YYYY-MM-DD) in the years 2000-2100; ValueError for anything else."""
+    day = date.fromisoformat(raw.strip())
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return day
+
+
+def parse_instant(raw: str) -> datetime:
+    """An ISO 8601 time as an aware UTC datetime; without an offset it is read as Shanghai time.
+
+    ValueError for text that is not a time or a time outside the years 2000-2100.
+    """
+    when = datetime.fromisoformat(raw.strip())
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise ValueError(f"{raw!r} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=BUSINESS_TZ)
+    return when.astimezone(UTC)
+
+
+class BeyondHorizon(ValueError):
+    """A planning date further ahead than anyone plans (about three years)."""
+
+
+def parse_planning_date(raw: str) -> date:
+    """A requested, promised or planned date: ISO, from 2000 on, at most ~3 years ahead.
+
+    BeyondHorizon (a ValueError) for a date too far ahead, ValueError for anything else.
+    """
+    day = date.fromisoformat(raw.strip())
+    if day.year < FIRST_YEAR:
+        raise ValueError(f"{day.isoformat()} is before {FIRST_YEAR}")
+    if day > today() + timedelta(days=PLANNING_HORIZON_DAYS):
+        raise BeyondHorizon(day.isoformat())
+    return day
+
+
+def in_the_future(when: datetime) -> bool:
+    """True for an event time later than now, allowing for a carrier's clock running a little fast."""
+    return when > now() + CLOCK_SKEW

@@ -13,6 +13,7 @@ from litestar.response import File, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import customer_required
 from portal.db.orders import Order
 from portal.domain.errors import ValidationFailed
@@ -42,7 +43,7 @@ OrderAction = Callable[[Actor, Order, Any], Awaitable[None]]
 
 def _parse_date(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        return clock.parse_date(value) if value else None
     except ValueError:
         return None
 

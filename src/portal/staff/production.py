@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import requires_role, staff_required
 from portal.auth.roles import Role
 from portal.db.orders import Order
@@ -34,7 +35,9 @@ Step = Callable[[Actor, Order, Any], Awaitable[str]]
 def _date(form: Any, name: str) -> date | None:
     raw = form_text(form, name, limit=20)
     try:
-        return date.fromisoformat(raw) if raw else None
+        return clock.parse_planning_date(raw) if raw else None
+    except clock.BeyondHorizon:
+        raise ValidationFailed({name: N_("This date is too far ahead.")}) from None
     except ValueError:
         raise ValidationFailed({name: N_("Enter a date as YYYY-MM-DD.")}) from None
 

@@ -44,7 +44,9 @@ def _promised(raw: str) -> date | None:
     if not raw:
         return None
     try:
-        promised = date.fromisoformat(raw)
+        promised = clock.parse_planning_date(raw)
+    except clock.BeyondHorizon:
+        raise ValidationFailed({"promised_date": N_("This date is too far ahead.")}) from None
     except ValueError:
         raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
     if promised < clock.today():  # the business day, as the form's min shows it

@@ -46,10 +46,9 @@ def _occurred(raw: str) -> datetime:
     if not raw:
         return clock.now()
     try:
-        when = datetime.fromisoformat(raw)
+        return clock.parse_instant(raw)  # a time without an offset is Shanghai time, as the form shows
     except ValueError:
         raise ValidationFailed({"occurred_at": N_("Enter a date and time.")}) from None
-    return when if when.tzinfo else when.replace(tzinfo=clock.BUSINESS_TZ)
 
 
 class ShippingController(Controller):

@@ -15,6 +15,8 @@ from portal.db.orders import Order, OrderAttachment
 from portal.db.outbox import OutboxMessage
 from tests.helpers import csrf_token, make_customer, make_product, sign_in, text_of
 
+pytestmark = pytest.mark.business_midnight
+
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -184,6 +186,8 @@ async def test_concurrent_submissions_of_one_form_make_one_order(client, db, buy
     [
         ("requested_delivery_date", "yesterday", "Enter a date as YYYY-MM-DD."),
         ("requested_delivery_date", "EARLY", "lead time of 20 days"),
+        ("requested_delivery_date", "9999-12-31", "This date is too far ahead."),
+        ("requested_delivery_date", "0001-01-01", "Enter a date as YYYY-MM-DD."),
         ("shipping_address_id", "999999", "Choose one of your addresses."),
         ("invoice_title", "", "Enter the invoice title."),
         ("idempotency_key", "x", "This form has expired."),

@@ -15,6 +15,8 @@ from portal.domain.orders import confirmation_docs, service
 from portal.domain.orders.actors import Actor
 from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of
 
+pytestmark = pytest.mark.business_midnight
+
 
 async def confirmation_sent(db):
     buyer = await make_customer(db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from portal import clock
@@ -13,6 +14,8 @@ from portal.db.orders import Order, OrderEvent
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
 from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
+
+pytestmark = pytest.mark.business_midnight
 
 
 async def _submitted(db, buyer, **kw):

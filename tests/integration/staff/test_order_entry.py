@@ -18,6 +18,8 @@ from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
 from tests.helpers import csrf_token, make_account, make_customer, make_product, make_staff, sign_in, text_of
 
+pytestmark = pytest.mark.business_midnight
+
 
 @dataclass
 class World:
@@ -167,6 +169,7 @@ async def test_admin_may_enter_orders_too(client, db, world):
         ({"specs_1": "voltage=380V; seal=mechanical; colour=pink"}, "specs_1", "Choose one of the offered"),
         ({"specs_1": "just some words"}, "specs_1", "Write options as name=value; name=value."),
         ({"requested_delivery_date": "EARLY"}, "requested_delivery_date", "lead time of 7 days"),
+        ({"requested_delivery_date": "9999-12-31"}, "requested_delivery_date", "This date is too far ahead."),
         ({"contact_id": "OTHER"}, "contact_id", "Choose a contact of this customer."),
         (
             {"shipping_address_id": "OTHER"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal import clock
@@ -16,6 +17,8 @@ from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders.actors import Actor
 from portal.jinja import make_environment
 from tests.helpers import csrf_token, make_account, make_customer, make_order, make_staff, sign_in, text_of
+
+pytestmark = pytest.mark.business_midnight
 
 ADDRESS = {
     "recipient": "Li Lei",

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from portal import clock
@@ -24,6 +25,8 @@ from tests.helpers import (
     sign_in,
     text_of,
 )
+
+pytestmark = pytest.mark.business_midnight
 
 
 async def submitted(db, buyer=None, *, when=None, **kw) -> Order:

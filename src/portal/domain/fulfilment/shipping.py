@@ -164,6 +164,7 @@ async def record_event(
     )
     if exists:
         return False
+    check_event_time(shipment, event, source=source)
     latest = await db.scalar(
         select(func.max(CarrierEvent.occurred_at)).where(CarrierEvent.shipment_id == shipment.id)
     )
@@ -191,6 +192,24 @@ async def record_event(
         await _open_case(db, order, shipment, event)
     await db.flush()
     return True
+
+
+def check_event_time(shipment: Shipment, event: EventInput, *, source: str) -> None:
+    """Refuse a carrier event that cannot be true: in the future, or delivered before it left.
+
+    A carrier may scan a parcel before staff register the shipment here, so only a delivery (or a
+    staff entry, made after the fact) before the shipment left is impossible.
+    """
+    if clock.in_the_future(event.occurred_at):
+        raise ValidationFailed({"occurred_at": N_("This time is in the future.")})
+    left = shipment.shipped_at.replace(second=0, microsecond=0)  # people enter times to the minute
+    if event.occurred_at < left and (event.status == "delivered" or source == "staff"):
+        raise ValidationFailed(
+            {"occurred_at": N_("This time is before the shipment left (%(shipped_at)s).")},
+            params={
+                "shipped_at": shipment.shipped_at.astimezone(clock.BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
+            },
+        )
 
 
 async def _maybe_delivered(db: AsyncSession, order: Order, actor: Actor | None) -> None:
@@ -248,12 +267,15 @@ async def webhook_event(db: AsyncSession, carrier_code: str, payload: dict) -> b
         raise ValidationFailed(
             {"payload": N_("event_id, tracking_number, status and occurred_at are required.")}
         )
+    raw_time = payload["occurred_at"]
     try:
-        occurred = datetime.fromisoformat(payload["occurred_at"].replace("Z", "+00:00"))
+        if datetime.fromisoformat(raw_time.strip()).tzinfo is None:  # a machine must say its offset
+            raise ValueError(raw_time)
+        occurred = clock.parse_instant(raw_time)
     except ValueError:
-        raise ValidationFailed({"occurred_at": N_("occurred_at must be an ISO 8601 time.")}) from None
-    if occurred.tzinfo is None:
-        raise ValidationFailed({"occurred_at": N_("occurred_at must be an ISO 8601 time.")})
+        raise ValidationFailed(
+            {"occurred_at": N_("occurred_at must be an ISO 8601 time with an offset, in 2000-2100.")}
+        ) from None
     shipment = await _shipment_for(db, carrier_code, payload["tracking_number"])
     status, kind = payload["status"], str(payload.get("exception") or payload.get("exception_kind") or "")
     if status in EXCEPTION_KINDS:  # some carriers send the kind as the status

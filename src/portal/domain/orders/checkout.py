@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order
 from portal.domain.catalog.products import offers_by_ids
@@ -73,7 +74,10 @@ def validate_date(
     raw: str, earliest: Earliest, errors: dict[str, str], params: dict[str, Any]
 ) -> date | None:
     try:
-        wanted = date.fromisoformat(raw.strip())
+        wanted = clock.parse_planning_date(raw)
+    except clock.BeyondHorizon:
+        errors["requested_delivery_date"] = N_("This date is too far ahead.")
+        return None
     except ValueError:
         errors["requested_delivery_date"] = N_("Enter a date as YYYY-MM-DD.")
         return None

@@ -60,10 +60,10 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
     try:
         stamp, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        when, number = datetime.fromisoformat(stamp), int(ident)
+        when, number = clock.parse_instant(stamp), int(ident)
     except (ValueError, UnicodeDecodeError):
         return None
-    if when.tzinfo is None or not 0 < number < 2**63:  # a crafted cursor is simply ignored
+    if not 0 < number < 2**63:  # a crafted cursor is simply ignored
         return None
     return when, number
 

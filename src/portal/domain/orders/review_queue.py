@@ -75,8 +75,8 @@ def _decode(cursor: str | None) -> tuple | None:
         return None
     try:
         u, k, stamp, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return int(u), int(k), datetime.fromisoformat(stamp), int(ident)
-    except (ValueError, TypeError):
+        return int(u), int(k), clock.parse_instant(stamp), int(ident)
+    except (ValueError, TypeError, AttributeError):
         return None
 
 
