@@ -12,6 +12,7 @@ warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
 
 from advanced_alchemy.extensions.litestar import (  # noqa: E402
     AsyncSessionConfig,
+    EngineConfig,
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     db_config = SQLAlchemyAsyncConfig(
         connection_string=async_url(settings.database_url),
         session_config=AsyncSessionConfig(expire_on_commit=False, autoflush=False),
+        engine_config=EngineConfig(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow),
         session_dependency_key="db_session",
         engine_app_state_key="db_engine",
         create_all=False,

@@ -20,6 +20,8 @@ class Settings:
     env: str = "dev"
     database_url: str = ""
     redis_url: str = ""
+    db_pool_size: int = 5  # connections each web process keeps open
+    db_max_overflow: int = 10  # extra connections opened at peaks, closed again after
     secret_key: str = DEV_SECRET
     smtp_url: str = ""
     mail_from: str = "Order Portal <orders@portal.local>"
@@ -64,6 +66,8 @@ class Settings:
             )
         if not self.dev_mode and not self.database_url:
             raise SettingsError("DATABASE_URL is not set: point it at the portal's PostgreSQL database.")
+        if self.db_pool_size < 1 or self.db_max_overflow < 0:
+            raise SettingsError("DB_POOL_SIZE must be at least 1 and DB_MAX_OVERFLOW at least 0.")
         if not self.dev_mode and not self.redis_url:
             raise SettingsError("REDIS_URL is not set: point it at the portal's Redis.")
 
@@ -76,6 +80,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         env=env.get("PORTAL_ENV", "prod").strip().lower(),
         database_url=env.get("DATABASE_URL", ""),
         redis_url=env.get("REDIS_URL", ""),
+        db_pool_size=int(env.get("DB_POOL_SIZE", Settings.db_pool_size)),
+        db_max_overflow=int(env.get("DB_MAX_OVERFLOW", Settings.db_max_overflow)),
         secret_key=env.get("SECRET_KEY", DEV_SECRET),
         smtp_url=env.get("SMTP_URL", ""),
         mail_from=env.get("MAIL_FROM", Settings.mail_from),

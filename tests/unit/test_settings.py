@@ -45,6 +45,19 @@ def test_dev_mode_runs_with_defaults():
     assert settings.dev_mode and not settings.secure_cookies
 
 
+def test_database_pool_is_sized_from_the_environment():
+    settings = load_settings({"PORTAL_ENV": "dev", "DB_POOL_SIZE": "1", "DB_MAX_OVERFLOW": "0"})
+    settings.check()
+    assert (settings.db_pool_size, settings.db_max_overflow) == (1, 0)
+    assert (load_settings({}).db_pool_size, load_settings({}).db_max_overflow) == (5, 10)
+
+
+@pytest.mark.parametrize(("size", "overflow"), [("0", "10"), ("5", "-1")])
+def test_a_pool_that_cannot_hold_a_connection_is_refused(size, overflow):
+    with pytest.raises(SettingsError, match="DB_POOL_SIZE"):
+        load_settings({"PORTAL_ENV": "dev", "DB_POOL_SIZE": size, "DB_MAX_OVERFLOW": overflow}).check()
+
+
 @pytest.mark.parametrize("command", ["serve", "worker", "migrate"])
 def test_cli_explains_in_one_line(command):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY",)} | PROD
