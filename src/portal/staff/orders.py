@@ -32,9 +32,8 @@ class StaffOrdersController(Controller):
         self,
         request: Request,
         db: NamedDependency[AsyncSession],
-        view: Annotated[
-            str | None, QueryParameter(name="state", required=False)
-        ] = None,  # `state` is reserved
+        # `state` is a reserved parameter name in Litestar: the view arrives under another name
+        view: Annotated[str | None, QueryParameter(name="state", required=False)] = None,
         q: FromQuery[str | None] = None,
         channel: FromQuery[str | None] = None,
         customer: FromQuery[str | None] = None,
@@ -51,7 +50,7 @@ class StaffOrdersController(Controller):
             q=query_text(q),
             channel=channel if channel in CHANNEL_LABELS else None,
             customer=queries.as_id(customer),
-            assignee=assignee if assignee in ("me", "none") else str(queries.as_id(assignee) or "") or None,
+            assignee=query_text(assignee, limit=20) or None,  # "me", "none" or an id; anything else: anyone
             from_date=query_day(from_day),
             to_date=query_day(to_day),
             after=after,
