@@ -53,17 +53,14 @@ _ORDER_PAGE = re.compile(r"/staff/orders/(?!new(?:/|$))([A-Za-z0-9][A-Za-z0-9-]{
 
 
 def order_to_return_to(request: Request) -> str | None:
-    """The number of the staff order page a refused action came from, to lead the clerk back to it.
-
-    Known from the handler (``request.state.order_number``), else from the path, else from a
-    same-site Referer (a guard refuses before any handler ran).
-    """
+    """The number of the staff order a refused or stale action was about, to lead the clerk back to it."""
     if not request.url.path.startswith("/staff/"):
         return None
-    if number := request.state.get("order_number"):
+    if number := request.state.get("order_number"):  # set by handlers that find the order by another id
         return number
     if found := _ORDER_PAGE.match(request.url.path):
         return found.group(1)
+    # a guard refuses before any handler ran: the same-site page the form was sent from tells
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc and referer.netloc != request.headers.get("host"):
         return None
