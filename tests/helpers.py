@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import count
 
@@ -141,6 +142,51 @@ async def make_order(
     pricing.apply_totals(order, [line])
     await db.commit()
     return order
+
+
+async def place_orders(
+    db: AsyncSession,
+    customer: CustomerUser,
+    n: int,
+    *,
+    product: Product | None = None,
+    start: datetime = datetime(2026, 3, 1, tzinfo=UTC),
+    status: str = "submitted",
+    **kw: object,
+):
+    """``n`` placed orders of one line each, an hour apart from ``start``, with ``status`` set directly."""
+    from portal.db.orders import Order, OrderLine
+    from portal.domain.orders import pricing
+
+    product = product or await make_product(db)
+    orders = [
+        Order(
+            account_id=customer.account_id,
+            contact_user_id=customer.id,
+            status=status,
+            submitted_at=start + timedelta(hours=i),
+            **kw,
+        )
+        for i in range(n)
+    ]
+    db.add_all(orders)
+    await db.flush()
+    for order in orders:
+        order.number = f"SO-2026-{order.id:06d}"
+        line = OrderLine(
+            order_id=order.id,
+            product_id=product.id,
+            sku=product.sku,
+            name_zh="x",
+            name_en="x",
+            quantity=1,
+            unit_price=product.list_price,
+            line_total=product.list_price,
+        )
+        db.add(line)
+        pricing.apply_totals(order, [line])
+    await db.commit()
+    return orders
 
 
 class StatementCounter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -13,7 +12,6 @@ from litestar.response import File, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
 from portal.auth.guards import customer_required
 from portal.db.orders import Order
 from portal.domain.errors import ValidationFailed
@@ -25,7 +23,7 @@ from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.downloads import download
-from portal.web.forms import form_text, form_version
+from portal.web.forms import form_text, form_version, query_day, query_text
 from portal.web.templating import page, redirect
 
 
@@ -39,13 +37,6 @@ async def _backorder(db: AsyncSession, order_id: int) -> dict | None:
 
 
 OrderAction = Callable[[Actor, Order, Any], Awaitable[None]]
-
-
-def _parse_date(value: str | None) -> date | None:
-    try:
-        return clock.parse_date(value) if value else None
-    except ValueError:
-        return None
 
 
 class OrdersController(Controller):
@@ -65,9 +56,9 @@ class OrdersController(Controller):
     ) -> Template:
         filters = queries.OrderFilter(
             status=status if status in OrderState.__members__.values() else None,
-            q=(q or "").strip()[:60],
-            from_date=_parse_date(from_date),
-            to_date=_parse_date(to_date),
+            q=query_text(q, limit=60),
+            from_date=query_day(from_date),
+            to_date=query_day(to_date),
             after=after,
         )
         result = await queries.account_orders(

@@ -39,6 +39,10 @@ class Order(IdMixin, TimestampMixin, Base):
             postgresql_where=text("status = 'draft' AND channel = 'web'"),
         ),
         Index("ix_orders_status_submitted", "status", "submitted_at"),
+        # the staff order list: newest first, filtered by channel or assignee (0006)
+        Index("ix_orders_submitted_id", "submitted_at", "id"),
+        Index("ix_orders_channel_submitted", "channel", "submitted_at"),
+        Index("ix_orders_assignee_submitted", "assignee_staff_id", "submitted_at"),
         CheckConstraint("total >= 0", name="total_not_negative"),
     )
 

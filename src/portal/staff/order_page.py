@@ -105,6 +105,7 @@ async def act_on_order(
 
     ``step`` may return its own flash message; nothing of a refused form is kept.
     """
+    request.state.order_number = number  # an error page leads back to this order
     actor = staff_actor(request)
     order = await service.load_order(db, actor, number=number)
     form = await request.form()

@@ -1,27 +1,71 @@
-"""The staff view of one order: everything that happened, with actors, and its notifications."""
+"""The staff order list and search, and one order: everything that happened, with actors, and its mail."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import requires_role, staff_required
 from portal.auth.roles import Role
 from portal.domain.notifications import resend
-from portal.domain.orders import attachments
+from portal.domain.orders import attachments, queries, staff_list
 from portal.i18n import gettext as _
+from portal.jinja import CHANNEL_LABELS
 from portal.staff.order_page import render_order
 from portal.web.actors import staff_actor
 from portal.web.downloads import download
-from portal.web.templating import redirect
+from portal.web.forms import query_day, query_text
+from portal.web.templating import page, redirect
 
 
 class StaffOrdersController(Controller):
     path = "/staff/orders"
     guards = [staff_required]
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        # `state` is a reserved parameter name in Litestar: the view arrives under another name
+        view: Annotated[str | None, QueryParameter(name="state", required=False)] = None,
+        q: FromQuery[str | None] = None,
+        channel: FromQuery[str | None] = None,
+        customer: FromQuery[str | None] = None,
+        assignee: FromQuery[str | None] = None,
+        from_day: Annotated[str | None, QueryParameter(name="from", required=False)] = None,
+        to_day: Annotated[str | None, QueryParameter(name="to", required=False)] = None,
+        after: FromQuery[str | None] = None,
+    ) -> Template:
+        staff = request.state.staff
+        view_key, states = staff_list.parse_view(view, staff.roles)
+        filters = staff_list.StaffOrderFilter(
+            view=view_key,
+            states=states,
+            q=query_text(q),
+            channel=channel if channel in CHANNEL_LABELS else None,
+            customer=queries.as_id(customer),
+            assignee=query_text(assignee, limit=20) or None,  # "me", "none" or an id; anything else: anyone
+            from_date=query_day(from_day),
+            to_date=query_day(to_day),
+            after=after,
+        )
+        return page(
+            request,
+            "staff/orders/list.html",
+            block="results",
+            result=await staff_list.staff_orders(db, filters, me=staff.user_id),
+            filters=filters,
+            own_view=staff_list.role_view(staff.roles),
+            listed_states=staff_list.LISTED_STATES,
+            customers=await staff_list.customer_choices(db),
+            staff_members=await staff_list.staff_choices(db),
+        )
 
     @get("/{number:str}")
     async def detail(

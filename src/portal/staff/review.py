@@ -10,16 +10,14 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.db.staff import StaffUser
 from portal.domain.admin import config
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import review_queue, service
+from portal.domain.orders import queries, review_queue, service, staff_list
 from portal.domain.orders import revise as revision
 from portal.domain.orders.states import OrderState
 from portal.i18n import N_
@@ -74,7 +72,7 @@ class ReviewController(Controller):
     ) -> Template:
         filters = review_queue.ReviewFilter(
             state=order_state if order_state in OrderState.__members__.values() else "submitted",
-            customer=int(customer) if customer and customer.isdigit() else None,
+            customer=queries.as_id(customer),
             channel=channel or None,
             min_total=_decimal(min_total),
             max_total=_decimal(max_total),
@@ -86,13 +84,7 @@ class ReviewController(Controller):
             db, filters, me=request.state.staff.user_id, sla_hours=settings.review_sla_hours
         )
         customers = await review_queue.customers_with_orders_in(db, filters.state)
-        staff = (
-            await db.execute(
-                select(StaffUser.id, StaffUser.name)
-                .where(StaffUser.is_active.is_(True))
-                .order_by(StaffUser.name)
-            )
-        ).all()
+        staff = await staff_list.staff_choices(db)
         return page(
             request,
             "staff/review/queue.html",

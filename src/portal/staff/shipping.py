@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.db.fulfilment import Shipment
+from portal.db.fulfilment import LogisticsCase, Shipment
 from portal.db.orders import Order, OrderEvent
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.fulfilment import shipping
@@ -101,11 +101,16 @@ class ShippingController(Controller):
     async def resolve(
         self, request: Request, db: NamedDependency[AsyncSession], case_id: FromPath[int]
     ) -> Response | Template:
+        number = await db.scalar(
+            select(Order.number)
+            .join(LogisticsCase, LogisticsCase.order_id == Order.id)
+            .where(LogisticsCase.id == case_id)
+        )
+        request.state.order_number = number  # an error page leads back to this order
         form = await request.form()
-        case = await shipping.resolve_case(
+        await shipping.resolve_case(
             db, staff_actor(request), case_id, resolution=form_text(form, "resolution")
         )
-        number = await db.scalar(select(Order.number).where(Order.id == case.order_id))
         return redirect(request, f"/staff/orders/{number}#shipping", flash=_("The case is resolved."))
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
@@ -48,6 +49,25 @@ MESSAGES = {
 }
 
 
+_ORDER_PAGE = re.compile(r"/staff/orders/(?!new(?:/|$))([A-Za-z0-9][A-Za-z0-9-]{0,39})(?:/|$)")
+
+
+def order_to_return_to(request: Request) -> str | None:
+    """The number of the staff order a refused or stale action was about, to lead the clerk back to it."""
+    if not request.url.path.startswith("/staff/"):
+        return None
+    if number := request.state.get("order_number"):  # set by handlers that find the order by another id
+        return number
+    if found := _ORDER_PAGE.match(request.url.path):
+        return found.group(1)
+    # a guard refuses before any handler ran: the same-site page the form was sent from tells
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.headers.get("host"):
+        return None
+    found = _ORDER_PAGE.match(referer.path)
+    return found.group(1) if found else None
+
+
 def _wants_json(request: Request) -> bool:
     path = request.url.path
     if path.startswith(("/api/", "/webhooks/")):
@@ -88,7 +108,16 @@ def error_response(
             headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"},
         )
     title = i18n.gettext(TITLES.get(status, TITLES[500]))
-    return page(request, "errors/error.html", status_code=status, status=status, title=title, message=text)
+    back_to = order_to_return_to(request) if status not in (401, 404) else None
+    return page(
+        request,
+        "errors/error.html",
+        status_code=status,
+        status=status,
+        title=title,
+        message=text,
+        order_number=back_to,
+    )
 
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response[Any]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from portal import clock
 
 MAX_TEXT = 4000
 
@@ -18,4 +21,17 @@ def form_version(form: Any) -> int | None:
     try:
         return int(form.get("version", ""))
     except (TypeError, ValueError):
+        return None
+
+
+def query_text(value: str | None, *, limit: int = 100) -> str:
+    """A search term from the URL, without NUL characters (PostgreSQL text cannot hold them)."""
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
+def query_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD filter date from the URL; anything else filters nothing."""
+    try:
+        return clock.parse_date(value) if value and len(value) == 10 else None
+    except ValueError:
         return None

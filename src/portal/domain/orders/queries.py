@@ -1,19 +1,24 @@
-"""Read models for order lists. Customer reads always go through :func:`for_account`."""
+"""Read models for order lists, and the pieces every order list shares (search, dates, keyset pages).
+
+Customer reads always go through :func:`for_account`.
+"""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.db.orders import Order, OrderLine
+from portal.domain.admin import paging
+from portal.domain.admin.paging import LIKE_ESCAPE, Page
 
 PAGE_SIZE = 20
+MAX_ID = 2**63 - 1  # PostgreSQL bigint
 
 
 def for_account(account_id: int) -> Select[tuple[Order]]:
@@ -44,76 +49,103 @@ class OrderFilter:
     after: str | None = None  # keyset cursor: the last row of the previous page
 
 
-@dataclass(frozen=True)
-class OrderPage:
-    rows: list[OrderRow]
-    next_after: str | None
-
-
-def encode_cursor(row: OrderRow) -> str:
-    raw = f"{row.submitted_at.isoformat() if row.submitted_at else ''}|{row.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+def order_cursor(row: OrderRow) -> str:
+    """The cursor naming a row of a newest-first order list (any row with submitted_at and id)."""
+    return paging.encode_cursor(row.submitted_at.isoformat(), row.id)
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    if not cursor:
+    """(submitted_at, id) of a cursor; a crafted or mangled one is simply ignored."""
+    found = paging.decode_cursor(cursor)
+    if found is None:
         return None
+    stamp, ident = found
     try:
-        stamp, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        when, number = clock.parse_instant(stamp), int(ident)
-    except (ValueError, UnicodeDecodeError):
+        when = clock.parse_instant(stamp)
+    except ValueError:
         return None
-    if not 0 < number < 2**63:  # a crafted cursor is simply ignored
+    if not 0 < ident <= MAX_ID:
         return None
-    return when, number
+    return when, ident
 
 
-def _like(q: str) -> str:
-    return "%" + q.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+def placed_newest_first(stmt: Select, *, after: str | None, limit: int) -> Select:
+    """Placed orders only, newest first, after the cursor; one row more than a page tells if more exist."""
+    stmt = stmt.where(Order.number.is_not(None), Order.submitted_at.is_not(None))
+    if cursor := decode_cursor(after):
+        stmt = stmt.where(tuple_(Order.submitted_at, Order.id) < tuple_(*cursor))
+    return stmt.order_by(Order.submitted_at.desc(), Order.id.desc()).limit(limit + 1)
+
+
+def _day_start(day: date) -> datetime | None:
+    """Midnight of a business day as a UTC instant; None for a day at the ends of the calendar."""
+    try:
+        return datetime.combine(day, time.min, clock.BUSINESS_TZ).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def submitted_between(stmt: Select, from_date: date | None, to_date: date | None) -> Select:
+    """Orders placed on business days ``from_date`` to ``to_date``, both included."""
+    if from_date and (start := _day_start(from_date)):
+        stmt = stmt.where(Order.submitted_at >= start)
+    if to_date and to_date < date.max and (end := _day_start(to_date + timedelta(days=1))):
+        stmt = stmt.where(Order.submitted_at < end)
+    return stmt
+
+
+def number_or_sku(pattern: str) -> list[ColumnElement[bool]]:
+    """Conditions matching an order whose number or one of whose SKUs contains ``pattern``."""
+    by_sku = exists().where(
+        OrderLine.order_id == Order.id, func.lower(OrderLine.sku).like(pattern, escape=LIKE_ESCAPE)
+    )
+    return [func.lower(Order.number).like(pattern, escape=LIKE_ESCAPE), by_sku]
+
+
+def as_id(raw: str | None) -> int | None:
+    """A database id typed in a URL; anything else (words, signs, beyond bigint) is no id."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 19) or not 0 < int(text) <= MAX_ID:
+        return None
+    return int(text)
+
+
+def assigned(stmt: Select, assignee: str | None, *, me: int) -> Select:
+    """Orders assigned to ``me`` ("me"), to nobody ("none"), or to the staff member with that id."""
+    if assignee == "me":
+        return stmt.where(Order.assignee_staff_id == me)
+    if assignee == "none":
+        return stmt.where(Order.assignee_staff_id.is_(None))
+    if (staff_id := as_id(assignee)) is not None:
+        return stmt.where(Order.assignee_staff_id == staff_id)
+    return stmt
 
 
 def _filtered(stmt: Select, f: OrderFilter) -> Select:
     if f.status:
         stmt = stmt.where(Order.status == f.status)
-    if f.q:
-        pattern = _like(f.q.strip())
-        by_sku = exists().where(OrderLine.order_id == Order.id, func.lower(OrderLine.sku).like(pattern))
-        stmt = stmt.where(or_(func.lower(Order.number).like(pattern), by_sku))
-    if f.from_date:
-        stmt = stmt.where(Order.submitted_at >= datetime.combine(f.from_date, time.min, clock.BUSINESS_TZ))
-    if f.to_date:
-        stmt = stmt.where(
-            Order.submitted_at < datetime.combine(f.to_date + timedelta(days=1), time.min, clock.BUSINESS_TZ)
-        )
-    if cursor := decode_cursor(f.after):
-        stmt = stmt.where(tuple_(Order.submitted_at, Order.id) < tuple_(*cursor))
-    return stmt
+    if f.q.strip():
+        stmt = stmt.where(or_(*number_or_sku(paging.like(f.q))))
+    return submitted_between(stmt, f.from_date, f.to_date)
 
 
 async def account_orders(
     db: AsyncSession, *, account_id: int, filters: OrderFilter, limit: int = PAGE_SIZE
-) -> OrderPage:
+) -> Page[OrderRow]:
     """One page of the account's placed orders, newest first, in a single statement."""
     lines = select(func.count(OrderLine.id)).where(OrderLine.order_id == Order.id).scalar_subquery()
-    stmt = (
-        for_account(account_id)
-        .with_only_columns(
-            Order.id,
-            Order.number,
-            Order.status,
-            Order.channel,
-            Order.submitted_at,
-            Order.requested_delivery_date,
-            Order.promised_delivery_date,
-            Order.total,
-            Order.currency,
-            lines,
-        )
-        .where(and_(Order.number.is_not(None), Order.submitted_at.is_not(None)))
-        .order_by(Order.submitted_at.desc(), Order.id.desc())
-        .limit(limit + 1)
+    stmt = for_account(account_id).with_only_columns(
+        Order.id,
+        Order.number,
+        Order.status,
+        Order.channel,
+        Order.submitted_at,
+        Order.requested_delivery_date,
+        Order.promised_delivery_date,
+        Order.total,
+        Order.currency,
+        lines,
     )
-    rows = [OrderRow(*r) for r in (await db.execute(_filtered(stmt, filters))).all()]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return OrderPage(rows=rows, next_after=encode_cursor(rows[-1]) if more and rows else None)
+    stmt = placed_newest_first(_filtered(stmt, filters), after=filters.after, limit=limit)
+    rows = [OrderRow(*r) for r in (await db.execute(stmt)).all()]
+    return paging.page_of(rows, limit, order_cursor)

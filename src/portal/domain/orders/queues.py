@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
+from portal.domain.orders.staff_list import view_url
 from portal.domain.orders.states import OrderState
 from portal.i18n import N_
 
@@ -18,7 +19,11 @@ class Queue:
     label: str
     states: tuple[OrderState, ...]
     roles: frozenset[str]
-    url: str
+    page: str = ""  # a page of its own (the review queue); else the order list showing its states
+
+    @property
+    def url(self) -> str:
+        return self.page or view_url(self.states)
 
 
 QUEUES = (
@@ -41,21 +46,18 @@ QUEUES = (
         N_("Awaiting the customer"),
         (OrderState.CHANGES_REQUESTED, OrderState.CONFIRMATION_SENT),
         frozenset({"sales", "reviewer"}),
-        "/staff/review?state=confirmation_sent",
     ),
     Queue(
         "production",
         N_("In production"),
         (OrderState.CONFIRMED, OrderState.IN_PRODUCTION),
         frozenset({"production"}),
-        "/staff/review?state=in_production",
     ),
     Queue(
         "shipping",
         N_("To ship"),
         (OrderState.READY_TO_SHIP, OrderState.PARTIALLY_SHIPPED),
         frozenset({"logistics"}),
-        "/staff/review?state=ready_to_ship",
     ),
 )
 

@@ -15,6 +15,7 @@ from portal import clock
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
+from portal.domain.orders.queries import assigned
 
 PAGE_SIZE = 25
 
@@ -95,12 +96,7 @@ def _filters(stmt, f: ReviewFilter, me: int):  # noqa: ANN001, ANN202
         stmt = stmt.where(Order.total >= f.min_total)
     if f.max_total is not None:
         stmt = stmt.where(Order.total <= f.max_total)
-    if f.assignee == "me":
-        stmt = stmt.where(Order.assignee_staff_id == me)
-    elif f.assignee == "none":
-        stmt = stmt.where(Order.assignee_staff_id.is_(None))
-    elif f.assignee and f.assignee.isdigit():
-        stmt = stmt.where(Order.assignee_staff_id == int(f.assignee))
+    stmt = assigned(stmt, f.assignee, me=me)
     if cursor := _decode(f.after):
         stmt = stmt.where(tuple_(_URGENT, _KEY, Order.submitted_at, Order.id) > tuple_(*cursor))
     return stmt
