@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 from fpdf.enums import CellBordersLayout, TableBordersLayout, VAlign
 from fpdf.fonts import FontFace
@@ -29,7 +29,6 @@ INK, MUTED, RULE, SHADE = (20, 24, 33), (90, 98, 112), (170, 176, 188), (235, 23
 LINE_COLUMNS = (7, 26, 55, 18, 14, 27, 33)  # #, SKU, product, quantity, unit, unit price, amount (mm)
 NUMERIC_COLUMNS = (3, 5, 6)
 PAIR_COLUMNS = (48, 132)
-PLAIN = FontFace(emphasis="", color=INK)
 HEADING = FontFace(emphasis="", color=INK, fill_color=SHADE)
 
 
@@ -86,15 +85,6 @@ def cjk_font() -> tuple[str, int]:
         if Path(path).is_file() and (face := _sc_face(path)) is not None:
             return path, face
     raise RuntimeError("no Simplified-Chinese font found: install the noto-cjk-sans-otc package")
-
-
-def font_family(path: str, face: int) -> str:
-    """The family name of a face, e.g. 'Noto Sans CJK SC' (for checks and logs)."""
-    font = TTFont(path, fontNumber=face, lazy=True)
-    try:
-        return font["name"].getDebugName(1) or ""
-    finally:
-        font.close()
 
 
 class ConfirmationPDF(FPDF):
