@@ -41,6 +41,13 @@ class Settings:
     attachment_max_bytes: int = 10 * 1024 * 1024
     data_dir: Path = field(default_factory=lambda: Path("var"))
     log_level: str = "INFO"
+    # the seller named on order confirmations (the document the customer signs)
+    seller_name: str = "Example Industrial Equipment Co., Ltd."
+    seller_address: str = "No. 1 Example Road, Pudong New Area, Shanghai 200120, China"
+    seller_tax_id: str = "91310000EXAMPLE000"
+    seller_phone: str = "+86 21 5555 0100"
+    seller_email: str = "orders@portal.local"
+    seller_bank: str = "Example Bank, Shanghai Pudong Branch, account 0000 1111 2222 3333"
 
     @property
     def dev_mode(self) -> bool:
@@ -99,4 +106,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         auto_complete_days=int(env.get("AUTO_COMPLETE_DAYS", 7)),
         data_dir=Path(env.get("PORTAL_DATA_DIR", "var")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        seller_name=env.get("SELLER_NAME", Settings.seller_name),
+        seller_address=env.get("SELLER_ADDRESS", Settings.seller_address),
+        seller_tax_id=env.get("SELLER_TAX_ID", Settings.seller_tax_id),
+        seller_phone=env.get("SELLER_PHONE", Settings.seller_phone),
+        seller_email=env.get("SELLER_EMAIL", Settings.seller_email),
+        seller_bank=env.get("SELLER_BANK", Settings.seller_bank),
     )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth.guards import customer_required
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders import confirmation, confirmation_docs, service
-from portal.domain.orders.confirmation_pdf import render_pdf
+from portal.domain.orders.confirmation_pdf import render_pdf, seller_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.forms import form_text
@@ -68,7 +68,8 @@ class ConfirmationController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response:
         _order, docs = await _versions(request, db, number)
-        body = render_pdf(docs[0].snapshot, locale=request.state.locale, content_hash=docs[0].content_hash)
+        seller = seller_from(request.app.state.settings)
+        body = render_pdf(docs[0], locale=request.state.locale, seller=seller)
         filename = f"{number}-v{docs[0].version}.pdf"
         return Response(
             body,
