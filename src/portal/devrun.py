@@ -60,12 +60,15 @@ def run_dev(*, port: int) -> int:
     try:
         env = dict(os.environ)  # PORTAL_ENV=dev (set above) reaches the web app and the worker
         if not settings.database_url:
+            print(f"portal: starting the embedded PostgreSQL under {settings.data_dir}", flush=True)
             env["DATABASE_URL"] = embedded.start_postgres()
         if not settings.redis_url:
+            print(f"portal: starting the embedded Redis under {settings.data_dir}", flush=True)
             env["REDIS_URL"] = embedded.start_redis()
         env.setdefault("BASE_URL", f"http://127.0.0.1:{port}")
         print("portal: applying migrations", flush=True)
         migrate.upgrade(env["DATABASE_URL"])
+        print("portal: checking the demo data (the first run creates it: about half a minute)", flush=True)
         created = asyncio.run(seed_demo(env["DATABASE_URL"]))
         print("portal: demo data " + ("created" if created else "already present"), flush=True)
         if stopping:
