@@ -6,11 +6,17 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test lint format bench clean messages
 
+# First use (or a changed pyproject.toml): every step says what it does, and pip shows each package
+# as it arrives, so the minute or two of installing is never silent.
 $(STAMP): pyproject.toml
+	@echo "==> [1/3] creating the virtual environment $(VENV) (first run only)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "==> [2/3] updating pip"
+	$(BIN)/python -m pip install --progress-bar on --upgrade pip
+	@echo "==> [3/3] installing the portal and its dependencies (about 80 packages; a minute or two)"
+	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
+	@echo "==> installed; later runs skip this step until pyproject.toml changes"
 
 run: $(STAMP)
 	$(BIN)/portal run

@@ -54,7 +54,7 @@ HOST = "127.0.0.1"
 DEMO_PASSWORD = "demo-password"  # portal.db.demo.DEMO_PASSWORD
 SERVER_START_TIMEOUT = 60.0
 SERVER_STOP_TIMEOUT = 10.0
-TRACKING_GOAL = 0.30  # ARCHITECTURE.md, "Performance facts"
+TRACKING_GOAL = 0.30  # docs/ARCHITECTURE.md, "Performance goals"
 SIGNED_IN_GOAL = 0.15
 ORDER_NUMBER = re.compile(r"SO-\d{4}-\d{6}")
 

@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             system.health,
+            system.favicon,
             system.ready,
             system.switch_language,
             webhooks.carrier_webhook,

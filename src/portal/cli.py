@@ -51,10 +51,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(_: argparse.Namespace) -> int:
     from portal.db.demo import seed_demo
+    from portal.devrun import tracking_links
 
     settings = _settings_or_exit()
     created = asyncio.run(seed_demo(settings.database_url))
     print("portal: demo data created" if created else "portal: demo data already present, left as it is")
+    print(tracking_links(settings.database_url, settings, settings.base_url), end="")
     return 0
 
 

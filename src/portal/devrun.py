@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from portal.settings import load_settings
+from portal.settings import Settings, load_settings
 
 DEMO_LOGINS = """\
   Customers (password for every demo account: demo-password)
@@ -60,14 +60,18 @@ def run_dev(*, port: int) -> int:
     try:
         env = dict(os.environ)  # PORTAL_ENV=dev (set above) reaches the web app and the worker
         if not settings.database_url:
+            print(f"portal: starting the embedded PostgreSQL under {settings.data_dir}", flush=True)
             env["DATABASE_URL"] = embedded.start_postgres()
         if not settings.redis_url:
+            print(f"portal: starting the embedded Redis under {settings.data_dir}", flush=True)
             env["REDIS_URL"] = embedded.start_redis()
         env.setdefault("BASE_URL", f"http://127.0.0.1:{port}")
         print("portal: applying migrations", flush=True)
         migrate.upgrade(env["DATABASE_URL"])
+        print("portal: checking the demo data (the first run creates it: about ten seconds)", flush=True)
         created = asyncio.run(seed_demo(env["DATABASE_URL"]))
         print("portal: demo data " + ("created" if created else "already present"), flush=True)
+        links = tracking_links(env["DATABASE_URL"], settings, env["BASE_URL"])
         if stopping:
             return 0
         # children ignore SIGINT from the terminal's Ctrl-C; this process stops them in order
@@ -75,7 +79,7 @@ def run_dev(*, port: int) -> int:
         children.append(_spawn([sys.executable, "-m", "portal.cli", "worker"], env))
         url = f"http://127.0.0.1:{port}"
         print(
-            f"\nportal: serving on {url}  (Ctrl-C stops everything)\n" + DEMO_LOGINS.format(url=url),
+            f"\nportal: serving on {url}  (Ctrl-C stops everything)\n" + DEMO_LOGINS.format(url=url) + links,
             flush=True,
         )
         while not stopping:
@@ -88,6 +92,22 @@ def run_dev(*, port: int) -> int:
         print("portal: stopping", flush=True)
         _stop(children)
         embedded.stop()
+
+
+def tracking_links(database_url: str, settings: Settings, base_url: str) -> str:
+    """Lines with the public tracking link of each demo order on its way: what the buyer's e-mail carries."""
+    from portal.auth.tracking import TrackingLinks
+    from portal.db.demo import tracked_demo_orders
+
+    links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
+    rows = asyncio.run(tracked_demo_orders(database_url))
+    lines = [
+        f"    {number} ({state}): {base_url}{links.path(order_id, version)}"
+        for number, state, order_id, version in rows
+    ]
+    return (
+        "  Tracking links of the demo orders (no sign-in needed)\n" + "\n".join(lines) + "\n" if lines else ""
+    )
 
 
 def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen:

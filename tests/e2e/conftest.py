@@ -171,8 +171,13 @@ def live_server(
 
 @pytest.fixture
 async def demo(clean: None, settings: Settings) -> None:
-    """Every browser test starts from the demo data and nothing else (no sessions either)."""
-    assert await seed_demo(settings.database_url), "demo data should have been created on empty tables"
+    """Every browser test starts from the demo people and products and nothing else (no sessions either).
+
+    Without the demo orders: they would fill the queues and mailboxes the tests count. A test that
+    wants them adds them (``portal.db.demo.seed_demo_orders``).
+    """
+    created = await seed_demo(settings.database_url, orders=False)
+    assert created, "demo data should have been created on empty tables"
 
 
 # --- browser --------------------------------------------------------------------------------------

@@ -6,7 +6,16 @@ import pytest
 
 from tests.helpers import csrf_token
 
-PATHS = ["/login", "/staff/login", "/health", "/ready", "/static/css/portal.css", "/no-such-page", "/orders"]
+PATHS = [
+    "/login",
+    "/staff/login",
+    "/health",
+    "/ready",
+    "/static/css/portal.css",
+    "/favicon.ico",
+    "/no-such-page",
+    "/orders",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)

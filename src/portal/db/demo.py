@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth.passwords import hash_password
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
+from portal.db.demo_orders import seed_orders
 from portal.db.engine import make_engine, make_sessionmaker
 from portal.db.fulfilment import Carrier
+from portal.db.orders import Order
 from portal.db.staff import StaffUser
 
 DEMO_PASSWORD = "demo-password"
@@ -60,6 +62,7 @@ PRODUCTS = [
 # fmt: on
 
 
+TRACKED_STATES = ("partially_shipped", "shipped", "delivered")
 DEMO_CARRIERS = [("democarrier", "Demo Express 演示快递", "demo-carrier-secret")]
 
 
@@ -76,8 +79,11 @@ async def _demo_present(db: AsyncSession) -> bool:
     return bool(found)
 
 
-async def seed_demo(database_url: str) -> bool:
-    """Create the demo data unless it is already there; returns whether anything was created."""
+async def seed_demo(database_url: str, *, orders: bool = True) -> bool:
+    """Create the demo data unless it is already there; returns whether anything was created.
+
+    ``orders``: also the demo orders, one in every state of the lifecycle (``portal.db.demo_orders``).
+    """
     engine = make_engine(database_url, pool=False)
     try:
         async with make_sessionmaker(engine)() as db, db.begin():
@@ -85,7 +91,19 @@ async def seed_demo(database_url: str) -> bool:
             if await _demo_present(db):
                 return False
             await _seed(db)
+            if orders:
+                await seed_orders(db)
             return True
+    finally:
+        await engine.dispose()
+
+
+async def seed_demo_orders(database_url: str) -> list[tuple[str, str]]:
+    """Add the demo orders to demo data created without them; returns (number, state) of each."""
+    engine = make_engine(database_url, pool=False)
+    try:
+        async with make_sessionmaker(engine)() as db, db.begin():
+            return [(o.number or "", o.status) for o in await seed_orders(db)]
     finally:
         await engine.dispose()
 
@@ -186,6 +204,22 @@ async def _seed(db: AsyncSession) -> None:
         ]
     )
     await db.flush()
+
+
+async def tracked_demo_orders(database_url: str) -> list[tuple[str, str, int, int]]:
+    """(number, state, id, link version) of the demo buyer's orders on their way or delivered: for tracking links."""
+    engine = make_engine(database_url, pool=False)
+    try:
+        async with make_sessionmaker(engine)() as db:
+            rows = await db.execute(
+                select(Order.number, Order.status, Order.id, Order.tracking_link_version)
+                .join(CustomerUser, CustomerUser.id == Order.contact_user_id)
+                .where(CustomerUser.email == "buyer@example.com", Order.status.in_(TRACKED_STATES))
+                .order_by(Order.id)
+            )
+            return [(r.number, r.status, r.id, r.tracking_link_version) for r in rows]
+    finally:
+        await engine.dispose()
 
 
 async def create_staff(database_url: str, *, email: str, name: str, roles: list[str], password: str) -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 LANG_COOKIE = "portal_lang"
 # paths that need neither a session nor a user's locale: kept lean (health checks, assets, machines)
-LEAN_PREFIXES = ("/static/", "/health", "/webhooks/", "/track/")
+LEAN_PREFIXES = ("/static/", "/favicon.ico", "/health", "/webhooks/", "/track/")
 
 
 def _cookies(scope: Scope) -> dict[str, str]:

@@ -1,8 +1,9 @@
-"""Routes for everyone: liveness, readiness and the language switch."""
+"""Routes for everyone: liveness, readiness, the favicon and the language switch."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -19,6 +20,23 @@ from portal.web.templating import redirect
 @get("/health", media_type="application/json", sync_to_thread=False, opt={"lean": True})
 def health() -> dict[str, str]:
     return {"status": "ok"}
+
+
+FAVICON = Path(__file__).resolve().parents[3] / "static" / "img" / "favicon.ico"
+
+
+@get(
+    "/favicon.ico",
+    media_type="image/x-icon",
+    sync_to_thread=False,
+    opt={"lean": True},
+    include_in_schema=False,
+)
+def favicon() -> Response[bytes]:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: answer, not 404."""
+    return Response(
+        FAVICON.read_bytes(), media_type="image/x-icon", headers={"cache-control": "public, max-age=86400"}
+    )
 
 
 @get("/ready", media_type="application/json")
