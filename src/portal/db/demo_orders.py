@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -226,9 +226,6 @@ async def _walk(db: AsyncSession, cast: _Cast, plan: DemoOrder) -> Order:
 
 async def seed_orders(db: AsyncSession) -> list[Order]:
     """Create the demo orders of ``PLAN`` (the demo people and products must exist); returns them."""
-    # a dozen checkouts on one connection: keep PostgreSQL from switching the cart upsert to a generic
-    # plan, under which it cannot infer the partial "one cart per buyer" index (issue 9, item 1)
-    await db.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     cast = await _cast(db)
     orders = []
     for plan in PLAN:
