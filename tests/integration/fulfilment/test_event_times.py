@@ -8,10 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import clock
-from portal.db.fulfilment import CarrierEvent, Shipment
+from portal.db.fulfilment import CarrierEvent
 from portal.db.orders import Order
-from tests.helpers import csrf_token
-from tests.integration.fulfilment.test_shipping import EVENT, _shipped, _signed
+from tests.integration.fulfilment.test_shipping import EVENT, _shipped, _signed, manual_event
 
 pytestmark = pytest.mark.business_midnight
 
@@ -57,15 +56,9 @@ async def test_a_delivery_before_the_shipment_left_is_refused_but_an_early_scan_
 )
 async def test_a_manual_event_at_an_impossible_time_is_refused_beside_the_field(client, db, when, message):
     _, order = await _shipped(client, db)
-    shipment = await db.scalar(select(Shipment))
     if isinstance(when, timedelta):
         when = (clock.now() + when).astimezone(clock.BUSINESS_TZ).strftime("%Y-%m-%dT%H:%M")
-    token = await csrf_token(client, "/staff/login")
-    r = await client.post(
-        f"/staff/shipments/{shipment.id}/events",
-        data={"_csrf_token": token, "status": "delivered", "occurred_at": when},
-        follow_redirects=False,
-    )
+    r = await manual_event(client, db, "delivered", when)
     assert r.status_code == 422 and message in r.text
     assert await _events(db) == 0
     assert await db.scalar(select(Order.status).where(Order.id == order.id)) == "shipped"
@@ -73,16 +66,5 @@ async def test_a_manual_event_at_an_impossible_time_is_refused_beside_the_field(
 
 async def test_a_delivery_entered_to_the_minute_right_after_shipping_is_accepted(client, db):
     _, order = await _shipped(client, db)
-    shipment = await db.scalar(select(Shipment))
-    token = await csrf_token(client, "/staff/login")
-    r = await client.post(
-        f"/staff/shipments/{shipment.id}/events",
-        data={
-            "_csrf_token": token,
-            "status": "delivered",
-            "occurred_at": clock.now().astimezone(clock.BUSINESS_TZ).strftime("%Y-%m-%dT%H:%M"),
-        },
-        follow_redirects=False,
-    )
-    assert r.status_code == 303
+    assert (await manual_event(client, db, "delivered")).status_code == 303
     assert await db.scalar(select(Order.status).where(Order.id == order.id)) == "delivered"

@@ -175,20 +175,25 @@ async def test_exception_opens_a_case_until_staff_resolve_it(client, db):
     assert (await db.get(LogisticsCase, case.id, populate_existing=True)).resolved_at is not None
 
 
-async def test_logistics_record_events_by_hand(client, db):
-    _, order = await _shipped(client, db)
+async def manual_event(client, db, status: str, occurred_at: str | None = None, **fields):
+    """A carrier event as logistics staff enter it on the order page (time to the minute, Shanghai)."""
     shipment = await db.scalar(select(Shipment))
-    token = await csrf_token(client, "/staff/login")
-    r = await client.post(
+    when = occurred_at or clock.now().astimezone(clock.BUSINESS_TZ).strftime("%Y-%m-%dT%H:%M")
+    return await client.post(
         f"/staff/shipments/{shipment.id}/events",
         data={
-            "_csrf_token": token,
-            "status": "out_for_delivery",
-            "occurred_at": clock.now().astimezone(clock.BUSINESS_TZ).strftime("%Y-%m-%dT%H:%M"),
-            "note": "van 7",
+            "_csrf_token": await csrf_token(client, "/staff/login"),
+            "status": status,
+            "occurred_at": when,
+            **fields,
         },
         follow_redirects=False,
     )
+
+
+async def test_logistics_record_events_by_hand(client, db):
+    _, order = await _shipped(client, db)
+    r = await manual_event(client, db, "out_for_delivery", note="van 7")
     assert r.status_code == 303
     event = await db.scalar(select(CarrierEvent))
     assert (event.status, event.source) == ("out_for_delivery", "staff")
