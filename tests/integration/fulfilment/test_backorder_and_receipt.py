@@ -124,9 +124,12 @@ async def test_a_production_plan_does_not_hide_the_shortage(client, db):
     plan = production.MilestoneReport("planned", planned={"packed": clock.today() + timedelta(days=5)})
     await production.record_milestone(db, actor, order, plan)
     await db.commit()
+    shortage_ends = clock.today() + timedelta(days=40)
+    mail = await db.scalar(select(OutboxMessage).where(OutboxMessage.template == "production_milestone"))
+    assert mail.context["delivery_estimate"] == shortage_ends.isoformat()
     await sign_in(client, buyer.email)
     page = text_of((await client.get(f"/orders/{order.number}")).text)
-    assert f"Current delivery estimate: {_day(clock.today() + timedelta(days=40))}" in page
+    assert f"Current delivery estimate: {_day(shortage_ends)}" in page
 
 
 async def test_substitutes_are_sold_in_the_same_unit_and_category(client, db):

@@ -183,7 +183,7 @@ async def _complete(
 ) -> None:
     milestone = production.ensure_row(db, order, rows, PACKED)
     milestone.actual_date, milestone.progress, milestone.updated_by = today, 100, actor.name
-    production.refresh_estimate(order, rows)
+    await production.refresh_estimate(db, order, rows)
     event = await service.mark_ready_to_ship(db, actor, order)
     await production.mail_milestone(db, order, event, PACKED, today)
 

@@ -108,14 +108,13 @@ async def milestones_for(db: AsyncSession, order_id: int) -> list[MilestoneView]
 
 
 async def delivery_estimate(db: AsyncSession, order_id: int) -> date | None:
-    """The current estimate (the promised date until production gives a better one), never before a shortage ends."""
+    """The current estimate; the promised date until production gives a better one."""
     row = (
         await db.execute(
             select(Order.delivery_estimate, Order.promised_delivery_date).where(Order.id == order_id)
         )
     ).first()
-    estimate = (row.delivery_estimate or row.promised_delivery_date) if row else None
-    return max(filter(None, (estimate, await backorder.wait_date(db, order_id))), default=None)
+    return (row.delivery_estimate or row.promised_delivery_date) if row else None
 
 
 def producing(status: str, rows: dict[str, ProductionMilestone]) -> bool:
@@ -140,13 +139,15 @@ async def claim(db: AsyncSession, order: Order, expected_version: int | None) ->
         raise OrderChanged() from None
 
 
-def refresh_estimate(order: Order, rows: dict[str, ProductionMilestone]) -> None:
+async def refresh_estimate(db: AsyncSession, order: Order, rows: dict[str, ProductionMilestone]) -> None:
+    """The estimate from the packing date, planned or actual; until packed, never before a shortage ends."""
     packed = rows.get(PACKED)
     when = packed and (packed.actual_date or packed.planned_date)
-    if when:
-        order.delivery_estimate = when + timedelta(days=TRANSIT_DAYS)
-    elif order.delivery_estimate is None:
-        order.delivery_estimate = order.promised_delivery_date
+    estimate = when + timedelta(days=TRANSIT_DAYS) if when else order.delivery_estimate
+    estimate = estimate or order.promised_delivery_date
+    if not is_done(rows, PACKED):
+        estimate = max(filter(None, (estimate, await backorder.wait_date(db, order.id))), default=None)
+    order.delivery_estimate = estimate
 
 
 def acting_role(actor: Actor, *preferred: str) -> str:
@@ -284,7 +285,7 @@ async def record_milestone(
         row.actual_date = report.actual_date or row.actual_date or today
         row.progress = 100
     row.note, row.updated_by = report.note or row.note, actor.name
-    refresh_estimate(order, rows)
+    await refresh_estimate(db, order, rows)
     if order.status == OrderState.CONFIRMED:
         event = await service.start_production(db, actor, order)
     else:

@@ -71,7 +71,7 @@ async def inspect(
     else:
         back = rows[IN_PRODUCTION]
         back.actual_date, back.progress, back.updated_by = None, PROGRESS_AFTER[result], actor.name
-    refresh_estimate(order, rows)
+    await refresh_estimate(db, order, rows)
     write_event(db, order, actor, "qc_inspection", public=False, note=note, data={"result": result})
     if result == "pass":
         event = write_event(
