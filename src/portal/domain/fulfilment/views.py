@@ -151,6 +151,7 @@ class ShippingPanel:
 
 
 def _offered(line: Row, *, early: bool, partial: bool) -> int:
+    """What the ship form fills in: all once packed; before, the stock if the buyer took a partial shipment."""
     left = line.quantity - line.shipped_qty
     if not early:
         return left
