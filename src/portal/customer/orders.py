@@ -33,7 +33,12 @@ async def _backorder(db: AsyncSession, order_id: int) -> dict | None:
     if not lines:
         return None
     choice = await db.scalar(select(Order.backorder_choice).where(Order.id == order_id))
-    return {"lines": lines, "choice": choice, "substitutes": await backorder.substitutes(db, order_id)}
+    return {
+        "lines": lines,
+        "choice": choice,
+        "substitutes": await backorder.substitutes(db, order_id),
+        "wait_date": await backorder.wait_date(db, order_id),
+    }
 
 
 OrderAction = Callable[[Actor, Order, Any], Awaitable[None]]

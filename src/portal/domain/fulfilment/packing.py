@@ -1,7 +1,8 @@
 """Packing an order after its quality inspection: packages with their contents, then ready to ship.
 
 One call adds at most one package; marking packing complete needs every line fully packed, reaches
-the ``packed`` milestone and moves the order to ``ready_to_ship``. The label and the delivery note
+the ``packed`` milestone and moves the order to ``ready_to_ship``. Goods shipped early from stock, before
+packing completes, left unpacked: what is left to pack of a line is its quantity less shipped and packed. The label and the delivery note
 (发货单) are printed from ``print_documents``.
 """
 
@@ -22,7 +23,6 @@ from portal.domain.fulfilment import production
 from portal.domain.fulfilment.milestones import PACKED, QC
 from portal.domain.orders import service, views
 from portal.domain.orders.actors import Actor
-from portal.domain.orders.states import OrderState
 from portal.i18n import N_
 
 
@@ -56,10 +56,11 @@ class LinePacking:
     quantity: int
     unit: str
     packed: int
+    shipped: int = 0  # shipped early, unpacked, before packing completed
 
     @property
     def remaining(self) -> int:
-        return max(self.quantity - self.packed, 0)
+        return max(self.quantity - self.shipped - self.packed, 0)
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,15 @@ def _weight(raw: str) -> str:
 def _check(
     lines: dict[int, OrderLine], packed: dict[int, int], quantities: dict[int, int], *, done: bool
 ) -> dict[str, str]:
+    """Refuse more than is left to pack of a line (packing happens before any shipment of packed goods)."""
     errors: dict[str, str] = {}
     for line_id, qty in quantities.items():
         line = lines.get(line_id)
-        if line is None or qty < 0 or qty > line.quantity - packed[line_id]:
+        if line is None or qty < 0 or qty > line.quantity - line.shipped_qty - packed[line_id]:
             errors[f"pack_{line_id}"] = N_("At most the quantity still to pack.")
     if not errors and not done and not any(quantities.values()):
         errors["pack"] = N_("Enter a quantity for at least one line.")
-    after = {i: packed[i] + quantities.get(i, 0) for i in lines}
+    after = {i: line.shipped_qty + packed[i] + quantities.get(i, 0) for i, line in lines.items()}
     if not errors and done and any(after[i] < line.quantity for i, line in lines.items()):
         errors["done"] = N_("Not everything is packed yet: pack the rest before completing.")
     return errors
@@ -129,9 +131,9 @@ async def pack(
     today: date | None = None,
 ) -> Package | None:
     """Add one package (if any quantity is given) and, with ``done``, complete packing: ready to ship."""
-    if order.status != OrderState.IN_PRODUCTION:
-        raise InvalidTransition()
     rows = await production.load_rows(db, order.id, lock=True)
+    if not production.producing(order.status, rows):
+        raise InvalidTransition()
     if not production.is_done(rows, QC):
         raise ValidationFailed({"pack": N_("Packing starts once the quality inspection has passed.")})
     # the lines are locked: two people packing the same line at once cannot pack it twice
@@ -181,7 +183,7 @@ async def _complete(
 ) -> None:
     milestone = production.ensure_row(db, order, rows, PACKED)
     milestone.actual_date, milestone.progress, milestone.updated_by = today, 100, actor.name
-    production.refresh_estimate(order, rows)
+    await production.refresh_estimate(db, order, rows)
     event = await service.mark_ready_to_ship(db, actor, order)
     await production.mail_milestone(db, order, event, PACKED, today)
 
@@ -194,7 +196,9 @@ async def packing_lines(db: AsyncSession, order_id: int) -> list[LinePacking]:
     ).all()
     packed = _packed_per_line(await _packages(db, order_id))
     return [
-        LinePacking(ln.id, ln.sku, ln.name_zh, ln.name_en, ln.quantity, ln.unit, packed[ln.id])
+        LinePacking(
+            ln.id, ln.sku, ln.name_zh, ln.name_en, ln.quantity, ln.unit, packed[ln.id], ln.shipped_qty
+        )
         for ln in lines
     ]
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.domain.fulfilment import packing, production, qc
-from portal.domain.fulfilment.milestones import IN_PRODUCTION, QC
+from portal.domain.fulfilment.milestones import IN_PRODUCTION, MILESTONES, QC
 from portal.domain.orders.states import OrderState as S
 
 # production happens between confirmation and shipping; afterwards the section is a record
@@ -41,9 +41,10 @@ async def production_panel(db: AsyncSession, order_id: int, status: str) -> Prod
     """None before the order is confirmed (or when it never was): nothing to produce yet."""
     if status not in SHOWN:
         return None
-    milestones = await production.staff_milestones(db, order_id)
+    rows = await production.load_rows(db, order_id)
+    milestones = [production.staff_view(m, rows.get(m)) for m in MILESTONES]
     done = {m.milestone for m in milestones if m.done}
-    producing = status == S.IN_PRODUCTION
+    producing = production.producing(status, rows)
     return ProductionPanel(
         milestones=milestones,
         inspections=await qc.inspections_for(db, order_id),
@@ -51,7 +52,7 @@ async def production_panel(db: AsyncSession, order_id: int, status: str) -> Prod
         lines=await packing.packing_lines(db, order_id),
         delivery_estimate=await production.delivery_estimate(db, order_id),
         next_milestone=next((m.milestone for m in milestones if not m.done), None),
-        can_report=status in (S.CONFIRMED, S.IN_PRODUCTION),
+        can_report=status == S.CONFIRMED or producing,
         can_inspect=producing and IN_PRODUCTION in done and QC not in done,
         can_pack=producing and QC in done,
     )

@@ -29,7 +29,7 @@ from portal.domain.fulfilment.milestones import (
     QC,
 )
 from portal.domain.notifications.outbox import queue_email
-from portal.domain.orders import notify, service
+from portal.domain.orders import backorder, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState
 from portal.i18n import N_
@@ -82,7 +82,8 @@ def is_done(rows: dict[str, ProductionMilestone], milestone: str) -> bool:
     return row is not None and row.actual_date is not None
 
 
-def _view(milestone: str, row: ProductionMilestone | None) -> MilestoneRow:
+def staff_view(milestone: str, row: ProductionMilestone | None) -> MilestoneRow:
+    """One milestone as staff see it, recorded or not."""
     if row is None:
         return MilestoneRow(milestone, None, None, 0, False)
     done = row.actual_date is not None
@@ -102,13 +103,8 @@ async def milestones_for(db: AsyncSession, order_id: int) -> list[MilestoneView]
     rows = await load_rows(db, order_id)
     return [
         MilestoneView(v.milestone, v.planned_date, v.actual_date, v.progress, v.done)
-        for v in (_view(m, rows.get(m)) for m in MILESTONES)
+        for v in (staff_view(m, rows.get(m)) for m in MILESTONES)
     ]
-
-
-async def staff_milestones(db: AsyncSession, order_id: int) -> list[MilestoneRow]:
-    rows = await load_rows(db, order_id)
-    return [_view(m, rows.get(m)) for m in MILESTONES]
 
 
 async def delivery_estimate(db: AsyncSession, order_id: int) -> date | None:
@@ -119,6 +115,12 @@ async def delivery_estimate(db: AsyncSession, order_id: int) -> date | None:
         )
     ).first()
     return (row.delivery_estimate or row.promised_delivery_date) if row else None
+
+
+def producing(status: str, rows: dict[str, ProductionMilestone]) -> bool:
+    """Production, QC and packing go on: in production, or shipped in part early with the rest unpacked."""
+    early_part = status == OrderState.PARTIALLY_SHIPPED and not is_done(rows, PACKED)
+    return status == OrderState.IN_PRODUCTION or early_part
 
 
 def production_date(rows: dict[str, ProductionMilestone]) -> date | None:
@@ -137,13 +139,15 @@ async def claim(db: AsyncSession, order: Order, expected_version: int | None) ->
         raise OrderChanged() from None
 
 
-def refresh_estimate(order: Order, rows: dict[str, ProductionMilestone]) -> None:
+async def refresh_estimate(db: AsyncSession, order: Order, rows: dict[str, ProductionMilestone]) -> None:
+    """The estimate from the packing date, planned or actual; until packed, never before a shortage ends."""
     packed = rows.get(PACKED)
     when = packed and (packed.actual_date or packed.planned_date)
-    if when:
-        order.delivery_estimate = when + timedelta(days=TRANSIT_DAYS)
-    elif order.delivery_estimate is None:
-        order.delivery_estimate = order.promised_delivery_date
+    estimate = when + timedelta(days=TRANSIT_DAYS) if when else order.delivery_estimate
+    estimate = estimate or order.promised_delivery_date
+    if not is_done(rows, PACKED):
+        estimate = max(filter(None, (estimate, await backorder.wait_date(db, order.id))), default=None)
+    order.delivery_estimate = estimate
 
 
 def acting_role(actor: Actor, *preferred: str) -> str:
@@ -265,10 +269,10 @@ async def record_milestone(
     today: date | None = None,
 ) -> ProductionMilestone:
     """Record planned dates, progress or the reaching of one milestone; the plan starts production."""
-    if order.status not in (OrderState.CONFIRMED, OrderState.IN_PRODUCTION):
+    rows = await load_rows(db, order.id, lock=True)
+    if order.status != OrderState.CONFIRMED and not producing(order.status, rows):
         raise InvalidTransition()
     today = today or clock.today()
-    rows = await load_rows(db, order.id, lock=True)
     reaching = _check_report(report, rows, today)
     await claim(db, order, expected_version)
     for m, planned in report.planned.items():
@@ -281,7 +285,7 @@ async def record_milestone(
         row.actual_date = report.actual_date or row.actual_date or today
         row.progress = 100
     row.note, row.updated_by = report.note or row.note, actor.name
-    refresh_estimate(order, rows)
+    await refresh_estimate(db, order, rows)
     if order.status == OrderState.CONFIRMED:
         event = await service.start_production(db, actor, order)
     else:

@@ -22,11 +22,11 @@ from portal.domain.fulfilment.production import (
     is_done,
     load_rows,
     mail_milestone,
+    producing,
     refresh_estimate,
     write_event,
 )
 from portal.domain.orders.actors import Actor
-from portal.domain.orders.states import OrderState
 from portal.i18n import N_
 
 PROGRESS_AFTER = {"rework": 80, "fail": 50}  # a failed batch is further from done than one to rework
@@ -45,13 +45,13 @@ async def inspect(
     """A QC inspection: a pass reaches ``qc``; fail or rework sends production back. Every one is kept."""
     if result not in QC_RESULTS:
         raise ValidationFailed({"result": N_("Choose pass, fail or rework.")})
-    if order.status != OrderState.IN_PRODUCTION:
+    rows = await load_rows(db, order.id, lock=True)
+    if not producing(order.status, rows):
         raise InvalidTransition()
     note = note.strip()
     if result != "pass" and not note:
         raise ValidationFailed({"note": N_("Describe what has to be fixed.")})
     today = today or clock.today()
-    rows = await load_rows(db, order.id, lock=True)
     if not is_done(rows, IN_PRODUCTION):
         raise ValidationFailed({"result": N_("Production is not finished yet: there is nothing to inspect.")})
     if is_done(rows, QC):
@@ -71,7 +71,7 @@ async def inspect(
     else:
         back = rows[IN_PRODUCTION]
         back.actual_date, back.progress, back.updated_by = None, PROGRESS_AFTER[result], actor.name
-    refresh_estimate(order, rows)
+    await refresh_estimate(db, order, rows)
     write_event(db, order, actor, "qc_inspection", public=False, note=note, data={"result": result})
     if result == "pass":
         event = write_event(

@@ -15,6 +15,7 @@ from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
+from portal.domain.fulfilment import production
 from portal.domain.orders import notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action, OrderState
@@ -44,9 +45,14 @@ async def ship(
     tracking_number: str,
     quantities: dict[int, int],
 ) -> Shipment:
-    """Hand goods to a carrier: never more per line than ordered minus already shipped."""
+    """Hand goods to a carrier: never more per line than ordered minus already shipped.
+
+    Before the order is packed only stock ships (early, in part); the last shipment waits for
+    production, QC and packing of the rest, whether or not part of the order left early.
+    """
     if order.status not in SHIPPABLE:
         raise InvalidTransition()
+    early = production.producing(order.status, await production.load_rows(db, order.id))
     errors: dict[str, str] = {}
     carrier = await db.get(Carrier, carrier_code) if carrier_code else None
     if carrier is None:
@@ -60,20 +66,14 @@ async def ship(
             await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id).with_for_update())
         ).all()
     }
-    for line_id, qty in quantities.items():
-        line = lines.get(line_id)
-        if line is None or qty < 0 or qty > line.quantity - line.shipped_qty:
-            errors[f"qty_{line_id}"] = N_("At most the quantity still to ship.")
-    if not errors and not any(quantities.values()):
-        errors["lines"] = N_("Enter a quantity for at least one line.")
+    errors |= _check_lines(order, lines, quantities, early=early)
     params: dict[str, object] = {}
     if not errors:
         await _take_unreserved_stock(db, lines, quantities, errors, params)
     complete = not errors and all(
         ln.shipped_qty + quantities.get(ln.id, 0) >= ln.quantity for ln in lines.values()
     )
-    if complete and order.status == OrderState.IN_PRODUCTION:
-        # shipping early is for the part in stock; the last shipment waits for QC and packing
+    if complete and early:
         errors["lines"] = N_("Finish production, QC and packing before the last shipment.")
     if errors:
         raise ValidationFailed(errors, params=params)
@@ -92,18 +92,40 @@ async def ship(
         if qty:
             db.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line_id, quantity=qty))
             lines[line_id].shipped_qty += qty
-    await service.ship_with(
-        db,
-        actor,
-        order,
-        complete=complete,
-        mail={
-            "carrier": carrier.name,
-            "tracking_number": shipment.tracking_number,
-            "shipment_id": shipment.id,
-        },
-    )
+    await service.ship_with(db, actor, order, complete=complete, mail=_mail(carrier, shipment, lines))
     return shipment
+
+
+def _check_lines(
+    order: Order, lines: dict[int, OrderLine], quantities: dict[int, int], *, early: bool
+) -> dict[str, str]:
+    """Per line at most what is left; early, only stock, and a backorder only once the buyer took a part."""
+    errors: dict[str, str] = {}
+    for line_id, qty in quantities.items():
+        line = lines.get(line_id)
+        if line is None or qty < 0 or qty > line.quantity - line.shipped_qty:
+            errors[f"qty_{line_id}"] = N_("At most the quantity still to ship.")
+        elif early and qty and line.allocation == "made_to_order":
+            errors[f"qty_{line_id}"] = N_("Made-to-order goods ship after their inspection and packing.")
+    if not errors and not any(quantities.values()):
+        errors["lines"] = N_("Enter a quantity for at least one line.")
+    backordered = any(ln.allocation == "backordered" for ln in lines.values())
+    if not errors and early and backordered and order.backorder_choice != "partial":
+        errors["lines"] = N_("The customer has not accepted a partial shipment: the order ships complete.")
+    return errors
+
+
+def _mail(carrier: Carrier, shipment: Shipment, lines: dict[int, OrderLine]) -> dict[str, object]:
+    """What the shipped e-mail says: carrier, tracking number and what is still to come."""
+    left = sorted(lines.values(), key=lambda ln: (ln.position, ln.id))
+    return {
+        "carrier": carrier.name,
+        "tracking_number": shipment.tracking_number,
+        "shipment_id": shipment.id,
+        "remaining": ", ".join(
+            f"{ln.sku} × {ln.quantity - ln.shipped_qty}" for ln in left if ln.quantity > ln.shipped_qty
+        ),
+    }
 
 
 async def _take_unreserved_stock(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderLine
+from portal.domain.fulfilment import production
 
 
 @dataclass(frozen=True)
@@ -127,31 +129,75 @@ async def carriers(db: AsyncSession) -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
+class ShipLine:
+    """One order line on the ship form: ordered, still to ship, and what the form offers now."""
+
+    line_id: int
+    sku: str
+    ordered: int
+    left: int
+    offered: int  # everything left once packed; before that the stock, when the buyer took a part
+
+
+@dataclass(frozen=True)
 class ShippingPanel:
     shipments: list[ShipmentView]
     cases: list[CaseView]
     carriers: list[tuple[str, str]]
-    to_ship: list[tuple[int, str, int, int]]  # (line id, sku, ordered, still to ship)
+    to_ship: list[ShipLine]
     backordered: list[str]  # SKUs still waiting for stock
     backorder_choice: str  # the customer's answer: wait | partial | substitute, or "" when none yet
+    early: bool  # the rest is not packed yet: only stock may ship, and not the last of it
+
+
+def _offered(line: Row, *, early: bool, partial: bool) -> int:
+    """What the ship form fills in: all once packed; before, the stock if the buyer took a partial shipment."""
+    left = line.quantity - line.shipped_qty
+    if not early:
+        return left
+    if not partial or line.allocation == "made_to_order":
+        return 0
+    return min(left, max(line.reserved_qty - line.shipped_qty, 0) + (line.stock_on_hand or 0))
 
 
 async def shipping_panel(db: AsyncSession, order_id: int) -> ShippingPanel:
     lines = (
         await db.execute(
             select(
-                OrderLine.id, OrderLine.sku, OrderLine.quantity, OrderLine.shipped_qty, OrderLine.allocation
+                OrderLine.id,
+                OrderLine.sku,
+                OrderLine.quantity,
+                OrderLine.shipped_qty,
+                OrderLine.reserved_qty,
+                OrderLine.allocation,
+                Product.stock_on_hand,
             )
+            .outerjoin(Product, Product.id == OrderLine.product_id)
             .where(OrderLine.order_id == order_id)
             .order_by(OrderLine.position, OrderLine.id)
         )
     ).all()
-    choice = await db.scalar(select(Order.backorder_choice).where(Order.id == order_id)) or ""
+    status, choice = (
+        await db.execute(select(Order.status, Order.backorder_choice).where(Order.id == order_id))
+    ).one()
+    early = production.producing(status, await production.load_rows(db, order_id))
+    backordered = [ln.sku for ln in lines if ln.allocation == "backordered"]
+    partial = choice == "partial"  # what the buyer accepted; otherwise an early shipment is typed in
     return ShippingPanel(
         shipments=await shipments_for(db, order_id),
         cases=await cases_for(db, order_id),
         carriers=await carriers(db),
-        to_ship=[(ln.id, ln.sku, ln.quantity, ln.quantity - ln.shipped_qty) for ln in lines],
-        backordered=[ln.sku for ln in lines if ln.allocation == "backordered"],
-        backorder_choice=choice,
+        to_ship=[
+            ShipLine(
+                ln.id,
+                ln.sku,
+                ln.quantity,
+                ln.quantity - ln.shipped_qty,
+                _offered(ln, early=early, partial=partial),
+            )
+            for ln in lines
+        ],
+        backordered=backordered,
+        backorder_choice=choice or "",
+        early=early,
     )

@@ -20,7 +20,7 @@ from portal.db.orders import Order, OrderLine
 @dataclass(frozen=True)
 class Allocation:
     backordered: list[str]  # SKUs waiting for stock
-    new_date: date | None  # when the backordered lines can be ready
+    new_date: date | None  # when the backordered lines can be delivered: the short products' lead time
 
 
 async def allocate(db: AsyncSession, order: Order, *, today: date) -> Allocation:
@@ -40,8 +40,7 @@ async def allocate(db: AsyncSession, order: Order, *, today: date) -> Allocation
         product = await db.scalar(select(Product).where(Product.id == line.product_id).with_for_update())
         if product.made_to_order:
             line.allocation, line.reserved_qty = "made_to_order", 0
-            lead = max(lead, product.lead_time_days)
-            continue
+            continue  # produced for the order: its lead time is in the promise, not in a shortage
         taken = min(product.stock_on_hand, line.quantity - line.reserved_qty)
         if taken:
             await db.execute(

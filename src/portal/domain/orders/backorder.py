@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -41,8 +42,26 @@ async def backordered_lines(db: AsyncSession, order_id: int) -> list[OrderLine]:
     )
 
 
+async def wait_date(db: AsyncSession, order_id: int) -> date | None:
+    """When the buyer gets the goods by waiting: the day they fell short plus the longest lead time of them."""
+    lead = await db.scalar(
+        select(func.max(Product.lead_time_days))
+        .join(OrderLine, OrderLine.product_id == Product.id)
+        .where(OrderLine.order_id == order_id, OrderLine.allocation == "backordered")
+    )
+    since = await db.scalar(
+        select(OrderEvent.at)
+        .where(OrderEvent.order_id == order_id, OrderEvent.action == "backordered")
+        .order_by(OrderEvent.id.desc())
+        .limit(1)
+    )
+    if lead is None or since is None:
+        return None
+    return since.astimezone(clock.BUSINESS_TZ).date() + timedelta(days=lead)
+
+
 async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> list[Substitute]:
-    """In-stock products of the same category that could replace a backordered line."""
+    """In-stock products sold in the same unit and category that could replace a backordered line."""
     out: list[Substitute] = []
     for line in await backordered_lines(db, order_id):
         original = await db.get(Product, line.product_id) if line.product_id else None
@@ -53,6 +72,7 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
                 select(Product)
                 .where(
                     Product.category == original.category,
+                    Product.unit == line.unit,
                     Product.id != original.id,
                     Product.is_active.is_(True),
                     Product.made_to_order.is_(False),

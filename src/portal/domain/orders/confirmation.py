@@ -85,7 +85,11 @@ async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEv
         order,
         "backorder",
         "customer",
-        extra={"skus": ", ".join(result.backordered), "choice_path": f"/orders/{order.number}#backorder"},
+        extra={
+            "skus": ", ".join(result.backordered),
+            "wait_date": result.new_date.isoformat() if result.new_date else None,
+            "choice_path": f"/orders/{order.number}#backorder",
+        },
     )
 
 

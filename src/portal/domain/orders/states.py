@@ -103,6 +103,8 @@ TRANSITIONS: dict[tuple[OrderState, Action], Transition] = {
     **{(s, A.CANCEL_BY_STAFF): _t(S.CANCELLED, "sales", "reviewer", "approver") for s in _STAFF_CANCELLABLE},
     (S.CONFIRMED, A.START_PRODUCTION): _t(S.IN_PRODUCTION, "production", SYSTEM),
     (S.IN_PRODUCTION, A.READY_TO_SHIP): _t(S.READY_TO_SHIP, "production", "logistics"),
+    # part shipped early: the rest is produced, inspected and packed; packing it is recorded here
+    (S.PARTIALLY_SHIPPED, A.READY_TO_SHIP): _t(S.PARTIALLY_SHIPPED, "production", "logistics"),
     (S.IN_PRODUCTION, A.SHIP_PARTIAL): _t(S.PARTIALLY_SHIPPED, "logistics"),
     (S.READY_TO_SHIP, A.SHIP_PARTIAL): _t(S.PARTIALLY_SHIPPED, "logistics"),
     (S.PARTIALLY_SHIPPED, A.SHIP_PARTIAL): _t(S.PARTIALLY_SHIPPED, "logistics"),
