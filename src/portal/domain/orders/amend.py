@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
-from portal.domain.catalog.products import ProductOffer, offers_by_ids
 from portal.domain.errors import OrderChanged, ValidationFailed
-from portal.domain.orders import cart, pricing, service
+from portal.domain.orders import cart, line_rule, pricing, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import CheckoutInput, earliest_delivery, resolve_address, validate_date
 from portal.domain.orders.states import Action
@@ -31,15 +30,12 @@ class ReorderResult:
     skipped: list[str]
 
 
-def _apply_quantities(
-    order: Order, quantities: dict[int, str], offers: dict[int, ProductOffer], errors: dict[str, str]
-) -> None:
+def _apply_quantities(order: Order, quantities: dict[int, str], errors: dict[str, str]) -> None:
     for line in list(order.lines):
         if line.id not in quantities:
             continue
         try:
-            # the product's own limits apply, as in the cart; 0 removes the line
-            quantity = cart.parse_quantity(quantities[line.id], offers.get(line.product_id), allow_zero=True)
+            quantity = cart.parse_quantity(quantities[line.id], allow_zero=True)  # 0 removes the line
         except ValidationFailed as exc:
             errors[f"qty_{line.id}"] = exc.errors["quantity"]
             continue
@@ -49,6 +45,16 @@ def _apply_quantities(
             line.quantity, line.line_total = quantity, pricing.line_total(line.unit_price, quantity)
     if not order.lines:
         errors["lines"] = N_("An order needs at least one line. To drop the whole order, cancel it instead.")
+
+
+async def _check_lines(
+    db: AsyncSession, order: Order, errors: dict[str, str], per_field: dict[str, dict[str, object]]
+) -> None:
+    """Every line that stays must pass the line rule, as at checkout: a product sold meanwhile is refused."""
+    for line, found in await line_rule.refusals(db, order.account_id, list(order.lines)):
+        name = f"qty_{line.id}" if found.kind == "quantity" else f"line_{line.id}"
+        if name not in errors:
+            errors[name], per_field[name] = found.message, found.params
 
 
 async def amend_and_resubmit(
@@ -61,10 +67,9 @@ async def amend_and_resubmit(
         raise OrderChanged()
     errors: dict[str, str] = {}
     params: dict[str, Any] = {}
-    offers = await offers_by_ids(
-        db, account_id=actor.account_id, ids=[ln.product_id for ln in order.lines if ln.product_id]
-    )
-    _apply_quantities(order, data.quantities, offers, errors)
+    per_field: dict[str, dict[str, object]] = {}
+    _apply_quantities(order, data.quantities, errors)
+    await _check_lines(db, order, errors, per_field)
     wanted = validate_date(
         data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
     )
@@ -72,7 +77,7 @@ async def amend_and_resubmit(
     if not data.invoice_title.strip():
         errors["invoice_title"] = N_("Enter the invoice title.")
     if errors:
-        raise ValidationFailed(errors, params=params)
+        raise ValidationFailed(errors, params=params, per_field=per_field)
     order.requested_delivery_date, order.shipping_address = wanted, address
     order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
     order.special_requirements = data.special_requirements.strip()[:4000]
@@ -87,23 +92,17 @@ async def reorder(
 ) -> ReorderResult:
     """Copy an order's lines into the cart at today's prices; products no longer sold are skipped."""
     order = await service.load_order(db, actor, number=number, with_lines=True)
-    offers = await offers_by_ids(
-        db, account_id=actor.account_id, ids=[ln.product_id for ln in order.lines if ln.product_id]
-    )
+    offers = await line_rule.offers_for(db, actor.account_id, order.lines)
     target = await cart.get_or_create_cart(db, actor)
     added, skipped = 0, []
     for line in order.lines:
         offer = offers.get(line.product_id)
-        if (
-            offer is None
-            or not offer.is_active
-            or any(line.specs.get(k) not in v for k, v in offer.spec_options.items())
-        ):
+        quantity = min(max(line.quantity, offer.min_order_qty), offer.max_order_qty) if offer else 0
+        if line_rule.refusal(offer, quantity, line.specs or {}, sku=line.sku):
             skipped.append(line.sku)
             continue
-        quantity = min(max(line.quantity, offer.min_order_qty), offer.max_order_qty)
         try:
-            cart.put_line(target, offer, quantity, dict(line.specs))
+            cart.put_line(target, offer, quantity, dict(line.specs))  # merged lines pass the rule too
         except ValidationFailed:
             skipped.append(line.sku)
             continue

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.domain.catalog.products import offers_by_ids
 from portal.domain.errors import InvalidTransition, ValidationFailed
-from portal.domain.orders import service
+from portal.domain.orders import line_rule, service
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
@@ -42,7 +43,12 @@ async def backordered_lines(db: AsyncSession, order_id: int) -> list[OrderLine]:
 
 
 async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> list[Substitute]:
-    """In-stock products of the same category that could replace a backordered line."""
+    """In-stock products of the same category that could replace a backordered line.
+
+    Only products the line rule accepts for the line as ordered (its quantity and specification,
+    for this account) are offered: a substitute is a line the customer could have ordered.
+    """
+    account_id = await db.scalar(select(Order.account_id).where(Order.id == order_id))
     out: list[Substitute] = []
     for line in await backordered_lines(db, order_id):
         original = await db.get(Product, line.product_id) if line.product_id else None
@@ -50,7 +56,7 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
             continue
         rows = (
             await db.scalars(
-                select(Product)
+                select(Product.id)
                 .where(
                     Product.category == original.category,
                     Product.id != original.id,
@@ -59,10 +65,19 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
                     Product.stock_on_hand >= line.quantity,
                 )
                 .order_by(Product.sku)
-                .limit(limit)
+                .limit(limit * 4)
             )
         ).all()
-        out += [Substitute(line.id, line.sku, p.sku, p.name_zh, p.name_en, p.stock_on_hand) for p in rows]
+        offers = await offers_by_ids(db, account_id=account_id, ids=list(rows))
+        fitting = [
+            o
+            for o in sorted(offers.values(), key=lambda o: o.sku)
+            if line_rule.refusal(o, line.quantity, line.specs or {}) is None
+        ]
+        out += [
+            Substitute(line.id, line.sku, o.sku, o.name_zh, o.name_en, o.stock_on_hand)
+            for o in fitting[:limit]
+        ]
     return out
 
 

@@ -144,11 +144,12 @@ async def checkout(
     except ValidationFailed as exc:
         errors.update(exc.errors)
         params.update(exc.field_params)
-    if gone := await cart.refresh_prices(db, actor, order, policy):
-        params["skus"] = ", ".join(gone)
-        errors["cart"] = N_("No longer available, please remove: %(skus)s")
+    per_line = {}
+    for line, refusal in await cart.refresh_prices(db, actor, order, policy):
+        errors[f"line_{line.id}"], per_line[f"line_{line.id}"] = refusal.message, refusal.params
+        errors["cart"] = N_("Please change these lines in your cart before you order:")
     if errors:
-        raise ValidationFailed(errors, params=params)
+        raise ValidationFailed(errors, params=params, per_field=per_line)
     account = await db.get(CustomerAccount, actor.account_id)
     order.requested_delivery_date, order.shipping_address = wanted, address
     order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
