@@ -10,16 +10,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
 from portal.domain.errors import OrderChanged, ValidationFailed
-from portal.domain.orders import cart, line_rule, pricing, service
+from portal.domain.orders import attachments, cart, entry, line_rule, pricing, service
 from portal.domain.orders.actors import Actor
-from portal.domain.orders.checkout import CheckoutInput, earliest_delivery, resolve_address, validate_date
+from portal.domain.orders.checkout import (
+    CheckoutInput,
+    Limits,
+    checked_uploads,
+    earliest_delivery,
+    resolve_address,
+    validate_date,
+)
+from portal.domain.orders.entry import LineInput
 from portal.domain.orders.states import Action
 from portal.i18n import N_
 
 
 @dataclass
 class Amendment(CheckoutInput):
+    """The edit form: what checkout asks, plus per-line quantities and options, and added products."""
+
     quantities: dict[int, str] = field(default_factory=dict)
+    specs: dict[int, dict[str, str]] = field(default_factory=dict)
+    added: list[LineInput] = field(default_factory=list)  # rows ``add_sku_<n>``, ``add_qty_<n>``...
     message: str = ""
     version: int | None = None
 
@@ -43,8 +55,6 @@ def _apply_quantities(order: Order, quantities: dict[int, str], errors: dict[str
             order.lines.remove(line)
         else:
             line.quantity, line.line_total = quantity, pricing.line_total(line.unit_price, quantity)
-    if not order.lines:
-        errors["lines"] = N_("An order needs at least one line. To drop the whole order, cancel it instead.")
 
 
 async def _check_lines(
@@ -57,10 +67,40 @@ async def _check_lines(
             errors[name], per_field[name] = found.message, found.params
 
 
+def _apply_specs(order: Order, specs: dict[int, dict[str, str]]) -> None:
+    """New option choices on existing lines; the line rule judges them with the rest of the line."""
+    for line in order.lines:
+        if line.id in specs:
+            line.specs = {**(line.specs or {}), **specs[line.id]}
+
+
+async def _changed_lines(
+    db: AsyncSession, order: Order, data: Amendment, errors: dict[str, str], per_field: dict
+) -> None:
+    """Quantities, options and added products, then every line that stays through the line rule."""
+    _apply_quantities(order, data.quantities, errors)
+    _apply_specs(order, data.specs)
+    try:
+        await entry.add_lines(db, account_id=order.account_id, order=order, lines=data.added, prefix="add_")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        per_field.update(exc.per_field)
+    if not order.lines and not errors:
+        errors["lines"] = N_("An order needs at least one line. To drop the whole order, cancel it instead.")
+    await _check_lines(db, order, errors, per_field)
+
+
 async def amend_and_resubmit(
-    db: AsyncSession, actor: Actor, number: str, data: Amendment, *, policy: pricing.PricePolicy, today: date
+    db: AsyncSession,
+    actor: Actor,
+    number: str,
+    data: Amendment,
+    *,
+    policy: pricing.PricePolicy,
+    today: date,
+    limits: Limits,
 ) -> Order:
-    """Change lines, date, address and notes of an order sent back for changes, then resubmit it."""
+    """Change lines, date, address, notes and attachments of an order sent back for changes; resubmit it."""
     order = await service.load_order(db, actor, number=number, with_lines=True)
     service.ensure_allowed(order, actor, Action.RESUBMIT)
     if data.version is not None and data.version != order.version:
@@ -68,22 +108,24 @@ async def amend_and_resubmit(
     errors: dict[str, str] = {}
     params: dict[str, Any] = {}
     per_field: dict[str, dict[str, object]] = {}
-    _apply_quantities(order, data.quantities, errors)
-    await _check_lines(db, order, errors, per_field)
+    await _changed_lines(db, order, data, errors, per_field)
     wanted = validate_date(
         data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
     )
     address = await resolve_address(db, actor, data, errors)
     if not data.invoice_title.strip():
         errors["invoice_title"] = N_("Enter the invoice title.")
+    already = len(await attachments.list_for_order(db, order.id))
+    checked = checked_uploads(data.uploads, limits, errors, params, already=already)
     if errors:
         raise ValidationFailed(errors, params=params, per_field=per_field)
     order.requested_delivery_date, order.shipping_address = wanted, address
     order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
     order.special_requirements = data.special_requirements.strip()[:4000]
     pricing.apply_totals(order, order.lines, policy=policy)
-    # the version was checked above; the changes just made bump it once more on flush
-    await service.resubmit(db, actor, order, expected_version=None, message=data.message)
+    async with attachments.removed_on_failure(db, actor, order, checked, limits.storage):
+        # the version was checked above; the changes just made bump it once more on flush
+        await service.resubmit(db, actor, order, expected_version=None, message=data.message)
     return order
 
 

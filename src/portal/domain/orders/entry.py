@@ -141,30 +141,33 @@ def _as_field(name: str, check: Callable[..., Any], *args: Any) -> Any:
         raise ValidationFailed({name: message}, per_field={name: exc.params_of(key)}) from None
 
 
-def _put(order: Order, line: LineInput, offer: ProductOffer | None) -> None:
+def _put(order: Order, line: LineInput, offer: ProductOffer | None, prefix: str) -> None:
     """Check one row with the line rule, then add it (same product and specs merge)."""
-    n = line.n
+    sku, qty, specs_field = (f"{prefix}{name}_{line.n}" for name in ("sku", "qty", "specs"))
     if offer is None:
-        raise ValidationFailed({f"sku_{n}": N_("There is no product with this SKU.")})
-    quantity = _as_field(f"qty_{n}", cart.parse_quantity, line.quantity)
-    specs = _as_field(f"specs_{n}", parse_spec_text, line.specs)
-    fields = {"product": f"sku_{n}", "quantity": f"qty_{n}", "spec": f"specs_{n}"}
-    line_rule.enforce(offer, quantity, specs, fields=fields)
-    _as_field(f"qty_{n}", cart.put_line, order, offer, quantity, specs)
+        raise ValidationFailed({sku: N_("There is no product with this SKU.")})
+    quantity = _as_field(qty, cart.parse_quantity, line.quantity)
+    specs = _as_field(specs_field, parse_spec_text, line.specs)
+    line_rule.enforce(offer, quantity, specs, fields={"product": sku, "quantity": qty, "spec": specs_field})
+    _as_field(qty, cart.put_line, order, offer, quantity, specs)
 
 
-async def _add_lines(db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput]) -> None:
-    """Every filled-in row as an order line; all refusals are reported together."""
-    rows = [line for line in lines if line.sku or line.quantity or line.specs]
-    if not rows:
-        raise ValidationFailed({"lines": N_("Enter at least one order line.")})
+def filled(lines: list[LineInput]) -> list[LineInput]:
+    return [line for line in lines if line.sku or line.quantity or line.specs]
+
+
+async def add_lines(
+    db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput], prefix: str = ""
+) -> None:
+    """Every filled-in row as an order line; all refusals are reported together, beside ``<prefix>sku_<n>``..."""
+    rows = filled(lines)
     offers = await offers_by_sku(
         db, account_id=account_id, skus=[line.sku for line in rows], active_only=False
     )
     errors, per_field = {}, {}
     for line in rows:
         try:
-            _put(order, line, offers.get(line.sku.lower()))
+            _put(order, line, offers.get(line.sku.lower()), prefix)
         except ValidationFailed as exc:
             errors.update(exc.errors)
             per_field.update({k: exc.params_of(k) for k in exc.errors})
@@ -257,8 +260,10 @@ async def enter_order(
     order = _draft(actor, account, data)
     order.contact_user_id = await _contact(db, data.contact_id, account_id=account.id, errors=errors)
     per_field: dict[str, dict[str, object]] = {}
+    if not filled(data.lines):
+        errors["lines"] = N_("Enter at least one order line.")
     try:
-        await _add_lines(db, account_id=account.id, order=order, lines=data.lines)
+        await add_lines(db, account_id=account.id, order=order, lines=data.lines)
     except ValidationFailed as exc:
         errors.update(exc.errors)
         per_field.update(exc.per_field)
