@@ -104,6 +104,7 @@ async def test_checkout_refuses_a_line_that_stopped_passing_after_it_was_carted(
     r = await client.post("/checkout", data=form, follow_redirects=False)
     assert r.status_code == 422 and message.format(sku=product.sku) in text_of(r.text)
     assert await _placed(db) == 0
+    assert message.format(sku=product.sku) in text_of((await client.get("/cart")).text)  # and where to fix it
 
 
 async def test_resubmission_refuses_a_product_deactivated_meanwhile(client, db):
