@@ -46,6 +46,7 @@ class Refusal:
 
 
 def quantity_refusal(quantity: int, offer: ProductOffer) -> Refusal | None:
+    """The product's minimum and maximum order quantity."""
     if quantity < offer.min_order_qty:
         return Refusal("quantity", BELOW_MIN, {"sku": offer.sku, "n": offer.min_order_qty})
     if quantity > offer.max_order_qty:
@@ -54,6 +55,7 @@ def quantity_refusal(quantity: int, offer: ProductOffer) -> Refusal | None:
 
 
 def spec_refusal(specs: Mapping[str, Any], offer: ProductOffer) -> Refusal | None:
+    """One offered choice for each of the product's options, and no option it does not have."""
     for name, choices in offer.spec_options.items():
         if str(specs.get(name, "")) not in [str(c) for c in choices]:
             return Refusal("spec", SPEC, {"sku": offer.sku, "option": name}, option=name)
@@ -81,6 +83,7 @@ def enforce(
 
 
 def refused(name: str, found: Refusal) -> ValidationFailed:
+    """The refusal as a 422 beside the form field ``name``."""
     return ValidationFailed({name: found.message}, per_field={name: found.params})
 
 
@@ -92,6 +95,7 @@ async def offers_for(db: AsyncSession, account_id: int, lines: Iterable[Line]) -
 
 
 def line_refusal(line: Line, offers: Mapping[int, ProductOffer]) -> Refusal | None:
+    """The rule for a stored line, given the account's offers of its products."""
     offer = offers.get(line.product_id) if line.product_id else None
     return refusal(offer, line.quantity, line.specs or {}, sku=line.sku)
 
