@@ -38,6 +38,7 @@ BACKORDER_CHOICE_LABELS = {
 }
 CHECK_LABELS = {"pass": N_("pass"), "warn": N_("warning"), "fail": N_("fail")}
 CHECK_NAMES = {
+    "lines": N_("Order lines"),
     "stock": N_("Stock and lead time"),
     "credit": N_("Credit limit"),
     "prices": N_("Prices"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -25,6 +26,24 @@ from portal.web.forms import form_text
 from portal.web.templating import page, redirect
 
 UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
+
+
+def upload_limits(settings: Any) -> Limits:
+    """Where attachments are kept and how many and how large they may be."""
+    return Limits(
+        storage=settings.data_dir / "attachments",
+        max_files=settings.attachments_max,
+        max_bytes=settings.attachment_max_bytes,
+    )
+
+
+async def uploads_of(form: Any) -> list[Upload]:
+    """The files of the form's ``attachments`` field that carry a name."""
+    return [
+        Upload(f.filename, await f.read())
+        for f in form.getall("attachments", [])
+        if isinstance(f, UploadFile) and f.filename
+    ]
 
 
 class CheckoutController(Controller):
@@ -88,18 +107,10 @@ class CheckoutController(Controller):
             tax_id=form_text(form, "tax_id"),
             special_requirements=form_text(form, "special_requirements"),
             idempotency_key=form_text(form, "idempotency_key"),
-            uploads=[
-                Upload(f.filename, await f.read())
-                for f in form.getall("attachments", [])
-                if isinstance(f, UploadFile) and f.filename
-            ],
+            uploads=await uploads_of(form),
         )
         settings = request.app.state.settings
-        limits = Limits(
-            storage=settings.data_dir / "attachments",
-            max_files=settings.attachments_max,
-            max_bytes=settings.attachment_max_bytes,
-        )
+        limits = upload_limits(settings)
         try:
             number = await checkout(
                 db,

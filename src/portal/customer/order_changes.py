@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -11,16 +13,57 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.auth.guards import customer_required
+from portal.customer.checkout import UPLOAD_LIMIT, upload_limits, uploads_of
 from portal.db.customers import Address
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import amend, service, views
+from portal.domain.orders import amend, attachments, line_rule, service, views
+from portal.domain.orders.attachments import ACCEPTED
 from portal.domain.orders.checkout import ADDRESS_FIELDS, earliest_delivery
+from portal.domain.orders.entry import LineInput
 from portal.domain.orders.pricing import policy_from
 from portal.domain.orders.states import Action
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.forms import form_text, form_version
 from portal.web.templating import page, redirect
+
+ADD_ROWS = (1, 2, 3)
+
+
+def _line_specs(form: Any) -> dict[int, dict[str, str]]:
+    """``spec_<line id>_<option>`` fields as new option choices per line."""
+    specs: dict[int, dict[str, str]] = {}
+    for key in form:
+        line_id, _sep, option = key[5:].partition("_")
+        if key.startswith("spec_") and line_id.isdigit() and option:
+            specs.setdefault(int(line_id), {})[option] = form_text(form, key, limit=200)
+    return specs
+
+
+async def _amendment(form: Any) -> amend.Amendment:
+    """The edit form as the domain reads it: checkout's fields, line changes and added products."""
+    return amend.Amendment(
+        requested_delivery_date=form_text(form, "requested_delivery_date"),
+        shipping_address_id=form_text(form, "shipping_address_id"),
+        new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
+        invoice_title=form_text(form, "invoice_title"),
+        tax_id=form_text(form, "tax_id"),
+        special_requirements=form_text(form, "special_requirements"),
+        uploads=await uploads_of(form),
+        quantities={int(k[4:]): str(v) for k, v in form.items() if k.startswith("qty_") and k[4:].isdigit()},
+        specs=_line_specs(form),
+        added=[
+            LineInput(
+                n,
+                form_text(form, f"add_sku_{n}", limit=40),
+                form_text(form, f"add_qty_{n}"),
+                form_text(form, f"add_specs_{n}"),
+            )
+            for n in ADD_ROWS
+        ],
+        message=form_text(form, "message"),
+        version=form_version(form),
+    )
 
 
 class OrderChangesController(Controller):
@@ -70,6 +113,7 @@ class OrderChangesController(Controller):
             if current
             else (str(addresses[0].id) if addresses else "new"),
         }
+        offers = await line_rule.offers_for(db, actor.account_id, order.lines)
         return page(
             request,
             "customer/orders/edit.html",
@@ -80,6 +124,10 @@ class OrderChangesController(Controller):
             values={**defaults, **(values or {})},
             errors=errors or {},
             earliest=await earliest_delivery(db, actor, order, clock.today()),
+            line_offers={ln.id: offers.get(ln.product_id) for ln in order.lines},
+            attachments=await attachments.list_for_order(db, order.id),
+            accepted=ACCEPTED,
+            add_rows=ADD_ROWS,
         )
 
     @get("/{number:str}/edit")
@@ -88,24 +136,12 @@ class OrderChangesController(Controller):
     ) -> Template:
         return await self._form(request, db, number)
 
-    @post("/{number:str}/edit")
+    @post("/{number:str}/edit", request_max_body_size=UPLOAD_LIMIT)
     async def edit(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         form = await request.form()
-        data = amend.Amendment(
-            requested_delivery_date=form_text(form, "requested_delivery_date"),
-            shipping_address_id=form_text(form, "shipping_address_id"),
-            new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
-            invoice_title=form_text(form, "invoice_title"),
-            tax_id=form_text(form, "tax_id"),
-            special_requirements=form_text(form, "special_requirements"),
-            quantities={
-                int(k[4:]): str(v) for k, v in form.items() if k.startswith("qty_") and k[4:].isdigit()
-            },
-            message=form_text(form, "message"),
-            version=form_version(form),
-        )
+        data = await _amendment(form)
         try:
             await amend.amend_and_resubmit(
                 db,
@@ -114,6 +150,7 @@ class OrderChangesController(Controller):
                 data,
                 policy=policy_from(request.app.state.settings),
                 today=clock.today(),
+                limits=upload_limits(request.app.state.settings),
             )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept

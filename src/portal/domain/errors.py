@@ -38,21 +38,33 @@ class OrderChanged(DomainError):
 
 
 class ValidationFailed(DomainError):
-    """Input that breaks a rule; ``errors`` maps a field name to its (untranslated) message."""
+    """Input that breaks a rule; ``errors`` maps a field name to its (untranslated) message.
+
+    ``params`` fill every message; ``per_field`` fills one field's message (lines of one form
+    that each name their own SKU and limit).
+    """
 
     status_code = 422
     default_message = N_("Please correct the highlighted fields.")
 
     def __init__(
-        self, errors: dict[str, str], message: str | None = None, params: dict[str, object] | None = None
+        self,
+        errors: dict[str, str],
+        message: str | None = None,
+        params: dict[str, object] | None = None,
+        per_field: dict[str, dict[str, object]] | None = None,
     ) -> None:
         self.errors = errors
         self.field_params = params or {}
+        self.per_field = per_field or {}
         super().__init__(message)
+
+    def params_of(self, name: str) -> dict[str, object]:
+        return {**self.field_params, **self.per_field.get(name, {})}
 
     def translated(self, gettext) -> dict[str, str]:  # noqa: ANN001 - the i18n gettext
         """Field messages in the current language, with their values filled in."""
         return {
-            k: gettext(v, **self.field_params) if self.field_params else gettext(v)
+            k: gettext(v, **params) if (params := self.params_of(k)) else gettext(v)
             for k, v in self.errors.items()
         }

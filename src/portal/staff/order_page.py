@@ -8,9 +8,11 @@ from typing import Any
 
 from litestar import Request
 from litestar.response import Response, Template
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
+from portal.db.customers import Address
 from portal.db.orders import Order
 from portal.domain.admin import config
 from portal.domain.errors import ValidationFailed
@@ -58,10 +60,19 @@ async def render_order(
     *,
     status_code: int = 200,
     errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> Template:
     order_view, events = await views.order_detail(db, number=number, account_id=None)
     today = clock.today()
-    review = None
+    review, addresses = None, []
+    if order_view.status == "submitted":  # the revise form offers the customer's addresses
+        addresses = list(
+            await db.scalars(
+                select(Address)
+                .where(Address.account_id == order_view.account_id)
+                .order_by(Address.is_default.desc(), Address.id)
+            )
+        )
     if order_view.status in REVIEW_STATES:
         order = await service.load_order(db, staff_actor(request), number=number)
         settings = await config.load(db)
@@ -92,6 +103,8 @@ async def render_order(
         shipping=await shipping_panel(db, order_view.id),
         errors=errors or {},
         today=today,
+        addresses=addresses,
+        values=values or {},
     )
 
 
@@ -113,5 +126,8 @@ async def act_on_order(
         said = await step(actor, order, form)
     except ValidationFailed as exc:
         await db.rollback()
-        return await render_order(request, db, number, status_code=422, errors=exc.translated(gettext))
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        return await render_order(
+            request, db, number, status_code=422, errors=exc.translated(gettext), values=values
+        )
     return redirect(request, f"/staff/orders/{number}{anchor}", flash=said or flash)

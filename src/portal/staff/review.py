@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -16,11 +16,10 @@ from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.domain.admin import config
-from portal.domain.errors import ValidationFailed
 from portal.domain.orders import queries, review_queue, service, staff_list
 from portal.domain.orders import revise as revision
+from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.states import OrderState
-from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web.actors import staff_actor
@@ -39,17 +38,19 @@ def _decimal(value: str | None) -> Decimal | None:
 
 
 def _promised(raw: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        promised = clock.parse_planning_date(raw)
-    except clock.BeyondHorizon:
-        raise ValidationFailed({"promised_date": N_("This date is too far ahead.")}) from None
-    except ValueError:
-        raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
-    if promised < clock.today():  # the business day, as the form's min shows it
-        raise ValidationFailed({"promised_date": N_("The promised date cannot be in the past.")})
-    return promised
+    return revision.parse_promised(raw, today=clock.today())
+
+
+def _changes(form: Any) -> revision.Changes:
+    """The revise form as the domain reads it: ``price_<line>``, ``rqty_<line>``, address and date."""
+    return revision.Changes(
+        prices={int(k[6:]): str(v) for k, v in form.items() if k.startswith("price_") and k[6:].isdigit()},
+        quantities={int(k[5:]): str(v) for k, v in form.items() if k.startswith("rqty_") and k[5:].isdigit()},
+        shipping_fee=form_text(form, "shipping_fee", limit=20),
+        promised_date=form_text(form, "revise_promised_date", limit=20),
+        shipping_address_id=form_text(form, "shipping_address_id", limit=20),
+        new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
+    )
 
 
 class ReviewController(Controller):
@@ -159,15 +160,9 @@ class ReviewController(Controller):
                 db,
                 actor,
                 order,
+                _changes(form),
                 expected_version=form_version(form),
                 note=form_text(form, "note"),
-                shipping_fee=form_text(form, "shipping_fee", limit=20),
-                prices={
-                    int(k[6:]): str(v) for k, v in form.items() if k.startswith("price_") and k[6:].isdigit()
-                },
-                quantities={
-                    int(k[5:]): str(v) for k, v in form.items() if k.startswith("rqty_") and k[5:].isdigit()
-                },
             )
 
         return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))

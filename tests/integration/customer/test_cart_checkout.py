@@ -92,7 +92,7 @@ async def test_unknown_sku_and_tampered_specs_are_refused(client, db, buyer):
     r = await add(client, token, "NO-SUCH-SKU")
     assert r.status_code == 422 and "There is no product with this SKU." in r.text
     r = await add(client, token, product.sku, voltage="999V")
-    assert r.status_code == 422 and "Choose one of the offered options." in r.text
+    assert r.status_code == 422 and f"{product.sku}: choose one of the offered options for voltage." in r.text
     r = await add(client, token, product.sku, voltage="220V", colour="pink")
     assert r.status_code == 422
     r = await client.post(

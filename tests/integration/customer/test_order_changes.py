@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.db.customers import Address
@@ -127,3 +127,86 @@ async def test_changes_requested_edit_and_resubmit(client, db):
     assert "Please order 10 pieces, not 5" in page and "Changed to 10 pieces" in page
     # the edit page exists only while changes are requested
     assert (await client.get(f"/orders/{order.number}/edit")).status_code == 409
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+async def _sent_back_with_options(db, buyer):
+    """A submitted order whose one line has a voltage option, sent back by the reviewer."""
+    from portal.db.catalog import Product
+    from portal.db.orders import OrderLine
+
+    order = await make_order(db, customer=buyer, quantity=2)
+    line = await db.scalar(select(OrderLine).where(OrderLine.order_id == order.id))
+    product = await db.get(Product, line.product_id)
+    product.spec_options, line.specs = {"voltage": ["220V", "380V"]}, {"voltage": "220V"}
+    await db.commit()
+    await service.submit(
+        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
+    )
+    reviewer = await make_staff(db, "reviewer")
+    await service.request_changes(
+        db,
+        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
+        order,
+        expected_version=None,
+        message="Deliver to the new plant, 380V, and add seals",
+    )
+    await db.commit()
+    return order, line
+
+
+async def test_edit_offers_what_checkout_offers(client, db):
+    from portal.db.orders import OrderAttachment, OrderLine
+
+    buyer = await make_customer(db, locale="en")
+    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
+    await db.commit()
+    order, line = await _sent_back_with_options(db, buyer)
+    seal = await make_product(db, list_price=Decimal("7.50"), spec_options={"material": ["steel", "ptfe"]})
+    await sign_in(client, buyer.email)
+    form = (await client.get(f"/orders/{order.number}/edit")).text
+    assert f'name="spec_{line.id}_voltage"' in form and 'name="add_sku_1"' in form and 'type="file"' in form
+    data = {
+        "_csrf_token": await csrf_token(client),
+        "version": form.split('name="version" value="')[1].split('"')[0],
+        f"spec_{line.id}_voltage": "380V",
+        "add_sku_1": seal.sku,
+        "add_qty_1": "4",
+        "add_specs_1": "material=ptfe",
+        "shipping_address_id": "new",
+        "address_recipient": "Li",
+        "address_phone": "138",
+        "address_city": "Suzhou",
+        "address_street": "Plant 2",
+        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
+        "invoice_title": "Acme",
+    }
+    files = [("attachments", ("layout.pdf", PDF, "application/pdf"))]
+    for change, message in (
+        ({"add_specs_1": "material=rubber"}, f"{seal.sku}: choose one of the offered options for material."),
+        ({f"spec_{line.id}_voltage": "999V"}, f"{line.sku}: choose one of the offered options for voltage."),
+        ({"add_sku_1": "NO-SUCH-SKU"}, "There is no product with this SKU."),
+    ):
+        r = await client.post(f"/orders/{order.number}/edit", data={**data, **change}, files=files)
+        assert r.status_code == 422 and message in text_of(r.text)
+    assert await db.scalar(select(func.count()).select_from(OrderAttachment)) == 0
+    r = await client.post(f"/orders/{order.number}/edit", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 303, text_of(r.text)
+    fresh = await db.get(Order, order.id, populate_existing=True)
+    lines = (
+        await db.execute(
+            select(OrderLine.sku, OrderLine.specs, OrderLine.quantity)
+            .where(OrderLine.order_id == order.id)
+            .order_by(OrderLine.position)
+        )
+    ).all()
+    assert [tuple(x) for x in lines] == [
+        (line.sku, {"voltage": "380V"}, 2),
+        (seal.sku, {"material": "ptfe"}, 4),
+    ]
+    assert fresh.status == "submitted" and fresh.shipping_address["city"] == "Suzhou"
+    assert fresh.subtotal == Decimal("230.00")
+    assert await db.scalar(select(func.count()).select_from(Address)) == 2
+    assert await db.scalar(select(OrderAttachment.filename)) == "layout.pdf"

@@ -165,8 +165,12 @@ async def test_admin_may_enter_orders_too(client, db, world):
     [
         ({"sku_1": "NO-SUCH-SKU"}, "sku_1", "There is no product with this SKU."),
         ({"qty_2": "1.5"}, "qty_2", "Enter a whole number of at least 1."),
-        ({"specs_1": "voltage=999V; seal=mechanical"}, "specs_1", "Choose one of the offered options."),
-        ({"specs_1": "voltage=380V; seal=mechanical; colour=pink"}, "specs_1", "Choose one of the offered"),
+        (
+            {"specs_1": "voltage=999V; seal=mechanical"},
+            "specs_1",
+            "choose one of the offered options for voltage.",
+        ),
+        ({"specs_1": "voltage=380V; seal=mechanical; colour=pink"}, "specs_1", "has no option colour."),
         ({"specs_1": "just some words"}, "specs_1", "Write options as name=value; name=value."),
         ({"requested_delivery_date": "EARLY"}, "requested_delivery_date", "lead time of 7 days"),
         ({"requested_delivery_date": "9999-12-31"}, "requested_delivery_date", "This date is too far ahead."),

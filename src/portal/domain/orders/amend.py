@@ -9,18 +9,29 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
-from portal.domain.catalog.products import ProductOffer, offers_by_ids
 from portal.domain.errors import OrderChanged, ValidationFailed
-from portal.domain.orders import cart, pricing, service
+from portal.domain.orders import attachments, cart, entry, line_rule, pricing, service
 from portal.domain.orders.actors import Actor
-from portal.domain.orders.checkout import CheckoutInput, earliest_delivery, resolve_address, validate_date
+from portal.domain.orders.checkout import (
+    CheckoutInput,
+    Limits,
+    checked_uploads,
+    earliest_delivery,
+    resolve_address,
+    validate_date,
+)
+from portal.domain.orders.entry import LineInput
 from portal.domain.orders.states import Action
 from portal.i18n import N_
 
 
 @dataclass
 class Amendment(CheckoutInput):
+    """The edit form: what checkout asks, plus per-line quantities and options, and added products."""
+
     quantities: dict[int, str] = field(default_factory=dict)
+    specs: dict[int, dict[str, str]] = field(default_factory=dict)
+    added: list[LineInput] = field(default_factory=list)  # rows ``add_sku_<n>``, ``add_qty_<n>``...
     message: str = ""
     version: int | None = None
 
@@ -31,15 +42,12 @@ class ReorderResult:
     skipped: list[str]
 
 
-def _apply_quantities(
-    order: Order, quantities: dict[int, str], offers: dict[int, ProductOffer], errors: dict[str, str]
-) -> None:
+def _apply_quantities(order: Order, quantities: dict[int, str], errors: dict[str, str]) -> None:
     for line in list(order.lines):
         if line.id not in quantities:
             continue
         try:
-            # the product's own limits apply, as in the cart; 0 removes the line
-            quantity = cart.parse_quantity(quantities[line.id], offers.get(line.product_id), allow_zero=True)
+            quantity = cart.parse_quantity(quantities[line.id], allow_zero=True)  # 0 removes the line
         except ValidationFailed as exc:
             errors[f"qty_{line.id}"] = exc.errors["quantity"]
             continue
@@ -47,38 +55,77 @@ def _apply_quantities(
             order.lines.remove(line)
         else:
             line.quantity, line.line_total = quantity, pricing.line_total(line.unit_price, quantity)
-    if not order.lines:
+
+
+async def _check_lines(
+    db: AsyncSession, order: Order, errors: dict[str, str], per_field: dict[str, dict[str, object]]
+) -> None:
+    """Every line that stays must pass the line rule, as at checkout: a product sold meanwhile is refused."""
+    for line, found in await line_rule.refusals(db, order.account_id, list(order.lines)):
+        name = f"qty_{line.id}" if found.kind == "quantity" else f"line_{line.id}"
+        if name not in errors:
+            errors[name], per_field[name] = found.message, found.params
+
+
+def _apply_specs(order: Order, specs: dict[int, dict[str, str]]) -> None:
+    """New option choices on existing lines; the line rule judges them with the rest of the line."""
+    for line in order.lines:
+        if line.id in specs:
+            line.specs = {**(line.specs or {}), **specs[line.id]}
+
+
+async def _changed_lines(
+    db: AsyncSession, order: Order, data: Amendment, errors: dict[str, str], per_field: dict
+) -> None:
+    """Quantities, options and added products, then every line that stays through the line rule."""
+    _apply_quantities(order, data.quantities, errors)
+    _apply_specs(order, data.specs)
+    try:
+        await entry.add_lines(db, account_id=order.account_id, order=order, lines=data.added, prefix="add_")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        per_field.update(exc.per_field)
+    if not order.lines and not errors:
         errors["lines"] = N_("An order needs at least one line. To drop the whole order, cancel it instead.")
+    await _check_lines(db, order, errors, per_field)
 
 
 async def amend_and_resubmit(
-    db: AsyncSession, actor: Actor, number: str, data: Amendment, *, policy: pricing.PricePolicy, today: date
+    db: AsyncSession,
+    actor: Actor,
+    number: str,
+    data: Amendment,
+    *,
+    policy: pricing.PricePolicy,
+    today: date,
+    limits: Limits,
 ) -> Order:
-    """Change lines, date, address and notes of an order sent back for changes, then resubmit it."""
+    """Change lines, date, address, notes and attachments of an order sent back for changes; resubmit it."""
     order = await service.load_order(db, actor, number=number, with_lines=True)
     service.ensure_allowed(order, actor, Action.RESUBMIT)
     if data.version is not None and data.version != order.version:
         raise OrderChanged()
     errors: dict[str, str] = {}
     params: dict[str, Any] = {}
-    offers = await offers_by_ids(
-        db, account_id=actor.account_id, ids=[ln.product_id for ln in order.lines if ln.product_id]
-    )
-    _apply_quantities(order, data.quantities, offers, errors)
+    per_field: dict[str, dict[str, object]] = {}
+    await _changed_lines(db, order, data, errors, per_field)
     wanted = validate_date(
         data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
     )
     address = await resolve_address(db, actor, data, errors)
     if not data.invoice_title.strip():
         errors["invoice_title"] = N_("Enter the invoice title.")
+    already = len(await attachments.list_for_order(db, order.id))
+    checked = checked_uploads(data.uploads, limits, errors, params, already=already)
     if errors:
-        raise ValidationFailed(errors, params=params)
+        raise ValidationFailed(errors, params=params, per_field=per_field)
     order.requested_delivery_date, order.shipping_address = wanted, address
     order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
     order.special_requirements = data.special_requirements.strip()[:4000]
     pricing.apply_totals(order, order.lines, policy=policy)
-    # the version was checked above; the changes just made bump it once more on flush
-    await service.resubmit(db, actor, order, expected_version=None, message=data.message)
+    async with attachments.removed_on_failure(db, actor, order, checked, limits.storage):
+        # the version was checked above; the changes just made bump it once more on flush
+        await service.resubmit(db, actor, order, expected_version=None, message=data.message)
     return order
 
 
@@ -87,23 +134,17 @@ async def reorder(
 ) -> ReorderResult:
     """Copy an order's lines into the cart at today's prices; products no longer sold are skipped."""
     order = await service.load_order(db, actor, number=number, with_lines=True)
-    offers = await offers_by_ids(
-        db, account_id=actor.account_id, ids=[ln.product_id for ln in order.lines if ln.product_id]
-    )
+    offers = await line_rule.offers_for(db, actor.account_id, order.lines)
     target = await cart.get_or_create_cart(db, actor)
     added, skipped = 0, []
     for line in order.lines:
         offer = offers.get(line.product_id)
-        if (
-            offer is None
-            or not offer.is_active
-            or any(line.specs.get(k) not in v for k, v in offer.spec_options.items())
-        ):
+        quantity = min(max(line.quantity, offer.min_order_qty), offer.max_order_qty) if offer else 0
+        if line_rule.refusal(offer, quantity, line.specs or {}, sku=line.sku):
             skipped.append(line.sku)
             continue
-        quantity = min(max(line.quantity, offer.min_order_qty), offer.max_order_qty)
         try:
-            cart.put_line(target, offer, quantity, dict(line.specs))
+            cart.put_line(target, offer, quantity, dict(line.specs))  # merged lines pass the rule too
         except ValidationFailed:
             skipped.append(line.sku)
             continue

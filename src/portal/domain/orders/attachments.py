@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +116,20 @@ async def store(
         )
     await db.flush()
     return written
+
+
+@asynccontextmanager
+async def removed_on_failure(
+    db: AsyncSession, actor: Actor, order: Order, checked: list[tuple[Upload, str]], root: Path
+) -> AsyncIterator[None]:
+    """Store the files for the block that follows; if that block fails, the files are removed again."""
+    written = await store(db, actor, order, checked, root)
+    try:
+        yield
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
 
 
 async def list_for_order(db: AsyncSession, order_id: int) -> list[OrderAttachment]:

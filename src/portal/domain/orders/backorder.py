@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.domain.catalog.products import offers_by_ids
 from portal.domain.errors import InvalidTransition, ValidationFailed
-from portal.domain.orders import service
+from portal.domain.orders import line_rule, service
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
@@ -61,7 +62,12 @@ async def wait_date(db: AsyncSession, order_id: int) -> date | None:
 
 
 async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> list[Substitute]:
-    """In-stock products sold in the same unit and category that could replace a backordered line."""
+    """In-stock products sold in the same unit and category that could replace a backordered line.
+
+    Only products the line rule accepts for the line as ordered (its quantity and specification,
+    for this account) are offered: a substitute is a line the customer could have ordered.
+    """
+    account_id = await db.scalar(select(Order.account_id).where(Order.id == order_id))
     out: list[Substitute] = []
     for line in await backordered_lines(db, order_id):
         original = await db.get(Product, line.product_id) if line.product_id else None
@@ -69,7 +75,7 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
             continue
         rows = (
             await db.scalars(
-                select(Product)
+                select(Product.id)
                 .where(
                     Product.category == original.category,
                     Product.unit == line.unit,
@@ -79,10 +85,19 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
                     Product.stock_on_hand >= line.quantity,
                 )
                 .order_by(Product.sku)
-                .limit(limit)
+                .limit(limit * 4)
             )
         ).all()
-        out += [Substitute(line.id, line.sku, p.sku, p.name_zh, p.name_en, p.stock_on_hand) for p in rows]
+        offers = await offers_by_ids(db, account_id=account_id, ids=list(rows))
+        fitting = [
+            o
+            for o in sorted(offers.values(), key=lambda o: o.sku)
+            if line_rule.refusal(o, line.quantity, line.specs or {}) is None
+        ]
+        out += [
+            Substitute(line.id, line.sku, o.sku, o.name_zh, o.name_en, o.stock_on_hand)
+            for o in fitting[:limit]
+        ]
     return out
 
 

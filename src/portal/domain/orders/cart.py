@@ -14,11 +14,12 @@ from portal.db.customers import CustomerAccount
 from portal.db.orders import Order, OrderLine
 from portal.domain.catalog.products import ProductOffer, offer_by_sku, offers_by_ids
 from portal.domain.errors import NotFound, ValidationFailed
-from portal.domain.orders import pricing
+from portal.domain.orders import line_rule, pricing
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
 MAX_QUANTITY = 1_000_000
+CART_FIELDS = {"product": "sku", "quantity": "quantity", "spec": "spec_{option}"}
 # The predicate of the partial index uq_orders_one_cart_per_user, written with SQL literals: sent as
 # bind parameters, PostgreSQL's generic plan of the prepared upsert (from its 6th run on a connection)
 # cannot prove the predicate and refuses ON CONFLICT; literals also let the cart lookup use the index.
@@ -60,7 +61,7 @@ async def get_or_create_cart(db: AsyncSession, actor: Actor) -> Order:
 
 
 def parse_quantity(raw: Any, offer: ProductOffer | None = None, *, allow_zero: bool = False) -> int:
-    """A positive whole number within the product's limits, else a 422 beside the field."""
+    """A positive whole number within the product's limits (the line rule), else a 422 beside the field."""
     text = str(raw or "").strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 9):  # "²" is a digit to isdigit()
         raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")})
@@ -69,28 +70,15 @@ def parse_quantity(raw: Any, offer: ProductOffer | None = None, *, allow_zero: b
         return 0
     if quantity < 1 or quantity > MAX_QUANTITY:
         raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")})
-    if offer and quantity < offer.min_order_qty:
-        raise ValidationFailed(
-            {"quantity": N_("The minimum order quantity is %(n)s.")}, params={"n": offer.min_order_qty}
-        )
-    if offer and quantity > offer.max_order_qty:
-        raise ValidationFailed(
-            {"quantity": N_("The maximum order quantity is %(n)s.")}, params={"n": offer.max_order_qty}
-        )
+    if offer and (found := line_rule.quantity_refusal(quantity, offer)):
+        raise line_rule.refused("quantity", found)
     return quantity
 
 
-def parse_specs(form: Mapping[str, Any], offer: ProductOffer) -> dict[str, str]:
-    """One allowed choice for each of the product's spec options; anything else is refused."""
-    specs: dict[str, str] = {}
-    for name, choices in offer.spec_options.items():
-        value = str(form.get(f"spec_{name}", "")).strip()
-        if value not in [str(c) for c in choices]:
-            raise ValidationFailed({f"spec_{name}": N_("Choose one of the offered options.")})
-        specs[name] = value
-    unknown = [k for k in form if k.startswith("spec_") and k[5:] not in offer.spec_options]
-    if unknown:
-        raise ValidationFailed({unknown[0]: N_("Choose one of the offered options.")})
+def read_specs(form: Mapping[str, Any], offer: ProductOffer) -> dict[str, str]:
+    """The ``spec_<option>`` fields of a form as a specification; the line rule judges it."""
+    specs = {name: str(form.get(f"spec_{name}", "")).strip() for name in offer.spec_options}
+    specs.update({k[5:]: str(v) for k, v in form.items() if k.startswith("spec_") and k[5:] not in specs})
     return specs
 
 
@@ -127,11 +115,12 @@ async def add_line(
     form: Mapping[str, Any],
     policy: pricing.PricePolicy,
 ) -> Order:
-    offer = await offer_by_sku(db, account_id=actor.account_id, sku=str(sku or "").strip())
+    offer = await offer_by_sku(db, account_id=actor.account_id, sku=str(sku or "").strip(), active_only=False)
     if offer is None:
         raise ValidationFailed({"sku": N_("There is no product with this SKU.")})
-    quantity = parse_quantity(quantity_raw, offer)
-    specs = parse_specs(form, offer)
+    quantity = parse_quantity(quantity_raw)
+    specs = read_specs(form, offer)
+    line_rule.enforce(offer, quantity, specs, fields=CART_FIELDS)
     cart = await get_or_create_cart(db, actor)
     put_line(cart, offer, quantity, specs)
     pricing.apply_totals(cart, cart.lines, policy=policy)
@@ -164,16 +153,16 @@ async def _offers(db: AsyncSession, actor: Actor, ids: list[int]) -> dict[int, P
 
 async def refresh_prices(
     db: AsyncSession, actor: Actor, cart: Order, policy: pricing.PricePolicy
-) -> list[str]:
-    """Before submission: current prices and names; returns SKUs that can no longer be ordered."""
-    offers = await _offers(db, actor, [line.product_id for line in cart.lines])
-    gone = []
+) -> list[tuple[OrderLine, line_rule.Refusal]]:
+    """Before submission: current prices and names; returns the lines the line rule refuses."""
+    offers = await line_rule.offers_for(db, actor.account_id, cart.lines)
+    refused = []
     for line in cart.lines:
-        offer = offers.get(line.product_id)
-        if offer is None or not offer.is_active:
-            gone.append(line.sku)
+        if found := line_rule.line_refusal(line, offers):
+            refused.append((line, found))
             continue
+        offer = offers[line.product_id]
         line.unit_price, line.name_zh, line.name_en = offer.price, offer.name_zh, offer.name_en
         line.line_total = pricing.line_total(offer.price, line.quantity)
     pricing.apply_totals(cart, cart.lines, policy=policy)
-    return gone
+    return refused

@@ -115,6 +115,23 @@ async def resolve_address(
     return {"country": "CN", **new}
 
 
+def checked_uploads(
+    uploads: list[attachments.Upload],
+    limits: Limits,
+    errors: dict[str, str],
+    params: dict[str, Any],
+    *,
+    already: int = 0,
+) -> list[tuple[attachments.Upload, str]]:
+    """The uploads checked by count (with the ``already`` attached), size and kind; refusals go to ``errors``."""
+    try:
+        return attachments.validate(uploads, max_files=limits.max_files - already, max_bytes=limits.max_bytes)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        params.update(exc.field_params)
+        return []
+
+
 async def checkout(
     db: AsyncSession,
     actor: Actor,
@@ -142,17 +159,13 @@ async def checkout(
     address = await resolve_address(db, actor, data, errors)
     if not data.invoice_title.strip():
         errors["invoice_title"] = N_("Enter the invoice title.")
-    checked = []
-    try:
-        checked = attachments.validate(data.uploads, max_files=limits.max_files, max_bytes=limits.max_bytes)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-        params.update(exc.field_params)
-    if gone := await cart.refresh_prices(db, actor, order, policy):
-        params["skus"] = ", ".join(gone)
-        errors["cart"] = N_("No longer available, please remove: %(skus)s")
+    checked = checked_uploads(data.uploads, limits, errors, params)
+    per_line = {}
+    for line, refusal in await cart.refresh_prices(db, actor, order, policy):
+        errors[f"line_{line.id}"], per_line[f"line_{line.id}"] = refusal.message, refusal.params
+        errors["cart"] = N_("Please change these lines in your cart before you order:")
     if errors:
-        raise ValidationFailed(errors, params=params)
+        raise ValidationFailed(errors, params=params, per_field=per_line)
     account = await db.get(CustomerAccount, actor.account_id)
     order.requested_delivery_date, order.shipping_address = wanted, address
     order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
@@ -160,11 +173,6 @@ async def checkout(
     order.payment_terms, order.payment_days = account.payment_terms, account.payment_days
     order.priority = "normal"
     order.idempotency_key = data.idempotency_key
-    written = await attachments.store(db, actor, order, checked, limits.storage)
-    try:
+    async with attachments.removed_on_failure(db, actor, order, checked, limits.storage):
         await service.submit(db, actor, order, vat_rate=policy.vat_rate)
-    except Exception:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
     return order.number or ""

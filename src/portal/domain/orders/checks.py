@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.catalog import AccountPrice, Product
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order, OrderLine
+from portal.domain.orders import line_rule
 from portal.i18n import N_
 
 # orders whose value the customer owes or will owe: placed, not yet paid and closed
@@ -124,6 +125,14 @@ async def _prices(db: AsyncSession, order: Order, lines: list[OrderLine]) -> Che
     return Check("prices", "pass", N_("All prices match the list or agreed prices."))
 
 
+async def _lines(db: AsyncSession, order: Order, lines: list[OrderLine]) -> list[Check]:
+    """Each line that no longer passes the line rule checkout applies (e.g. a product sold meanwhile)."""
+    refused = await line_rule.refusals(db, order.account_id, lines)
+    if not refused:
+        return [Check("lines", "pass", N_("Every line can be ordered as it stands."))]
+    return [Check("lines", "fail", found.message, dict(found.params)) for _, found in refused]
+
+
 def _missing(order: Order) -> Check:
     missing = [
         label
@@ -144,9 +153,14 @@ def _missing(order: Order) -> Check:
 
 
 async def run_checks(db: AsyncSession, order: Order, *, today: date) -> list[Check]:
-    lines = list((await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all())
+    lines = list(
+        await db.scalars(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position, OrderLine.id)
+        )
+    )
     account = await db.get(CustomerAccount, order.account_id)
     return [
+        *await _lines(db, order, lines),
         await _stock(db, order, lines, today),
         await _credit(db, order, account),
         await _prices(db, order, lines),

@@ -137,7 +137,16 @@ FIELD_NAMES = {
     "total": N_("Total"),
     "payment_days": N_("Payment terms"),
     "special_requirements": N_("Special requirements"),
+    "shipping_address": N_("Delivery address"),
 }
+ADDRESS_ORDER = ("recipient", "phone", "province", "city", "district", "street", "postal_code")
+
+
+def _field_text(value: Any) -> str:
+    """A header field as the customer reads it; an address is its parts in postal order."""
+    if isinstance(value, dict):
+        return " ".join(str(value[k]) for k in ADDRESS_ORDER if value.get(k))
+    return str(value or "")
 
 
 def _line_key(line: dict[str, Any]) -> str:
@@ -151,7 +160,7 @@ def _describe(line: dict[str, Any] | None) -> str:
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """What changed from one version to the next: header fields, then lines by SKU and specification."""
     changes = [
-        Change(label, str(old.get(k) or ""), str(new.get(k) or ""))
+        Change(label, _field_text(old.get(k)), _field_text(new.get(k)))
         for k, label in FIELD_NAMES.items()
         if old.get(k) != new.get(k)
     ]

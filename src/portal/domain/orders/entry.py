@@ -16,7 +16,7 @@ from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.orders import Order
 from portal.domain.catalog.products import ProductOffer, offers_for_account, to_offer
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import cart, pricing, service
+from portal.domain.orders import cart, line_rule, pricing, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import (
     KEY,
@@ -108,14 +108,16 @@ async def choices(db: AsyncSession, *, customer_id: str) -> EntryChoices:
     return EntryChoices(accounts, account, list(contacts), list(addresses))
 
 
-async def offers_by_sku(db: AsyncSession, *, account_id: int, skus: list[str]) -> dict[str, ProductOffer]:
-    """Active products by SKU (any letter case) at this account's prices; keys are lower case."""
+async def offers_by_sku(
+    db: AsyncSession, *, account_id: int, skus: list[str], active_only: bool = True
+) -> dict[str, ProductOffer]:
+    """Products by SKU (any letter case) at this account's prices; keys are lower case."""
     wanted = {s.strip().lower() for s in skus if s.strip()}
     if not wanted:
         return {}
-    stmt = offers_for_account(account_id).where(
-        func.lower(Product.sku).in_(sorted(wanted)), Product.is_active.is_(True)
-    )
+    stmt = offers_for_account(account_id).where(func.lower(Product.sku).in_(sorted(wanted)))
+    if active_only:
+        stmt = stmt.where(Product.is_active.is_(True))
     return {p.sku.lower(): to_offer(p, price) for p, price in (await db.execute(stmt)).all()}
 
 
@@ -135,38 +137,42 @@ def _as_field(name: str, check: Callable[..., Any], *args: Any) -> Any:
     try:
         return check(*args)
     except ValidationFailed as exc:
-        message = next(iter(exc.errors.values()))
-        raise ValidationFailed({name: message}, params=exc.field_params) from None
+        key, message = next(iter(exc.errors.items()))
+        raise ValidationFailed({name: message}, per_field={name: exc.params_of(key)}) from None
 
 
-def _specs(line: LineInput, offer: ProductOffer) -> dict[str, str]:
-    as_form = {f"spec_{k}": v for k, v in parse_spec_text(line.specs).items()}
-    return cart.parse_specs(as_form, offer)
-
-
-def _put(order: Order, line: LineInput, offer: ProductOffer | None) -> None:
-    n = line.n
+def _put(order: Order, line: LineInput, offer: ProductOffer | None, prefix: str) -> None:
+    """Check one row with the line rule, then add it (same product and specs merge)."""
+    sku, qty, specs_field = (f"{prefix}{name}_{line.n}" for name in ("sku", "qty", "specs"))
     if offer is None:
-        raise ValidationFailed({f"sku_{n}": N_("There is no product with this SKU.")})
-    quantity = _as_field(f"qty_{n}", cart.parse_quantity, line.quantity, offer)
-    specs = _as_field(f"specs_{n}", _specs, line, offer)
-    _as_field(f"qty_{n}", cart.put_line, order, offer, quantity, specs)  # same product and specs merge
+        raise ValidationFailed({sku: N_("There is no product with this SKU.")})
+    quantity = _as_field(qty, cart.parse_quantity, line.quantity)
+    specs = _as_field(specs_field, parse_spec_text, line.specs)
+    line_rule.enforce(offer, quantity, specs, fields={"product": sku, "quantity": qty, "spec": specs_field})
+    _as_field(qty, cart.put_line, order, offer, quantity, specs)
 
 
-async def _add_lines(
-    db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput], errors: dict, params: dict
+def filled(lines: list[LineInput]) -> list[LineInput]:
+    return [line for line in lines if line.sku or line.quantity or line.specs]
+
+
+async def add_lines(
+    db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput], prefix: str = ""
 ) -> None:
-    rows = [line for line in lines if line.sku or line.quantity or line.specs]
-    if not rows:
-        errors["lines"] = N_("Enter at least one order line.")
-        return
-    offers = await offers_by_sku(db, account_id=account_id, skus=[line.sku for line in rows])
+    """Every filled-in row as an order line; all refusals are reported together, beside ``<prefix>sku_<n>``..."""
+    rows = filled(lines)
+    offers = await offers_by_sku(
+        db, account_id=account_id, skus=[line.sku for line in rows], active_only=False
+    )
+    errors, per_field = {}, {}
     for line in rows:
         try:
-            _put(order, line, offers.get(line.sku.lower()))
+            _put(order, line, offers.get(line.sku.lower()), prefix)
         except ValidationFailed as exc:
             errors.update(exc.errors)
-            params.update(exc.field_params)
+            per_field.update({k: exc.params_of(k) for k in exc.errors})
+    if errors:
+        raise ValidationFailed(errors, per_field=per_field)
 
 
 def _check_form(data: EntryInput, errors: dict[str, str]) -> None:
@@ -253,12 +259,19 @@ async def enter_order(
     scoped = replace(actor, account_id=account.id)  # lead times and addresses of this customer
     order = _draft(actor, account, data)
     order.contact_user_id = await _contact(db, data.contact_id, account_id=account.id, errors=errors)
-    await _add_lines(db, account_id=account.id, order=order, lines=data.lines, errors=errors, params=params)
+    per_field: dict[str, dict[str, object]] = {}
+    if not filled(data.lines):
+        errors["lines"] = N_("Enter at least one order line.")
+    try:
+        await add_lines(db, account_id=account.id, order=order, lines=data.lines)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        per_field.update(exc.per_field)
     earliest = await earliest_delivery(db, scoped, order, today)
     order.requested_delivery_date = validate_date(data.requested_delivery_date, earliest, errors, params)
     order.shipping_address = await _address(db, scoped, data, errors)
     if errors:
-        raise ValidationFailed(errors, params=params)
+        raise ValidationFailed(errors, params=params, per_field=per_field)
     db.add(order)
     pricing.apply_totals(order, order.lines, policy=policy)
     await service.submit(db, actor, order, vat_rate=policy.vat_rate)

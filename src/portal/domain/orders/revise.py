@@ -1,22 +1,39 @@
-"""Staff revise an order in review (prices, quantities, shipping) — e.g. after a declined confirmation.
+"""Staff revise an order in review (prices, quantities, address, promised date) — e.g. after a decline.
 
 The next approval issues a new confirmation version; the customer sees what changed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
-from portal.domain.orders import pricing, service
+from portal.domain.orders import line_rule, pricing, service
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.checkout import CheckoutInput, resolve_address
 from portal.i18n import N_
 
 REVISABLE = ("submitted",)  # later, approvals already given were for the old amount
+
+
+@dataclass
+class Changes:
+    """The revise form: per line price and quantity (0 removes it), fee, address and promised date."""
+
+    prices: dict[int, str] = field(default_factory=dict)
+    quantities: dict[int, str] = field(default_factory=dict)
+    shipping_fee: str = ""
+    promised_date: str = ""  # empty keeps the current promise
+    shipping_address_id: str = ""  # empty keeps the current address; "new" takes ``new_address``
+    new_address: dict[str, str] = field(default_factory=dict)
 
 
 def _money(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
@@ -31,46 +48,140 @@ def _money(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
     return pricing.money(value)
 
 
+def parse_promised(raw: str, *, today: date) -> date | None:
+    """A promised delivery date from a staff form: empty is none; never in the past."""
+    if not raw.strip():
+        return None
+    try:
+        promised = clock.parse_planning_date(raw)
+    except clock.BeyondHorizon:
+        raise ValidationFailed({"promised_date": N_("This date is too far ahead.")}) from None
+    except ValueError:
+        raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
+    if promised < today:  # the business day, as the form's min shows it
+        raise ValidationFailed({"promised_date": N_("The promised date cannot be in the past.")})
+    return promised
+
+
+def _line_snapshot(lines: list[OrderLine]) -> list[tuple[str, int, str]]:
+    return [(ln.sku, ln.quantity, str(ln.unit_price)) for ln in lines]
+
+
+def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, str]) -> list[OrderLine]:
+    """New prices and quantities on the lines; returns the lines set to 0, which the revision removes."""
+    removed = []
+    for line in lines:
+        price = _money(changes.prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
+        raw_qty = str(changes.quantities.get(line.id, line.quantity)).strip()
+        if not (raw_qty.isascii() and raw_qty.isdigit() and len(raw_qty) <= 9):
+            errors[f"rqty_{line.id}"] = N_("Enter a whole number; 0 removes the line.")
+        elif int(raw_qty) == 0:
+            removed.append(line)
+        elif price is not None:
+            line.unit_price, line.quantity = price, int(raw_qty)
+            line.line_total = pricing.line_total(price, line.quantity)
+    if len(removed) == len(lines):
+        errors["lines"] = N_("An order needs at least one line. To drop the whole order, cancel it instead.")
+    return removed
+
+
+async def _check_rule(
+    db: AsyncSession, order: Order, kept: list[OrderLine], errors: dict[str, str], per_field: dict
+) -> None:
+    """The lines that stay pass the line rule checkout applies; a product sold meanwhile must go."""
+    for line, found in await line_rule.refusals(db, order.account_id, kept):
+        name = f"rqty_{line.id}" if found.kind == "quantity" else f"rline_{line.id}"
+        if name not in errors:
+            errors[name], per_field[name] = found.message, found.params
+
+
+async def _new_address(
+    db: AsyncSession, actor: Actor, order: Order, changes: Changes, errors: dict[str, str]
+) -> dict[str, str] | None:
+    """One of the customer's addresses or a new one saved to the account, by checkout's rules."""
+    if not changes.shipping_address_id:
+        return None
+    scoped = replace(actor, account_id=order.account_id)
+    wanted = CheckoutInput(shipping_address_id=changes.shipping_address_id, new_address=changes.new_address)
+    address = await resolve_address(db, scoped, wanted, errors)
+    if "shipping_address_id" in errors:
+        errors["shipping_address_id"] = N_("Choose one of the customer's addresses.")
+    return address
+
+
+def _promise(raw: str, errors: dict[str, str]) -> date | None:
+    try:
+        return parse_promised(raw, today=clock.today())
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        return None
+
+
 async def revise(
     db: AsyncSession,
     actor: Actor,
     order: Order,
+    changes: Changes,
     *,
-    prices: dict[int, str],
-    quantities: dict[int, str],
-    shipping_fee: str,
     note: str,
     expected_version: int | None,
 ) -> OrderEvent:
+    """Apply one revise form, all or nothing, and record what changed as an internal event."""
     if order.status not in REVISABLE:
         raise InvalidTransition()
     if expected_version is not None and expected_version != order.version:
         raise OrderChanged()
     lines = list(
-        (
-            await db.scalars(
-                select(OrderLine)
-                .where(OrderLine.order_id == order.id)
-                .order_by(OrderLine.position, OrderLine.id)
-            )
-        ).all()
+        await db.scalars(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position, OrderLine.id)
+        )
     )
     errors: dict[str, str] = {}
-    before = [(ln.sku, ln.quantity, str(ln.unit_price)) for ln in lines]
-    for line in lines:
-        price = _money(prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
-        raw_qty = str(quantities.get(line.id, line.quantity)).strip()
-        if not (raw_qty.isascii() and raw_qty.isdigit() and len(raw_qty) <= 9) or int(raw_qty) < 1:
-            errors[f"rqty_{line.id}"] = N_("Enter a whole number of at least 1.")
-        elif price is not None:
-            line.unit_price, line.quantity = price, int(raw_qty)
-            line.line_total = pricing.line_total(price, line.quantity)
-    fee = _money(shipping_fee or str(order.shipping_fee), "shipping_fee", errors)
+    per_field: dict[str, dict[str, object]] = {}
+    before = {
+        "lines": _line_snapshot(lines),
+        "address": order.shipping_address,
+        "promised": order.promised_delivery_date,
+    }
+    removed = _revise_lines(lines, changes, errors)
+    kept = [ln for ln in lines if ln not in removed]
+    await _check_rule(db, order, kept, errors, per_field)
+    fee = _money(changes.shipping_fee or str(order.shipping_fee), "shipping_fee", errors)
+    promised = _promise(changes.promised_date, errors)
+    address = await _new_address(db, actor, order, changes, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, per_field=per_field)
+    for line in removed:
+        await db.delete(line)
     order.shipping_fee = fee
-    pricing.apply_totals(order, lines)
-    event = OrderEvent(
+    order.shipping_address = address or order.shipping_address
+    order.promised_delivery_date = promised or order.promised_delivery_date
+    pricing.apply_totals(order, kept)
+    event = _event(actor, order, note, _changed(before, order, kept))
+    db.add(event)
+    await service.flush(db)  # the version-checked write of the order
+    return event
+
+
+def _changed(before: dict[str, Any], order: Order, kept: list[OrderLine]) -> dict[str, Any]:
+    """The event's record: lines before and after, and the address and promise when they changed."""
+    data: dict[str, Any] = {
+        "before": before["lines"],
+        "after": _line_snapshot(kept),
+        "total": str(order.total),
+    }
+    if order.shipping_address != before["address"]:
+        data["address"] = {"before": before["address"], "after": order.shipping_address}
+    if order.promised_delivery_date != before["promised"]:
+        data["promised"] = {
+            "before": before["promised"].isoformat() if before["promised"] else None,
+            "after": order.promised_delivery_date.isoformat(),
+        }
+    return data
+
+
+def _event(actor: Actor, order: Order, note: str, data: dict[str, Any]) -> OrderEvent:
+    return OrderEvent(
         order_id=order.id,
         actor_kind=actor.kind,
         actor_id=actor.id,
@@ -82,12 +193,5 @@ async def revise(
         note=note.strip()[:4000],
         ip=actor.ip,
         public=False,
-        data={
-            "before": before,
-            "after": [(ln.sku, ln.quantity, str(ln.unit_price)) for ln in lines],
-            "total": str(order.total),
-        },
+        data=data,
     )
-    db.add(event)
-    await service.flush(db)  # the version-checked write of the order
-    return event

@@ -1,0 +1,106 @@
+"""The one rule an order line must pass to be (re)submitted, whoever submits it and by which path.
+
+Checkout, edit-and-resubmit, staff order entry, staff revision, reorder and backorder substitutes
+call :func:`refusal`; the review checks flag every line of an order that no longer passes it.
+A line passes when its product is still sold to the account (active; the account's agreed price,
+else the list price, always applies), its quantity is within the product's minimum and maximum,
+and its specification names exactly the product's options with one offered choice each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.domain.catalog.products import ProductOffer, offers_by_ids
+from portal.domain.errors import ValidationFailed
+from portal.i18n import N_
+
+GONE = N_("%(sku)s is no longer available.")
+BELOW_MIN = N_("%(sku)s: the minimum order quantity is %(n)s.")
+ABOVE_MAX = N_("%(sku)s: the maximum order quantity is %(n)s.")
+SPEC = N_("%(sku)s: choose one of the offered options for %(option)s.")
+UNKNOWN_SPEC = N_("%(sku)s has no option %(option)s.")
+
+
+class Line(Protocol):
+    """What the rule reads of a line: an ``OrderLine`` or anything shaped like one."""
+
+    product_id: int | None
+    sku: str
+    quantity: int
+    specs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a line cannot be submitted: ``kind`` is product, quantity or spec (``option`` names it)."""
+
+    kind: str
+    message: str  # a msgid, translated where shown with ``params``
+    params: dict[str, object] = field(default_factory=dict)
+    option: str = ""
+
+
+def quantity_refusal(quantity: int, offer: ProductOffer) -> Refusal | None:
+    """The product's minimum and maximum order quantity."""
+    if quantity < offer.min_order_qty:
+        return Refusal("quantity", BELOW_MIN, {"sku": offer.sku, "n": offer.min_order_qty})
+    if quantity > offer.max_order_qty:
+        return Refusal("quantity", ABOVE_MAX, {"sku": offer.sku, "n": offer.max_order_qty})
+    return None
+
+
+def spec_refusal(specs: Mapping[str, Any], offer: ProductOffer) -> Refusal | None:
+    """One offered choice for each of the product's options, and no option it does not have."""
+    for name, choices in offer.spec_options.items():
+        if str(specs.get(name, "")) not in [str(c) for c in choices]:
+            return Refusal("spec", SPEC, {"sku": offer.sku, "option": name}, option=name)
+    unknown = sorted(set(specs) - set(offer.spec_options))
+    if unknown:
+        return Refusal("spec", UNKNOWN_SPEC, {"sku": offer.sku, "option": unknown[0]}, option=unknown[0])
+    return None
+
+
+def refusal(
+    offer: ProductOffer | None, quantity: int, specs: Mapping[str, Any], *, sku: str = ""
+) -> Refusal | None:
+    """None when the line may be submitted, else the first reason it may not."""
+    if offer is None or not offer.is_active:
+        return Refusal("product", GONE, {"sku": offer.sku if offer else sku})
+    return quantity_refusal(quantity, offer) or spec_refusal(specs, offer)
+
+
+def enforce(
+    offer: ProductOffer | None, quantity: int, specs: Mapping[str, Any], *, fields: Mapping[str, str]
+) -> None:
+    """Raise the rule's refusal beside the form field ``fields[kind]`` (``{option}`` is filled in)."""
+    if found := refusal(offer, quantity, specs):
+        raise refused(fields[found.kind].format(option=found.option), found)
+
+
+def refused(name: str, found: Refusal) -> ValidationFailed:
+    """The refusal as a 422 beside the form field ``name``."""
+    return ValidationFailed({name: found.message}, per_field={name: found.params})
+
+
+async def offers_for(db: AsyncSession, account_id: int, lines: Iterable[Line]) -> dict[int, ProductOffer]:
+    """The products of ``lines`` as the account sees them: its prices, active or not."""
+    return await offers_by_ids(
+        db, account_id=account_id, ids=[ln.product_id for ln in lines if ln.product_id]
+    )
+
+
+def line_refusal(line: Line, offers: Mapping[int, ProductOffer]) -> Refusal | None:
+    """The rule for a stored line, given the account's offers of its products."""
+    offer = offers.get(line.product_id) if line.product_id else None
+    return refusal(offer, line.quantity, line.specs or {}, sku=line.sku)
+
+
+async def refusals(db: AsyncSession, account_id: int, lines: list[Line]) -> list[tuple[Line, Refusal]]:
+    """Every line that no longer passes the rule, with why, in the order given."""
+    offers = await offers_for(db, account_id, lines)
+    return [(ln, found) for ln in lines if (found := line_refusal(ln, offers))]
