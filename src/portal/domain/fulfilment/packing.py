@@ -2,7 +2,7 @@
 
 One call adds at most one package; marking packing complete needs every line fully packed, reaches
 the ``packed`` milestone and moves the order to ``ready_to_ship``. The label and the delivery note
-(发货单) are printed from ``print_documents``.
+(送货单) are printed from ``print_documents``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from portal.domain.catalog.products import offers_by_ids
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import attachments, cart, pricing, service
 from portal.domain.orders.actors import Actor
+from portal.formatting import join_list
 from portal.i18n import N_
 
 KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -149,7 +150,7 @@ async def checkout(
         errors.update(exc.errors)
         params.update(exc.field_params)
     if gone := await cart.refresh_prices(db, actor, order, policy):
-        params["skus"] = ", ".join(gone)
+        params["skus"] = join_list(gone)
         errors["cart"] = N_("No longer available, please remove: %(skus)s")
     if errors:
         raise ValidationFailed(errors, params=params)

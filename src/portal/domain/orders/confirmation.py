@@ -85,7 +85,7 @@ async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEv
         order,
         "backorder",
         "customer",
-        extra={"skus": ", ".join(result.backordered), "choice_path": f"/orders/{order.number}#backorder"},
+        extra={"skus": list(result.backordered), "choice_path": f"/orders/{order.number}#backorder"},
     )
 
 
