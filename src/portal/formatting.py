@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, reduce
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -58,4 +59,16 @@ def moment(value: datetime | str | None, fmt: str = "medium") -> str:
     return format_datetime(_parse(value), format=fmt, tzinfo=BUSINESS_TZ, locale=_current())
 
 
-FILTERS = {"money": money, "number": number, "day": day, "moment": moment}
+def join_list(items: Iterable[object]) -> str:
+    """Items joined as the reader's language enumerates them: "A、B" in Chinese, "A, B" in English.
+
+    A single string is one item (e-mails queued before a list was passed carry the joined text).
+    """
+    texts = [items] if isinstance(items, str) else [str(item) for item in items]
+    if not texts:
+        return ""
+    middle = _current().list_patterns["standard"]["middle"]  # CLDR: "{0}、{1}" / "{0}, {1}"
+    return reduce(middle.format, texts)
+
+
+FILTERS = {"money": money, "number": number, "day": day, "moment": moment, "join_list": join_list}

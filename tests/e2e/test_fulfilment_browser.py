@@ -361,7 +361,7 @@ async def test_production_and_logistics_fulfil_an_order_and_the_buyer_tracks_it_
         await expect(production.locator("tr.milestone-done")).to_have_count(5)
         await expect(form_titled(production, zh("Pack a package"))).to_have_count(0)
 
-        # and: the delivery note (发货单) for the driver lists the goods and both packages, without prices
+        # and: the delivery note (送货单) for the driver lists the goods and both packages, without prices
         async with logistics.expect_popup() as popup:
             await production.get_by_role("link", name=zh("Print the delivery note")).click()
         note = await popup.value

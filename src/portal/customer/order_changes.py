@@ -22,6 +22,7 @@ from portal.domain.orders.checkout import ADDRESS_FIELDS, earliest_delivery
 from portal.domain.orders.entry import LineInput
 from portal.domain.orders.pricing import policy_from
 from portal.domain.orders.states import Action
+from portal.formatting import join_list
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.forms import form_text, form_version
@@ -173,7 +174,7 @@ class OrderChangesController(Controller):
             message = _(
                 "%(n)s lines copied into your cart. Not available any more: %(skus)s.",
                 n=result.added,
-                skus=", ".join(result.skipped),
+                skus=join_list(result.skipped),
             )
             return redirect(
                 request, "/cart", flash=message, category="error" if not result.added else "success"

@@ -30,6 +30,7 @@ from portal.domain.orders import (
 )
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import allowed_actions
+from portal.formatting import join_list
 from portal.i18n import gettext
 from portal.web.actors import staff_actor
 from portal.web.templating import page, redirect
@@ -46,7 +47,7 @@ class CheckView:
 
 def _check_view(check: checks.Check) -> CheckView:
     params = {
-        k: ", ".join(gettext(x) for x in v) if isinstance(v, list) else v for k, v in check.params.items()
+        k: join_list(gettext(x) for x in v) if isinstance(v, list) else v for k, v in check.params.items()
     }
     return CheckView(
         check.key, check.status, gettext(check.message, **params) if params else gettext(check.message)

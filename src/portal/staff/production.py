@@ -1,4 +1,4 @@
-"""Production, QC and packing of an order, and its printable label and delivery note (发货单)."""
+"""Production, QC and packing of an order, and its printable label and delivery note (送货单)."""
 
 from __future__ import annotations
 

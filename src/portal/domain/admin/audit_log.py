@@ -62,6 +62,13 @@ FIELD_LABELS = {
     "review_sla_hours": N_("Review SLA (hours)"),
     "invitation": N_("Invitation"),
 }
+# a field whose meaning depends on what was changed: a customer account's name is its company's
+ENTITY_FIELD_LABELS = {("customer_account", "name"): N_("Company name")}
+
+
+def field_label(entity: str, field: str) -> str | None:
+    """The msgid that labels ``field`` of ``entity`` in the log; None shows the field's key."""
+    return ENTITY_FIELD_LABELS.get((entity, field), FIELD_LABELS.get(field))
 
 
 @dataclass(frozen=True)

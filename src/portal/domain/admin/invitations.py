@@ -78,6 +78,7 @@ async def invite(
             "name": user.name,
             "inviter": actor.name,
             "user_kind": user_kind,
+            "audience": user_kind,  # "staff" or "customer": picks the e-mail footer
             "account_name": account_name,
             "token": token,
             "expires_at": invitation.expires_at.isoformat(),

@@ -1,9 +1,9 @@
 """Packing an order after its quality inspection: packages with their contents, then ready to ship.
 
 One call adds at most one package; marking packing complete needs every line fully packed, reaches
-the ``packed`` milestone and moves the order to ``ready_to_ship``. Goods shipped early from stock, before
-packing completes, left unpacked: what is left to pack of a line is its quantity less shipped and packed. The label and the delivery note
-(发货单) are printed from ``print_documents``.
+the ``packed`` milestone and moves the order to ``ready_to_ship``. Goods shipped early from stock,
+before packing completes, left unpacked: what is left to pack of a line is its quantity less shipped
+and packed. The label and the delivery note (送货单) are printed from ``print_documents``.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ async def _stock(db: AsyncSession, order: Order, lines: list[OrderLine], today: 
             "stock",
             "warn",
             N_("Not enough stock for %(skus)s: they will be backordered or produced."),
-            {"skus": ", ".join(short)},
+            {"skus": short},
         )
     return Check("stock", "pass", N_("In stock or within lead time for the requested date."))
 
@@ -120,7 +120,7 @@ async def _prices(db: AsyncSession, order: Order, lines: list[OrderLine]) -> Che
             "prices",
             "warn",
             N_("Prices differ from the list or agreed price: %(lines)s."),
-            {"lines": ", ".join(off)},
+            {"lines": off},
         )
     return Check("prices", "pass", N_("All prices match the list or agreed prices."))
 

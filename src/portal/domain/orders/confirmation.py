@@ -86,7 +86,7 @@ async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEv
         "backorder",
         "customer",
         extra={
-            "skus": ", ".join(result.backordered),
+            "skus": list(result.backordered),
             "wait_date": result.new_date.isoformat() if result.new_date else None,
             "choice_path": f"/orders/{order.number}#backorder",
         },

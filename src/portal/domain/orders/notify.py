@@ -117,6 +117,7 @@ async def send(
         await db.scalar(select(CustomerAccount.name).where(CustomerAccount.id == order.account_id)) or ""
     )
     context = {**order_context(order, account_name, event), **(extra or {})}
+    context["audience"] = "customer" if audience == "customer" else "staff"  # picks the e-mail footer
     if audience == "customer":
         recipient = await _customer_recipient(db, order)
         recipients = [(recipient[0], recipient[1])] if recipient else []

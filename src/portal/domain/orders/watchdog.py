@@ -53,6 +53,7 @@ async def alert_overdue_reviews(db: AsyncSession) -> int:
             "hours": int((clock.now() - since).total_seconds() // 3600),
             "sla_hours": settings.review_sla_hours,
             "staff_order_path": f"/staff/orders/{number}",
+            "audience": "staff",
         }
         for email, locale in await _reviewers(db, assignee_id):
             queue_email(

@@ -36,5 +36,5 @@ class AdminAuditController(Controller):
             entity=entity,
             entity_labels=audit_log.ENTITY_LABELS,
             audit_actions=audit_log.ACTION_LABELS,
-            field_labels=audit_log.FIELD_LABELS,
+            field_label=audit_log.field_label,
         )
