@@ -19,7 +19,7 @@ from portal.domain.orders.pricing import policy_from
 from portal.domain.orders.states import Action
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text, form_version
+from portal.web.forms import form_ids, form_text, form_version
 from portal.web.templating import page, redirect
 
 
@@ -100,9 +100,7 @@ class OrderChangesController(Controller):
             invoice_title=form_text(form, "invoice_title"),
             tax_id=form_text(form, "tax_id"),
             special_requirements=form_text(form, "special_requirements"),
-            quantities={
-                int(k[4:]): str(v) for k, v in form.items() if k.startswith("qty_") and k[4:].isdigit()
-            },
+            quantities=form_ids(form, "qty_"),
             message=form_text(form, "message"),
             version=form_version(form),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
@@ -13,7 +13,7 @@ from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.staff import StaffUser
@@ -26,17 +26,18 @@ from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text, form_version
+from portal.web.forms import form_ids, form_text, form_version
 from portal.web.templating import is_htmx, page, redirect
 
 REVIEWERS = requires_role(Role.REVIEWER, Role.APPROVER, Role.SALES)
 DECIDERS = requires_role(Role.REVIEWER, Role.APPROVER)
 
 
-def _decimal(value: str | None) -> Decimal | None:
+def _amount(value: str | None) -> Decimal | None:
+    """A filter amount typed in the reader's locale; one that is not a plain amount filters nothing."""
     try:
-        return Decimal(value) if value else None
-    except InvalidOperation:
+        return numbers.decimal(value) if value else None
+    except numbers.NotANumber:
         return None
 
 
@@ -72,10 +73,10 @@ class ReviewController(Controller):
     ) -> Template:
         filters = review_queue.ReviewFilter(
             state=order_state if order_state in OrderState.__members__.values() else "submitted",
-            customer=int(customer) if customer and customer.isdigit() else None,
+            customer=numbers.ident(customer),
             channel=channel or None,
-            min_total=_decimal(min_total),
-            max_total=_decimal(max_total),
+            min_total=_amount(min_total),
+            max_total=_amount(max_total),
             assignee=assignee or None,
             after=after,
         )
@@ -168,12 +169,8 @@ class ReviewController(Controller):
                 expected_version=form_version(form),
                 note=form_text(form, "note"),
                 shipping_fee=form_text(form, "shipping_fee", limit=20),
-                prices={
-                    int(k[6:]): str(v) for k, v in form.items() if k.startswith("price_") and k[6:].isdigit()
-                },
-                quantities={
-                    int(k[5:]): str(v) for k, v in form.items() if k.startswith("rqty_") and k[5:].isdigit()
-                },
+                prices=form_ids(form, "price_"),
+                quantities=form_ids(form, "rqty_"),
             )
 
         return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))

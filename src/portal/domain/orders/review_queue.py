@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
@@ -71,13 +71,18 @@ def _cursor(row: QueueRow) -> str:
 
 
 def _decode(cursor: str | None) -> tuple | None:
-    if not cursor:
+    """The position a cursor names; a crafted or mangled one is ignored (the first page)."""
+    if not cursor or len(cursor) > 400:
         return None
     try:
         u, k, stamp, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return int(u), int(k), datetime.fromisoformat(stamp), int(ident)
+        when = datetime.fromisoformat(stamp)
     except (ValueError, TypeError):
         return None
+    number = numbers.ident(str(ident))
+    if u not in (0, 1) or k not in (0, 1) or number is None or when.tzinfo is None:
+        return None
+    return u, k, when, number
 
 
 def sla_state(age: timedelta, sla_hours: int) -> str:
@@ -99,8 +104,8 @@ def _filters(stmt, f: ReviewFilter, me: int):  # noqa: ANN001, ANN202
         stmt = stmt.where(Order.assignee_staff_id == me)
     elif f.assignee == "none":
         stmt = stmt.where(Order.assignee_staff_id.is_(None))
-    elif f.assignee and f.assignee.isdigit():
-        stmt = stmt.where(Order.assignee_staff_id == int(f.assignee))
+    elif (assignee := numbers.ident(f.assignee)) is not None:
+        stmt = stmt.where(Order.assignee_staff_id == assignee)
     if cursor := _decode(f.after):
         stmt = stmt.where(tuple_(_URGENT, _KEY, Order.submitted_at, Order.id) > tuple_(*cursor))
     return stmt

@@ -5,11 +5,12 @@ The next approval issues a new confirmation version; the customer sees what chan
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import numbers
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
 from portal.domain.orders import pricing, service
@@ -20,15 +21,23 @@ REVISABLE = ("submitted",)  # later, approvals already given were for the old am
 
 
 def _money(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
+    """An amount typed in the reviewer's locale: "1,5" is refused, not read as 15."""
     try:
-        value = Decimal(raw.strip().replace(",", ""))
-    except (InvalidOperation, AttributeError):
-        errors[field] = N_("Enter an amount of at least 0.")
-        return None
-    if not value.is_finite() or value < 0 or value > Decimal("1e11"):
-        errors[field] = N_("Enter an amount of at least 0.")
+        value = numbers.decimal(raw, maximum=Decimal("1e11"))
+    except numbers.NotANumber:
+        value = None
+    if value is None or value < 0:
+        errors[field] = N_("Enter an amount of at least 0, e.g. 1234.50.")
         return None
     return pricing.money(value)
+
+
+def _quantity(raw: str) -> int | None:
+    try:
+        quantity = numbers.whole(raw)
+    except numbers.NotANumber:
+        return None
+    return quantity or None
 
 
 async def revise(
@@ -60,10 +69,11 @@ async def revise(
     for line in lines:
         price = _money(prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
         raw_qty = str(quantities.get(line.id, line.quantity)).strip()
-        if not (raw_qty.isascii() and raw_qty.isdigit() and len(raw_qty) <= 9) or int(raw_qty) < 1:
+        quantity = _quantity(raw_qty)
+        if quantity is None:
             errors[f"rqty_{line.id}"] = N_("Enter a whole number of at least 1.")
         elif price is not None:
-            line.unit_price, line.quantity = price, int(raw_qty)
+            line.unit_price, line.quantity = price, quantity
             line.line_total = pricing.line_total(price, line.quantity)
     fee = _money(shipping_fee or str(order.shipping_fee), "shipping_fee", errors)
     if errors:
