@@ -33,6 +33,12 @@ def form_text(form: Any, name: str, *, limit: int = MAX_TEXT) -> str:
     return clean_text(form.get(name, ""), limit)
 
 
+def form_secret(form: Any, name: str, *, limit: int) -> str:
+    """A password as typed (spaces are part of it), cut to ``limit``; a file part reads as empty."""
+    value = form.get(name, "")
+    return value[:limit] if isinstance(value, str) else ""
+
+
 def form_version(form: Any) -> int | None:
     """The order version the page was showing; None when the form did not carry one."""
     return numbers.ident(form.get("version", ""))
