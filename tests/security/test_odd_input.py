@@ -54,7 +54,7 @@ JSON_ODD = {
 }
 NAME = re.compile(r"<(?:input|select|textarea)\b[^>]*?\bname=\"([^\"]+)\"", re.S)
 READ_IN_SOURCE = re.compile(
-    r"(?:form_text\(\s*form,\s*|_whole\(\s*form,\s*|_date\(\s*form,\s*|form\.get\(|getall\("
+    r"(?:form_(?:text|secret)\(\s*form,\s*|_whole\(\s*form,\s*|_date\(\s*form,\s*|form\.get\(|getall\("
     r"|query_params\.get\()f?\"([^\"{]+)"
 )
 PREFIX_IN_SOURCE = re.compile(r"(?:startswith\(|form_ids\(\s*form,\s*)\"(\w+_)\"")
