@@ -9,12 +9,16 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 def storable(value: object) -> bool:
     """False when ``value`` holds, at any depth, text PostgreSQL cannot store (NUL, a lone surrogate)."""
-    if isinstance(value, str):
-        return not _UNSTORABLE.search(value)
-    if isinstance(value, dict):
-        return all(storable(k) and storable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(storable(v) for v in value)
+    pending = [value]  # a loop, not recursion: a deeply nested JSON body cannot exhaust the stack
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and _UNSTORABLE.search(item):
+            return False
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return True
 
 
