@@ -21,6 +21,7 @@ from litestar import Litestar  # noqa: E402
 from litestar.config.csrf import CSRFConfig  # noqa: E402
 from litestar.datastructures import State  # noqa: E402
 from litestar.di import Provide  # noqa: E402
+from litestar.middleware import DefineMiddleware  # noqa: E402
 from litestar.plugins.htmx import HTMXPlugin  # noqa: E402
 from litestar.static_files import create_static_files_router  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
@@ -33,7 +34,9 @@ from portal.db.engine import async_url  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
 from portal.web import devmail, invitations, system, tracking, webhooks  # noqa: E402
 from portal.web.context import RequestContextMiddleware  # noqa: E402
+from portal.web.csrf import PortalCSRFMiddleware  # noqa: E402
 from portal.web.errors import EXCEPTION_HANDLERS  # noqa: E402
+from portal.web.forms import PortalRequest  # noqa: E402
 from portal.web.security import security_headers  # noqa: E402
 from portal.web.templating import make_environment, template_config  # noqa: E402
 from portal.web.transaction import provide_db  # noqa: E402
@@ -91,18 +94,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"db": Provide(provide_db)},
         plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin()],
         lifespan=[redis_lifespan],
-        middleware=[RequestContextMiddleware()],
+        # Litestar's own CSRF middleware answers 500 to a token that is not ASCII text: ours refuses it
+        middleware=[
+            RequestContextMiddleware(),
+            DefineMiddleware(PortalCSRFMiddleware, config=_csrf(settings)),
+        ],
+        request_class=PortalRequest,
         before_send=[security_headers(hsts=not settings.dev_mode)],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=False,
-            cookie_samesite="lax",
-            header_name="x-csrftoken",
-            # machines sign their requests; the tracking page itself sets no cookie (its lookup form is checked)
-            exclude=["^/webhooks/", "^/track/.+"],
-        ),
         template_config=template_config(make_environment(auto_reload=settings.dev_mode)),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_request_body,
@@ -110,6 +108,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "db_engine_key": db_config.engine_app_state_key}),
         openapi_config=None,
         debug=False,
+    )
+
+
+def _csrf(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=False,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+        # machines sign their requests; the tracking page itself sets no cookie (its lookup form is checked)
+        exclude=["^/webhooks/", "^/track/.+"],
     )
 
 

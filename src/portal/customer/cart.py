@@ -14,6 +14,7 @@ from portal.domain.orders import cart, line_rule
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
+from portal.web.forms import form_text
 from portal.web.templating import is_htmx, page, redirect
 
 
@@ -53,8 +54,8 @@ class CartController(Controller):
             order = await cart.add_line(
                 db,
                 customer_actor(request),
-                sku=form.get("sku", ""),
-                quantity_raw=form.get("quantity"),
+                sku=form_text(form, "sku", limit=40),
+                quantity_raw=form_text(form, "quantity", limit=20),
                 form=form,
                 policy=policy_from(request.app.state.settings),
             )
@@ -78,7 +79,7 @@ class CartController(Controller):
                 db,
                 customer_actor(request),
                 line_id=line_id,
-                quantity_raw=form.get("quantity"),
+                quantity_raw=form_text(form, "quantity", limit=20),
                 policy=policy_from(request.app.state.settings),
             )
         except ValidationFailed as exc:

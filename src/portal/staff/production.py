@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.auth.guards import requires_role, staff_required
 from portal.auth.roles import Role
 from portal.db.orders import Order
@@ -23,7 +23,7 @@ from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
-from portal.web.forms import form_text, form_version
+from portal.web.forms import form_ids, form_text, form_version
 from portal.web.templating import page
 
 PRODUCTION = requires_role(Role.PRODUCTION)
@@ -43,10 +43,10 @@ def _date(form: Any, name: str) -> date | None:
 
 
 def _whole(form: Any, name: str, message: str) -> int | None:
-    raw = form_text(form, name, limit=10)
+    raw = form_text(form, name, limit=20)
     try:
-        return int(raw) if raw else None
-    except ValueError:
+        return numbers.whole(raw) if raw else None
+    except numbers.NotANumber:
         raise ValidationFailed({name: message}) from None
 
 
@@ -67,11 +67,10 @@ def _report(form: Any) -> production.MilestoneReport:
 
 def _quantities(form: Any) -> dict[int, int]:
     """``pack_<line_id>`` fields: how many of each line go into this package."""
-    out: dict[int, int] = {}
-    for key in form:
-        if key.startswith("pack_") and key[5:].isdigit():
-            out[int(key[5:])] = _whole(form, key, N_("At most the quantity still to pack.")) or 0
-    return out
+    return {
+        line_id: _whole(form, f"pack_{line_id}", N_("At most the quantity still to pack.")) or 0
+        for line_id in form_ids(form, "pack_")
+    }
 
 
 class ProductionController(Controller):

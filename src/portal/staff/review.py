@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -12,11 +12,11 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.domain.admin import config
-from portal.domain.orders import queries, review_queue, service, staff_list
+from portal.domain.orders import review_queue, service, staff_list
 from portal.domain.orders import revise as revision
 from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.states import OrderState
@@ -30,10 +30,11 @@ REVIEWERS = requires_role(Role.REVIEWER, Role.APPROVER, Role.SALES)
 DECIDERS = requires_role(Role.REVIEWER, Role.APPROVER)
 
 
-def _decimal(value: str | None) -> Decimal | None:
+def _amount(value: str | None) -> Decimal | None:
+    """A filter amount typed in the reader's locale; one that is not a plain amount filters nothing."""
     try:
-        return Decimal(value) if value else None
-    except InvalidOperation:
+        return numbers.decimal(value) if value else None
+    except numbers.NotANumber:
         return None
 
 
@@ -73,10 +74,10 @@ class ReviewController(Controller):
     ) -> Template:
         filters = review_queue.ReviewFilter(
             state=order_state if order_state in OrderState.__members__.values() else "submitted",
-            customer=queries.as_id(customer),
+            customer=numbers.ident(customer),
             channel=channel or None,
-            min_total=_decimal(min_total),
-            max_total=_decimal(max_total),
+            min_total=_amount(min_total),
+            max_total=_amount(max_total),
             assignee=assignee or None,
             after=after,
         )

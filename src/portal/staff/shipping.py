@@ -12,7 +12,7 @@ from litestar.response import Response, Template
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.fulfilment import LogisticsCase, Shipment
@@ -25,7 +25,7 @@ from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text
+from portal.web.forms import form_ids, form_text
 from portal.web.templating import redirect
 
 LOGISTICS = requires_role(Role.LOGISTICS)
@@ -33,12 +33,11 @@ LOGISTICS = requires_role(Role.LOGISTICS)
 
 def _quantities(form) -> dict[int, int]:  # noqa: ANN001
     out: dict[int, int] = {}
-    for key, value in form.items():
-        if key.startswith("qty_") and key[4:].isdigit():
-            text = str(value).strip() or "0"
-            if not (text.isascii() and text.isdigit() and len(text) <= 9):
-                raise ValidationFailed({key: N_("Enter a whole number of at least 1.")})
-            out[int(key[4:])] = int(text)
+    for line_id, value in form_ids(form, "qty_").items():
+        try:
+            out[line_id] = numbers.whole(value.strip() or "0")
+        except numbers.NotANumber:
+            raise ValidationFailed({f"qty_{line_id}": N_("Enter a whole number of at least 1.")}) from None
     return out
 
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from litestar.datastructures import State
 from litestar.enums import ScopeType
-from litestar.exceptions import ClientException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.middleware import ASGIMiddleware
 
-from portal import i18n
+from portal import i18n, numbers
 from portal.auth.sessions import COOKIE_NAMES, SessionData, SessionStore
 
 if TYPE_CHECKING:
@@ -54,6 +54,10 @@ def _query_lang(scope: Scope) -> str | None:
     return None
 
 
+def _impossible_id(value: object) -> bool:
+    return isinstance(value, int) and not -numbers.MAX_ID <= value <= numbers.MAX_ID
+
+
 def choose_locale(
     *, cookie: str | None, user_locale: str | None, accept_language: str | None, default: str
 ) -> str:
@@ -73,6 +77,8 @@ class RequestContextMiddleware(ASGIMiddleware):
         path: str = scope["path"]
         if "\x00" in path or b"%00" in scope.get("query_string", b""):
             raise ClientException(detail="NUL in request")  # PostgreSQL text cannot hold it: 400, not 500
+        if any(_impossible_id(v) for v in scope.get("path_params", {}).values()):
+            raise NotFoundException()  # /products/10**30: no row has that id, and PostgreSQL cannot compare it
         state = State(scope.setdefault("state", {}))
         app: Litestar = scope["litestar_app"]
         settings = app.state.settings

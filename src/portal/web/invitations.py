@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.domain.admin import invitations
 from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
+from portal.web.forms import form_secret
 from portal.web.signin import LOGIN, client_ip
 from portal.web.templating import page, redirect
 
@@ -55,8 +56,8 @@ class InvitationController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], token: FromPath[str]
     ) -> Response | Template:
         form = await request.form()
-        password = str(form.get("password", ""))[: invitations.MAX_PASSWORD_LENGTH + 1]
-        repeat = str(form.get("password_repeat", ""))[: invitations.MAX_PASSWORD_LENGTH + 1]
+        password = form_secret(form, "password", limit=invitations.MAX_PASSWORD_LENGTH + 1)
+        repeat = form_secret(form, "password_repeat", limit=invitations.MAX_PASSWORD_LENGTH + 1)
         try:
             kind = await invitations.accept(
                 db, token=token, password=password, repeat=repeat, ip=_ip(request)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth import service
 from portal.auth.sessions import COOKIE_NAMES
 from portal.i18n import gettext as _
+from portal.web.forms import form_secret, form_text
 from portal.web.templating import page, redirect
 
 HOME = {"customer": "/orders", "staff": "/staff/"}
@@ -66,9 +67,9 @@ def login_page(
 
 async def login_submit(request: Request, db: AsyncSession, kind: str) -> Response | Template:
     form = await request.form()
-    email = str(form.get("email", "")).strip()[:254]
-    password = str(form.get("password", ""))[:1024]
-    target = safe_next(str(form.get("next", "")), kind)
+    email = form_text(form, "email", limit=254)
+    password = form_secret(form, "password", limit=1024)
+    target = safe_next(form_text(form, "next", limit=2000), kind)
     cookie_name = COOKIE_NAMES[kind]
     result = await service.sign_in(
         db,

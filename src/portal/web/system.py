@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import i18n
 from portal.auth import service
 from portal.web.context import LANG_COOKIE
+from portal.web.forms import form_text
 from portal.web.templating import redirect
 
 
@@ -65,8 +66,8 @@ async def ready(request: Request) -> Response[dict[str, str]]:
 async def switch_language(request: Request, db: NamedDependency[AsyncSession]) -> Response:
     """Remember the chosen language in a cookie, and on the signed-in user; go back where we came from."""
     form = await request.form()
-    locale = i18n.normalize(str(form.get("locale", ""))) or request.app.state.settings.default_locale
-    back = str(form.get("next", "")) or "/"
+    locale = i18n.normalize(form_text(form, "locale", limit=20)) or request.app.state.settings.default_locale
+    back = form_text(form, "next", limit=2000) or "/"
     if not back.startswith("/") or back.startswith("//") or "\\" in back:  # only local paths
         back = "/"
     sessions = request.app.state.sessions

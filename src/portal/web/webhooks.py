@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.fulfilment import Carrier
 from portal.domain.errors import ValidationFailed
 from portal.domain.fulfilment import shipping
+from portal.text import storable
 
 MAX_BODY = 64 * 1024
 
@@ -38,7 +39,9 @@ async def carrier_webhook(
         raise NotAuthorizedException(detail="bad signature")
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ValidationFailed({"body": "malformed JSON"}) from None
+    if not storable(payload):
+        raise ValidationFailed({"body": "text with NUL characters or unpaired surrogates"})
     recorded = await shipping.webhook_event(db, known.code, payload)
     return Response({"status": "recorded" if recorded else "duplicate"}, status_code=200)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import numbers
 from portal.db.admin import AuditEntry
 from portal.domain.admin.paging import Page, page_of
 from portal.i18n import N_
@@ -104,8 +105,8 @@ async def recent(
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
     if entity:
         stmt = stmt.where(AuditEntry.entity == entity)
-    if after.isdigit() and len(after) < 19:
-        stmt = stmt.where(AuditEntry.id < int(after))
+    if (last := numbers.ident(after)) is not None:
+        stmt = stmt.where(AuditEntry.id < last)
     rows = [
         AuditRow(
             e.id,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import numbers
 from portal.db.admin import PortalSetting
 from portal.domain.admin import audit
 from portal.domain.errors import ValidationFailed
@@ -36,20 +37,14 @@ async def load(db: AsyncSession) -> PortalConfig:
 
 
 def parse_thresholds(raw: str) -> list[Decimal]:
-    """'100000, 1000000' -> ascending amounts; each level is one more approver."""
+    """'100,000; 1,000,000' -> ascending amounts (read in the reader's locale); each level is one more approver."""
     try:
-        values = sorted(
-            {
-                Decimal(part.strip().replace(",", ""))
-                for part in raw.replace("\n", ";").split(";")
-                if part.strip()
-            }
-        )
-    except InvalidOperation:
+        values = sorted({numbers.decimal(part) for part in raw.replace("\n", ";").split(";") if part.strip()})
+    except numbers.NotANumber:
         raise ValidationFailed(
             {"approval_thresholds": N_("Enter amounts separated by semicolons.")}
         ) from None
-    if any(v <= 0 for v in values):
+    if any(v <= 0 or v != v.quantize(Decimal("0.01")) for v in values):
         raise ValidationFailed({"approval_thresholds": N_("Enter amounts separated by semicolons.")})
     return values
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from portal import numbers
 from portal.domain.errors import ValidationFailed
 from portal.i18n import N_
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_INT = 1_000_000_000  # PostgreSQL integer columns; no stock or quantity comes near it
-MAX_MONEY = Decimal("999999999999.99")  # NUMERIC(14, 2)
+MAX_INT = numbers.MAX_INT
+MAX_MONEY = numbers.MAX_AMOUNT
 
 REQUIRED = N_("This field is required.")
 TOO_LONG = N_("This text is too long.")
@@ -40,27 +41,22 @@ class FormReader:
 
     def integer(self, name: str, *, minimum: int, maximum: int = MAX_INT, message: str) -> int:
         try:
-            value = int(self.raw(name))
-        except ValueError:
+            value = numbers.whole(self.raw(name), maximum=maximum)
+        except numbers.NotANumber:
             self.error(name, message)
             return minimum
-        if not minimum <= value <= maximum:
+        if value < minimum:
             self.error(name, message)
         return value
 
     def money(self, name: str, *, message: str) -> Decimal:
-        """A non-negative amount with at most two decimals; "1,200.50" and "1200.5" both read."""
+        """A non-negative amount with at most two decimals in the reader's locale; "1,5" is refused."""
         try:
-            value = Decimal(self.raw(name).replace(",", ""))
-        except InvalidOperation:
+            value = numbers.decimal(self.raw(name), maximum=MAX_MONEY)
+        except numbers.NotANumber:
             self.error(name, message)
             return Decimal("0")
-        if (
-            not value.is_finite()
-            or value < 0
-            or value > MAX_MONEY
-            or value != value.quantize(Decimal("0.01"))
-        ):
+        if value < 0 or value != value.quantize(Decimal("0.01")):
             self.error(name, message)
             return Decimal("0")
         return value.quantize(Decimal("0.01"))

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, tuple_
 
+from portal import numbers
 from portal.domain.catalog.search import contains_pattern
 
 PAGE_SIZE = 25
@@ -33,7 +34,8 @@ def decode_cursor(cursor: str | None) -> tuple[str, int] | None:
         return None
     try:
         ident, sep, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return (key, int(ident)) if sep else None
+        number = numbers.ident(ident)
+        return (key, number) if sep and number is not None else None
     except (ValueError, UnicodeDecodeError):
         return None
 

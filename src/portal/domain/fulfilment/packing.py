@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import numbers
 from portal.db.fulfilment import Package, ProductionMilestone
 from portal.db.orders import Order, OrderLine
 from portal.domain.errors import InvalidTransition, ValidationFailed
@@ -93,10 +94,10 @@ def _weight(raw: str) -> str:
     if not raw.strip():
         return ""
     try:
-        weight = Decimal(raw.strip().replace(",", "."))
-    except InvalidOperation:
+        weight = numbers.decimal(raw, maximum=Decimal(100000))
+    except numbers.NotANumber:
         weight = Decimal(0)
-    if not weight.is_finite() or weight <= 0 or weight >= 100000:
+    if weight <= 0 or weight >= 100000:
         raise ValidationFailed({"weight_kg": N_("Enter the weight in kg, e.g. 12.5.")})
     return str(weight)
 

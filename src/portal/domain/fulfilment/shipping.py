@@ -20,20 +20,31 @@ from portal.domain.orders import notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action, OrderState
 from portal.i18n import N_
+from portal.text import clean_text
 
 STATUSES = ("in_transit", "out_for_delivery", "delivered", "exception")
 EXCEPTION_KINDS = ("delayed", "lost", "damaged")
 SHIPPABLE = (OrderState.IN_PRODUCTION, OrderState.READY_TO_SHIP, OrderState.PARTIALLY_SHIPPED)
 
 
+# what a carrier may tell us, by the webhook or through the staff form, is kept to these lengths
+TEXT_LIMITS = {"status": 20, "event_id": 120, "location": 200, "note": 2000, "exception_kind": 20}
+
+
 @dataclass(frozen=True)
 class EventInput:
+    """One carrier event, its text cleaned and cut to TEXT_LIMITS whichever way it arrived."""
+
     status: str
     occurred_at: datetime
     event_id: str = ""
     location: str = ""
     note: str = ""
     exception_kind: str = ""
+
+    def __post_init__(self) -> None:
+        for name, limit in TEXT_LIMITS.items():
+            object.__setattr__(self, name, clean_text(getattr(self, name), limit))
 
 
 async def ship(
@@ -198,8 +209,8 @@ async def record_event(
             status=event.status,
             exception_kind=event.exception_kind,
             occurred_at=event.occurred_at,
-            location=event.location[:200],
-            note=event.note[:2000],
+            location=event.location,
+            note=event.note,
             source=source,
         )
     )
@@ -309,9 +320,9 @@ async def webhook_event(db: AsyncSession, carrier_code: str, payload: dict) -> b
             status=status,
             exception_kind=kind,
             occurred_at=occurred,
-            event_id=payload["event_id"][:120],
-            location=str(payload.get("location") or ""),
-            note=str(payload.get("note") or ""),
+            event_id=payload["event_id"],
+            location=payload.get("location"),
+            note=payload.get("note"),
         ),
         source="webhook",
     )

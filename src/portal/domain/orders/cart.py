@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from portal import numbers
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order, OrderLine
 from portal.domain.catalog.products import ProductOffer, offer_by_sku, offers_by_ids
@@ -62,10 +63,10 @@ async def get_or_create_cart(db: AsyncSession, actor: Actor) -> Order:
 
 def parse_quantity(raw: Any, offer: ProductOffer | None = None, *, allow_zero: bool = False) -> int:
     """A positive whole number within the product's limits (the line rule), else a 422 beside the field."""
-    text = str(raw or "").strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):  # "²" is a digit to isdigit()
-        raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")})
-    quantity = int(text)
+    try:
+        quantity = numbers.whole(raw)  # "²" is a digit to isdigit(), not to numbers.whole
+    except numbers.NotANumber:
+        raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")}) from None
     if quantity == 0 and allow_zero:
         return 0
     if quantity < 1 or quantity > MAX_QUANTITY:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order
 from portal.domain.catalog.products import offers_by_ids
@@ -94,11 +94,9 @@ async def resolve_address(
 ) -> dict[str, str] | None:
     if data.shipping_address_id and data.shipping_address_id != "new":
         found = None
-        if data.shipping_address_id.isdigit():
+        if (address_id := numbers.ident(data.shipping_address_id)) is not None:
             found = await db.scalar(
-                select(Address).where(
-                    Address.id == int(data.shipping_address_id), Address.account_id == actor.account_id
-                )
+                select(Address).where(Address.id == address_id, Address.account_id == actor.account_id)
             )
         if found is None:
             errors["shipping_address_id"] = N_("Choose one of your addresses.")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import numbers
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.orders import Order
@@ -81,7 +82,7 @@ class EntryChoices:
 
 
 def _id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return numbers.ident(raw)
 
 
 async def choices(db: AsyncSession, *, customer_id: str) -> EntryChoices:

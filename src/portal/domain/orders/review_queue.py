@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
@@ -72,13 +72,18 @@ def _cursor(row: QueueRow) -> str:
 
 
 def _decode(cursor: str | None) -> tuple | None:
-    if not cursor:
+    """The position a cursor names; a crafted or mangled one is ignored (the first page)."""
+    if not cursor or len(cursor) > 400:
         return None
     try:
         u, k, stamp, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return int(u), int(k), clock.parse_instant(stamp), int(ident)
+        when = clock.parse_instant(stamp)
     except (ValueError, TypeError, AttributeError):
         return None
+    number = numbers.ident(str(ident))
+    if u not in (0, 1) or k not in (0, 1) or number is None or when.tzinfo is None:
+        return None
+    return u, k, when, number
 
 
 def sla_state(age: timedelta, sla_hours: int) -> str:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
 from portal.domain.orders import line_rule, pricing, service
@@ -37,13 +37,13 @@ class Changes:
 
 
 def _money(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
+    """An amount typed in the reviewer's locale: "1,5" is refused, not read as 15."""
     try:
-        value = Decimal(raw.strip().replace(",", ""))
-    except (InvalidOperation, AttributeError):
-        errors[field] = N_("Enter an amount of at least 0.")
-        return None
-    if not value.is_finite() or value < 0 or value > Decimal("1e11"):
-        errors[field] = N_("Enter an amount of at least 0.")
+        value = numbers.decimal(raw, maximum=Decimal("1e11"))
+    except numbers.NotANumber:
+        value = None
+    if value is None or value < 0:
+        errors[field] = N_("Enter an amount of at least 0, e.g. 1234.50.")
         return None
     return pricing.money(value)
 
@@ -72,13 +72,15 @@ def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, st
     removed = []
     for line in lines:
         price = _money(changes.prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
-        raw_qty = str(changes.quantities.get(line.id, line.quantity)).strip()
-        if not (raw_qty.isascii() and raw_qty.isdigit() and len(raw_qty) <= 9):
+        try:
+            quantity = numbers.whole(str(changes.quantities.get(line.id, line.quantity)))
+        except numbers.NotANumber:
             errors[f"rqty_{line.id}"] = N_("Enter a whole number; 0 removes the line.")
-        elif int(raw_qty) == 0:
+            continue
+        if quantity == 0:
             removed.append(line)
         elif price is not None:
-            line.unit_price, line.quantity = price, int(raw_qty)
+            line.unit_price, line.quantity = price, quantity
             line.line_total = pricing.line_total(price, line.quantity)
     if len(removed) == len(lines):
         errors["lines"] = N_("An order needs at least one line. To drop the whole order, cancel it instead.")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import numbers
 from portal.domain.admin import products
 from portal.domain.admin.paging import MAX_QUERY_LENGTH
 from portal.domain.catalog.categories import CATEGORY_LABELS
@@ -39,6 +42,14 @@ def _form(
         sku=sku,
         categories=list(CATEGORY_LABELS),
     )
+
+
+def _stock_seen(form: Any) -> int | None:
+    """The stock the editor saw when the page was drawn (None: not sent, the check is skipped)."""
+    try:
+        return numbers.whole(form.get("stock_seen", ""))
+    except numbers.NotANumber:
+        return None
 
 
 class AdminProductsController(Controller):
@@ -92,7 +103,6 @@ class AdminProductsController(Controller):
     ) -> Response | Template:
         form = await request.form()
         values = form_values(form, products.FORM_FIELDS)
-        seen = str(form.get("stock_seen", ""))
         try:
             data = products.parse_product(values, creating=False)
             product = await products.update_product(
@@ -100,7 +110,7 @@ class AdminProductsController(Controller):
                 staff_actor(request),
                 product_id=product_id,
                 data=data,
-                stock_seen=int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None,
+                stock_seen=_stock_seen(form),
             )
         except ValidationFailed as exc:
             await db.rollback()  # nothing of a refused form is kept
