@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from portal import clock
 from portal.auth.passwords import hash_password, needs_rehash, verify_password
@@ -44,6 +44,7 @@ async def _customer_session(db: AsyncSession, email: str, password: str) -> Sess
         email=user.email,
         name=user.name,
         locale=user.locale,
+        last_locale=user.last_locale,
         account_id=account.id,
         account_name=account.name,
     )
@@ -62,6 +63,7 @@ async def _staff_session(db: AsyncSession, email: str, password: str) -> Session
         email=user.email,
         name=user.name,
         locale=user.locale,
+        last_locale=user.last_locale,
         roles=list(user.roles),
     )
 
@@ -105,6 +107,17 @@ async def set_user_locale(db: AsyncSession, store: SessionStore, session: Sessio
     model = StaffUser if session.kind == "staff" else CustomerUser
     await db.execute(update(model).where(model.id == session.user_id).values(locale=locale))
     session.locale = locale
+    await store.save(session)
+
+
+async def record_last_locale(
+    engine: AsyncEngine, store: SessionStore, session: SessionData, locale: str
+) -> None:
+    """Remember on the user the language they are reading in: their e-mail uses it if they saved none."""
+    model = StaffUser if session.kind == "staff" else CustomerUser
+    async with engine.begin() as conn:
+        await conn.execute(update(model).where(model.id == session.user_id).values(last_locale=locale))
+    session.last_locale = locale
     await store.save(session)
 
 
