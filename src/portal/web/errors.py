@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -48,15 +49,24 @@ MESSAGES = {
 }
 
 
+# endpoints only machines call: their errors are always problem details in English
+MACHINE_PREFIXES = ("/api/", "/webhooks/", "/health", "/ready")
+PROBLEM_JSON = "application/problem+json"
+MACHINE_LOCALE = "en"
+
+
 def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    if path.startswith(("/api/", "/webhooks/")):
+    if request.url.path.startswith(MACHINE_PREFIXES):
         return True
     accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return ("application/json" in accept or "+json" in accept) and "text/html" not in accept
 
 
 def _ensure_locale(request: Request) -> None:
+    """Errors speak the viewer's language; machines (JSON) always get English."""
+    if _wants_json(request):
+        i18n.set_locale(MACHINE_LOCALE)
+        return
     # errors raised before routing (404, 405) never passed the context middleware
     if "locale" not in request.state:
         request.state.locale = choose_locale(
@@ -75,10 +85,7 @@ def error_response(
     _ensure_locale(request)
     text = message or i18n.gettext(MESSAGES.get(status, MESSAGES[500]))
     if _wants_json(request):
-        body: dict[str, Any] = {"status": status, "detail": text}
-        if fields:
-            body["errors"] = fields
-        return Response(body, status_code=status, media_type=MediaType.JSON)
+        return problem(status, text, fields=fields)
     if is_htmx(request):
         # an htmx request shows the error as a toast instead of replacing part of the page
         return Template(
@@ -91,10 +98,21 @@ def error_response(
     return page(request, "errors/error.html", status_code=status, status=status, title=title, message=text)
 
 
+def problem(status: int, detail: str, *, fields: dict[str, str] | None = None) -> Response[Any]:
+    """An RFC 9457 problem details answer for a machine."""
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    if fields:
+        body["errors"] = fields
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
 def handle_http_exception(request: Request, exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    # Litestar's own messages are English-only and technical: show ours
-    response = error_response(request, status)
+    # Litestar's own messages are English-only and technical: people get ours, machines the exception's
+    machine_detail = str(exc.detail) if _wants_json(request) and status < 500 and exc.detail else None
+    response = error_response(request, status, machine_detail)
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
     return response
@@ -108,7 +126,7 @@ def handle_domain_error(request: Request, exc: DomainError) -> Response[Any]:
 
 def handle_sign_in_required(request: Request, exc: SignInRequired) -> Response[Any]:
     login = "/staff/login" if exc.kind == "staff" else "/login"
-    if request.method in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD") and not _wants_json(request):
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         target = f"{login}?{urlencode({'next': here})}"
         if is_htmx(request):
