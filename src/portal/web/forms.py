@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.domain.errors import OrderChanged
+
 MAX_TEXT = 4000
+MAX_VERSION_DIGITS = 9  # an order's version is a PostgreSQL integer
 
 
 def form_text(form: Any, name: str, *, limit: int = MAX_TEXT) -> str:
@@ -13,9 +16,10 @@ def form_text(form: Any, name: str, *, limit: int = MAX_TEXT) -> str:
     return str(value).replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""
 
 
-def form_version(form: Any) -> int | None:
-    """The order version the page was showing; None when the form did not carry one."""
-    try:
-        return int(form.get("version", ""))
-    except (TypeError, ValueError):
-        return None
+def form_version(form: Any) -> int:
+    """The order version the page was showing; a form without a valid one is refused like a stale one."""
+    raw = form.get("version", "")
+    value = raw.strip() if isinstance(raw, str) else ""
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_VERSION_DIGITS:
+        raise OrderChanged()
+    return int(value)
