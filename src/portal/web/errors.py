@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
+from asyncpg.exceptions import CannotConnectNowError, PostgresConnectionError, TooManyConnectionsError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from portal import i18n
 from portal.auth.guards import SignInRequired
@@ -135,7 +141,50 @@ def handle_sign_in_required(request: Request, exc: SignInRequired) -> Response[A
     return error_response(request, 401)
 
 
+# a backing service (PostgreSQL, Redis) that refuses, drops or does not answer connections
+UNAVAILABLE = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    PostgresConnectionError,
+    CannotConnectNowError,
+    TooManyConnectionsError,
+    DisconnectionError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+NETWORK_ERRNOS = {
+    errno.ECONNREFUSED,
+    errno.ECONNRESET,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.ETIMEDOUT,
+}
+RETRY_AFTER_SECONDS = "30"
+
+
+def service_unavailable(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or what caused it) says a database or Redis cannot be reached."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, UNAVAILABLE) or (isinstance(exc, OSError) and exc.errno in NETWORK_ERRNOS):
+            return True
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response[Any]:
+    if service_unavailable(exc):
+        # not a bug in the request or the code: say "try again shortly", in the viewer's language
+        log.error(
+            "service unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc
+        )
+        response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
