@@ -49,3 +49,12 @@ async def test_forms_htmx_and_machines_get_503_too(down):
     )
     assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem+json")
     assert (await down.get("/ready")).status_code == 503
+
+
+async def test_redis_down_is_503_too(settings, clean):
+    """Sessions live in Redis: a signed-in page cannot be shown without it, and says so kindly."""
+    app = create_app(settings.with_overrides(redis_url="redis://127.0.0.1:1/0"))
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        client.cookies.set(COOKIE_NAMES["customer"], "some-session-id")
+        r = await client.get("/orders", headers={"accept-language": "en"})
+        assert r.status_code == 503 and "Temporarily unavailable" in r.text
