@@ -95,13 +95,13 @@ class LoginThrottle:
     async def succeeded(self, kind: str, email: str, ip: str) -> None:
         """A good sign-in: this address is known for the account and gets its attempts back.
 
-        The account-wide count is kept: the owner signing in does not speed up someone guessing elsewhere.
+        The account-wide count only loses this attempt: the owner signing in does not clear the
+        failures of someone guessing elsewhere.
         """
-        pair, by_ip, _ = self._keys(kind, email, ip)
+        pair, by_ip, acct = self._keys(kind, email, ip)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(pair)
             pipe.decr(by_ip)
-            pipe.set(
-                f"login-known:{self._account(kind, email)}:{ip}", int(time.time()), ex=KNOWN_ADDRESS_SECONDS
-            )
+            pipe.decr(acct)
+            pipe.set(f"login-known:{self._account(kind, email)}:{ip}", 1, ex=KNOWN_ADDRESS_SECONDS)
             await pipe.execute()
