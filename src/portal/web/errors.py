@@ -106,9 +106,11 @@ def error_response(
 
 def problem(status: int, detail: str, *, fields: dict[str, str] | None = None) -> Response[Any]:
     """An RFC 9457 problem details answer for a machine."""
-    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    body["detail"] = detail
+    try:
+        title = HTTPStatus(status).phrase  # RFC 9457: with type about:blank, the status's own phrase
+    except ValueError:
+        title = "Error"
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if fields:
         body["errors"] = fields
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
