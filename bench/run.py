@@ -355,7 +355,9 @@ async def _sign_in(client: Any, path: str, email: str) -> str:
     """The Cookie header of a signed-in browser (cookies are Secure under PORTAL_ENV=prod: sent by hand)."""
     first = await client.get(path)
     cookies = _cookies(first)
-    form = {"email": email, "password": DEMO_PASSWORD, "_csrf_token": cookies["portal_csrf"]}
+    # under PORTAL_ENV=prod the CSRF cookie carries the __Host- prefix
+    token = next(v for k, v in cookies.items() if k.endswith("portal_csrf"))
+    form = {"email": email, "password": DEMO_PASSWORD, "_csrf_token": token}
     r = await client.post(
         path, data=form, headers={"Cookie": _cookie_header(cookies)}, follow_redirects=False
     )

@@ -43,6 +43,13 @@ from portal.web.transaction import provide_db  # noqa: E402
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 CSRF_COOKIE = "portal_csrf"
+# over HTTPS the browser then refuses the cookie unless it is Secure, for "/", and set by this very host:
+# a sibling subdomain cannot plant a token of its own (cookie tossing)
+HOST_ONLY_PREFIX = "__Host-"
+
+
+def csrf_cookie_name(settings: Settings) -> str:
+    return (HOST_ONLY_PREFIX if settings.secure_cookies else "") + CSRF_COOKIE
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -114,8 +121,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 def _csrf(settings: Settings) -> CSRFConfig:
     return CSRFConfig(
         secret=settings.secret_key,
-        cookie_name=CSRF_COOKIE,
+        cookie_name=csrf_cookie_name(settings),
         cookie_secure=settings.secure_cookies,
+        cookie_path="/",
+        cookie_domain=None,
         cookie_httponly=False,
         cookie_samesite="lax",
         header_name="x-csrftoken",

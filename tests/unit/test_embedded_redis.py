@@ -27,14 +27,13 @@ def test_sessions_throttling_and_enqueue_work_on_the_embedded_redis(embedded_red
     async def exercise() -> None:
         redis = Redis.from_url(embedded_redis)
         assert (await redis.info("server"))["redis_version"].startswith("6.")
-        throttle = LoginThrottle(redis, max_failures=2, window_seconds=60)
-        assert [await throttle.attempt("customer", "a@b.c", "10.0.0.1") for _ in range(3)] == [
-            True,
-            True,
-            False,
-        ]
+        throttle = LoginThrottle(redis, max_failures=2, window_seconds=60, slow_base=0.01)
+        verdicts = [await throttle.attempt("customer", "a@b.c", "10.0.0.1") for _ in range(3)]
+        assert [v.blocked for v in verdicts] == [False, False, True]
         await throttle.succeeded("customer", "a@b.c", "10.0.0.1")
-        assert await throttle.attempt("customer", "a@b.c", "10.0.0.1")
+        assert not (await throttle.attempt("customer", "a@b.c", "10.0.0.1")).blocked
+        assert (await throttle.attempt("customer", "a@b.c", "10.0.0.2")).slowed
+        assert await throttle.wait_turn("customer", "a@b.c") and await throttle.wait_turn("customer", "a@b.c")
         store = SessionStore(redis, 60)
         sid = await store.create(SessionData(kind="customer", user_id=7, email="a@b.c", name="A"))
         assert (await store.load(sid, "customer")).user_id == 7

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from portal import clock
 from portal.auth.passwords import hash_password, needs_rehash, verify_password
@@ -19,12 +19,23 @@ from portal.db.staff import StaffUser
 @dataclass(frozen=True)
 class SignInResult:
     ok: bool
-    throttled: bool = False
+    throttled: bool = False  # blocked for this address: wait for the window to pass
+    busy: bool = False  # the account is under attack and no turn came: try again shortly
     session_id: str | None = None
     session: SessionData | None = None
 
 
-async def _customer_session(db: AsyncSession, email: str, password: str) -> SessionData | None:
+@dataclass(frozen=True)
+class LocaleInUse:
+    """The language the sign-in page was read in: an explicit choice (cookie), else the browser's."""
+
+    chosen: str | None = None
+    browser: str | None = None
+
+
+async def _customer_session(
+    db: AsyncSession, email: str, password: str, locale: LocaleInUse
+) -> SessionData | None:
     row = (
         await db.execute(
             select(CustomerUser, CustomerAccount)
@@ -37,42 +48,51 @@ async def _customer_session(db: AsyncSession, email: str, password: str) -> Sess
         return None
     if not user.is_active or not account.is_active:
         return None
-    await _after_success(db, CustomerUser, user, password)
+    locale = await _after_success(db, CustomerUser, user, password, locale)
     return SessionData(
         kind="customer",
         user_id=user.id,
         email=user.email,
         name=user.name,
         locale=user.locale,
+        last_locale=locale,
         account_id=account.id,
         account_name=account.name,
     )
 
 
-async def _staff_session(db: AsyncSession, email: str, password: str) -> SessionData | None:
+async def _staff_session(
+    db: AsyncSession, email: str, password: str, locale: LocaleInUse
+) -> SessionData | None:
     user = await db.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower()))
     if not await asyncio.to_thread(verify_password, user.password_hash if user else None, password):
         return None
     if not user.is_active:
         return None
-    await _after_success(db, StaffUser, user, password)
+    locale = await _after_success(db, StaffUser, user, password, locale)
     return SessionData(
         kind="staff",
         user_id=user.id,
         email=user.email,
         name=user.name,
         locale=user.locale,
+        last_locale=locale,
         roles=list(user.roles),
     )
 
 
 async def _after_success(
-    db: AsyncSession, model: type, user: CustomerUser | StaffUser, password: str
-) -> None:
+    db: AsyncSession, model: type, user: CustomerUser | StaffUser, password: str, locale: LocaleInUse
+) -> str | None:
+    """Record the sign-in (and the language the pages will now be read in); returns that language."""
     values: dict[str, object] = {"last_login_at": clock.now()}
+    used = (locale.chosen or user.locale or locale.browser) or user.last_locale
+    if used != user.last_locale:
+        values["last_locale"] = used
     if user.password_hash and needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)
     await db.execute(update(model).where(model.id == user.id).values(**values))
+    return used
 
 
 async def sign_in(
@@ -85,12 +105,16 @@ async def sign_in(
     password: str,
     ip: str,
     previous_sid: str | None,
+    locale: LocaleInUse | None = None,
 ) -> SignInResult:
     """Check credentials; on success end the previous session and start a fresh one (id rotation)."""
-    if not await throttle.attempt(kind, email, ip):
+    verdict = await throttle.attempt(kind, email, ip)
+    if verdict.blocked:
         return SignInResult(ok=False, throttled=True)
+    if verdict.slowed and not await throttle.wait_turn(kind, email):
+        return SignInResult(ok=False, busy=True)
     loader = _customer_session if kind == "customer" else _staff_session
-    data = await loader(db, email, password) if email and password else None
+    data = await loader(db, email, password, locale or LocaleInUse()) if email and password else None
     if data is None:
         return SignInResult(ok=False)
     await throttle.succeeded(kind, email, ip)
@@ -105,6 +129,17 @@ async def set_user_locale(db: AsyncSession, store: SessionStore, session: Sessio
     model = StaffUser if session.kind == "staff" else CustomerUser
     await db.execute(update(model).where(model.id == session.user_id).values(locale=locale))
     session.locale = locale
+    await store.save(session)
+
+
+async def record_last_locale(
+    engine: AsyncEngine, store: SessionStore, session: SessionData, locale: str
+) -> None:
+    """Remember on the user the language they are reading in: their e-mail uses it if they saved none."""
+    model = StaffUser if session.kind == "staff" else CustomerUser
+    async with engine.begin() as conn:
+        await conn.execute(update(model).where(model.id == session.user_id).values(last_locale=locale))
+    session.last_locale = locale
     await store.save(session)
 
 

@@ -27,6 +27,7 @@ class SessionData:
     email: str
     name: str
     locale: str | None = None
+    last_locale: str | None = None  # the language last used, as recorded on the user
     account_id: int | None = None
     account_name: str = ""
     roles: list[str] = field(default_factory=list)

@@ -21,7 +21,8 @@ class OutboxMessage(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(20), default="email")
     template: Mapped[str] = mapped_column(String(80))
     recipient: Mapped[str] = mapped_column(String(254))
-    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    # "" until sent when the recipient has no known language: DEFAULT_LOCALE is then used (and recorded)
+    locale: Mapped[str] = mapped_column(String(10), default="")
     context: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     order_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("orders.id", ondelete="SET NULL"), index=True, default=None

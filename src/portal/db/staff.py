@@ -20,5 +20,7 @@ class StaffUser(IdMixin, TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(Text, default=None)
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(20)), default=list)
     locale: Mapped[str | None] = mapped_column(String(10), default=None)
+    # the language the person last read the portal in: their e-mail's language when they saved none
+    last_locale: Mapped[str | None] = mapped_column(String(10), default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -81,9 +81,8 @@ class ProductionController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def step(actor: Actor, order: Order, form: Any) -> str:
-            await production.record_milestone(
-                db, actor, order, _report(form), expected_version=form_version(form)
-            )
+            version = form_version(form)  # a form without its version is refused first, like a stale one
+            await production.record_milestone(db, actor, order, _report(form), expected_version=version)
             return _("Production milestone recorded.")
 
         return await act_on_order(request, db, number, step, flash="", anchor="#production")

@@ -6,6 +6,7 @@ templates and error pages all read the same ``request.state``.
 
 from __future__ import annotations
 
+import logging
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING
 
@@ -13,14 +14,17 @@ from litestar.datastructures import State
 from litestar.enums import ScopeType
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.middleware import ASGIMiddleware
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import i18n, numbers
+from portal.auth import service
 from portal.auth.sessions import COOKIE_NAMES, SessionData, SessionStore
 
 if TYPE_CHECKING:
     from litestar import Litestar
     from litestar.types import ASGIApp, Receive, Scope, Send
 
+log = logging.getLogger("portal.context")
 LANG_COOKIE = "portal_lang"
 # paths that need neither a session nor a user's locale: kept lean (health checks, assets, machines)
 LEAN_PREFIXES = ("/static/", "/favicon.ico", "/health", "/webhooks/", "/track/")
@@ -70,6 +74,14 @@ def choose_locale(
     )
 
 
+async def _record_locale(app: Litestar, user: SessionData, locale: str) -> None:
+    """Note the language a signed-in person now reads in (once per change); a failure only loses the note."""
+    try:
+        await service.record_last_locale(app.state[app.state.db_engine_key], app.state.sessions, user, locale)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("could not record the language of %s user %s: %s", user.kind, user.user_id, exc)
+
+
 class RequestContextMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
@@ -101,5 +113,7 @@ class RequestContextMiddleware(ASGIMiddleware):
             default=settings.default_locale,
         )
         state.locale = locale
+        if user is not None and user.last_locale != locale:
+            await _record_locale(app, user, locale)
         with i18n.using_locale(locale):
             await next_app(scope, receive, send)

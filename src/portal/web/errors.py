@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import socket
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from litestar import MediaType, Request, Response
+from asyncpg.exceptions import CannotConnectNowError, PostgresConnectionError, TooManyConnectionsError
+from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from portal import i18n
 from portal.auth.guards import SignInRequired
@@ -68,15 +75,24 @@ def order_to_return_to(request: Request) -> str | None:
     return found.group(1) if found else None
 
 
+# endpoints only machines call: their errors are always problem details in English
+MACHINE_PREFIXES = ("/api/", "/webhooks/", "/health", "/ready")
+PROBLEM_JSON = "application/problem+json"
+MACHINE_LOCALE = "en"
+
+
 def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    if path.startswith(("/api/", "/webhooks/")):
+    if request.url.path.startswith(MACHINE_PREFIXES):
         return True
     accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return ("application/json" in accept or "+json" in accept) and "text/html" not in accept
 
 
 def _ensure_locale(request: Request) -> None:
+    """Errors speak the viewer's language; machines (JSON) always get English."""
+    if _wants_json(request):
+        i18n.set_locale(MACHINE_LOCALE)
+        return
     # errors raised before routing (404, 405) never passed the context middleware
     if "locale" not in request.state:
         request.state.locale = choose_locale(
@@ -95,10 +111,7 @@ def error_response(
     _ensure_locale(request)
     text = message or i18n.gettext(MESSAGES.get(status, MESSAGES[500]))
     if _wants_json(request):
-        body: dict[str, Any] = {"status": status, "detail": text}
-        if fields:
-            body["errors"] = fields
-        return Response(body, status_code=status, media_type=MediaType.JSON)
+        return problem(status, text, fields=fields)
     if is_htmx(request):
         # an htmx request shows the error as a toast instead of replacing part of the page
         return Template(
@@ -120,10 +133,23 @@ def error_response(
     )
 
 
+def problem(status: int, detail: str, *, fields: dict[str, str] | None = None) -> Response[Any]:
+    """An RFC 9457 problem details answer for a machine."""
+    try:
+        title = HTTPStatus(status).phrase  # RFC 9457: with type about:blank, the status's own phrase
+    except ValueError:
+        title = "Error"
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if fields:
+        body["errors"] = fields
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
 def handle_http_exception(request: Request, exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    # Litestar's own messages are English-only and technical: show ours
-    response = error_response(request, status)
+    # Litestar's own messages are English-only and technical: people get ours, machines the exception's
+    machine_detail = str(exc.detail) if _wants_json(request) and status < 500 and exc.detail else None
+    response = error_response(request, status, machine_detail)
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
     return response
@@ -137,7 +163,7 @@ def handle_domain_error(request: Request, exc: DomainError) -> Response[Any]:
 
 def handle_sign_in_required(request: Request, exc: SignInRequired) -> Response[Any]:
     login = "/staff/login" if exc.kind == "staff" else "/login"
-    if request.method in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD") and not _wants_json(request):
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         target = f"{login}?{urlencode({'next': here})}"
         if is_htmx(request):
@@ -146,7 +172,50 @@ def handle_sign_in_required(request: Request, exc: SignInRequired) -> Response[A
     return error_response(request, 401)
 
 
+# a backing service (PostgreSQL, Redis) that refuses, drops or does not answer connections
+UNAVAILABLE = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    PostgresConnectionError,
+    CannotConnectNowError,
+    TooManyConnectionsError,
+    DisconnectionError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+NETWORK_ERRNOS = {
+    errno.ECONNREFUSED,
+    errno.ECONNRESET,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.ETIMEDOUT,
+}
+RETRY_AFTER_SECONDS = "30"
+
+
+def service_unavailable(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or what caused it) says a database or Redis cannot be reached."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, UNAVAILABLE) or (isinstance(exc, OSError) and exc.errno in NETWORK_ERRNOS):
+            return True
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response[Any]:
+    if service_unavailable(exc):
+        # not a bug in the request or the code: say "try again shortly", in the viewer's language
+        log.error(
+            "service unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc
+        )
+        response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
 

@@ -14,6 +14,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.exceptions import ClientException
 
 from portal import clock, numbers
+from portal.domain.errors import OrderChanged
 from portal.text import clean_text
 
 MAX_TEXT = 4000
@@ -40,9 +41,12 @@ def form_secret(form: Any, name: str, *, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
-def form_version(form: Any) -> int | None:
-    """The order version the page was showing; None when the form did not carry one."""
-    return numbers.ident(form.get("version", ""))
+def form_version(form: Any) -> int:
+    """The order version the page was showing; a form without a valid one is refused like a stale one."""
+    version = numbers.ident(form.get("version", ""))
+    if version is None:
+        raise OrderChanged()
+    return version
 
 
 def form_ids(form: Any, prefix: str) -> dict[int, Any]:

@@ -24,8 +24,16 @@ BASE_HEADERS: list[tuple[bytes, bytes]] = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
 ]
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+# what a signed-in person sees is theirs alone: no browser or proxy may keep it (back button after sign-out)
+NO_STORE = (b"cache-control", b"no-store")
 DEFAULT_REFERRER = (b"referrer-policy", b"strict-origin-when-cross-origin")
 _REPLACED = {name for name, _ in BASE_HEADERS} | {b"server", HSTS[0]}
+
+
+def _signed_in(scope: Scope) -> bool:
+    """A customer or staff session came with the request (RequestContextMiddleware put it in the state)."""
+    state = scope.get("state") or {}
+    return state.get("customer") is not None or state.get("staff") is not None
 
 
 def security_headers(*, hsts: bool):
@@ -38,6 +46,8 @@ def security_headers(*, hsts: bool):
         headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED]
         if not any(k.lower() == b"referrer-policy" for k, _ in headers):
             headers.append(DEFAULT_REFERRER)
+        if _signed_in(scope):
+            headers = [(k, v) for k, v in headers if k.lower() != NO_STORE[0]] + [NO_STORE]
         # an empty Server header replaces the one granian would add: no banner, no version
         message["headers"] = [*headers, *extra, (b"server", b"")]
 

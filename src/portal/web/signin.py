@@ -7,9 +7,11 @@ from litestar.datastructures import Cookie
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import i18n
 from portal.auth import service
 from portal.auth.sessions import COOKIE_NAMES
 from portal.i18n import gettext as _
+from portal.web.context import LANG_COOKIE
 from portal.web.forms import form_secret, form_text
 from portal.web.templating import page, redirect
 
@@ -30,6 +32,12 @@ def safe_next(value: str | None, kind: str) -> str:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "0.0.0.0"
+
+
+def _locale_in_use(request: Request) -> service.LocaleInUse:
+    """The sign-in page's language: chosen (``?lang=``, cookie), else the browser's (no user yet)."""
+    chosen = i18n.normalize(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
+    return service.LocaleInUse(chosen=chosen, browser=None if chosen else request.state.locale)
 
 
 def session_cookie(request: Request, kind: str, value: str, max_age: int) -> Cookie:
@@ -80,9 +88,13 @@ async def login_submit(request: Request, db: AsyncSession, kind: str) -> Respons
         password=password,
         ip=client_ip(request),
         previous_sid=request.cookies.get(cookie_name),
+        locale=_locale_in_use(request),
     )
     if result.throttled:
         message = _("Too many failed attempts. Please wait 15 minutes and try again.")
+        return login_page(request, kind, error=message, email=email, status=429, target=target)
+    if result.busy:
+        message = _("Many attempts are being made to sign in to this account. Please try again in a minute.")
         return login_page(request, kind, error=message, email=email, status=429, target=target)
     if not result.ok:
         message = _("The e-mail address or password is not correct.")

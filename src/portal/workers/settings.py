@@ -32,7 +32,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["mailer"] = make_mailer(smtp_url=settings.smtp_url, sender=settings.mail_from)
     links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
     ctx["renderer"] = EmailRenderer(
-        make_environment(auto_reload=False), base_url=settings.base_url, tracking_path=links.path
+        make_environment(auto_reload=False),
+        base_url=settings.base_url,
+        tracking_path=links.path,
+        default_locale=settings.default_locale,
     )
 
 

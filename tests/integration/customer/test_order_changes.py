@@ -31,15 +31,15 @@ async def test_cancel_needs_a_reason_and_then_cancels(client, db):
     buyer = await make_customer(db)
     order = await _submitted(db, buyer)
     await sign_in(client, buyer.email)
-    token = await csrf_token(client)
-    r = await client.post(f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": " "})
+    form = {"_csrf_token": await csrf_token(client), "version": str(order.version)}
+    r = await client.post(f"/orders/{order.number}/cancel", data={**form, "reason": " "})
     assert r.status_code == 422 and "Please give a reason." in r.text
-    r = await client.post(
-        f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": "Ordered twice"}
-    )
+    r = await client.post(f"/orders/{order.number}/cancel", data={**form, "reason": "Ordered twice"})
     assert r.status_code == 200 and "Cancelled by" in text_of(r.text) and "Ordered twice" in r.text
     # once cancelled, cancelling again is a conflict, not a second event
-    r = await client.post(f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": "again"})
+    await db.refresh(order)
+    form["version"] = str(order.version)
+    r = await client.post(f"/orders/{order.number}/cancel", data={**form, "reason": "again"})
     assert r.status_code == 409
 
 

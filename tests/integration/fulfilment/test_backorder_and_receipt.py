@@ -93,7 +93,9 @@ async def test_customer_confirms_receipt(client, db):
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
     r = await client.post(
-        f"/orders/{order.number}/receipt", data={"_csrf_token": token}, follow_redirects=False
+        f"/orders/{order.number}/receipt",
+        data={"_csrf_token": token, "version": str(order.version)},
+        follow_redirects=False,
     )
     assert r.status_code == 303
     assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "completed"

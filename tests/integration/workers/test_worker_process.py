@@ -47,13 +47,11 @@ async def test_a_drain_is_enqueued_only_after_a_commit(client, db, redis):
     )
     await db.commit()
     await sign_in(client, buyer.email)
-    token = await csrf_token(client)
+    form = {"_csrf_token": await csrf_token(client), "version": str(order.version)}
     # a refused request (no reason) writes nothing and enqueues nothing
-    r = await client.post(f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": ""})
+    r = await client.post(f"/orders/{order.number}/cancel", data={**form, "reason": ""})
     assert r.status_code == 422 and await _queued_jobs(redis) == 0
-    r = await client.post(
-        f"/orders/{order.number}/cancel", data={"_csrf_token": token, "reason": "ordered twice"}
-    )
+    r = await client.post(f"/orders/{order.number}/cancel", data={**form, "reason": "ordered twice"})
     assert r.status_code == 200  # followed the redirect back to the order
     assert await _queued_jobs(redis) == 1
     job_keys = await redis.keys("arq:job:*")

@@ -22,6 +22,7 @@ from portal.db.staff import StaffUser
 from portal.domain.admin import audit
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.notifications.outbox import queue_email
+from portal.domain.notifications.recipients import user_mail_locale
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
@@ -73,7 +74,7 @@ async def invite(
         db,
         template="invitation",
         recipient=user.email,
-        locale=user.locale,
+        locale=user_mail_locale(user),
         context={
             "name": user.name,
             "inviter": actor.name,

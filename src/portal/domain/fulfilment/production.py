@@ -29,6 +29,7 @@ from portal.domain.fulfilment.milestones import (
     QC,
 )
 from portal.domain.notifications.outbox import queue_email
+from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE
 from portal.domain.orders import backorder, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState
@@ -190,9 +191,8 @@ async def mail_milestone(db: AsyncSession, order: Order, event: OrderEvent, mile
         await db.execute(
             select(
                 CustomerUser.email,
-                CustomerUser.locale,
+                CUSTOMER_MAIL_LOCALE,
                 CustomerUser.notify_milestones,
-                CustomerAccount.default_locale,
                 CustomerAccount.name,
             )
             .join(CustomerAccount, CustomerAccount.id == CustomerUser.account_id)
@@ -221,7 +221,7 @@ async def mail_milestone(db: AsyncSession, order: Order, event: OrderEvent, mile
         db,
         template="production_milestone",
         recipient=row.email,
-        locale=row.locale or row.default_locale,
+        locale=row.mail_locale,
         context=context,
         order_id=order.id,
     )

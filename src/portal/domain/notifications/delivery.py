@@ -61,6 +61,7 @@ async def _deliver_one(
     message: OutboxMessage, mailer: SmtpMailer | DevMailbox, renderer: EmailRenderer, result: DrainResult
 ) -> None:
     message.attempts += 1
+    message.locale = message.locale or renderer.default_locale  # the language it was written in, for staff
     try:
         rendered = renderer.render(message.template, locale=message.locale, context=message.context)
         message.subject, message.body_text, message.body_html = rendered.subject, rendered.text, rendered.html

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.hooks import mark_outbox_written
 from portal.db.outbox import OutboxMessage
-from portal.i18n import LOCALES
+from portal.domain.notifications.recipients import pick_locale
 
 MESSAGE_ID_DOMAIN = "portal.local"
 DRAIN_JOB = "notifications.drain_outbox"  # the arq job that delivers the outbox
@@ -29,10 +29,11 @@ def queue_email(
     context: dict[str, Any],
     order_id: int | None = None,
 ) -> OutboxMessage:
+    """``locale`` as recipients.py chooses it; without one the sender's DEFAULT_LOCALE applies."""
     message = OutboxMessage(
         template=template,
         recipient=recipient,
-        locale=locale if locale in LOCALES else "zh_CN",
+        locale=pick_locale(locale),
         context=context,
         order_id=order_id,
         message_id=new_message_id(),

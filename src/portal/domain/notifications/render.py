@@ -14,14 +14,21 @@ from jinja2 import Environment
 from jinja2_fragments import render_block
 
 from portal.domain.notifications.mailer import Rendered
-from portal.i18n import using_locale
+from portal.i18n import DEFAULT_LOCALE, LOCALES, using_locale
 
 
 class EmailRenderer:
     def __init__(
-        self, env: Environment, *, base_url: str, tracking_path: Callable[[int, int], str] | None = None
+        self,
+        env: Environment,
+        *,
+        base_url: str,
+        tracking_path: Callable[[int, int], str] | None = None,
+        default_locale: str = DEFAULT_LOCALE,
     ) -> None:
         self.env = env
+        # for recipients of no known language (DEFAULT_LOCALE)
+        self.default_locale = default_locale if default_locale in LOCALES else DEFAULT_LOCALE
         self.base_url = base_url.rstrip("/")
         self.tracking_path = tracking_path
 

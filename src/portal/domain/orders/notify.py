@@ -11,6 +11,7 @@ from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order, OrderEvent
 from portal.db.staff import StaffUser
 from portal.domain.notifications.outbox import queue_email
+from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
 from portal.domain.orders.states import Action
 
 # action -> (template, audience); "customer" is the order's contact, a role name means staff with it
@@ -61,16 +62,14 @@ def order_context(order: Order, account_name: str, event: OrderEvent | None) -> 
 async def _customer_recipient(db: AsyncSession, order: Order) -> tuple[str, str, str] | None:
     row = (
         await db.execute(
-            select(
-                CustomerUser.email, CustomerUser.locale, CustomerAccount.default_locale, CustomerAccount.name
-            )
+            select(CustomerUser.email, CUSTOMER_MAIL_LOCALE, CustomerAccount.name)
             .join(CustomerAccount, CustomerAccount.id == CustomerUser.account_id)
             .where(CustomerUser.id == order.contact_user_id, CustomerUser.is_active.is_(True))
         )
     ).first()
     if row is None:
         return None
-    return row.email, row.locale or row.default_locale, row.name
+    return row.email, row.mail_locale, row.name
 
 
 async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[tuple[str, str]]:
@@ -81,15 +80,15 @@ async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[t
     if responsible:
         row = (
             await db.execute(
-                select(StaffUser.email, StaffUser.locale).where(StaffUser.id == responsible, active)
+                select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.id == responsible, active)
             )
         ).first()
         if row:
-            return [(row.email, row.locale or "zh_CN")]
+            return [(row.email, row.mail_locale)]
     rows = await db.execute(
-        select(StaffUser.email, StaffUser.locale).where(StaffUser.roles.contains([role]), active)
+        select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.roles.contains([role]), active)
     )
-    return [(r.email, r.locale or "zh_CN") for r in rows]
+    return [(r.email, r.mail_locale) for r in rows]
 
 
 async def notify(

@@ -13,6 +13,7 @@ from portal.db.orders import Order
 from portal.db.staff import StaffUser
 from portal.domain.admin import config
 from portal.domain.notifications.outbox import queue_email
+from portal.domain.notifications.recipients import STAFF_MAIL_LOCALE
 
 BATCH = 100
 # the SLA runs from when the order (last) came into review
@@ -21,13 +22,13 @@ WAITING_SINCE = func.coalesce(Order.review_started_at, Order.submitted_at)
 
 async def _reviewers(db: AsyncSession, assignee_id: int | None) -> list[tuple[str, str]]:
     """The assignee if still active, else every active reviewer: an alert never goes nowhere."""
-    active = select(StaffUser.email, StaffUser.locale).where(StaffUser.is_active.is_(True))
+    active = select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.is_active.is_(True))
     if assignee_id:
         rows = (await db.execute(active.where(StaffUser.id == assignee_id))).all()
         if rows:
-            return [(r.email, r.locale or "zh_CN") for r in rows]
+            return [(r.email, r.mail_locale) for r in rows]
     rows = (await db.execute(active.where(StaffUser.roles.contains(["reviewer"])))).all()
-    return [(r.email, r.locale or "zh_CN") for r in rows]
+    return [(r.email, r.mail_locale) for r in rows]
 
 
 async def alert_overdue_reviews(db: AsyncSession) -> int:
