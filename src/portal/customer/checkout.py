@@ -18,11 +18,11 @@ from portal.db.customers import Address, CustomerAccount
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import cart
 from portal.domain.orders.attachments import ACCEPTED, Upload
-from portal.domain.orders.checkout import ADDRESS_FIELDS, CheckoutInput, Limits, checkout, earliest_delivery
+from portal.domain.orders.checkout import CheckoutInput, Limits, checkout, earliest_delivery
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text
+from portal.web.forms import form_text, order_form_fields
 from portal.web.templating import page, redirect
 
 UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
@@ -100,12 +100,7 @@ class CheckoutController(Controller):
     async def submit(self, request: Request, db: NamedDependency[AsyncSession]) -> Template | Response:
         form = await request.form()
         data = CheckoutInput(
-            requested_delivery_date=form_text(form, "requested_delivery_date"),
-            shipping_address_id=form_text(form, "shipping_address_id"),
-            new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
-            invoice_title=form_text(form, "invoice_title"),
-            tax_id=form_text(form, "tax_id"),
-            special_requirements=form_text(form, "special_requirements"),
+            **order_form_fields(form),
             idempotency_key=form_text(form, "idempotency_key"),
             uploads=await uploads_of(form),
         )

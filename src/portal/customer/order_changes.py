@@ -11,21 +11,21 @@ from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.auth.guards import customer_required
 from portal.customer.checkout import UPLOAD_LIMIT, upload_limits, uploads_of
 from portal.db.customers import Address
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import amend, attachments, line_rule, service, views
 from portal.domain.orders.attachments import ACCEPTED
-from portal.domain.orders.checkout import ADDRESS_FIELDS, earliest_delivery
+from portal.domain.orders.checkout import earliest_delivery
 from portal.domain.orders.entry import LineInput
 from portal.domain.orders.pricing import policy_from
 from portal.domain.orders.states import Action
 from portal.formatting import join_list
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text, form_version
+from portal.web.forms import form_ids, form_text, form_version, order_form_fields
 from portal.web.templating import page, redirect
 
 ADD_ROWS = (1, 2, 3)
@@ -36,22 +36,17 @@ def _line_specs(form: Any) -> dict[int, dict[str, str]]:
     specs: dict[int, dict[str, str]] = {}
     for key in form:
         line_id, _sep, option = key[5:].partition("_")
-        if key.startswith("spec_") and line_id.isdigit() and option:
-            specs.setdefault(int(line_id), {})[option] = form_text(form, key, limit=200)
+        if key.startswith("spec_") and option and (ident := numbers.ident(line_id)) is not None:
+            specs.setdefault(ident, {})[option] = form_text(form, key, limit=200)
     return specs
 
 
 async def _amendment(form: Any) -> amend.Amendment:
     """The edit form as the domain reads it: checkout's fields, line changes and added products."""
     return amend.Amendment(
-        requested_delivery_date=form_text(form, "requested_delivery_date"),
-        shipping_address_id=form_text(form, "shipping_address_id"),
-        new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
-        invoice_title=form_text(form, "invoice_title"),
-        tax_id=form_text(form, "tax_id"),
-        special_requirements=form_text(form, "special_requirements"),
+        **order_form_fields(form),
         uploads=await uploads_of(form),
-        quantities={int(k[4:]): str(v) for k, v in form.items() if k.startswith("qty_") and k[4:].isdigit()},
+        quantities=form_ids(form, "qty_"),
         specs=_line_specs(form),
         added=[
             LineInput(

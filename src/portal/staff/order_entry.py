@@ -15,11 +15,10 @@ from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import entry
-from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text
+from portal.web.forms import form_text, order_form_fields
 from portal.web.templating import page, redirect
 
 ROWS = range(1, entry.MAX_LINES + 1)
@@ -42,12 +41,7 @@ def entry_input(form: Any) -> entry.EntryInput:
             )
             for n in ROWS
         ],
-        requested_delivery_date=form_text(form, "requested_delivery_date"),
-        shipping_address_id=form_text(form, "shipping_address_id"),
-        new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
-        invoice_title=form_text(form, "invoice_title"),
-        tax_id=form_text(form, "tax_id"),
-        special_requirements=form_text(form, "special_requirements"),
+        **order_form_fields(form),
         idempotency_key=form_text(form, "idempotency_key"),
     )
 

@@ -23,7 +23,7 @@ from portal.domain.orders.states import OrderState
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text, form_version
+from portal.web.forms import form_ids, form_text, form_version
 from portal.web.templating import is_htmx, page, redirect
 
 REVIEWERS = requires_role(Role.REVIEWER, Role.APPROVER, Role.SALES)
@@ -45,8 +45,8 @@ def _promised(raw: str) -> date | None:
 def _changes(form: Any) -> revision.Changes:
     """The revise form as the domain reads it: ``price_<line>``, ``rqty_<line>``, address and date."""
     return revision.Changes(
-        prices={int(k[6:]): str(v) for k, v in form.items() if k.startswith("price_") and k[6:].isdigit()},
-        quantities={int(k[5:]): str(v) for k, v in form.items() if k.startswith("rqty_") and k[5:].isdigit()},
+        prices=form_ids(form, "price_"),
+        quantities=form_ids(form, "rqty_"),
         shipping_fee=form_text(form, "shipping_fee", limit=20),
         promised_date=form_text(form, "revise_promised_date", limit=20),
         shipping_address_id=form_text(form, "shipping_address_id", limit=20),

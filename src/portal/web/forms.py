@@ -15,6 +15,7 @@ from litestar.exceptions import ClientException
 
 from portal import clock, numbers
 from portal.domain.errors import OrderChanged
+from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.text import clean_text
 
 MAX_TEXT = 4000
@@ -56,6 +57,19 @@ def form_ids(form: Any, prefix: str) -> dict[int, Any]:
         if key.startswith(prefix) and (ident := numbers.ident(key[len(prefix) :])) is not None:
             out[ident] = value if isinstance(value, str) else ""
     return out
+
+
+def order_form_fields(form: Any) -> dict[str, Any]:
+    """The delivery and invoice fields every order form shares: checkout, edit-and-resubmit, staff entry."""
+
+    return {
+        "requested_delivery_date": form_text(form, "requested_delivery_date"),
+        "shipping_address_id": form_text(form, "shipping_address_id"),
+        "new_address": {f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
+        "invoice_title": form_text(form, "invoice_title"),
+        "tax_id": form_text(form, "tax_id"),
+        "special_requirements": form_text(form, "special_requirements"),
+    }
 
 
 def query_text(value: str | None, *, limit: int = 100) -> str:
