@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
 from portal.domain.catalog.categories import category_label
 from portal.domain.fulfilment.milestones import MILESTONE_LABELS, QC_RESULT_LABELS, REACHED_WORDING
-from portal.domain.fulfilment.shipping import EXCEPTION_LABELS
-from portal.domain.orders.states import ACTION_LABELS, STATE_LABELS
+from portal.domain.orders.states import ACTION_LABELS, OrderState
+from portal.domain.orders.wording import BACKORDER_CHOICE_LABELS, EXCEPTION_LABELS, message_label, state_label
 from portal.formatting import FILTERS
 from portal.i18n import N_
 
@@ -31,11 +32,6 @@ SHIPMENT_STATUS_LABELS = {
     "delivered": N_("delivered"),
     "exception": N_("delivery exception"),
 }
-BACKORDER_CHOICE_LABELS = {
-    "wait": N_("Wait for the complete order"),
-    "partial": N_("Ship what is in stock now, the rest later (partial shipment)"),
-    "substitute": N_("Take a substitute product"),
-}
 CHECK_LABELS = {"pass": N_("pass"), "warn": N_("warning"), "fail": N_("fail")}
 CHECK_NAMES = {
     "stock": N_("Stock and lead time"),
@@ -50,6 +46,16 @@ CONFIRMATION_STATUS_LABELS = {
     "superseded": N_("replaced by a newer version"),
 }
 MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("failed")}
+
+
+@pass_context
+def _state_label(ctx: Context, state: str, audience: str | None = None) -> str:
+    """A state as this page's reader reads it: staff pages, the tracking page, else the buyer."""
+    if audience is None:
+        audience = ctx.get("audience") or ("staff" if ctx.get("staff") else "customer")
+    return state_label(state, audience)
+
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -70,7 +76,9 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         locales=i18n.LOCALES,
         locale_names=i18n.LOCALE_NAMES,
         current_locale=i18n.get_locale,
-        state_labels=STATE_LABELS,
+        order_states=[s.value for s in OrderState],
+        state_label=_state_label,
+        message_label=message_label,
         action_labels=ACTION_LABELS,
         role_labels={**ROLE_LABELS, "customer": N_("customer"), "system": N_("system")},
         mail_status_labels=MAIL_STATUS_LABELS,

@@ -215,8 +215,8 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
         # when: they open the queue and the order
         await open_from_queue(reviewer, "To review", "submitted", number)
 
-        # then: the order is "received", every automatic check passes, and one approval level follows
-        await expect(status_badge(reviewer)).to_have_text(zh("received"))
+        # then: the order is "to review", every automatic check passes, and one approval level follows
+        await expect(status_badge(reviewer)).to_have_text(zh("to review"))
         await expect_all_checks_pass(reviewer)
         lines = reviewer.get_by_role("region", name=zh("Order lines")).locator("tbody tr")
         await expect(lines).to_have_count(1)
