@@ -6,10 +6,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
 from portal.domain.catalog.categories import category_label
+from portal.domain.catalog.units import unit_label
 from portal.domain.fulfilment.milestones import MILESTONE_LABELS, QC_RESULT_LABELS, REACHED_WORDING
 from portal.domain.orders.states import ACTION_LABELS, OrderState
 from portal.domain.orders.wording import BACKORDER_CHOICE_LABELS, EXCEPTION_LABELS, message_label, state_label
@@ -49,6 +51,20 @@ MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "
 
 
 @pass_context
+def _gettext(ctx: Context, message: str, **variables: object) -> str:
+    """Jinja's new-style gettext (autoescaped, always a format string), filled by ``i18n.fill``."""
+    text = i18n.gettext(message)
+    return i18n.fill(Markup(text) if ctx.eval_ctx.autoescape else text, variables)
+
+
+@pass_context
+def _ngettext(ctx: Context, singular: str, plural: str, num: int, **variables: object) -> str:
+    variables.setdefault("num", num)
+    text = i18n.translations(i18n.get_locale()).ngettext(singular, plural, num)
+    return i18n.fill(Markup(text) if ctx.eval_ctx.autoescape else text, variables)
+
+
+@pass_context
 def _state_label(ctx: Context, state: str, audience: str | None = None) -> str:
     """A state as this page's reader reads it: staff pages, the tracking page, else the buyer."""
     if audience is None:
@@ -71,7 +87,8 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(FILTERS, category=category_label)
+    env.globals.update(gettext=_gettext, ngettext=_ngettext)  # jinja's own "%" would double "Co.."
+    env.filters.update(FILTERS, category=category_label, unit=unit_label)
     env.globals.update(
         locales=i18n.LOCALES,
         locale_names=i18n.LOCALE_NAMES,

@@ -25,9 +25,10 @@ from portal.domain.notifications import resend
 from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import backorder, confirmation, confirmation_docs, service, wording
 from portal.domain.orders.states import Action, OrderState
+from portal.i18n import gettext, using_locale
 from portal.jinja import make_environment
-from tests.fulfilment_helpers import customer_actor, staff_actor
-from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of
+from tests.fulfilment_helpers import awaiting_confirmation, customer_actor, staff_actor
+from tests.helpers import csrf_token, make_account, make_customer, make_order, make_staff, sign_in, text_of
 
 SECRET = "carrier-test-secret"
 EMAILS = Path(__file__).resolve().parents[3] / "templates" / "emails"
@@ -169,3 +170,20 @@ async def test_the_buyer_is_told_how_a_delivery_exception_was_resolved(client, d
     track = client.app.state.tracking_links.path(order.id, fresh.tracking_link_version)
     public = text_of((await client.get(track, params={"lang": "zh_CN"})).text)
     assert "Replacement crate sent on Monday" in public and buyer.name not in public
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_a_sentence_ending_with_a_name_that_ends_in_a_full_stop_has_one(client, db, lang):
+    account = await make_account(db, name="Acme Trading Co.")
+    buyer = await make_customer(db, account=account)
+    _, order = await awaiting_confirmation(db, buyer=buyer)
+    await db.commit()
+    await sign_in(client, buyer.email)
+    page = text_of((await client.get(f"/orders/{order.number}/confirmation", params={"lang": lang})).text)
+    assert "Acme Trading Co." in page and "Co.." not in page
+    with using_locale(lang):
+        said = gettext("Accepted and signed by %(name)s on %(when)s.", name="Li Lei", when="today")
+        assert said.endswith((".", "。")) and ".." not in said
+        assert ".." not in gettext(
+            "Welcome, %(name)s. Choose a password to finish setting up your sign-in.", name="Dr."
+        )

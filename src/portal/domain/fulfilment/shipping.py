@@ -307,7 +307,9 @@ async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resoluti
             actor.name,
         )
         order = await db.get(Order, case.order_id)
-        tracking_number = await db.scalar(select(Shipment.tracking_number).where(Shipment.id == case.shipment_id))
+        tracking_number = await db.scalar(
+            select(Shipment.tracking_number).where(Shipment.id == case.shipment_id)
+        )
         db.add(
             OrderEvent(
                 order_id=order.id,

@@ -14,6 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import CellBordersLayout, TableBordersLayout, VAlign
 from fpdf.fonts import FontFace
 
+from portal.domain.catalog.units import unit_label
 from portal.domain.orders.confirmation_docs import content_hash
 from portal.formatting import day, moment, money, number
 from portal.i18n import gettext as _
@@ -192,7 +193,7 @@ def _line_cells(line: dict[str, Any], locale: str, currency: str) -> tuple[str, 
         line["sku"],
         line["name_zh"] if locale == "zh_CN" else line["name_en"],
         number(line["quantity"]),
-        line["unit"],
+        unit_label(line["unit"]),
         money(Decimal(line["unit_price"]), currency),
         money(Decimal(line["line_total"]), currency),
     )

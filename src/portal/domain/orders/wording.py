@@ -76,7 +76,9 @@ EVENT_WORDING: dict[str, Words] = {
         N_("Order changed and resubmitted"),
         N_("Order changed and resubmitted"),
     ),
-    A.APPROVE: Words(N_("Approval step passed"), N_("Approved (level %(level)s)"), N_("Approval step passed")),
+    A.APPROVE: Words(
+        N_("Approval step passed"), N_("Approved (level %(level)s)"), N_("Approval step passed")
+    ),
     REVIEW_PASSED: Words(N_("Review passed"), N_("Review passed; sent for approval"), N_("Review passed")),
     A.SEND_CONFIRMATION: Words(
         N_("Reviewed: the order confirmation is waiting for you"),
@@ -99,13 +101,17 @@ EVENT_WORDING: dict[str, Words] = {
     A.CANCEL_BY_CUSTOMER: Words(
         N_("Cancelled by %(name)s"), N_("Cancelled by the customer"), N_("Cancelled by the customer")
     ),
-    A.CANCEL_BY_STAFF: Words(N_("Cancelled by us"), N_("Cancelled by staff"), N_("Cancelled by the supplier")),
+    A.CANCEL_BY_STAFF: Words(
+        N_("Cancelled by us"), N_("Cancelled by staff"), N_("Cancelled by the supplier")
+    ),
     A.START_PRODUCTION: _same(N_("Production started")),
     A.READY_TO_SHIP: Words(
         N_("Packed and ready to ship"), N_("Marked ready to ship"), N_("Packed and ready to ship")
     ),
     A.SHIP_PARTIAL: Words(
-        N_("Part of the order shipped"), N_("Partial shipment handed to the carrier"), N_("Part of the order shipped")
+        N_("Part of the order shipped"),
+        N_("Partial shipment handed to the carrier"),
+        N_("Part of the order shipped"),
     ),
     A.SHIP_FULL: Words(N_("Shipped"), N_("Everything handed to the carrier"), N_("Shipped")),
     A.DELIVER: _same(N_("Delivered")),

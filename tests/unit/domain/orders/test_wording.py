@@ -53,7 +53,13 @@ def _wording_keys(action: str) -> set[str]:
 
 
 def test_the_scan_finds_the_events_outside_the_transition_table():
-    assert {"claimed", "backorder_choice", "delivery_exception", "case_resolved", "milestone"} <= _written_actions()
+    assert {
+        "claimed",
+        "backorder_choice",
+        "delivery_exception",
+        "case_resolved",
+        "milestone",
+    } <= _written_actions()
 
 
 def test_every_written_event_has_words_for_every_audience():
