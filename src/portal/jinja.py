@@ -11,6 +11,7 @@ from markupsafe import Markup
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
 from portal.domain.catalog.categories import category_label
+from portal.domain.catalog.labels import term
 from portal.domain.catalog.units import unit_label
 from portal.domain.fulfilment.milestones import MILESTONE_LABELS, QC_RESULT_LABELS, REACHED_WORDING
 from portal.domain.orders.states import ACTION_LABELS, OrderState
@@ -88,7 +89,7 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(gettext=_gettext, ngettext=_ngettext)  # jinja's own "%" would double "Co.."
-    env.filters.update(FILTERS, category=category_label, unit=unit_label)
+    env.filters.update(FILTERS, category=category_label, unit=unit_label, term=term)
     env.globals.update(
         locales=i18n.LOCALES,
         locale_names=i18n.LOCALE_NAMES,

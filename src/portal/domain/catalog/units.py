@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from portal.domain.catalog.labels import label
 from portal.i18n import N_, gettext
 
 UNIT_LABELS = {
@@ -14,6 +18,9 @@ UNIT_LABELS = {
 }
 
 
-def unit_label(code: str) -> str:
-    label = UNIT_LABELS.get(code)
-    return gettext(label) if label else code
+def unit_label(code: str, labels: Mapping[str, Any] | None = None) -> str:
+    """The product's own label (reader's language first), else the built-in word, else the code."""
+    if own := label(labels, "unit"):
+        return own
+    word = UNIT_LABELS.get(code)
+    return gettext(word) if word else code

@@ -60,6 +60,7 @@ async def build_snapshot(db: AsyncSession, order: Order, version: int) -> dict[s
                 "name_zh": ln.name_zh,
                 "name_en": ln.name_en,
                 "specs": ln.specs,
+                "labels": ln.labels or {},
                 "quantity": ln.quantity,
                 "unit": ln.unit,
                 "unit_price": str(ln.unit_price),
@@ -174,7 +175,7 @@ def _describe(line: dict[str, Any] | None, currency: str) -> str:
     if not line:
         return "—"
     quantity, price = number(line["quantity"]), money(line["unit_price"], currency)
-    return f"{quantity} {unit_label(line['unit'])} × {price}"
+    return f"{quantity} {unit_label(line['unit'], line.get('labels'))} × {price}"
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
