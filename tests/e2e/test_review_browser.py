@@ -259,11 +259,11 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
         # then: the confirmation went to the customer, version 1 waits for their answer
         await expect(approver).to_have_url(re.compile(rf"/staff/orders/{number}$"))
         await expect(approver.locator("#toasts")).to_contain_text(zh("Decision recorded."))
-        await expect(status_badge(approver)).to_have_text(zh("awaiting your confirmation"))
+        await expect(status_badge(approver)).to_have_text(zh("waiting for the customer to confirm"))
         entries = timeline_of(approver)
         await expect(entries).to_have_count(3)
         await expect(entries.last.locator(".timeline-text")).to_have_text(
-            zh("Reviewed: the order confirmation is waiting for you")
+            zh("Approved; order confirmation sent to the customer")  # staff words, not the buyer's
         )
         await expect(entries.last).to_contain_text(APPROVER[1])
         confirmations = approver.get_by_role("region", name=zh("Order confirmations")).locator("tbody tr")

@@ -131,6 +131,8 @@ async def test_no_page_shows_a_key_where_words_belong(client, db, lang):
         "staff list": "/staff/orders",
         "customer order": f"/orders/{order.number}",
         "customer list": "/orders",
+        "staff dashboard": "/staff/",
+        "review queue": "/staff/review",
         "tracking": track,
     }
     for name, path in pages.items():
