@@ -180,7 +180,11 @@ async def expect_all_checks_pass(page: Page) -> None:
         await expect(row).to_have_count(1)
         await expect(row.locator(".check")).to_have_class(re.compile(r"\bcheck-pass\b"))
     await expect(rows.filter(has_text=zh("Credit limit"))).to_contain_text(
-        zh("Within the credit limit: %(used)s of %(limit)s.", used=str(TOTAL), limit=str(CREDIT_LIMIT))
+        zh(
+            "Within the credit limit: %(used)s of %(limit)s.",
+            used=zh_money(TOTAL),
+            limit=zh_money(CREDIT_LIMIT),
+        )
     )
     await expect(checks).to_contain_text(
         zh_n(
