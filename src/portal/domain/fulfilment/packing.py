@@ -34,6 +34,7 @@ class PackedItem:
     name_en: str
     quantity: int
     unit: str
+    labels: dict  # the line's zh and en words for its unit (catalog/labels.py)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class LinePacking:
     quantity: int
     unit: str
     packed: int
+    labels: dict  # the line's zh and en words for its unit (catalog/labels.py)
 
     @property
     def remaining(self) -> int:
@@ -194,7 +196,9 @@ async def packing_lines(db: AsyncSession, order_id: int) -> list[LinePacking]:
     ).all()
     packed = _packed_per_line(await _packages(db, order_id))
     return [
-        LinePacking(ln.id, ln.sku, ln.name_zh, ln.name_en, ln.quantity, ln.unit, packed[ln.id])
+        LinePacking(
+            ln.id, ln.sku, ln.name_zh, ln.name_en, ln.quantity, ln.unit, packed[ln.id], ln.labels or {}
+        )
         for ln in lines
     ]
 
@@ -205,7 +209,7 @@ async def packages_for(db: AsyncSession, order_id: int) -> list[PackageView]:
     out = []
     for p in packages:
         items = [
-            PackedItem(ln.id, ln.sku, ln.name_zh, ln.name_en, int(i["quantity"]), ln.unit)
+            PackedItem(ln.id, ln.sku, ln.name_zh, ln.name_en, int(i["quantity"]), ln.unit, ln.labels or {})
             for i in p.contents
             if (ln := lines.get(int(i["line_id"]))) is not None
         ]
