@@ -47,7 +47,9 @@ async def test_admin_labels_show_in_the_readers_language(client, db, admin):
     form = text_of((await client.get(r.headers["location"])).text)
     assert "diameter = 内径 / Diameter" in form
     log = text_of((await client.get("/staff/admin/audit", params={"entity": "product", "lang": "en"})).text)
-    assert "Chinese and English labels" in log and "Unit: 卷 / roll" in log and "lining = 内衬 / Lining" in log
+    assert (
+        "Chinese and English labels" in log and "Unit: 卷 / roll" in log and "lining = 内衬 / Lining" in log
+    )
     buyer = await make_customer(db)
     await sign_in(client, buyer.email)
     zh = text_of((await client.get("/catalog/HOSE-1", params={"lang": "zh_CN"})).text)
