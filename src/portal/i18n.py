@@ -7,7 +7,8 @@ from the ``.po`` files at start-up and compiled in memory, so there is no build 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -89,15 +90,30 @@ def using_locale(locale: str) -> Iterator[None]:
         _current.reset(token)
 
 
+_VALUE_ENDS_SENTENCE = re.compile(r"%\((\w+)\)s\.")
+
+
+def fill(text: str, variables: Mapping[str, object]) -> str:
+    """``text % variables``, without a doubled full stop when a value that ends a sentence has its own.
+
+    "… on behalf of %(account)s." with the account "Acme Co." reads "… of Acme Co.", not "Co..".
+    ``text`` may be Markup: the replacement keeps it Markup and ``%`` escapes the values.
+    """
+    for key in set(_VALUE_ENDS_SENTENCE.findall(text)):
+        if str(variables.get(key, "")).endswith("."):
+            text = text.replace(f"%({key})s.", f"%({key})s")
+    return text % variables
+
+
 def gettext(message: str, **variables: object) -> str:
     text = translations(_current.get()).gettext(message)
-    return text % variables if variables else text
+    return fill(text, variables) if variables else text
 
 
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     text = translations(_current.get()).ngettext(singular, plural, n)
     variables.setdefault("num", n)
-    return text % variables
+    return fill(text, variables)
 
 
 _ = gettext

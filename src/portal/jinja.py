@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
 from portal.domain.catalog.categories import category_label
+from portal.domain.catalog.labels import term
+from portal.domain.catalog.units import unit_label
 from portal.domain.fulfilment.milestones import MILESTONE_LABELS, QC_RESULT_LABELS, REACHED_WORDING
-from portal.domain.fulfilment.shipping import EXCEPTION_LABELS
-from portal.domain.orders.states import ACTION_LABELS, STATE_LABELS
+from portal.domain.orders.states import ACTION_LABELS, OrderState
+from portal.domain.orders.wording import (
+    BACKORDER_CHOICE_LABELS,
+    EXCEPTION_LABELS,
+    STATE_WORDING,
+    message_label,
+    state_label,
+)
 from portal.formatting import FILTERS
 from portal.i18n import N_
 
@@ -31,11 +41,6 @@ SHIPMENT_STATUS_LABELS = {
     "delivered": N_("delivered"),
     "exception": N_("delivery exception"),
 }
-BACKORDER_CHOICE_LABELS = {
-    "wait": N_("Wait for the complete order"),
-    "partial": N_("Ship what is in stock now, the rest later (partial shipment)"),
-    "substitute": N_("Take a substitute product"),
-}
 CHECK_LABELS = {"pass": N_("pass"), "warn": N_("warning"), "fail": N_("fail")}
 CHECK_NAMES = {
     "lines": N_("Order lines"),
@@ -51,6 +56,30 @@ CONFIRMATION_STATUS_LABELS = {
     "superseded": N_("replaced by a newer version"),
 }
 MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("failed")}
+
+
+@pass_context
+def _gettext(ctx: Context, message: str, **variables: object) -> str:
+    """Jinja's new-style gettext (autoescaped, always a format string), filled by ``i18n.fill``."""
+    text = i18n.gettext(message)
+    return i18n.fill(Markup(text) if ctx.eval_ctx.autoescape else text, variables)
+
+
+@pass_context
+def _ngettext(ctx: Context, singular: str, plural: str, num: int, **variables: object) -> str:
+    variables.setdefault("num", num)
+    text = i18n.translations(i18n.get_locale()).ngettext(singular, plural, num)
+    return i18n.fill(Markup(text) if ctx.eval_ctx.autoescape else text, variables)
+
+
+@pass_context
+def _state_label(ctx: Context, state: str, audience: str | None = None) -> str:
+    """A state as this page's reader reads it: staff pages, the tracking page, else the buyer."""
+    if audience is None:
+        audience = ctx.get("audience") or ("staff" if ctx.get("staff") else "customer")
+    return state_label(state, audience)
+
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -66,12 +95,17 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(FILTERS, category=category_label)
+    env.globals.update(gettext=_gettext, ngettext=_ngettext)  # jinja's own "%" would double "Co.."
+    env.filters.update(FILTERS, category=category_label, unit=unit_label, term=term)
     env.globals.update(
         locales=i18n.LOCALES,
         locale_names=i18n.LOCALE_NAMES,
         current_locale=i18n.get_locale,
-        state_labels=STATE_LABELS,
+        order_states=[s.value for s in OrderState],
+        # neutral (public) words, for templates from before per-audience wording; use state_label()
+        state_labels={state: words.public for state, words in STATE_WORDING.items()},
+        state_label=_state_label,
+        message_label=message_label,
         action_labels=ACTION_LABELS,
         role_labels={**ROLE_LABELS, "customer": N_("customer"), "system": N_("system")},
         mail_status_labels=MAIL_STATUS_LABELS,

@@ -180,7 +180,11 @@ async def expect_all_checks_pass(page: Page) -> None:
         await expect(row).to_have_count(1)
         await expect(row.locator(".check")).to_have_class(re.compile(r"\bcheck-pass\b"))
     await expect(rows.filter(has_text=zh("Credit limit"))).to_contain_text(
-        zh("Within the credit limit: %(used)s of %(limit)s.", used=str(TOTAL), limit=str(CREDIT_LIMIT))
+        zh(
+            "Within the credit limit: %(used)s of %(limit)s.",
+            used=zh_money(TOTAL),
+            limit=zh_money(CREDIT_LIMIT),
+        )
     )
     await expect(checks).to_contain_text(
         zh_n(
@@ -215,8 +219,8 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
         # when: they open the queue and the order
         await open_from_queue(reviewer, "To review", "submitted", number)
 
-        # then: the order is "received", every automatic check passes, and one approval level follows
-        await expect(status_badge(reviewer)).to_have_text(zh("received"))
+        # then: the order is "to review", every automatic check passes, and one approval level follows
+        await expect(status_badge(reviewer)).to_have_text(zh("to review"))
         await expect_all_checks_pass(reviewer)
         lines = reviewer.get_by_role("region", name=zh("Order lines")).locator("tbody tr")
         await expect(lines).to_have_count(1)
@@ -259,11 +263,11 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
         # then: the confirmation went to the customer, version 1 waits for their answer
         await expect(approver).to_have_url(re.compile(rf"/staff/orders/{number}$"))
         await expect(approver.locator("#toasts")).to_contain_text(zh("Decision recorded."))
-        await expect(status_badge(approver)).to_have_text(zh("awaiting your confirmation"))
+        await expect(status_badge(approver)).to_have_text(zh("waiting for the customer to confirm"))
         entries = timeline_of(approver)
         await expect(entries).to_have_count(3)
         await expect(entries.last.locator(".timeline-text")).to_have_text(
-            zh("Reviewed: the order confirmation is waiting for you")
+            zh("Approved; order confirmation sent to the customer")  # staff words, not the buyer's
         )
         await expect(entries.last).to_contain_text(APPROVER[1])
         confirmations = approver.get_by_role("region", name=zh("Order confirmations")).locator("tbody tr")

@@ -102,7 +102,7 @@ class OrdersController(Controller):
             milestones=await production.milestones_for(db, order.id),
             delivery_estimate=await production.delivery_estimate(db, order.id),
             shipments=await shipping_views.shipments_for(db, order.id),
-            cases=await shipping_views.cases_for(db, order.id, open_only=True),
+            cases=await shipping_views.cases_for(db, order.id),
             backorder=await _backorder(db, order.id),
             errors=errors or {},
         )

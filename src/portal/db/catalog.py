@@ -37,6 +37,9 @@ class Product(IdMixin, TimestampMixin, Base):
     max_order_qty: Mapped[int] = mapped_column(default=100000)
     # {"voltage": ["220V", "380V"], "colour": ["grey", "blue"]}: the choices a buyer may pick per option
     spec_options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    # the words for the codes above in both languages (domain/catalog/labels.py):
+    # {"unit": {"zh": "件", "en": "pcs"}, "category": {...}, "terms": {"voltage": {"zh": "电压", "en": "Voltage"}}}
+    labels: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth.passwords import hash_password
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
+from portal.db.demo_labels import labels_for
 from portal.db.demo_orders import seed_orders
 from portal.db.engine import make_engine, make_sessionmaker
 from portal.db.fulfilment import Carrier
@@ -197,6 +198,7 @@ async def _seed(db: AsyncSession) -> None:
                 lead_time_days=lead,
                 made_to_order=mto,
                 spec_options=specs,
+                labels=labels_for(cat, unit, specs),
                 description_zh=f"{zh}，工业级品质，符合国家标准。",
                 description_en=f"{en}, industrial grade, to national standards.",
             )

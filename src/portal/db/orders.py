@@ -112,6 +112,9 @@ class OrderLine(IdMixin, Base):
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     specs: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    labels: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default="{}"
+    )  # the product's, when added
     quantity: Mapped[int] = mapped_column(Integer)
     unit: Mapped[str] = mapped_column(String(20), default="pcs")
     unit_price: Mapped[Decimal] = mapped_column()

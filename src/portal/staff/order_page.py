@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from litestar import Request
@@ -30,7 +32,7 @@ from portal.domain.orders import (
 )
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import allowed_actions
-from portal.formatting import join_list
+from portal.formatting import day, join_list, money
 from portal.i18n import gettext
 from portal.web.actors import staff_actor
 from portal.web.templating import page, redirect
@@ -45,10 +47,19 @@ class CheckView:
     text: str
 
 
-def _check_view(check: checks.Check) -> CheckView:
-    params = {
-        k: join_list(gettext(x) for x in v) if isinstance(v, list) else v for k, v in check.params.items()
-    }
+def _shown(value: object, currency: str) -> object:
+    """A check's value in the reader's language: amounts and dates per locale, words translated."""
+    if isinstance(value, list):
+        return join_list(gettext(x) for x in value)
+    if isinstance(value, Decimal):
+        return money(value, currency)
+    if isinstance(value, date):
+        return day(value)
+    return value
+
+
+def _check_view(check: checks.Check, currency: str) -> CheckView:
+    params = {k: _shown(v, currency) for k, v in check.params.items()}
     return CheckView(
         check.key, check.status, gettext(check.message, **params) if params else gettext(check.message)
     )
@@ -79,7 +90,7 @@ async def render_order(
         settings = await config.load(db)
         found = await checks.run_checks(db, order, today=today)
         review = {
-            "checks": [_check_view(c) for c in found],
+            "checks": [_check_view(c, order.currency) for c in found],
             "overall": checks.overall(found),
             "levels": approval.levels_required(order.total, settings.approval_thresholds),
             "level": order.approval_level,

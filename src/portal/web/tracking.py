@@ -62,6 +62,7 @@ class TrackingController(Controller):
                 "locale": request.state.locale,
                 "customer": None,
                 "staff": None,
+                "audience": "public",
                 "flashes": [],
             }
             html = request.app.template_engine.get_template("public/track.html").render(**context)

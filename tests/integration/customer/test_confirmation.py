@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from portal import clock
 from portal.db.orders import Confirmation, Order
 from portal.domain.orders import confirmation_docs, service
 from portal.domain.orders.actors import Actor
+from portal.formatting import money
+from portal.i18n import using_locale
 from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of
 
 pytestmark = pytest.mark.business_midnight
@@ -162,5 +165,6 @@ async def test_staff_revise_prices_after_a_decline_and_v2_shows_the_change(clien
     )
     await db.commit()
     await sign_in(client, buyer.email)
-    text = text_of((await client.get(f"/orders/{order.number}/confirmation")).text)
-    assert "What changed since version 1" in text and "2 pcs × 90.00" in text
+    text = text_of((await client.get(f"/orders/{order.number}/confirmation", params={"lang": "en"})).text)
+    with using_locale("en"):  # the amounts of "what changed" are formatted like every other amount
+        assert "What changed since version 1" in text and f"2 pcs × {money(Decimal(90))}" in text

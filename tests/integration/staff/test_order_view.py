@@ -45,15 +45,17 @@ async def test_staff_timeline_shows_every_event_with_actors(client, db):
     await sign_in(client, staff.email, staff=True)
     page = text_of((await client.get(f"/staff/orders/{order.number}")).text)
     for words in (
-        "Order received",
+        "Order placed",
         "Review passed; sent for approval",
         reviewer.name,
         "credit checked",
         approver.name,
         "margin ok",
-        "Reviewed: the order confirmation is waiting for you",
+        "Approved; order confirmation sent to the customer",
+        "waiting for the customer to confirm",  # the badge, in the staff voice
     ):
         assert words in page, words
+    assert "your confirmation" not in page and "waiting for you" not in page  # not the buyer's voice
 
 
 async def test_customer_timeline_is_the_public_subset(client, db):

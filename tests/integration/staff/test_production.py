@@ -168,7 +168,7 @@ async def test_the_whole_way_from_plan_to_ready_to_ship(client, db):
         "Materials ready for production",
         "Quality inspection: rework",
         "burrs on the flange",
-        "Packed and ready to ship",
+        "Marked ready to ship",  # staff words; the buyer reads "Packed and ready to ship"
         "line 3 only",
     ):
         assert words in page, words
@@ -261,14 +261,17 @@ async def test_label_and_delivery_note_print_in_both_languages(client, db):
     await _produce(db, order)
     line = await db.scalar(select(OrderLine).where(OrderLine.order_id == order.id))
     await as_staff(client, db, "logistics")
-    for lang, html_lang, name in (("en", "en", line.name_en), ("zh_CN", "zh-CN", line.name_zh)):
+    for lang, html_lang, name, qty in (
+        ("en", "en", line.name_en, "7 pcs"),
+        ("zh_CN", "zh-CN", line.name_zh, "7 件"),  # the unit in the reader's language
+    ):
         client.cookies.set("portal_lang", lang)
         for doc in ("label", "delivery-note"):
             r = await client.get(f"/staff/orders/{order.number}/{doc}")
             assert r.status_code == 200, (doc, lang)
             page = text_of(r.text)
             assert f'lang="{html_lang}"' in r.text and order.number in page and name in page
-            assert line.sku in page and "7 pcs" in page
+            assert line.sku in page and qty in page
             assert "style=" not in r.text
     client.cookies.set("portal_lang", "en")
     note = text_of((await client.get(f"/staff/orders/{order.number}/delivery-note")).text)

@@ -15,6 +15,8 @@ from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
+from portal.formatting import day, money
+from portal.i18n import using_locale
 from tests.helpers import (
     StatementCounter,
     csrf_token,
@@ -101,6 +103,13 @@ async def test_review_page_shows_the_checks(client, db):
     assert "over the credit limit" in page
     assert "Missing: delivery address" in page
     assert "earliest feasible date" in page  # lead time 5 days, requested today
+    # amounts and dates in the checks are formatted per locale, never raw Decimals or ISO dates
+    for lang in ("en", "zh_CN"):
+        shown = text_of((await client.get(f"/staff/orders/{order.number}", params={"lang": lang})).text)
+        with using_locale(lang):
+            limit, today = money(Decimal("1000"), "CNY"), day(clock.today())
+        assert limit in shown and "1000.00" not in shown
+        assert today in shown and clock.today().isoformat() not in shown
 
 
 async def test_stale_version_gets_409_and_changes_nothing(client, db):

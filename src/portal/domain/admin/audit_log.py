@@ -45,6 +45,7 @@ FIELD_LABELS = {
     "min_order_qty": N_("Minimum order quantity"),
     "max_order_qty": N_("Maximum order quantity"),
     "spec_options": N_("Specification options"),
+    "labels": N_("Chinese and English labels"),
     "is_active": N_("Active"),
     "name": N_("Name"),
     "tax_id": N_("Tax ID"),

@@ -14,6 +14,7 @@ from portal.db.catalog import Product
 from portal.domain.admin import audit
 from portal.domain.admin.fields import FormReader
 from portal.domain.admin.paging import LIKE_ESCAPE, PAGE_SIZE, Page, like, page_of
+from portal.domain.catalog import labels
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
@@ -36,12 +37,14 @@ AUDITED = (
     "min_order_qty",
     "max_order_qty",
     "spec_options",
+    "labels",
     "is_active",
 )
 TEXT_FIELDS = ("sku", "name_zh", "name_en", "description_zh", "description_en", "category", "unit")
 NUMBER_FIELDS = ("list_price", "stock_on_hand", "lead_time_days", "min_order_qty", "max_order_qty")
 FLAG_FIELDS = ("made_to_order", "is_active")
-FORM_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *FLAG_FIELDS, "spec_options")
+LABEL_FIELDS = ("unit_zh", "unit_en", "category_zh", "category_en", "spec_labels")
+FORM_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *FLAG_FIELDS, "spec_options", *LABEL_FIELDS)
 SPEC_FORMAT = N_('Write one option per line as "name: choice 1, choice 2".')
 
 
@@ -79,6 +82,7 @@ class ProductData:
     max_order_qty: int
     spec_options: dict[str, list[str]]
     is_active: bool
+    labels: dict[str, Any]
 
 
 def parse_spec_options(text: str) -> dict[str, list[str]]:
@@ -109,6 +113,20 @@ def _spec_options(form: FormReader) -> dict[str, list[str]]:
     except ValidationFailed as exc:
         form.errors.update(exc.errors)
         return {}
+
+
+def _labels(form: FormReader) -> dict[str, Any]:
+    """The zh and en words for the unit, the category and the spec options (catalog/labels.py)."""
+    try:
+        terms = labels.parse_terms(form.raw("spec_labels"))
+    except ValidationFailed as exc:
+        form.errors.update(exc.errors)
+        terms = {}
+    words = {
+        kind: labels.pair(form.text(f"{kind}_zh", limit=limit), form.text(f"{kind}_en", limit=limit))
+        for kind, limit in (("unit", 20), ("category", 60))
+    }
+    return {k: v for k, v in {**words, "terms": terms}.items() if v}
 
 
 def parse_product(values: dict[str, str], *, creating: bool) -> ProductData:
@@ -142,6 +160,7 @@ def parse_product(values: dict[str, str], *, creating: bool) -> ProductData:
         ),
         spec_options=_spec_options(form),
         is_active=form.flag("is_active"),
+        labels=_labels(form),
     )
     quantities_read = "min_order_qty" not in form.errors and "max_order_qty" not in form.errors
     if quantities_read and data.max_order_qty < data.min_order_qty:
@@ -165,6 +184,10 @@ def product_values(product: Product | None) -> dict[str, str]:
     values = {f: str(getattr(product, f)) for f in (*TEXT_FIELDS, *NUMBER_FIELDS)}
     values |= {f: "on" if getattr(product, f) else "" for f in FLAG_FIELDS}
     values["spec_options"] = format_spec_options(product.spec_options or {})
+    own = product.labels or {}
+    for kind in ("unit", "category"):
+        values |= {f"{kind}_{lang}": own.get(kind, {}).get(lang, "") for lang in labels.LANGS}
+    values["spec_labels"] = labels.format_terms(own.get("terms", {}))
     return values
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from portal.domain.catalog.labels import label
 from portal.i18n import N_, gettext
 
 CATEGORY_LABELS = {
@@ -19,6 +23,9 @@ CATEGORY_LABELS = {
 }
 
 
-def category_label(code: str) -> str:
-    label = CATEGORY_LABELS.get(code)
-    return gettext(label) if label else code
+def category_label(code: str, labels: Mapping[str, Any] | None = None) -> str:
+    """The product's own label (reader's language first), else the built-in word, else the code."""
+    if own := label(labels, "category"):
+        return own
+    word = CATEGORY_LABELS.get(code)
+    return gettext(word) if word else code

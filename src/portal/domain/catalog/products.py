@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,7 @@ class ProductOffer:
     max_order_qty: int
     spec_options: dict[str, Any]
     is_active: bool
+    labels: dict[str, Any] = field(default_factory=dict)  # zh/en words for unit, category, spec options
 
     @property
     def in_stock(self) -> bool:
@@ -67,6 +68,7 @@ def to_offer(product: Product, price: Decimal) -> ProductOffer:
         max_order_qty=product.max_order_qty,
         spec_options=product.spec_options or {},
         is_active=product.is_active,
+        labels=product.labels or {},
     )
 
 

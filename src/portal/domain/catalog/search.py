@@ -63,7 +63,16 @@ async def search_offers(
     return CatalogPage(offers=offers, next_after=next_after)
 
 
-async def active_categories(db: AsyncSession) -> list[str]:
-    """The categories that have at least one active product, for the filter."""
-    stmt = select(Product.category).where(Product.is_active.is_(True)).distinct().order_by(Product.category)
-    return list((await db.scalars(stmt)).all())
+async def active_categories(db: AsyncSession) -> list[tuple[str, dict]]:
+    """(code, labels) of the categories that have at least one active product, for the filter."""
+    stmt = (
+        select(Product.category, Product.labels["category"])
+        .where(Product.is_active.is_(True))
+        .distinct()
+        .order_by(Product.category)
+    )
+    found: dict[str, dict] = {}
+    for code, words in (await db.execute(stmt)).all():
+        if words or code not in found:  # a product that words its category wins over one that does not
+            found[code] = {"category": words} if words else {}
+    return list(found.items())

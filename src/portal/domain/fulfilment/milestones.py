@@ -1,13 +1,11 @@
-"""The production milestones and QC results, their words, and how fulfilment steps read on a timeline.
+"""The production milestones and QC results and their words (timelines word them in ``orders.wording``).
 
 Kept free of database imports so templates (Jinja globals) and the timeline can use it.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from portal.i18n import N_, gettext
+from portal.i18n import N_
 
 PLANNED, MATERIALS_READY, IN_PRODUCTION, QC, PACKED = (
     "planned",
@@ -41,20 +39,3 @@ QC_RESULT_LABELS: dict[str, str] = {
     "fail": N_("not passed"),
     "rework": N_("rework"),
 }
-
-
-def event_text(action: str, data: dict[str, Any]) -> str | None:
-    """The timeline wording of a fulfilment step in the current language; None for other actions."""
-    milestone = data.get("milestone", "")
-    if action == "milestone":
-        if data.get("reached") and milestone in REACHED_WORDING:
-            return gettext(REACHED_WORDING[milestone])
-        if milestone == IN_PRODUCTION and data.get("progress") is not None:
-            return gettext("Production progress: %(progress)s%%", progress=data["progress"])
-        return gettext("Production plan updated")
-    if action == "qc_inspection":
-        result = gettext(QC_RESULT_LABELS.get(data.get("result", ""), ""))
-        return gettext("Quality inspection: %(result)s", result=result)
-    if action == "packed":
-        return gettext("Package %(position)s packed", position=data.get("position", ""))
-    return None

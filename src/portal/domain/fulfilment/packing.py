@@ -35,6 +35,7 @@ class PackedItem:
     name_en: str
     quantity: int
     unit: str
+    labels: dict  # the line's zh and en words for its unit (catalog/labels.py)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class LinePacking:
     quantity: int
     unit: str
     packed: int
+    labels: dict  # the line's zh and en words for its unit (catalog/labels.py)
     shipped: int = 0  # shipped early, unpacked, before packing completed
 
     @property
@@ -198,7 +200,15 @@ async def packing_lines(db: AsyncSession, order_id: int) -> list[LinePacking]:
     packed = _packed_per_line(await _packages(db, order_id))
     return [
         LinePacking(
-            ln.id, ln.sku, ln.name_zh, ln.name_en, ln.quantity, ln.unit, packed[ln.id], ln.shipped_qty
+            ln.id,
+            ln.sku,
+            ln.name_zh,
+            ln.name_en,
+            ln.quantity,
+            ln.unit,
+            packed[ln.id],
+            ln.labels or {},
+            ln.shipped_qty,
         )
         for ln in lines
     ]
@@ -210,7 +220,7 @@ async def packages_for(db: AsyncSession, order_id: int) -> list[PackageView]:
     out = []
     for p in packages:
         items = [
-            PackedItem(ln.id, ln.sku, ln.name_zh, ln.name_en, int(i["quantity"]), ln.unit)
+            PackedItem(ln.id, ln.sku, ln.name_zh, ln.name_en, int(i["quantity"]), ln.unit, ln.labels or {})
             for i in p.contents
             if (ln := lines.get(int(i["line_id"]))) is not None
         ]

@@ -19,6 +19,7 @@ from portal.domain.fulfilment import production
 from portal.domain.orders import notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action, OrderState
+from portal.domain.orders.wording import EXCEPTION_LABELS
 from portal.i18n import N_
 from portal.text import clean_text
 
@@ -288,9 +289,6 @@ async def _open_case(db: AsyncSession, order: Order, shipment: Shipment, event: 
     )
 
 
-EXCEPTION_LABELS = {"delayed": N_("delayed"), "lost": N_("lost"), "damaged": N_("damaged")}
-
-
 async def webhook_event(db: AsyncSession, carrier_code: str, payload: dict) -> bool:
     """A carrier's webhook payload (signature already verified by the caller)."""
     required = ("event_id", "tracking_number", "status", "occurred_at")
@@ -329,6 +327,7 @@ async def webhook_event(db: AsyncSession, carrier_code: str, payload: dict) -> b
 
 
 async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resolution: str) -> LogisticsCase:
+    """Record how a delivery exception was resolved, on the timeline and in an e-mail to the buyer."""
     case = await db.get(LogisticsCase, case_id, with_for_update=True)
     if case is None:
         raise NotFound()
@@ -341,6 +340,9 @@ async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resoluti
             actor.name,
         )
         order = await db.get(Order, case.order_id)
+        tracking_number = await db.scalar(
+            select(Shipment.tracking_number).where(Shipment.id == case.shipment_id)
+        )
         db.add(
             OrderEvent(
                 order_id=order.id,
@@ -354,8 +356,14 @@ async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resoluti
                 public=True,
                 note=case.resolution,
                 ip=actor.ip,
-                data={"case_id": case.id},
+                data={"case_id": case.id, "kind": case.kind, "tracking_number": tracking_number},
             )
         )
+        extra = {
+            "tracking_number": tracking_number,
+            "problem": EXCEPTION_LABELS.get(case.kind, ""),
+            "resolution": case.resolution,
+        }
+        await notify.send(db, order, "case_resolved", "customer", extra=extra)
         await db.flush()
     return case

@@ -27,7 +27,7 @@ class TrackingView:
     timeline: list[timeline.TimelineEntry]
     milestones: list
     shipments: list[views.ShipmentView]
-    open_cases: list[views.CaseView]
+    cases: list[views.CaseView]  # open ones, and how the others were resolved
 
 
 async def tracking_view(db: AsyncSession, *, order_id: int, link_version: int) -> TrackingView | None:
@@ -65,7 +65,7 @@ async def tracking_view(db: AsyncSession, *, order_id: int, link_version: int) -
         timeline=timeline.customer_timeline(events, public_page=True),
         milestones=await milestones_for(db, order_id),
         shipments=await views.shipments_for(db, order_id),
-        open_cases=await views.cases_for(db, order_id, open_only=True),
+        cases=await views.cases_for(db, order_id),
     )
 
 

@@ -162,5 +162,6 @@ async def _swap(db: AsyncSession, order: Order, sku: str) -> str:
         product.name_zh,
         product.name_en,
     )
+    line.labels = product.labels or {}  # the substitute's words for its unit and options
     line.reserved_qty, line.allocation = line.quantity, "reserved"
     return note

@@ -88,7 +88,7 @@ def put_line(cart: Order, offer: ProductOffer, quantity: int, specs: dict[str, s
     same = next((line for line in cart.lines if line.product_id == offer.id and line.specs == specs), None)
     if same is not None:
         quantity = parse_quantity(same.quantity + quantity, offer)
-        same.quantity, same.unit_price = quantity, offer.price
+        same.quantity, same.unit_price, same.labels = quantity, offer.price, offer.labels
         same.line_total = pricing.line_total(offer.price, quantity)
         return
     cart.lines.append(
@@ -99,6 +99,7 @@ def put_line(cart: Order, offer: ProductOffer, quantity: int, specs: dict[str, s
             name_zh=offer.name_zh,
             name_en=offer.name_en,
             specs=specs,
+            labels=offer.labels,
             quantity=quantity,
             unit=offer.unit,
             unit_price=offer.price,
@@ -164,6 +165,7 @@ async def refresh_prices(
             continue
         offer = offers[line.product_id]
         line.unit_price, line.name_zh, line.name_en = offer.price, offer.name_zh, offer.name_en
+        line.labels = offer.labels
         line.line_total = pricing.line_total(offer.price, line.quantity)
     pricing.apply_totals(cart, cart.lines, policy=policy)
     return refused

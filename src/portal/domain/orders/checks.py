@@ -36,6 +36,7 @@ class Check:
     key: str
     status: str  # pass | warn | fail
     message: str  # msgid, translated where shown with ``params``
+    # raw values (Decimal amounts in the order's currency, dates, msgid lists), formatted where shown
     params: dict[str, object] = field(default_factory=dict)
 
 
@@ -64,7 +65,7 @@ async def _stock(db: AsyncSession, order: Order, lines: list[OrderLine], today: 
             "stock",
             "fail",
             N_("Requested %(requested)s, but the earliest feasible date is %(earliest)s."),
-            {"requested": order.requested_delivery_date.isoformat(), "earliest": earliest.isoformat()},
+            {"requested": order.requested_delivery_date, "earliest": earliest},
         )
     if short:
         return Check(
@@ -85,7 +86,7 @@ async def _credit(db: AsyncSession, order: Order, account: CustomerAccount) -> C
         )
     ) or Decimal(0)
     total = exposure + order.total
-    params = {"used": str(total), "limit": str(account.credit_limit), "open": str(exposure)}
+    params = {"used": total, "limit": account.credit_limit, "open": Decimal(exposure)}
     if total > account.credit_limit:
         return Check(
             "credit",

@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Confirmation, Order, OrderLine
+from portal.domain.catalog.units import unit_label
 from portal.domain.errors import DomainError
 from portal.domain.orders.actors import Actor
-from portal.i18n import N_
+from portal.formatting import day, money, number
+from portal.i18n import N_, gettext
 
 
 class ConfirmationOutdated(DomainError):
@@ -58,6 +60,7 @@ async def build_snapshot(db: AsyncSession, order: Order, version: int) -> dict[s
                 "name_zh": ln.name_zh,
                 "name_en": ln.name_en,
                 "specs": ln.specs,
+                "labels": ln.labels or {},
                 "quantity": ln.quantity,
                 "unit": ln.unit,
                 "unit_price": str(ln.unit_price),
@@ -142,32 +145,65 @@ FIELD_NAMES = {
 ADDRESS_ORDER = ("recipient", "phone", "province", "city", "district", "street", "postal_code")
 
 
-def _field_text(value: Any) -> str:
-    """A header field as the customer reads it; an address is its parts in postal order."""
-    if isinstance(value, dict):
-        return " ".join(str(value[k]) for k in ADDRESS_ORDER if value.get(k))
-    return str(value or "")
+MONEY_FIELDS = frozenset({"subtotal", "shipping_fee", "tax_amount", "total"})
+DATE_FIELDS = frozenset({"promised_delivery_date", "requested_delivery_date"})
 
 
 def _line_key(line: dict[str, Any]) -> str:
     return line["sku"] + json.dumps(line["specs"], sort_keys=True)
 
 
-def _describe(line: dict[str, Any] | None) -> str:
-    return f"{line['quantity']} {line['unit']} × {line['unit_price']}" if line else "—"
+def _field(key: str, snapshot: dict[str, Any]) -> str:
+    """One header value of a snapshot as the reader reads it: amounts and dates per locale."""
+    value = snapshot.get(key)
+    if key == "payment_days":
+        if snapshot.get("payment_terms") == "prepaid":
+            return gettext("prepaid")
+        return gettext("net %(days)s days", days=value)
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, dict):  # an address: its parts in postal order
+        return " ".join(str(value[k]) for k in ADDRESS_ORDER if value.get(k))
+    if key in MONEY_FIELDS:
+        return money(value, snapshot.get("currency") or "CNY")
+    if key in DATE_FIELDS:
+        return day(value)
+    return str(value)
+
+
+def _compared(key: str, snapshot: dict[str, Any]) -> Any:
+    return (snapshot.get("payment_terms"), snapshot.get(key)) if key == "payment_days" else snapshot.get(key)
+
+
+def _describe(line: dict[str, Any] | None, currency: str) -> str:
+    if not line:
+        return "—"
+    quantity, price = number(line["quantity"]), money(line["unit_price"], currency)
+    return f"{quantity} {unit_label(line['unit'], line.get('labels'))} × {price}"
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """What changed from one version to the next: header fields, then lines by SKU and specification."""
+    """What changed from one version to the next, formatted in the current (the reader's) locale.
+
+    Header fields first, then lines by SKU and specification.
+    """
     changes = [
-        Change(label, _field_text(old.get(k)), _field_text(new.get(k)))
+        Change(label, _field(k, old), _field(k, new))
         for k, label in FIELD_NAMES.items()
-        if old.get(k) != new.get(k)
+        if _compared(k, old) != _compared(k, new)
     ]
     before = {_line_key(ln): ln for ln in old.get("lines", [])}
     after = {_line_key(ln): ln for ln in new.get("lines", [])}
     for k in sorted(before.keys() | after.keys()):
         a, b = before.get(k), after.get(k)
         if a != b:
-            changes.append(Change(N_("Line %(sku)s"), _describe(a), _describe(b), {"sku": (a or b)["sku"]}))
+            what = {"sku": (a or b)["sku"]}
+            changes.append(
+                Change(
+                    N_("Line %(sku)s"),
+                    _describe(a, old.get("currency", "CNY")),
+                    _describe(b, new.get("currency", "CNY")),
+                    what,
+                )
+            )
     return changes

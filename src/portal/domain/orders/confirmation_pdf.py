@@ -14,6 +14,8 @@ from fpdf import FPDF
 from fpdf.enums import CellBordersLayout, TableBordersLayout, VAlign
 from fpdf.fonts import FontFace
 
+from portal.domain.catalog.labels import term
+from portal.domain.catalog.units import unit_label
 from portal.domain.orders.confirmation_docs import content_hash
 from portal.formatting import day, moment, money, number
 from portal.i18n import gettext as _
@@ -192,7 +194,7 @@ def _line_cells(line: dict[str, Any], locale: str, currency: str) -> tuple[str, 
         line["sku"],
         line["name_zh"] if locale == "zh_CN" else line["name_en"],
         number(line["quantity"]),
-        line["unit"],
+        unit_label(line["unit"], line.get("labels")),
         money(Decimal(line["unit_price"]), currency),
         money(Decimal(line["line_total"]), currency),
     )
@@ -217,7 +219,8 @@ def _lines(pdf: FPDF, snapshot: dict[str, Any], locale: str) -> None:
             for name, value in line["specs"].items():
                 row = table.row()
                 row.cell("", colspan=2)
-                row.cell(f"{name}: {value}", style=spec_style, colspan=len(LINE_COLUMNS) - 2)
+                spec = f"{term(name, line.get('labels'))}: {term(value, line.get('labels'))}"
+                row.cell(spec, style=spec_style, colspan=len(LINE_COLUMNS) - 2)
     pdf.line(pdf.l_margin, pdf.y, pdf.l_margin + sum(LINE_COLUMNS), pdf.y)
     pdf.set_font(FONT, size=9)
 

@@ -1,4 +1,4 @@
-"""The one transition table of the order lifecycle, and the words for each state and action.
+"""The one transition table of the order lifecycle, and the button words for each action.
 
 ``TRANSITIONS[(from_state, action)] = Transition(to_state, roles)``. Services apply it,
 templates ask it which buttons to show, tests walk it. Nothing else encodes the lifecycle.
@@ -140,24 +140,7 @@ def allowed_actions(state: str, roles: list[str] | tuple[str, ...] | frozenset[s
     return out
 
 
-STATE_LABELS: dict[str, str] = {
-    S.DRAFT: N_("cart"),
-    S.SUBMITTED: N_("received"),
-    S.CHANGES_REQUESTED: N_("changes requested"),
-    S.AWAITING_APPROVAL: N_("awaiting approval"),
-    S.CONFIRMATION_SENT: N_("awaiting your confirmation"),
-    S.CONFIRMED: N_("confirmed"),
-    S.IN_PRODUCTION: N_("in production"),
-    S.READY_TO_SHIP: N_("ready to ship"),
-    S.PARTIALLY_SHIPPED: N_("partially shipped"),
-    S.SHIPPED: N_("shipped"),
-    S.DELIVERED: N_("delivered"),
-    S.COMPLETED: N_("completed"),
-    S.CLOSED: N_("closed"),
-    S.REJECTED: N_("rejected"),
-    S.CANCELLED: N_("cancelled"),
-}
-
+# the words for each state, per audience, are in ``wording.STATE_WORDING``
 ACTION_LABELS: dict[str, str] = {
     A.SUBMIT: N_("Place order"),
     A.REQUEST_CHANGES: N_("Request changes"),

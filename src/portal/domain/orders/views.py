@@ -25,6 +25,7 @@ class LineView:
     name_zh: str
     name_en: str
     specs: dict[str, Any]
+    labels: dict[str, Any]
     quantity: int
     unit: str
     unit_price: Decimal
@@ -83,6 +84,7 @@ def _view(order: Order, account: CustomerAccount, contact_name: str | None) -> O
             line.name_zh,
             line.name_en,
             line.specs,
+            line.labels or {},
             line.quantity,
             line.unit,
             line.unit_price,

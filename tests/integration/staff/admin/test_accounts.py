@@ -9,6 +9,8 @@ from sqlalchemy import select
 from portal.auth.sessions import SessionData, SessionStore
 from portal.db.admin import AuditEntry
 from portal.db.customers import CustomerAccount
+from portal.formatting import money
+from portal.i18n import using_locale
 from tests.helpers import make_account, make_customer, text_of
 
 FORM = {
@@ -46,9 +48,10 @@ async def test_account_edit_is_audited_with_before_and_after(client, db, admin):
     assert entry.before["credit_limit"] == "100000.00" and entry.after["credit_limit"] == "250000.00"
     assert entry.before["is_key_account"] is False and entry.after["is_key_account"] is True
     assert entry.before["payment_days"] == 30 and entry.after["payment_days"] == 60
-    log = text_of((await client.get("/staff/admin/audit")).text)
+    log = text_of((await client.get("/staff/admin/audit", params={"lang": "en"})).text)
     assert "customer account" in log and staff.name in log and "Credit limit" in log
-    assert "100000.00 → 250000.00" in log
+    with using_locale("en"):  # amounts in the audit log are formatted per locale
+        assert f"{money(Decimal(100000))} → {money(Decimal(250000))}" in log
 
 
 async def test_saving_an_unchanged_account_writes_no_audit_entry(client, db, admin):

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from portal.db.admin import AuditEntry, PortalSetting
 from portal.domain.admin import config
+from portal.formatting import money
+from portal.i18n import using_locale
 from tests.helpers import text_of
+
+
+def shown_as(*amounts: int) -> str:
+    """Thresholds as the audit log shows them: formatted per locale (English here)."""
+    with using_locale("en"):
+        return "; ".join(money(Decimal(a)) for a in amounts)
 
 
 async def test_settings_change_is_audited_and_read_back(client, db, admin):
@@ -33,8 +41,8 @@ async def test_settings_change_is_audited_and_read_back(client, db, admin):
     assert entry.after == {"approval_thresholds": ["50000", "500000"], "review_sla_hours": 8}
     page = await client.get("/staff/admin/settings")
     assert 'value="50000; 500000"' in page.text
-    log = text_of((await client.get("/staff/admin/audit", params={"entity": "settings"})).text)
-    assert "Approval thresholds" in log and "100000, 1000000 → 50000, 500000" in log
+    log = text_of((await client.get("/staff/admin/audit", params={"entity": "settings", "lang": "en"})).text)
+    assert "Approval thresholds" in log and shown_as(100000, 1000000) + " → " + shown_as(50000, 500000) in log
 
 
 async def test_bad_settings_are_refused_and_nothing_is_saved(client, db, admin):

@@ -1,0 +1,260 @@
+"""The one place that words order states, timeline events and messages for each audience.
+
+A signed-in buyer ("customer"), the seller's clerks ("staff") and whoever opens a tracking link
+("public") read the same order: the buyer is addressed as "you", staff read who did what in the
+third person, and the public page names nobody. Every state and every event action the code
+writes has a wording for all three (``tests/unit/domain/test_wording.py`` holds the code to it);
+badges, lists, timelines and notification lists ask here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portal.domain.fulfilment.milestones import MILESTONES, QC_RESULT_LABELS, REACHED_WORDING
+from portal.domain.orders.states import Action, OrderState
+from portal.i18n import N_, gettext
+
+CUSTOMER, STAFF, PUBLIC = "customer", "staff", "public"
+AUDIENCES = (CUSTOMER, STAFF, PUBLIC)
+
+
+@dataclass(frozen=True)
+class Words:
+    """One msgid per audience; ``%(name)s`` is the customer user who acted (customer wording only)."""
+
+    customer: str
+    staff: str
+    public: str
+
+    def of(self, audience: str) -> str:
+        return getattr(self, audience if audience in AUDIENCES else PUBLIC)
+
+
+def _same(text: str) -> Words:
+    return Words(text, text, text)
+
+
+S, A = OrderState, Action
+
+STATE_WORDING: dict[str, Words] = {
+    S.DRAFT: Words(N_("cart"), N_("draft, not placed"), N_("not placed")),
+    S.SUBMITTED: Words(N_("received"), N_("to review"), N_("received")),
+    S.CHANGES_REQUESTED: Words(
+        N_("waiting for your changes"), N_("waiting for the customer's changes"), N_("changes requested")
+    ),
+    S.AWAITING_APPROVAL: Words(N_("in review"), N_("awaiting approval"), N_("in review")),
+    S.CONFIRMATION_SENT: Words(
+        N_("awaiting your confirmation"),
+        N_("waiting for the customer to confirm"),
+        N_("awaiting confirmation"),
+    ),
+    S.CONFIRMED: _same(N_("confirmed")),
+    S.IN_PRODUCTION: _same(N_("in production")),
+    S.READY_TO_SHIP: _same(N_("ready to ship")),
+    S.PARTIALLY_SHIPPED: _same(N_("partially shipped")),
+    S.SHIPPED: _same(N_("shipped")),
+    S.DELIVERED: _same(N_("delivered")),
+    S.COMPLETED: _same(N_("completed")),
+    S.CLOSED: Words(N_("closed"), N_("closed and settled"), N_("closed")),
+    S.REJECTED: Words(N_("not accepted"), N_("rejected"), N_("not accepted")),
+    S.CANCELLED: _same(N_("cancelled")),
+}
+
+# event keys that are not transitions of the table (see ``event_key`` for the derived ones)
+REVIEW_PASSED = "review_passed"  # an approve from "submitted": the review level
+MILESTONE_PROGRESS, MILESTONE_UPDATED = "milestone.progress", "milestone.updated"
+
+EVENT_WORDING: dict[str, Words] = {
+    A.SUBMIT: Words(N_("Order received"), N_("Order placed"), N_("Order received")),
+    A.REQUEST_CHANGES: Words(
+        N_("We asked for changes"), N_("Changes requested from the customer"), N_("Changes requested")
+    ),
+    A.RESUBMIT: Words(
+        N_("Order changed and resubmitted by %(name)s"),
+        N_("Order changed and resubmitted"),
+        N_("Order changed and resubmitted"),
+    ),
+    A.APPROVE: Words(
+        N_("Approval step passed"), N_("Approved (level %(level)s)"), N_("Approval step passed")
+    ),
+    REVIEW_PASSED: Words(N_("Review passed"), N_("Review passed; sent for approval"), N_("Review passed")),
+    A.SEND_CONFIRMATION: Words(
+        N_("Reviewed: the order confirmation is waiting for you"),
+        N_("Approved; order confirmation sent to the customer"),
+        N_("Reviewed: order confirmation sent"),
+    ),
+    A.REJECT: Words(
+        N_("The order could not be accepted"), N_("Order rejected"), N_("The order could not be accepted")
+    ),
+    A.ACCEPT_CONFIRMATION: Words(
+        N_("Order confirmation accepted and signed by %(name)s"),
+        N_("The customer accepted and signed the order confirmation"),
+        N_("Order confirmation accepted and signed"),
+    ),
+    A.DECLINE_CONFIRMATION: Words(
+        N_("Order confirmation declined by %(name)s"),
+        N_("The customer declined the order confirmation"),
+        N_("Order confirmation declined"),
+    ),
+    A.CANCEL_BY_CUSTOMER: Words(
+        N_("Cancelled by %(name)s"), N_("Cancelled by the customer"), N_("Cancelled by the customer")
+    ),
+    A.CANCEL_BY_STAFF: Words(
+        N_("Cancelled by us"), N_("Cancelled by staff"), N_("Cancelled by the supplier")
+    ),
+    A.START_PRODUCTION: _same(N_("Production started")),
+    A.READY_TO_SHIP: Words(
+        N_("Packed and ready to ship"), N_("Marked ready to ship"), N_("Packed and ready to ship")
+    ),
+    A.SHIP_PARTIAL: Words(
+        N_("Part of the order shipped"),
+        N_("Partial shipment handed to the carrier"),
+        N_("Part of the order shipped"),
+    ),
+    A.SHIP_FULL: Words(N_("Shipped"), N_("Everything handed to the carrier"), N_("Shipped")),
+    A.DELIVER: _same(N_("Delivered")),
+    A.CONFIRM_RECEIPT: Words(
+        N_("Receipt confirmed by %(name)s"), N_("The customer confirmed receipt"), N_("Receipt confirmed")
+    ),
+    A.COMPLETE: _same(N_("Completed")),
+    A.CLOSE: Words(N_("Closed and settled"), N_("Closed and settled"), N_("Closed")),
+    "claimed": Words(
+        N_("A clerk took on your order"), N_("Assigned to %(actor)s"), N_("A clerk took on the order")
+    ),
+    "revised": Words(
+        N_("Prices or quantities revised"), N_("Prices or quantities revised"), N_("Order revised")
+    ),
+    "backordered": Words(
+        N_("Some items are not in stock yet: please choose how to proceed"),
+        N_("Stock short: lines on backorder"),
+        N_("Some items are not in stock yet"),
+    ),
+    "backorder_choice": Words(
+        N_("%(name)s chose: %(choice)s"),
+        N_("The customer chose: %(choice)s"),
+        N_("Choice for the missing items: %(choice)s"),
+    ),
+    "notification_resent": Words(
+        N_("A message was sent to you again"), N_("Notification resent"), N_("A message was sent again")
+    ),
+    "delivery_exception": Words(
+        N_("Delivery problem: the goods are %(kind)s"),
+        N_("Carrier reported an exception: goods %(kind)s"),
+        N_("Delivery problem: the goods are %(kind)s"),
+    ),
+    "case_resolved": Words(
+        N_("Delivery problem resolved"), N_("Logistics case resolved"), N_("Delivery problem resolved")
+    ),
+    "tracking_links_revoked": Words(
+        N_("Tracking links renewed"), N_("Tracking links revoked"), N_("Tracking links renewed")
+    ),
+    "qc_inspection": _same(N_("Quality inspection: %(result)s")),
+    "packed": _same(N_("Package %(position)s packed")),
+    MILESTONE_PROGRESS: _same(N_("Production progress: %(progress)s%%")),
+    MILESTONE_UPDATED: _same(N_("Production plan updated")),
+    **{f"milestone.reached.{m}": _same(REACHED_WORDING[m]) for m in MILESTONES},
+}
+
+# notes a buyer may read on their order page; every other note is internal
+CUSTOMER_NOTES = frozenset(
+    {
+        A.REQUEST_CHANGES,
+        A.RESUBMIT,
+        A.REJECT,
+        A.DECLINE_CONFIRMATION,
+        A.CANCEL_BY_CUSTOMER,
+        A.CANCEL_BY_STAFF,
+        A.CONFIRM_RECEIPT,
+        "backorder_choice",
+        "case_resolved",
+    }
+)
+PUBLIC_NOTES = frozenset({"case_resolved"})  # how a delivery problem was resolved, on the tracking page
+
+EXCEPTION_LABELS = {"delayed": N_("delayed"), "lost": N_("lost"), "damaged": N_("damaged")}
+BACKORDER_CHOICE_LABELS = {
+    "wait": N_("Wait for the complete order"),
+    "partial": N_("Ship what is in stock now, the rest later (partial shipment)"),
+    "substitute": N_("Take a substitute product"),
+}
+
+# the staff notification list: what each e-mail template is about
+MESSAGE_LABELS: dict[str, str] = {
+    "order_received": N_("Order received (to the customer)"),
+    "changes_requested": N_("Changes requested (to the customer)"),
+    "confirmation_ready": N_("Order confirmation ready (to the customer)"),
+    "order_confirmed": N_("Order confirmation accepted (to sales)"),
+    "confirmation_declined": N_("Order confirmation declined (to the reviewer)"),
+    "order_rejected": N_("Order rejected (to the customer)"),
+    "order_cancelled": N_("Order cancelled (to the customer)"),
+    "order_shipped": N_("Shipment sent (to the customer)"),
+    "order_delivered": N_("Order delivered (to the customer)"),
+    "delivery_exception": N_("Delivery problem (to the customer)"),
+    "case_resolved": N_("Delivery problem resolved (to the customer)"),
+    "backorder": N_("Items on backorder (to the customer)"),
+    "production_milestone": N_("Production progress (to the customer)"),
+    "review_sla_breached": N_("Review overdue (to reviewers)"),
+    "invitation": N_("Invitation to the portal"),
+}
+
+
+def state_label(state: str, audience: str) -> str:
+    """The state in the reader's language and voice; an unknown state is never shown as its key."""
+    words = STATE_WORDING.get(state)
+    return gettext(words.of(audience)) if words else gettext("unknown state")
+
+
+def message_label(template: str) -> str:
+    label = MESSAGE_LABELS.get(template)
+    return gettext(label) if label else gettext("Message")
+
+
+def event_key(action: str, from_state: str | None, data: dict[str, Any]) -> str:
+    """The wording key of an event: its action, refined where one action reads several ways."""
+    if action == A.APPROVE and from_state == S.SUBMITTED:
+        return REVIEW_PASSED
+    if action == "milestone":
+        milestone = data.get("milestone", "")
+        if data.get("reached") and milestone in REACHED_WORDING:
+            return f"milestone.reached.{milestone}"
+        return MILESTONE_PROGRESS if data.get("progress") is not None else MILESTONE_UPDATED
+    return action
+
+
+def _params(data: dict[str, Any], name: str, actor: str) -> dict[str, Any]:
+    """Every value a wording may name, already in the reader's language."""
+
+    def label(labels: dict[str, str], key: Any) -> str:
+        return gettext(labels[key]) if key in labels else ""
+
+    return {
+        "name": name,
+        "actor": actor,
+        "level": data.get("level", ""),
+        "progress": data.get("progress", ""),
+        "position": data.get("position", ""),
+        "result": label(QC_RESULT_LABELS, data.get("result")),
+        "choice": label(BACKORDER_CHOICE_LABELS, data.get("choice")),
+        "kind": label(EXCEPTION_LABELS, data.get("kind")),
+    }
+
+
+def event_text(
+    action: str,
+    audience: str,
+    *,
+    from_state: str | None = None,
+    data: dict[str, Any] | None = None,
+    name: str = "",
+    actor: str = "",
+) -> str:
+    """One event as ``audience`` reads it; ``name`` is the acting customer user (customer wording)."""
+    words = EVENT_WORDING.get(event_key(action, from_state, data or {}))
+    if words is None:
+        return gettext("Order updated")
+    msgid = words.of(audience)
+    if "%(name)s" in msgid and not name:  # a clerk acted for the buyer: say it without a name
+        msgid = words.public
+    return gettext(msgid, **_params(data or {}, name, actor))
