@@ -21,6 +21,7 @@ from pathlib import Path
 from playwright.async_api import Locator, Page, expect
 
 from portal import clock
+from portal.db.demo_labels import TERMS, UNITS
 from portal.formatting import money
 from portal.i18n import gettext, ngettext, using_locale
 from portal.settings import Settings
@@ -66,12 +67,17 @@ async def search(page: Page, text: str, sku: str) -> Locator:
     return cards
 
 
+def zh_term(word: str) -> str:
+    """A unit, option name or option value as the Chinese pages show it (the demo catalog's labels)."""
+    return {**TERMS, **UNITS}.get(word, (word,))[0]
+
+
 async def add_to_cart(page: Page, product: dict, unit: str, lines_in_cart: int) -> None:
     """On the product page: choose the specs and the quantity, add; htmx shows the confirmation."""
     await expect(page.locator(".product-detail .product-sku")).to_have_text(product["sku"])
     for option, choice in product["specs"].items():
-        await page.get_by_label(option, exact=True).select_option(choice)
-    await page.get_by_label(zh("Quantity (%(unit)s)", unit=unit)).fill(str(product["quantity"]))
+        await page.get_by_label(zh_term(option), exact=True).select_option(choice)
+    await page.get_by_label(zh("Quantity (%(unit)s)", unit=zh_term(unit))).fill(str(product["quantity"]))
     await page.get_by_role("button", name=zh("Add to cart")).click()
     status = page.locator("#cart-status")
     await expect(status.get_by_role("status")).to_contain_text(zh("Added to your cart."))
@@ -88,7 +94,7 @@ async def expect_line(rows: Locator, product: dict) -> None:
     await expect(tags).to_have_count(len(product["specs"]))
     for option, choice in product["specs"].items():
         await expect(
-            tags.filter(has_text=re.compile(rf"^{re.escape(f'{option}: {choice}')}$"))
+            tags.filter(has_text=re.compile(rf"^{re.escape(f'{zh_term(option)}: {zh_term(choice)}')}$"))
         ).to_have_count(1)
 
 

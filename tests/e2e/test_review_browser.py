@@ -174,8 +174,8 @@ async def expect_all_checks_pass(page: Page) -> None:
     await expect(checks.get_by_role("heading", level=2)).to_contain_text(zh("pass"))
     await expect(checks.locator("h2 .check")).to_have_class(re.compile(r"\bcheck-pass\b"))
     rows = checks.locator("li.check-row")
-    await expect(rows).to_have_count(4)
-    for name in ("Stock and lead time", "Credit limit", "Prices", "Order data"):
+    await expect(rows).to_have_count(5)
+    for name in ("Stock and lead time", "Credit limit", "Prices", "Order data", "Order lines"):
         row = rows.filter(has_text=zh(name))
         await expect(row).to_have_count(1)
         await expect(row.locator(".check")).to_have_class(re.compile(r"\bcheck-pass\b"))
@@ -228,7 +228,7 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
 
         # when: they approve with a promised delivery date and an internal note
         decision = reviewer.get_by_role("region", name=zh("Decision"))
-        await decision.get_by_label(zh("Promised delivery date")).fill(promised.isoformat())
+        await decision.get_by_label(zh("Promised delivery date"), exact=True).fill(promised.isoformat())
         await decision.get_by_label(zh("Note (internal)")).fill("Stock checked, 25 pumps reserved.")
         await decision.get_by_role("button", name=zh("Approve"), exact=True).click()
 
@@ -255,7 +255,9 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
         await expect(status_badge(approver)).to_have_text(zh("awaiting approval"))
         await expect_all_checks_pass(approver)
         decision = approver.get_by_role("region", name=zh("Decision"))
-        await expect(decision.get_by_label(zh("Promised delivery date"))).to_have_value(promised.isoformat())
+        await expect(decision.get_by_label(zh("Promised delivery date"), exact=True)).to_have_value(
+            promised.isoformat()
+        )
 
         # when: they approve
         await decision.get_by_role("button", name=zh("Approve"), exact=True).click()
