@@ -16,10 +16,10 @@ from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.fulfilment import LogisticsCase, Shipment
-from portal.db.orders import Order, OrderEvent
+from portal.db.orders import Order
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.fulfilment import shipping
-from portal.domain.orders import service
+from portal.domain.orders import events, service
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 from portal.i18n import gettext as _
@@ -128,20 +128,7 @@ async def revoke_tracking_links(
         .where(Order.id == order.id)
         .values(tracking_link_version=Order.tracking_link_version + 1)
     )
-    db.add(
-        OrderEvent(
-            order_id=order.id,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            role=actor.roles[0] if actor.roles else "staff",
-            action="tracking_links_revoked",
-            from_state=order.status,
-            to_state=order.status,
-            ip=actor.ip,
-            public=False,
-        )
-    )
+    events.record(db, order, actor, events.EventKind.TRACKING_LINKS_REVOKED, public=False)
     return redirect(
         request, f"/staff/orders/{number}", flash=_("All tracking links of this order were revoked.")
     )

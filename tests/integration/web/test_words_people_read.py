@@ -36,7 +36,8 @@ EMAILS = Path(__file__).resolve().parents[3] / "templates" / "emails"
 KEYS = (
     {s.value for s in OrderState}
     | {a.value for a in Action}
-    | {k for k in wording.EVENT_WORDING if "." not in k}
+    | {k.value for k in wording.EVENT_WORDING}
+    | {v for _, v in wording.VARIANT_WORDING if "." not in v}
     | {p.stem for p in EMAILS.glob("*.html")}
     | {"milestone", "qc_inspection"}
 )

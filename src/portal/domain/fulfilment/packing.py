@@ -22,7 +22,7 @@ from portal.db.orders import Order, OrderLine
 from portal.domain.errors import InvalidTransition, ValidationFailed
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment.milestones import PACKED, QC
-from portal.domain.orders import service, views
+from portal.domain.orders import events, service, views
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
@@ -166,13 +166,12 @@ async def pack(
             contents=contents,
         )
         db.add(package)
-        production.write_event(
+        events.record(
             db,
             order,
             actor,
-            "packed",
+            events.EventKind.PACKED,
             public=False,
-            role="logistics",
             data={"position": package.position, "contents": contents},
         )
         await db.flush()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,8 +29,9 @@ from portal.domain.fulfilment.milestones import (
 )
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE
-from portal.domain.orders import backorder, notify, service
+from portal.domain.orders import backorder, events, notify, service
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.events import EventKind
 from portal.domain.orders.states import OrderState
 from portal.i18n import N_
 
@@ -151,40 +151,6 @@ async def refresh_estimate(db: AsyncSession, order: Order, rows: dict[str, Produ
     order.delivery_estimate = estimate
 
 
-def acting_role(actor: Actor, *preferred: str) -> str:
-    return next((r for r in preferred if r in actor.roles), actor.roles[0] if actor.roles else "system")
-
-
-def write_event(
-    db: AsyncSession,
-    order: Order,
-    actor: Actor,
-    action: str,
-    *,
-    public: bool,
-    data: dict[str, Any],
-    note: str = "",
-    role: str = "production",
-) -> OrderEvent:
-    """A fulfilment step that is not a transition: recorded on the timeline, the state unchanged."""
-    event = OrderEvent(
-        order_id=order.id,
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        role=acting_role(actor, role, "admin"),
-        action=action,
-        from_state=order.status,
-        to_state=order.status,
-        note=note,
-        ip=actor.ip,
-        public=public,
-        data=data,
-    )
-    db.add(event)
-    return event
-
-
 async def mail_milestone(db: AsyncSession, order: Order, event: OrderEvent, milestone: str, on: date) -> bool:
     """Tell the order's contact a milestone was reached, in their language, if they asked for it."""
     row = (
@@ -298,7 +264,7 @@ async def record_milestone(
         }
         # a note alone changes nothing the customer sees
         public = newly_reached or bool(report.planned) or report.progress is not None
-        event = write_event(db, order, actor, "milestone", public=public, data=data)
+        event = events.record(db, order, actor, EventKind.MILESTONE, public=public, data=data)
         await db.flush()
     if newly_reached:
         await mail_milestone(db, order, event, row.milestone, row.actual_date or today)

@@ -24,9 +24,10 @@ from portal.domain.fulfilment.production import (
     mail_milestone,
     producing,
     refresh_estimate,
-    write_event,
 )
+from portal.domain.orders import events
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.events import EventKind
 from portal.i18n import N_
 
 PROGRESS_AFTER = {"rework": 80, "fail": 50}  # a failed batch is further from done than one to rework
@@ -72,14 +73,13 @@ async def inspect(
         back = rows[IN_PRODUCTION]
         back.actual_date, back.progress, back.updated_by = None, PROGRESS_AFTER[result], actor.name
     await refresh_estimate(db, order, rows)
-    write_event(db, order, actor, "qc_inspection", public=False, note=note, data={"result": result})
+    events.record(db, order, actor, EventKind.QC_INSPECTION, public=False, note=note, data={"result": result})
     if result == "pass":
-        event = write_event(
+        event = events.record(
             db,
             order,
             actor,
-            "milestone",
-            public=True,
+            EventKind.MILESTONE,
             data={"milestone": QC, "reached": True, "actual_date": today.isoformat()},
         )
         await db.flush()

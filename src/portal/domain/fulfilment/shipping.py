@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
-from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.db.orders import Order, OrderLine
 from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from portal.domain.fulfilment import production
-from portal.domain.orders import notify, service
+from portal.domain.orders import events, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action, OrderState
 from portal.domain.orders.wording import EXCEPTION_LABELS
@@ -263,19 +263,13 @@ async def _open_case(db: AsyncSession, order: Order, shipment: Shipment, event: 
     db.add(
         LogisticsCase(order_id=order.id, shipment_id=shipment.id, kind=event.exception_kind, note=event.note)
     )
-    db.add(
-        OrderEvent(
-            order_id=order.id,
-            actor_kind="system",
-            actor_name="carrier",
-            role="system",
-            action="delivery_exception",
-            from_state=order.status,
-            to_state=order.status,
-            public=True,
-            note=event.note,
-            data={"kind": event.exception_kind, "tracking_number": shipment.tracking_number},
-        )
+    events.record(
+        db,
+        order,
+        Actor.system("carrier"),
+        events.EventKind.DELIVERY_EXCEPTION,
+        note=event.note,
+        data={"kind": event.exception_kind, "tracking_number": shipment.tracking_number},
     )
     await notify.send(
         db,
@@ -343,21 +337,13 @@ async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resoluti
         tracking_number = await db.scalar(
             select(Shipment.tracking_number).where(Shipment.id == case.shipment_id)
         )
-        db.add(
-            OrderEvent(
-                order_id=order.id,
-                actor_kind=actor.kind,
-                actor_id=actor.id,
-                actor_name=actor.name,
-                role="logistics",
-                action="case_resolved",
-                from_state=order.status,
-                to_state=order.status,
-                public=True,
-                note=case.resolution,
-                ip=actor.ip,
-                data={"case_id": case.id, "kind": case.kind, "tracking_number": tracking_number},
-            )
+        events.record(
+            db,
+            order,
+            actor,
+            events.EventKind.CASE_RESOLVED,
+            note=case.resolution,
+            data={"case_id": case.id, "kind": case.kind, "tracking_number": tracking_number},
         )
         extra = {
             "tracking_number": tracking_number,

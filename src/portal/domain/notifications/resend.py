@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.orders import Order, OrderEvent
+from portal.db.orders import Order
 from portal.db.outbox import OutboxMessage
 from portal.domain.errors import NotFound
 from portal.domain.notifications.outbox import queue_email
+from portal.domain.orders import events
 from portal.domain.orders.actors import Actor
 
 
@@ -31,20 +32,13 @@ async def resend(db: AsyncSession, actor: Actor, *, order_number: str, message_i
         context=original.context,
         order_id=order.id,
     )
-    db.add(
-        OrderEvent(
-            order_id=order.id,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            role=next(iter(actor.roles), "staff"),
-            action="notification_resent",
-            from_state=order.status,
-            to_state=order.status,
-            ip=actor.ip,
-            public=False,
-            data={"outbox_id": original.id, "template": original.template, "recipient": original.recipient},
-        )
+    events.record(
+        db,
+        order,
+        actor,
+        events.EventKind.NOTIFICATION_RESENT,
+        public=False,
+        data={"outbox_id": original.id, "template": original.template, "recipient": original.recipient},
     )
     await db.flush()
     return copy

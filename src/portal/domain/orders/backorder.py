@@ -13,7 +13,7 @@ from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.catalog.products import offers_by_ids
 from portal.domain.errors import InvalidTransition, ValidationFailed
-from portal.domain.orders import line_rule, service
+from portal.domain.orders import events, line_rule, service
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
@@ -52,7 +52,7 @@ async def wait_date(db: AsyncSession, order_id: int) -> date | None:
     )
     since = await db.scalar(
         select(OrderEvent.at)
-        .where(OrderEvent.order_id == order_id, OrderEvent.action == "backordered")
+        .where(OrderEvent.order_id == order_id, OrderEvent.action == events.EventKind.BACKORDERED)
         .order_by(OrderEvent.id.desc())
         .limit(1)
     )
@@ -113,21 +113,13 @@ async def choose(
         note = await _swap(db, order, substitute_sku.strip())
     order.backorder_choice, order.backorder_choice_at = choice, clock.now()
     order.backorder_substitute_sku = substitute_sku.strip() if choice == "substitute" else ""
-    db.add(
-        OrderEvent(
-            order_id=order.id,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            role="customer",
-            action="backorder_choice",
-            from_state=order.status,
-            to_state=order.status,
-            ip=actor.ip,
-            public=True,
-            note=note,
-            data={"choice": choice, "substitute_sku": substitute_sku},
-        )
+    events.record(
+        db,
+        order,
+        actor,
+        events.EventKind.BACKORDER_CHOICE,
+        note=note,
+        data={"choice": choice, "substitute_sku": substitute_sku},
     )
     await service.flush(db)  # an order changed meanwhile: 409, not a crash
 

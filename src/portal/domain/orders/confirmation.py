@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.orders import Confirmation, Order, OrderEvent
 from portal.domain.errors import NotFound, ValidationFailed
-from portal.domain.orders import allocation, notify, service
+from portal.domain.orders import allocation, events, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_docs import ConfirmationOutdated, versions
 from portal.i18n import N_
@@ -63,22 +63,16 @@ async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEv
     order.delivery_estimate = max(filter(None, (order.promised_delivery_date, result.new_date)), default=None)
     if not result.backordered:
         return
-    db.add(
-        OrderEvent(
-            order_id=order.id,
-            actor_kind="system",
-            actor_name="system",
-            role="system",
-            action="backordered",
-            from_state=order.status,
-            to_state=order.status,
-            public=True,
-            note=", ".join(result.backordered),
-            data={
-                "skus": result.backordered,
-                "new_date": result.new_date.isoformat() if result.new_date else None,
-            },
-        )
+    events.record(
+        db,
+        order,
+        Actor.system(),
+        events.EventKind.BACKORDERED,
+        note=", ".join(result.backordered),
+        data={
+            "skus": result.backordered,
+            "new_date": result.new_date.isoformat() if result.new_date else None,
+        },
     )
     await notify.send(
         db,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock, numbers
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
-from portal.domain.orders import line_rule, pricing, service
+from portal.domain.orders import events, line_rule, pricing, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import CheckoutInput, resolve_address
 from portal.i18n import N_
@@ -159,8 +159,15 @@ async def revise(
     order.shipping_address = address or order.shipping_address
     order.promised_delivery_date = promised or order.promised_delivery_date
     pricing.apply_totals(order, kept)
-    event = _event(actor, order, note, _changed(before, order, kept))
-    db.add(event)
+    event = events.record(
+        db,
+        order,
+        actor,
+        events.EventKind.REVISED,
+        note=note.strip()[:4000],
+        public=False,
+        data=_changed(before, order, kept),
+    )
     await service.flush(db)  # the version-checked write of the order
     return event
 
@@ -180,20 +187,3 @@ def _changed(before: dict[str, Any], order: Order, kept: list[OrderLine]) -> dic
             "after": order.promised_delivery_date.isoformat(),
         }
     return data
-
-
-def _event(actor: Actor, order: Order, note: str, data: dict[str, Any]) -> OrderEvent:
-    return OrderEvent(
-        order_id=order.id,
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        role=next((r for r in actor.roles if r in ("reviewer", "approver", "sales")), "admin"),
-        action="revised",
-        from_state=order.status,
-        to_state=order.status,
-        note=note.strip()[:4000],
-        ip=actor.ip,
-        public=False,
-        data=data,
-    )

@@ -1,7 +1,7 @@
 """Service verbs: one function per state change of an order.
 
 Each verb checks the transition table (state and role), the order's version, writes one
-``OrderEvent`` and any notification as outbox rows, and ``flush()``es. It never commits:
+event (``events.record``) and any notification as outbox rows, and ``flush()``es. It never commits:
 the caller's transaction does, so the change, its event and its e-mails land together.
 """
 
@@ -19,7 +19,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import clock
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, OrderChanged, ValidationFailed
-from portal.domain.orders import allocation, approval, confirmation_docs, notify, numbering, pricing, states
+from portal.domain.orders import (
+    allocation,
+    approval,
+    confirmation_docs,
+    events,
+    notify,
+    numbering,
+    pricing,
+    states,
+)
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action
 from portal.i18n import N_
@@ -57,17 +66,16 @@ async def flush(db: AsyncSession) -> None:
         raise OrderChanged() from None
 
 
-def ensure_allowed(order: Order, actor: Actor, action: Action) -> tuple[states.Transition, str]:
-    """The transition and the role it is fired under; raises when state or role forbid it."""
+def ensure_allowed(order: Order, actor: Actor, action: Action) -> states.Transition:
+    """The transition ``action`` fires from the order's state; raises when state or role forbid it."""
     transition = states.find(order.status, action)
     if transition is None:
         raise InvalidTransition()
-    role = actor.acting_role(transition.roles)
-    if role is None:
+    if actor.acting_role(transition.roles) is None:
         raise Forbidden()
     if actor.kind == "customer" and order.account_id != actor.account_id:
         raise NotFound()
-    return transition, role
+    return transition
 
 
 async def apply(
@@ -83,28 +91,16 @@ async def apply(
     mail: dict[str, Any] | None = None,
 ) -> OrderEvent:
     """Fire one transition of the table: state, role and version checked; event and notifications written."""
-    transition, role = ensure_allowed(order, actor, action)
+    transition = ensure_allowed(order, actor, action)
     if expected_version is not None and expected_version != order.version:
         raise OrderChanged()
-    event = OrderEvent(
-        order_id=order.id,
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        role=role,
-        action=action.value,
-        from_state=order.status,
-        to_state=transition.to_state.value,
-        note=note.strip(),
-        ip=actor.ip,
-        public=public,
-        data=data or {},
+    event = events.record(
+        db, order, actor, action, note=note, data=data, public=public, to_state=transition.to_state.value
     )
     order.status = transition.to_state.value
     if transition.to_state == states.OrderState.SUBMITTED:  # a new review round: the SLA starts again
         order.review_started_at = order.submitted_at if action == Action.SUBMIT else clock.now()
         order.sla_alerted_at = None
-    db.add(event)
     await flush(db)
     await notify.notify(db, order, action, event, extra=mail)
     return event
@@ -347,19 +343,8 @@ async def claim(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
     """Assign the order to the acting staff member ("assign to me"); recorded on the timeline."""
     previous = order.assignee_staff_id
     order.assignee_staff_id, order.claimed_at = actor.id, clock.now()
-    event = OrderEvent(
-        order_id=order.id,
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        role=next((r for r in actor.roles if r in ("reviewer", "approver", "sales")), "admin"),
-        action="claimed",
-        from_state=order.status,
-        to_state=order.status,
-        ip=actor.ip,
-        public=False,
-        data={"previous": previous},
+    event = events.record(
+        db, order, actor, events.EventKind.CLAIMED, public=False, data={"previous": previous}
     )
-    db.add(event)
     await flush(db)
     return event

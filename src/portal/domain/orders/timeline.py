@@ -12,6 +12,7 @@ from datetime import datetime
 
 from portal.db.orders import OrderEvent
 from portal.domain.orders import wording
+from portal.domain.orders.events import EventKind
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def customer_timeline(events: Sequence[OrderEvent], *, public_page: bool = False
         if not e.public:
             continue
         text = _text(e, audience)
-        if e.action == "milestone" and (e.data or {}).get("reached"):
+        if e.action == EventKind.MILESTONE and (e.data or {}).get("reached"):
             # reached again after a rework (an internal QC step): show the latest time only
             out = [entry for entry in out if entry.text != text]
         out.append(TimelineEntry(at=e.at, text=text, note=e.note if e.action in notes else ""))

@@ -2,8 +2,8 @@
 
 A signed-in buyer ("customer"), the seller's clerks ("staff") and whoever opens a tracking link
 ("public") read the same order: the buyer is addressed as "you", staff read who did what in the
-third person, and the public page names nobody. Every state and every event action the code
-writes has a wording for all three (``tests/unit/domain/test_wording.py`` holds the code to it);
+third person, and the public page names nobody. Every state and every ``events.EventKind`` has a
+wording for all three (``tests/unit/domain/orders/test_wording.py`` holds the code to it);
 badges, lists, timelines and notification lists ask here and nowhere else.
 """
 
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.domain.fulfilment.milestones import MILESTONES, QC_RESULT_LABELS, REACHED_WORDING
-from portal.domain.orders.states import Action, OrderState
+from portal.domain.orders.events import EventKind
+from portal.domain.orders.states import OrderState
 from portal.i18n import N_, gettext
 
 CUSTOMER, STAFF, PUBLIC = "customer", "staff", "public"
@@ -36,7 +37,7 @@ def _same(text: str) -> Words:
     return Words(text, text, text)
 
 
-S, A = OrderState, Action
+S = OrderState
 
 STATE_WORDING: dict[str, Words] = {
     S.DRAFT: Words(N_("cart"), N_("draft, not placed"), N_("not placed")),
@@ -62,116 +63,120 @@ STATE_WORDING: dict[str, Words] = {
     S.CANCELLED: _same(N_("cancelled")),
 }
 
-# event keys that are not transitions of the table (see ``event_key`` for the derived ones)
-REVIEW_PASSED = "review_passed"  # an approve from "submitted": the review level
-MILESTONE_PROGRESS, MILESTONE_UPDATED = "milestone.progress", "milestone.updated"
-
-EVENT_WORDING: dict[str, Words] = {
-    A.SUBMIT: Words(N_("Order received"), N_("Order placed"), N_("Order received")),
-    A.REQUEST_CHANGES: Words(
+K = EventKind
+EVENT_WORDING: dict[EventKind, Words] = {
+    K.SUBMIT: Words(N_("Order received"), N_("Order placed"), N_("Order received")),
+    K.REQUEST_CHANGES: Words(
         N_("We asked for changes"), N_("Changes requested from the customer"), N_("Changes requested")
     ),
-    A.RESUBMIT: Words(
+    K.RESUBMIT: Words(
         N_("Order changed and resubmitted by %(name)s"),
         N_("Order changed and resubmitted"),
         N_("Order changed and resubmitted"),
     ),
-    A.APPROVE: Words(
+    K.APPROVE: Words(
         N_("Approval step passed"), N_("Approved (level %(level)s)"), N_("Approval step passed")
     ),
-    REVIEW_PASSED: Words(N_("Review passed"), N_("Review passed; sent for approval"), N_("Review passed")),
-    A.SEND_CONFIRMATION: Words(
+    K.SEND_CONFIRMATION: Words(
         N_("Reviewed: the order confirmation is waiting for you"),
         N_("Approved; order confirmation sent to the customer"),
         N_("Reviewed: order confirmation sent"),
     ),
-    A.REJECT: Words(
+    K.REJECT: Words(
         N_("The order could not be accepted"), N_("Order rejected"), N_("The order could not be accepted")
     ),
-    A.ACCEPT_CONFIRMATION: Words(
+    K.ACCEPT_CONFIRMATION: Words(
         N_("Order confirmation accepted and signed by %(name)s"),
         N_("The customer accepted and signed the order confirmation"),
         N_("Order confirmation accepted and signed"),
     ),
-    A.DECLINE_CONFIRMATION: Words(
+    K.DECLINE_CONFIRMATION: Words(
         N_("Order confirmation declined by %(name)s"),
         N_("The customer declined the order confirmation"),
         N_("Order confirmation declined"),
     ),
-    A.CANCEL_BY_CUSTOMER: Words(
+    K.CANCEL_BY_CUSTOMER: Words(
         N_("Cancelled by %(name)s"), N_("Cancelled by the customer"), N_("Cancelled by the customer")
     ),
-    A.CANCEL_BY_STAFF: Words(
+    K.CANCEL_BY_STAFF: Words(
         N_("Cancelled by us"), N_("Cancelled by staff"), N_("Cancelled by the supplier")
     ),
-    A.START_PRODUCTION: _same(N_("Production started")),
-    A.READY_TO_SHIP: Words(
+    K.START_PRODUCTION: _same(N_("Production started")),
+    K.READY_TO_SHIP: Words(
         N_("Packed and ready to ship"), N_("Marked ready to ship"), N_("Packed and ready to ship")
     ),
-    A.SHIP_PARTIAL: Words(
+    K.SHIP_PARTIAL: Words(
         N_("Part of the order shipped"),
         N_("Partial shipment handed to the carrier"),
         N_("Part of the order shipped"),
     ),
-    A.SHIP_FULL: Words(N_("Shipped"), N_("Everything handed to the carrier"), N_("Shipped")),
-    A.DELIVER: _same(N_("Delivered")),
-    A.CONFIRM_RECEIPT: Words(
+    K.SHIP_FULL: Words(N_("Shipped"), N_("Everything handed to the carrier"), N_("Shipped")),
+    K.DELIVER: _same(N_("Delivered")),
+    K.CONFIRM_RECEIPT: Words(
         N_("Receipt confirmed by %(name)s"), N_("The customer confirmed receipt"), N_("Receipt confirmed")
     ),
-    A.COMPLETE: _same(N_("Completed")),
-    A.CLOSE: Words(N_("Closed and settled"), N_("Closed and settled"), N_("Closed")),
-    "claimed": Words(
+    K.COMPLETE: _same(N_("Completed")),
+    K.CLOSE: Words(N_("Closed and settled"), N_("Closed and settled"), N_("Closed")),
+    K.CLAIMED: Words(
         N_("A clerk took on your order"), N_("Assigned to %(actor)s"), N_("A clerk took on the order")
     ),
-    "revised": Words(
+    K.REVISED: Words(
         N_("Prices or quantities revised"), N_("Prices or quantities revised"), N_("Order revised")
     ),
-    "backordered": Words(
+    K.BACKORDERED: Words(
         N_("Some items are not in stock yet: please choose how to proceed"),
         N_("Stock short: lines on backorder"),
         N_("Some items are not in stock yet"),
     ),
-    "backorder_choice": Words(
+    K.BACKORDER_CHOICE: Words(
         N_("%(name)s chose: %(choice)s"),
         N_("The customer chose: %(choice)s"),
         N_("Choice for the missing items: %(choice)s"),
     ),
-    "notification_resent": Words(
+    K.NOTIFICATION_RESENT: Words(
         N_("A message was sent to you again"), N_("Notification resent"), N_("A message was sent again")
     ),
-    "delivery_exception": Words(
+    K.DELIVERY_EXCEPTION: Words(
         N_("Delivery problem: the goods are %(kind)s"),
         N_("Carrier reported an exception: goods %(kind)s"),
         N_("Delivery problem: the goods are %(kind)s"),
     ),
-    "case_resolved": Words(
+    K.CASE_RESOLVED: Words(
         N_("Delivery problem resolved"), N_("Logistics case resolved"), N_("Delivery problem resolved")
     ),
-    "tracking_links_revoked": Words(
+    K.TRACKING_LINKS_REVOKED: Words(
         N_("Tracking links renewed"), N_("Tracking links revoked"), N_("Tracking links renewed")
     ),
-    "qc_inspection": _same(N_("Quality inspection: %(result)s")),
-    "packed": _same(N_("Package %(position)s packed")),
-    MILESTONE_PROGRESS: _same(N_("Production progress: %(progress)s%%")),
-    MILESTONE_UPDATED: _same(N_("Production plan updated")),
-    **{f"milestone.reached.{m}": _same(REACHED_WORDING[m]) for m in MILESTONES},
+    K.QC_INSPECTION: _same(N_("Quality inspection: %(result)s")),
+    K.PACKED: _same(N_("Package %(position)s packed")),
+    K.MILESTONE: _same(N_("Production plan updated")),
+}
+
+# where one kind reads several ways: (kind, variant) -> words; see ``event_words``
+REVIEW_PASSED, PROGRESS = "review_passed", "progress"
+VARIANT_WORDING: dict[tuple[EventKind, str], Words] = {
+    (K.APPROVE, REVIEW_PASSED): Words(
+        N_("Review passed"), N_("Review passed; sent for approval"), N_("Review passed")
+    ),
+    (K.MILESTONE, PROGRESS): _same(N_("Production progress: %(progress)s%%")),
+    **{(K.MILESTONE, f"reached.{m}"): _same(REACHED_WORDING[m]) for m in MILESTONES},
 }
 
 # notes a buyer may read on their order page; every other note is internal
 CUSTOMER_NOTES = frozenset(
     {
-        A.REQUEST_CHANGES,
-        A.RESUBMIT,
-        A.REJECT,
-        A.DECLINE_CONFIRMATION,
-        A.CANCEL_BY_CUSTOMER,
-        A.CANCEL_BY_STAFF,
-        A.CONFIRM_RECEIPT,
-        "backorder_choice",
-        "case_resolved",
+        K.REQUEST_CHANGES,
+        K.RESUBMIT,
+        K.REJECT,
+        K.DECLINE_CONFIRMATION,
+        K.CANCEL_BY_CUSTOMER,
+        K.CANCEL_BY_STAFF,
+        K.CONFIRM_RECEIPT,
+        K.BACKORDER_CHOICE,
+        K.CASE_RESOLVED,
     }
 )
-PUBLIC_NOTES = frozenset({"case_resolved"})  # how a delivery problem was resolved, on the tracking page
+PUBLIC_NOTES = frozenset({K.CASE_RESOLVED})  # how a delivery problem was resolved, on the tracking page
 
 EXCEPTION_LABELS = {"delayed": N_("delayed"), "lost": N_("lost"), "damaged": N_("damaged")}
 BACKORDER_CHOICE_LABELS = {
@@ -211,16 +216,24 @@ def message_label(template: str) -> str:
     return gettext(label) if label else gettext("Message")
 
 
-def event_key(action: str, from_state: str | None, data: dict[str, Any]) -> str:
-    """The wording key of an event: its action, refined where one action reads several ways."""
-    if action == A.APPROVE and from_state == S.SUBMITTED:
+def variant(kind: str, from_state: str | None, data: dict[str, Any]) -> str:
+    """Which way an event of ``kind`` reads ("" for its plain wording): approve passing review, milestones."""
+    if kind == K.APPROVE and from_state == S.SUBMITTED:
         return REVIEW_PASSED
-    if action == "milestone":
-        milestone = data.get("milestone", "")
-        if data.get("reached") and milestone in REACHED_WORDING:
-            return f"milestone.reached.{milestone}"
-        return MILESTONE_PROGRESS if data.get("progress") is not None else MILESTONE_UPDATED
-    return action
+    if kind == K.MILESTONE:
+        if data.get("reached") and data.get("milestone") in REACHED_WORDING:
+            return f"reached.{data['milestone']}"
+        return PROGRESS if data.get("progress") is not None else ""
+    return ""
+
+
+def event_words(kind: str, from_state: str | None, data: dict[str, Any]) -> Words | None:
+    """The words of one event, by its kind and variant; None for an action no kind names."""
+    try:
+        kind = EventKind(kind)
+    except ValueError:
+        return None
+    return VARIANT_WORDING.get((kind, variant(kind, from_state, data))) or EVENT_WORDING.get(kind)
 
 
 def _params(data: dict[str, Any], name: str, actor: str) -> dict[str, Any]:
@@ -251,7 +264,7 @@ def event_text(
     actor: str = "",
 ) -> str:
     """One event as ``audience`` reads it; ``name`` is the acting customer user (customer wording)."""
-    words = EVENT_WORDING.get(event_key(action, from_state, data or {}))
+    words = event_words(action, from_state, data or {})
     if words is None:
         return gettext("Order updated")
     msgid = words.of(audience)
