@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from portal import clock
@@ -67,7 +68,8 @@ async def test_revised_address_and_promised_date_show_in_what_changed(client, db
     text = text_of((await client.get(f"/orders/{order.number}/confirmation")).text)
     changes = text.split("What changed since version 1")[1].split("Customer")[0]
     assert "Delivery address" in changes and "Li 138 Suzhou Plant 2, Xinghu St 9" in changes
-    assert f"Promised delivery date {before.isoformat()} {later.isoformat()}" in changes
+    shown = [format_date(d, format="medium", locale="en") for d in (before, later)]  # as the page reads
+    assert f"Promised delivery date {shown[0]} {shown[1]}" in changes
 
 
 @pytest.mark.parametrize(
