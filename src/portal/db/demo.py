@@ -99,6 +99,16 @@ async def seed_demo(database_url: str, *, orders: bool = True) -> bool:
         await engine.dispose()
 
 
+async def seed_demo_orders(database_url: str) -> list[tuple[str, str]]:
+    """Add the demo orders to demo data created without them; returns (number, state) of each."""
+    engine = make_engine(database_url, pool=False)
+    try:
+        async with make_sessionmaker(engine)() as db, db.begin():
+            return [(o.number or "", o.status) for o in await seed_orders(db)]
+    finally:
+        await engine.dispose()
+
+
 async def _seed(db: AsyncSession) -> None:
     pw = hash_password(DEMO_PASSWORD)
     demo = CustomerAccount(
