@@ -3,7 +3,7 @@
 ``combined()`` is the granian factory ``bench.run`` serves: ``GET /bare`` goes to a minimal
 Litestar app (no middleware, no plugins, no templates), every other request to the portal
 exactly as ``portal serve`` builds it. One process, one worker, one event loop: the ratio
-of a page's requests/second to ``/bare`` is what the performance goals of docs/ARCHITECTURE.md mean.
+of a page's requests/second to ``/bare`` is what the performance goals of docs/architecture.md mean.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ HOST = "127.0.0.1"
 DEMO_PASSWORD = "demo-password"  # portal.db.demo.DEMO_PASSWORD
 SERVER_START_TIMEOUT = 60.0
 SERVER_STOP_TIMEOUT = 10.0
-TRACKING_GOAL = 0.30  # docs/ARCHITECTURE.md, "Performance goals"
+TRACKING_GOAL = 0.30  # docs/architecture.md, "Performance goals"
 SIGNED_IN_GOAL = 0.15
 ORDER_NUMBER = re.compile(r"SO-\d{4}-\d{6}")
 
@@ -370,7 +370,7 @@ async def _sign_in(client: Any, path: str, email: str) -> str:
 async def _scenarios(base: str, secret: str, dataset: Any) -> list[Scenario]:
     import httpx
 
-    from portal.auth.tracking import TrackingLinks
+    from portal.auth.tracking_links import TrackingLinks
 
     track = TrackingLinks(secret).path(dataset.tracking_order_id, dataset.tracking_link_version)
     async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as client:

@@ -29,10 +29,10 @@ from redis.asyncio import Redis  # noqa: E402
 from portal import customer, staff  # noqa: E402
 from portal.auth.sessions import SessionStore  # noqa: E402
 from portal.auth.throttle import LoginThrottle  # noqa: E402
-from portal.auth.tracking import TrackingLinks  # noqa: E402
+from portal.auth.tracking_links import TrackingLinks  # noqa: E402
 from portal.db.engine import async_url  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
-from portal.web import devmail, invitations, system, tracking, webhooks  # noqa: E402
+from portal.web import devmail, invitations, system, tracking_page, webhooks  # noqa: E402
 from portal.web.context import RequestContextMiddleware  # noqa: E402
 from portal.web.csrf import PortalCSRFMiddleware  # noqa: E402
 from portal.web.errors import EXCEPTION_HANDLERS  # noqa: E402
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             system.ready,
             system.switch_language,
             webhooks.carrier_webhook,
-            tracking.TrackingController,
+            tracking_page.TrackingController,
             *([devmail.dev_mailbox] if settings.dev_mode else []),
             *customer.ROUTES,
             *staff.ROUTES,

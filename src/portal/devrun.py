@@ -96,7 +96,7 @@ def run_dev(*, port: int) -> int:
 
 def tracking_links(database_url: str, settings: Settings, base_url: str) -> str:
     """Lines with the public tracking link of each demo order on its way: what the buyer's e-mail carries."""
-    from portal.auth.tracking import TrackingLinks
+    from portal.auth.tracking_links import TrackingLinks
     from portal.db.demo import tracked_demo_orders
 
     links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)

@@ -31,14 +31,4 @@
     t.textContent = box.getAttribute("data-network-error");
     box.appendChild(t);
   });
-  // toasts sent by the server in an HX-Trigger header: {"toast": {"message": "...", "category": "success"}}
-  document.body && document.body.addEventListener("toast", function (e) {
-    var box = document.getElementById("toasts");
-    if (!box || !e.detail) return;
-    var t = document.createElement("div");
-    t.className = "toast toast-" + (e.detail.category || "success");
-    t.setAttribute("role", "status");
-    t.textContent = e.detail.message;
-    box.appendChild(t);
-  });
 })();

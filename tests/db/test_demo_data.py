@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.auth.tracking import TrackingLinks
+from portal.auth.tracking_links import TrackingLinks
 from portal.db.customers import CustomerUser
 from portal.db.demo import DEMO_PASSWORD, seed_demo
 from portal.db.fulfilment import CarrierEvent, Shipment

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from playwright.async_api import Page, Response, expect
 
-from portal.auth.tracking import TrackingLinks
+from portal.auth.tracking_links import TrackingLinks
 from portal.db.demo import seed_demo_orders, tracked_demo_orders
 from portal.settings import Settings
 from tests.e2e.test_signin_browser import submit_login

@@ -101,7 +101,6 @@ async def render_order(
     return page(
         request,
         "staff/orders/detail.html",
-        block="notifications",
         status_code=status_code,
         order=order_view,
         timeline=timeline.staff_timeline(events),

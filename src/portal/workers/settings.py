@@ -11,7 +11,7 @@ warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
 from arq import cron, func  # noqa: E402
 from arq.connections import RedisSettings  # noqa: E402
 
-from portal.auth.tracking import TrackingLinks  # noqa: E402
+from portal.auth.tracking_links import TrackingLinks  # noqa: E402
 from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
 from portal.domain.notifications import delivery  # noqa: E402
 from portal.domain.notifications.mailer import make_mailer  # noqa: E402

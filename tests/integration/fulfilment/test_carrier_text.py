@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import select
 
-from portal.auth.tracking import TrackingLinks
+from portal.auth.tracking_links import TrackingLinks
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment
 from portal.db.orders import OrderEvent, OrderLine
 from portal.domain.fulfilment.shipping import TEXT_LIMITS

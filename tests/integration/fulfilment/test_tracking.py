@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.auth.tracking import TrackingLinks
+from portal.auth.tracking_links import TrackingLinks
 from portal.db.orders import Order
 from tests.fulfilment_helpers import confirmed
 from tests.helpers import csrf_token, make_staff, sign_in

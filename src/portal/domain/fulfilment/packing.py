@@ -154,7 +154,7 @@ async def pack(
         errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    await production.claim(db, order, expected_version)
+    await production.bump_version(db, order, expected_version)
     package = None
     if any(quantities.values()):
         contents = [{"line_id": i, "sku": lines[i].sku, "quantity": q} for i, q in quantities.items() if q]

@@ -129,7 +129,7 @@ def production_date(rows: dict[str, ProductionMilestone]) -> date | None:
     return next((rows[m].actual_date for m in (IN_PRODUCTION, QC) if is_done(rows, m)), None)
 
 
-async def claim(db: AsyncSession, order: Order, expected_version: int | None) -> None:
+async def bump_version(db: AsyncSession, order: Order, expected_version: int | None) -> None:
     """Check the version the page showed and bump it: two people recording at once, one wins."""
     if expected_version is not None and expected_version != order.version:
         raise OrderChanged()
@@ -240,7 +240,7 @@ async def record_milestone(
         raise InvalidTransition()
     today = today or clock.today()
     reaching = _check_report(report, rows, today)
-    await claim(db, order, expected_version)
+    await bump_version(db, order, expected_version)
     for m, planned in report.planned.items():
         ensure_row(db, order, rows, m).planned_date = planned
     row = ensure_row(db, order, rows, report.milestone)

@@ -17,7 +17,7 @@ from portal.db.orders import Order
 from portal.domain.errors import InvalidTransition, ValidationFailed
 from portal.domain.fulfilment.milestones import IN_PRODUCTION, QC, QC_RESULTS
 from portal.domain.fulfilment.production import (
-    claim,
+    bump_version,
     ensure_row,
     is_done,
     load_rows,
@@ -57,7 +57,7 @@ async def inspect(
         raise ValidationFailed({"result": N_("Production is not finished yet: there is nothing to inspect.")})
     if is_done(rows, QC):
         raise ValidationFailed({"result": N_("This order has already passed the quality inspection.")})
-    await claim(db, order, expected_version)
+    await bump_version(db, order, expected_version)
     inspection = QcInspection(
         order_id=order.id,
         result=result,

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.domain.fulfilment.tracking import find_for_lookup, fingerprint, tracking_view
+from portal.domain.fulfilment.public_view import find_for_lookup, fingerprint, tracking_view
 from portal.i18n import gettext as _
 from portal.web.forms import form_text
 from portal.web.signin import client_ip
