@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -14,7 +16,7 @@ from portal.domain.orders import confirmation, confirmation_docs, service
 from portal.domain.orders.confirmation_pdf import render_pdf, seller_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text
+from portal.web.forms import form_text, refused_form
 from portal.web.templating import page, redirect
 
 
@@ -96,15 +98,8 @@ class ConfirmationController(Controller):
         try:
             await confirmation.accept(db, actor, order, signature)
         except ValidationFailed as exc:
-            await db.rollback()
-            return await self._page(
-                request,
-                db,
-                number,
-                status_code=422,
-                errors=exc.translated(_),
-                values={"signer_name": signature.signer_name},
-            )
+            values = {"signer_name": signature.signer_name}
+            return await refused_form(db, exc, partial(self._page, request, db, number), values=values)
         return redirect(request, f"/orders/{number}", flash=_("Thank you: the order is confirmed."))
 
     @post("/{number:str}/confirmation/decline")
@@ -123,8 +118,7 @@ class ConfirmationController(Controller):
                 document_hash=form_text(form, "document_hash", limit=64),
             )
         except ValidationFailed as exc:
-            await db.rollback()
-            return await self._page(request, db, number, status_code=422, errors=exc.translated(_))
+            return await refused_form(db, exc, partial(self._page, request, db, number))
         return redirect(
             request,
             f"/orders/{number}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -25,7 +26,7 @@ from portal.domain.orders.states import Action
 from portal.formatting import join_list
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_ids, form_text, form_version, order_form_fields
+from portal.web.forms import form_ids, form_text, form_version, order_form_fields, refused_form, typed_values
 from portal.web.templating import page, redirect
 
 ADD_ROWS = (1, 2, 3)
@@ -149,10 +150,8 @@ class OrderChangesController(Controller):
                 limits=upload_limits(request.app.state.settings),
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            values = {k: v for k, v in form.items() if isinstance(v, str)}
-            return await self._form(
-                request, db, number, values=values, errors=exc.translated(_), status_code=422
+            return await refused_form(
+                db, exc, partial(self._form, request, db, number), values=typed_values(form)
             )
         return redirect(
             request, f"/orders/{number}", flash=_("Your changes were sent; the order is back in review.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -23,7 +24,7 @@ from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.downloads import download
-from portal.web.forms import form_text, form_version, query_day, query_text
+from portal.web.forms import form_text, form_version, query_day, query_text, refused_form
 from portal.web.templating import page, redirect
 
 
@@ -136,8 +137,7 @@ class OrdersController(Controller):
         try:
             await do(actor, order, form)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._detail(request, db, number, status_code=422, errors=exc.translated(_))
+            return await refused_form(db, exc, partial(self._detail, request, db, number))
         return redirect(request, f"/orders/{number}", flash=flash)
 
     @post("/{number:str}/cancel")

@@ -23,7 +23,7 @@ from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
-from portal.web.forms import form_ids, form_text, form_version
+from portal.web.forms import form_quantities, form_text, form_version
 from portal.web.templating import page
 
 PRODUCTION = requires_role(Role.PRODUCTION)
@@ -63,14 +63,6 @@ def _report(form: Any) -> production.MilestoneReport:
         done=form.get("done") == "on",
         note=form_text(form, "note"),
     )
-
-
-def _quantities(form: Any) -> dict[int, int]:
-    """``pack_<line_id>`` fields: how many of each line go into this package."""
-    return {
-        line_id: _whole(form, f"pack_{line_id}", N_("At most the quantity still to pack.")) or 0
-        for line_id in form_ids(form, "pack_")
-    }
 
 
 class ProductionController(Controller):
@@ -114,7 +106,7 @@ class ProductionController(Controller):
                 db,
                 actor,
                 order,
-                quantities=_quantities(form),
+                quantities=form_quantities(form, "pack_", message=packing.TOO_MANY),  # into this package
                 weight_kg=form_text(form, "weight_kg", limit=20),
                 dimensions=form_text(form, "dimensions", limit=60),
                 done=done,

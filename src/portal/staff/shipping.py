@@ -12,7 +12,7 @@ from litestar.response import Response, Template
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock, numbers
+from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.fulfilment import LogisticsCase, Shipment
@@ -25,20 +25,10 @@ from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web.actors import staff_actor
-from portal.web.forms import form_ids, form_text
+from portal.web.forms import form_quantities, form_text
 from portal.web.templating import redirect
 
 LOGISTICS = requires_role(Role.LOGISTICS)
-
-
-def _quantities(form) -> dict[int, int]:  # noqa: ANN001
-    out: dict[int, int] = {}
-    for line_id, value in form_ids(form, "qty_").items():
-        try:
-            out[line_id] = numbers.whole(value.strip() or "0")
-        except numbers.NotANumber:
-            raise ValidationFailed({f"qty_{line_id}": N_("Enter a whole number of at least 1.")}) from None
-    return out
 
 
 def _occurred(raw: str) -> datetime:
@@ -65,7 +55,7 @@ class ShippingController(Controller):
                 order,
                 carrier_code=form_text(form, "carrier", limit=40),
                 tracking_number=form_text(form, "tracking_number", limit=80),
-                quantities=_quantities(form),
+                quantities=form_quantities(form, "qty_"),
             )
 
         return await act_on_order(request, db, number, run, flash=_("Saved."), anchor="#shipping")

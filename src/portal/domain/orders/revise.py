@@ -22,6 +22,7 @@ from portal.domain.orders.checkout import CheckoutInput, resolve_address
 from portal.i18n import N_
 
 REVISABLE = ("submitted",)  # later, approvals already given were for the old amount
+REMOVES = N_("Enter a whole number; 0 removes the line.")
 
 
 @dataclass
@@ -73,9 +74,10 @@ def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, st
     for line in lines:
         price = _money(changes.prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
         try:
-            quantity = numbers.whole(str(changes.quantities.get(line.id, line.quantity)))
-        except numbers.NotANumber:
-            errors[f"rqty_{line.id}"] = N_("Enter a whole number; 0 removes the line.")
+            raw = changes.quantities.get(line.id, line.quantity)
+            quantity = line_rule.quantity(raw, allow_zero=True, name=f"rqty_{line.id}", message=REMOVES)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
             continue
         if quantity == 0:
             removed.append(line)
