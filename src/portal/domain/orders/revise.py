@@ -59,7 +59,12 @@ def parse_promised(raw: str, *, today: date) -> date | None:
         raise ValidationFailed({"promised_date": N_("This date is too far ahead.")}) from None
     except ValueError:
         raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
-    if promised < today:  # the business day, as the form's min shows it
+    return check_promised(promised, today=today)
+
+
+def check_promised(promised: date | None, *, today: date) -> date | None:
+    """A promised delivery date is never in the past (the business day, as the form's min shows it)."""
+    if promised is not None and promised < today:
         raise ValidationFailed({"promised_date": N_("The promised date cannot be in the past.")})
     return promised
 
