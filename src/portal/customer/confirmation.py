@@ -15,8 +15,10 @@ from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders import confirmation, confirmation_docs, service
 from portal.domain.orders.confirmation_pdf import render_pdf, seller_from
 from portal.i18n import gettext as _
+from portal.web import inputs
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text, refused_form
+from portal.web.forms import refused_form
+from portal.web.readers import read_form
 from portal.web.templating import page, redirect
 
 
@@ -89,10 +91,11 @@ class ConfirmationController(Controller):
         actor = customer_actor(request)
         order = await service.load_order(db, actor, number=number)
         form = await request.form()
+        sent = read_form(form, inputs.AcceptForm)
         signature = confirmation.Signature(
-            signer_name=form_text(form, "signer_name", limit=120),
-            agree=form.get("agree") == "on",
-            document_hash=form_text(form, "document_hash", limit=64),
+            signer_name=sent.signer_name,
+            agree=sent.agree,
+            document_hash=sent.document_hash,
             user_agent=request.headers.get("user-agent", ""),
         )
         try:
@@ -108,15 +111,9 @@ class ConfirmationController(Controller):
     ) -> Response | Template:
         actor = customer_actor(request)
         order = await service.load_order(db, actor, number=number)
-        form = await request.form()
+        sent = read_form(await request.form(), inputs.DeclineForm)
         try:
-            await confirmation.decline(
-                db,
-                actor,
-                order,
-                reason=form_text(form, "reason"),
-                document_hash=form_text(form, "document_hash", limit=64),
-            )
+            await confirmation.decline(db, actor, order, reason=sent.reason, document_hash=sent.document_hash)
         except ValidationFailed as exc:
             return await refused_form(db, exc, partial(self._page, request, db, number))
         return redirect(

@@ -12,7 +12,7 @@ import msgspec
 
 from portal.domain.fulfilment.milestones import MILESTONES
 from portal.domain.fulfilment.production import PROGRESS_RANGE
-from portal.web.readers import text, whole
+from portal.web.readers import secret, text, whole
 
 
 class MilestoneForm(msgspec.Struct, frozen=True):
@@ -84,3 +84,26 @@ class BackorderChoiceForm(msgspec.Struct, frozen=True):
 
     choice: text(12) = ""
     substitute_sku: text(40) = ""
+
+
+class SignInForm(msgspec.Struct, frozen=True):
+    """Sign-in: e-mail, password as typed, and where to go afterwards."""
+
+    email: text(254) = ""
+    password: secret(1024) = ""
+    next: text(2000) = ""
+
+
+class DeclineForm(msgspec.Struct, frozen=True):
+    """The buyer declines an order confirmation: why, and which document they were shown."""
+
+    reason: text(4000) = ""
+    document_hash: text(64) = ""
+
+
+class AcceptForm(msgspec.Struct, frozen=True):
+    """The buyer signs an order confirmation: name, agreement, and which document they were shown."""
+
+    signer_name: text(120) = ""
+    agree: bool = False
+    document_hash: text(64) = ""

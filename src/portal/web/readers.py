@@ -20,6 +20,7 @@ from portal import clock, numbers
 from portal.domain.errors import ValidationFailed
 from portal.i18n import N_
 from portal.text import clean_text
+from portal.web.forms import form_secret
 
 MAX_TEXT = 4000
 DATE = N_("Enter a date as YYYY-MM-DD.")
@@ -38,6 +39,11 @@ def whole(message: str, *, maximum: int = numbers.MAX_INT) -> Any:
 def text(limit: int) -> Any:
     """Text trimmed and cut to ``limit`` characters."""
     return Annotated[str, Meta(max_length=limit)]
+
+
+def secret(limit: int) -> Any:
+    """A password as typed (spaces are part of it), cut to ``limit`` characters."""
+    return Annotated[str, Meta(max_length=limit, extra={"secret": True})]
 
 
 def _unwrap(kind: mi.Type) -> tuple[mi.Type, dict[str, Any], bool]:
@@ -72,6 +78,8 @@ def _value(form: Any, name: str, kind: mi.Type, extra: dict[str, Any]) -> Any:
     """One field read by its type; ValueError carries the message to show beside it."""
     if isinstance(kind, mi.BoolType):
         return form.get(name) == "on"
+    if isinstance(kind, mi.StrType) and extra.get("secret"):
+        return form_secret(form, name, limit=kind.max_length or MAX_TEXT)
     if isinstance(kind, mi.StrType):
         return clean_text(form.get(name, ""), kind.max_length or MAX_TEXT)
     raw = clean_text(form.get(name, ""), 40)
