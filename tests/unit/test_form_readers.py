@@ -16,7 +16,7 @@ from portal.domain.catalog.products import ProductOffer
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import line_rule
 from portal.web import inputs
-from portal.web.forms import form_quantities
+from portal.web.forms import form_id_options, form_quantities
 from portal.web.readers import read_form, text, whole
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "portal"
@@ -128,3 +128,10 @@ def test_quantities_are_parsed_only_by_the_quantity_rule() -> None:
     found = [str(p) for p in _sources("customer", "staff", "web", "domain") if pattern.search(p.read_text())]
     assert found == []
     assert not hasattr(__import__("portal.domain.orders.cart", fromlist=["cart"]), "parse_quantity")
+
+
+def test_a_family_of_options_per_line_is_read_by_line_then_option() -> None:
+    form = _form(
+        spec_17_voltage=" 380V ", spec_17_seal="mech", spec_x_voltage="1", spec_3="no option", qty_17="2"
+    )
+    assert form_id_options(form, "spec_") == {17: {"voltage": "380V", "seal": "mech"}}

@@ -64,6 +64,16 @@ def form_ids(form: Any, prefix: str) -> dict[int, Any]:
     return out
 
 
+def form_id_options(form: Any, prefix: str, *, limit: int = 200) -> dict[int, dict[str, str]]:
+    """``<prefix><id>_<option>`` fields (``spec_17_voltage``) by id, then option, as cleaned text."""
+    out: dict[int, dict[str, str]] = {}
+    for key in form:
+        line, _sep, option = key[len(prefix) :].partition("_")
+        if key.startswith(prefix) and option and (ident := numbers.ident(line)) is not None:
+            out.setdefault(ident, {})[option] = form_text(form, key, limit=limit)
+    return out
+
+
 def form_quantities(form: Any, prefix: str, *, message: str = line_rule.WHOLE) -> dict[int, int]:
     """``<prefix><line>`` quantities (``qty_17``) by line id, by the one quantity rule; blank reads as 0.
 
