@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -14,7 +16,7 @@ from portal.domain.orders import cart, line_rule
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text
+from portal.web.forms import form_text, refused_form
 from portal.web.templating import is_htmx, page, redirect
 
 
@@ -60,11 +62,9 @@ class CartController(Controller):
                 policy=policy_from(request.app.state.settings),
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            errors = exc.translated(_)
             if is_htmx(request):
-                return page(request, "customer/_added.html", status_code=422, errors=errors, cart=None)
-            return await self._page(request, db, status_code=422, errors=errors)
+                return await refused_form(db, exc, partial(page, request, "customer/_added.html"), cart=None)
+            return await refused_form(db, exc, partial(self._page, request, db))
         if is_htmx(request):
             return page(request, "customer/_added.html", cart=order, errors={})
         return redirect(request, "/cart", flash=_("Added to your cart."))
@@ -82,14 +82,12 @@ class CartController(Controller):
                 quantity_raw=form_text(form, "quantity", limit=20),
                 policy=policy_from(request.app.state.settings),
             )
-        except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._page(
-                request,
-                db,
-                status_code=422,
-                errors={f"line_{line_id}": v for v in exc.translated(_).values()},
+        except ValidationFailed as exc:  # the message shows beside the line
+            beside = ValidationFailed(
+                {f"line_{line_id}": v for v in exc.errors.values()},
+                per_field={f"line_{line_id}": exc.params_of(k) for k in exc.errors},
             )
+            return await refused_form(db, beside, partial(self._page, request, db))
         if is_htmx(request):
             return await self._page(request, db)
         return redirect(request, "/cart")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -22,7 +23,7 @@ from portal.domain.orders.checkout import CheckoutInput, Limits, checkout, earli
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text, order_form_fields
+from portal.web.forms import form_text, order_form_fields, refused_form, typed_values
 from portal.web.templating import page, redirect
 
 UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
@@ -116,9 +117,7 @@ class CheckoutController(Controller):
                 limits=limits,
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            values = {k: v for k, v in form.items() if isinstance(v, str)}
-            return await self._form(request, db, values=values, errors=exc.translated(_), status_code=422)
+            return await refused_form(db, exc, partial(self._form, request, db), values=typed_values(form))
         return redirect(
             request,
             f"/orders/{number}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -13,8 +15,10 @@ from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders import confirmation, confirmation_docs, service
 from portal.domain.orders.confirmation_pdf import render_pdf, seller_from
 from portal.i18n import gettext as _
+from portal.web import inputs
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text
+from portal.web.forms import refused_form
+from portal.web.readers import read_form
 from portal.web.templating import page, redirect
 
 
@@ -87,24 +91,18 @@ class ConfirmationController(Controller):
         actor = customer_actor(request)
         order = await service.load_order(db, actor, number=number)
         form = await request.form()
+        sent = read_form(form, inputs.AcceptForm)
         signature = confirmation.Signature(
-            signer_name=form_text(form, "signer_name", limit=120),
-            agree=form.get("agree") == "on",
-            document_hash=form_text(form, "document_hash", limit=64),
+            signer_name=sent.signer_name,
+            agree=sent.agree,
+            document_hash=sent.document_hash,
             user_agent=request.headers.get("user-agent", ""),
         )
         try:
             await confirmation.accept(db, actor, order, signature)
         except ValidationFailed as exc:
-            await db.rollback()
-            return await self._page(
-                request,
-                db,
-                number,
-                status_code=422,
-                errors=exc.translated(_),
-                values={"signer_name": signature.signer_name},
-            )
+            values = {"signer_name": signature.signer_name}
+            return await refused_form(db, exc, partial(self._page, request, db, number), values=values)
         return redirect(request, f"/orders/{number}", flash=_("Thank you: the order is confirmed."))
 
     @post("/{number:str}/confirmation/decline")
@@ -113,18 +111,11 @@ class ConfirmationController(Controller):
     ) -> Response | Template:
         actor = customer_actor(request)
         order = await service.load_order(db, actor, number=number)
-        form = await request.form()
+        sent = read_form(await request.form(), inputs.DeclineForm)
         try:
-            await confirmation.decline(
-                db,
-                actor,
-                order,
-                reason=form_text(form, "reason"),
-                document_hash=form_text(form, "document_hash", limit=64),
-            )
+            await confirmation.decline(db, actor, order, reason=sent.reason, document_hash=sent.document_hash)
         except ValidationFailed as exc:
-            await db.rollback()
-            return await self._page(request, db, number, status_code=422, errors=exc.translated(_))
+            return await refused_form(db, exc, partial(self._page, request, db, number))
         return redirect(
             request,
             f"/orders/{number}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -11,7 +12,7 @@ from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock, numbers
+from portal import clock
 from portal.auth.guards import customer_required
 from portal.customer.checkout import UPLOAD_LIMIT, upload_limits, uploads_of
 from portal.db.customers import Address
@@ -25,20 +26,18 @@ from portal.domain.orders.states import Action
 from portal.formatting import join_list
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_ids, form_text, form_version, order_form_fields
+from portal.web.forms import (
+    form_id_options,
+    form_ids,
+    form_text,
+    form_version,
+    order_form_fields,
+    refused_form,
+    typed_values,
+)
 from portal.web.templating import page, redirect
 
 ADD_ROWS = (1, 2, 3)
-
-
-def _line_specs(form: Any) -> dict[int, dict[str, str]]:
-    """``spec_<line id>_<option>`` fields as new option choices per line."""
-    specs: dict[int, dict[str, str]] = {}
-    for key in form:
-        line_id, _sep, option = key[5:].partition("_")
-        if key.startswith("spec_") and option and (ident := numbers.ident(line_id)) is not None:
-            specs.setdefault(ident, {})[option] = form_text(form, key, limit=200)
-    return specs
 
 
 async def _amendment(form: Any) -> amend.Amendment:
@@ -47,7 +46,7 @@ async def _amendment(form: Any) -> amend.Amendment:
         **order_form_fields(form),
         uploads=await uploads_of(form),
         quantities=form_ids(form, "qty_"),
-        specs=_line_specs(form),
+        specs=form_id_options(form, "spec_"),  # new option choices per line
         added=[
             LineInput(
                 n,
@@ -149,10 +148,8 @@ class OrderChangesController(Controller):
                 limits=upload_limits(request.app.state.settings),
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            values = {k: v for k, v in form.items() if isinstance(v, str)}
-            return await self._form(
-                request, db, number, values=values, errors=exc.translated(_), status_code=422
+            return await refused_form(
+                db, exc, partial(self._form, request, db, number), values=typed_values(form)
             )
         return redirect(
             request, f"/orders/{number}", flash=_("Your changes were sent; the order is back in review.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -21,9 +22,11 @@ from portal.domain.orders import attachments, backorder, queries, service, timel
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
+from portal.web import inputs
 from portal.web.actors import customer_actor
 from portal.web.downloads import download
-from portal.web.forms import form_text, form_version, query_day, query_text
+from portal.web.forms import form_version, query_day, query_text, refused_form
+from portal.web.readers import read_form
 from portal.web.templating import page, redirect
 
 
@@ -136,8 +139,7 @@ class OrdersController(Controller):
         try:
             await do(actor, order, form)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._detail(request, db, number, status_code=422, errors=exc.translated(_))
+            return await refused_form(db, exc, partial(self._detail, request, db, number))
         return redirect(request, f"/orders/{number}", flash=flash)
 
     @post("/{number:str}/cancel")
@@ -145,9 +147,9 @@ class OrdersController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def do(actor, order, form) -> None:  # noqa: ANN001
-            await service.cancel(
-                db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
-            )
+            version = form_version(form)
+            reason = read_form(form, inputs.DecisionForm).reason
+            await service.cancel(db, actor, order, expected_version=version, reason=reason)
 
         return await self._act(request, db, number, do, _("The order has been cancelled."))
 
@@ -156,13 +158,8 @@ class OrdersController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def do(actor, order, form) -> None:  # noqa: ANN001
-            await backorder.choose(
-                db,
-                actor,
-                order,
-                choice=form_text(form, "choice", limit=12),
-                substitute_sku=form_text(form, "substitute_sku", limit=40),
-            )
+            sent = read_form(form, inputs.BackorderChoiceForm)
+            await backorder.choose(db, actor, order, choice=sent.choice, substitute_sku=sent.substitute_sku)
 
         return await self._act(request, db, number, do, _("Thank you: we recorded your choice."))
 
@@ -171,8 +168,8 @@ class OrdersController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def do(actor, order, form) -> None:  # noqa: ANN001
-            await service.confirm_receipt(
-                db, actor, order, expected_version=form_version(form), note=form_text(form, "note")
-            )
+            version = form_version(form)
+            note = read_form(form, inputs.DecisionForm).note
+            await service.confirm_receipt(db, actor, order, expected_version=version, note=note)
 
         return await self._act(request, db, number, do, _("Thank you: receipt confirmed."))

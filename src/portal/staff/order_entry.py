@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -18,7 +19,7 @@ from portal.domain.orders import entry
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text, order_form_fields
+from portal.web.forms import form_text, order_form_fields, refused_form
 from portal.web.templating import page, redirect
 
 ROWS = range(1, entry.MAX_LINES + 1)
@@ -102,8 +103,7 @@ class StaffOrderEntryController(Controller):
                 db, staff_actor(request), entry_input(form), policy=policy_from(settings), today=clock.today()
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._form(request, db, values=values, errors=exc.translated(_), status_code=422)
+            return await refused_form(db, exc, partial(self._form, request, db), values=values)
         return redirect(
             request,
             f"/staff/orders/{number}",

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from litestar import Request
@@ -35,6 +36,7 @@ from portal.domain.orders.states import allowed_actions
 from portal.formatting import day, join_list, money
 from portal.i18n import gettext
 from portal.web.actors import staff_actor
+from portal.web.forms import refused_form, typed_values
 from portal.web.templating import page, redirect
 
 REVIEW_STATES = ("submitted", "awaiting_approval")
@@ -136,9 +138,7 @@ async def act_on_order(
     try:
         said = await step(actor, order, form)
     except ValidationFailed as exc:
-        await db.rollback()
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
-        return await render_order(
-            request, db, number, status_code=422, errors=exc.translated(gettext), values=values
+        return await refused_form(
+            db, exc, partial(render_order, request, db, number), values=typed_values(form)
         )
     return redirect(request, f"/staff/orders/{number}{anchor}", flash=said or flash)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -22,8 +21,10 @@ from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.states import OrderState
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
+from portal.web import inputs
 from portal.web.actors import staff_actor
 from portal.web.forms import form_ids, form_text, form_version
+from portal.web.readers import read_form
 from portal.web.templating import is_htmx, page, redirect
 
 REVIEWERS = requires_role(Role.REVIEWER, Role.APPROVER, Role.SALES)
@@ -36,10 +37,6 @@ def _amount(value: str | None) -> Decimal | None:
         return numbers.decimal(value) if value else None
     except numbers.NotANumber:
         return None
-
-
-def _promised(raw: str) -> date | None:
-    return revision.parse_promised(raw, today=clock.today())
 
 
 def _changes(form: Any) -> revision.Changes:
@@ -118,13 +115,15 @@ class ReviewController(Controller):
         thresholds = (await config.load(db)).approval_thresholds
 
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
+            version = form_version(form)
+            sent = read_form(form, inputs.ApprovalForm)
             await service.approve(
                 db,
                 actor,
                 order,
-                expected_version=form_version(form),
-                note=form_text(form, "note"),
-                promised_date=_promised(form_text(form, "promised_date")),
+                expected_version=version,
+                note=sent.note,
+                promised_date=revision.check_promised(sent.promised_date, today=clock.today()),
                 thresholds=thresholds,
             )
 
@@ -135,9 +134,9 @@ class ReviewController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            await service.request_changes(
-                db, actor, order, expected_version=form_version(form), message=form_text(form, "message")
-            )
+            version = form_version(form)
+            message = read_form(form, inputs.DecisionForm).message
+            await service.request_changes(db, actor, order, expected_version=version, message=message)
 
         return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
 
@@ -146,9 +145,9 @@ class ReviewController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            await service.reject(
-                db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
-            )
+            version = form_version(form)
+            reason = read_form(form, inputs.DecisionForm).reason
+            await service.reject(db, actor, order, expected_version=version, reason=reason)
 
         return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
 
@@ -173,8 +172,8 @@ class ReviewController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            await service.cancel(
-                db, actor, order, expected_version=form_version(form), reason=form_text(form, "reason")
-            )
+            version = form_version(form)
+            reason = read_form(form, inputs.DecisionForm).reason
+            await service.cancel(db, actor, order, expected_version=version, reason=reason)
 
         return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))

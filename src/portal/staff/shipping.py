@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, post
@@ -12,42 +11,24 @@ from litestar.response import Response, Template
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock, numbers
+from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.fulfilment import LogisticsCase, Shipment
 from portal.db.orders import Order
-from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.errors import NotFound
 from portal.domain.fulfilment import shipping
 from portal.domain.orders import events, service
 from portal.domain.orders.actors import Actor
-from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
+from portal.web import inputs
 from portal.web.actors import staff_actor
-from portal.web.forms import form_ids, form_text
+from portal.web.forms import form_quantities, form_text
+from portal.web.readers import read_form
 from portal.web.templating import redirect
 
 LOGISTICS = requires_role(Role.LOGISTICS)
-
-
-def _quantities(form) -> dict[int, int]:  # noqa: ANN001
-    out: dict[int, int] = {}
-    for line_id, value in form_ids(form, "qty_").items():
-        try:
-            out[line_id] = numbers.whole(value.strip() or "0")
-        except numbers.NotANumber:
-            raise ValidationFailed({f"qty_{line_id}": N_("Enter a whole number of at least 1.")}) from None
-    return out
-
-
-def _occurred(raw: str) -> datetime:
-    if not raw:
-        return clock.now()
-    try:
-        return clock.parse_instant(raw)  # a time without an offset is Shanghai time, as the form shows
-    except ValueError:
-        raise ValidationFailed({"occurred_at": N_("Enter a date and time.")}) from None
 
 
 class ShippingController(Controller):
@@ -59,13 +40,14 @@ class ShippingController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def run(actor: Actor, order: Order, form: Any) -> None:
+            sent = read_form(form, inputs.ShipForm)
             await shipping.ship(
                 db,
                 actor,
                 order,
-                carrier_code=form_text(form, "carrier", limit=40),
-                tracking_number=form_text(form, "tracking_number", limit=80),
-                quantities=_quantities(form),
+                carrier_code=sent.carrier,
+                tracking_number=sent.tracking_number,
+                quantities=form_quantities(form, "qty_"),
             )
 
         return await act_on_order(request, db, number, run, flash=_("Saved."), anchor="#shipping")
@@ -80,19 +62,15 @@ class ShippingController(Controller):
         number = await db.scalar(select(Order.number).where(Order.id == shipment.order_id))
 
         async def run(actor: Actor, _order: Order, form: Any) -> None:
-            await shipping.record_event(
-                db,
-                shipment,
-                shipping.EventInput(
-                    status=form_text(form, "status", limit=20),
-                    occurred_at=_occurred(form_text(form, "occurred_at")),
-                    location=form_text(form, "location", limit=200),
-                    note=form_text(form, "note"),
-                    exception_kind=form_text(form, "exception_kind", limit=20),
-                ),
-                source="staff",
-                actor=actor,
+            sent = read_form(form, inputs.CarrierEventForm)
+            event = shipping.EventInput(
+                status=sent.status,
+                occurred_at=sent.occurred_at or clock.now(),
+                location=sent.location,
+                note=sent.note,
+                exception_kind=sent.exception_kind,
             )
+            await shipping.record_event(db, shipment, event, source="staff", actor=actor)
 
         return await act_on_order(request, db, number, run, flash=_("Saved."), anchor="#shipping")
 

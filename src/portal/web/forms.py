@@ -6,16 +6,21 @@ byte, which PostgreSQL text cannot hold, is refused once, here, with a 400.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import ClientException
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock, numbers
-from portal.domain.errors import OrderChanged
+from portal.domain.errors import OrderChanged, ValidationFailed
+from portal.domain.orders import line_rule
 from portal.domain.orders.checkout import ADDRESS_FIELDS
+from portal.i18n import gettext
 from portal.text import clean_text
 
 MAX_TEXT = 4000
@@ -59,6 +64,35 @@ def form_ids(form: Any, prefix: str) -> dict[int, Any]:
     return out
 
 
+def form_id_options(form: Any, prefix: str, *, limit: int = 200) -> dict[int, dict[str, str]]:
+    """``<prefix><id>_<option>`` fields (``spec_17_voltage``) by id, then option, as cleaned text."""
+    out: dict[int, dict[str, str]] = {}
+    for key in form:
+        line, _sep, option = key[len(prefix) :].partition("_")
+        if key.startswith(prefix) and option and (ident := numbers.ident(line)) is not None:
+            out.setdefault(ident, {})[option] = form_text(form, key, limit=limit)
+    return out
+
+
+def form_quantities(form: Any, prefix: str, *, message: str = line_rule.WHOLE) -> dict[int, int]:
+    """``<prefix><line>`` quantities (``qty_17``) by line id, by the one quantity rule; blank reads as 0.
+
+    Every refused field is reported at once, beside its own name, with ``message``.
+    """
+    out: dict[int, int] = {}
+    errors: dict[str, str] = {}
+    for line_id, raw in form_ids(form, prefix).items():
+        try:
+            out[line_id] = line_rule.quantity(
+                raw.strip() or "0", allow_zero=True, name=f"{prefix}{line_id}", message=message
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
 def order_form_fields(form: Any) -> dict[str, Any]:
     """The delivery and invoice fields every order form shares: checkout, edit-and-resubmit, staff entry."""
 
@@ -70,6 +104,23 @@ def order_form_fields(form: Any) -> dict[str, Any]:
         "tax_id": form_text(form, "tax_id"),
         "special_requirements": form_text(form, "special_requirements"),
     }
+
+
+def typed_values(form: Any) -> dict[str, str]:
+    """What the buyer or clerk typed, to fill a re-rendered form in again (file parts left out)."""
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def refused_form(
+    db: AsyncSession, exc: ValidationFailed, render: Callable[..., Any], **context: Any
+) -> Any:
+    """A refused form: nothing of it is kept (rollback), and its page is shown again with the messages (422).
+
+    ``render`` takes ``status_code`` and ``errors`` (translated, per field) and ``context``; it may be async.
+    """
+    await db.rollback()
+    shown = render(status_code=422, errors=exc.translated(gettext), **context)
+    return await shown if inspect.isawaitable(shown) else shown
 
 
 def query_text(value: str | None, *, limit: int = 100) -> str:

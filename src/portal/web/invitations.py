@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.domain.admin import invitations
 from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
-from portal.web.forms import form_secret
+from portal.web.forms import form_secret, refused_form
 from portal.web.signin import LOGIN, client_ip
 from portal.web.templating import page, redirect
 
@@ -66,15 +66,10 @@ class InvitationController(Controller):
             await db.rollback()
             return _invalid(request)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            invitation = await invitations.find(db, token)
-            return _private(
-                page(
-                    request,
-                    "public/invite.html",
-                    status_code=422,
-                    invitation=invitation,
-                    errors=exc.translated(_),
-                )
-            )
+
+            async def invite_page(**context: object) -> Template:
+                invitation = await invitations.find(db, token)  # as it is, after the rollback
+                return _private(page(request, "public/invite.html", invitation=invitation, **context))
+
+            return await refused_form(db, exc, invite_page)
         return redirect(request, LOGIN[kind], flash=_("Your password has been set. Please sign in."))

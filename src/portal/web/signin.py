@@ -11,8 +11,9 @@ from portal import i18n
 from portal.auth import service
 from portal.auth.sessions import COOKIE_NAMES
 from portal.i18n import gettext as _
+from portal.web import inputs
 from portal.web.context import LANG_COOKIE
-from portal.web.forms import form_secret, form_text
+from portal.web.readers import read_form
 from portal.web.templating import page, redirect
 
 HOME = {"customer": "/orders", "staff": "/staff/"}
@@ -75,9 +76,8 @@ def login_page(
 
 async def login_submit(request: Request, db: AsyncSession, kind: str) -> Response | Template:
     form = await request.form()
-    email = form_text(form, "email", limit=254)
-    password = form_secret(form, "password", limit=1024)
-    target = safe_next(form_text(form, "next", limit=2000), kind)
+    sent = read_form(form, inputs.SignInForm)
+    email, password, target = sent.email, sent.password, safe_next(sent.next, kind)
     cookie_name = COOKIE_NAMES[kind]
     result = await service.sign_in(
         db,

@@ -26,6 +26,8 @@ from portal.domain.orders import events, service, views
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
+TOO_MANY = N_("At most the quantity still to pack.")
+
 
 @dataclass(frozen=True)
 class PackedItem:
@@ -112,7 +114,7 @@ def _check(
     for line_id, qty in quantities.items():
         line = lines.get(line_id)
         if line is None or qty < 0 or qty > line.quantity - line.shipped_qty - packed[line_id]:
-            errors[f"pack_{line_id}"] = N_("At most the quantity still to pack.")
+            errors[f"pack_{line_id}"] = TOO_MANY
     if not errors and not done and not any(quantities.values()):
         errors["pack"] = N_("Enter a quantity for at least one line.")
     after = {i: line.shipped_qty + packed[i] + quantities.get(i, 0) for i, line in lines.items()}

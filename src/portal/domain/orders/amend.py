@@ -46,10 +46,10 @@ def _apply_quantities(order: Order, quantities: dict[int, str], errors: dict[str
     for line in list(order.lines):
         if line.id not in quantities:
             continue
-        try:
-            quantity = cart.parse_quantity(quantities[line.id], allow_zero=True)  # 0 removes the line
+        try:  # 0 removes the line
+            quantity = line_rule.quantity(quantities[line.id], allow_zero=True, name=f"qty_{line.id}")
         except ValidationFailed as exc:
-            errors[f"qty_{line.id}"] = exc.errors["quantity"]
+            errors.update(exc.errors)
             continue
         if quantity == 0:
             order.lines.remove(line)

@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from portal import numbers
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order, OrderLine
 from portal.domain.catalog.products import ProductOffer, offer_by_sku, offers_by_ids
@@ -19,7 +18,6 @@ from portal.domain.orders import line_rule, pricing
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
-MAX_QUANTITY = 1_000_000
 CART_FIELDS = {"product": "sku", "quantity": "quantity", "spec": "spec_{option}"}
 # The predicate of the partial index uq_orders_one_cart_per_user, written with SQL literals: sent as
 # bind parameters, PostgreSQL's generic plan of the prepared upsert (from its 6th run on a connection)
@@ -61,21 +59,6 @@ async def get_or_create_cart(db: AsyncSession, actor: Actor) -> Order:
     return await db.scalar(cart_query(actor, lock=True).execution_options(populate_existing=True))
 
 
-def parse_quantity(raw: Any, offer: ProductOffer | None = None, *, allow_zero: bool = False) -> int:
-    """A positive whole number within the product's limits (the line rule), else a 422 beside the field."""
-    try:
-        quantity = numbers.whole(raw)  # "²" is a digit to isdigit(), not to numbers.whole
-    except numbers.NotANumber:
-        raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")}) from None
-    if quantity == 0 and allow_zero:
-        return 0
-    if quantity < 1 or quantity > MAX_QUANTITY:
-        raise ValidationFailed({"quantity": N_("Enter a whole number of at least 1.")})
-    if offer and (found := line_rule.quantity_refusal(quantity, offer)):
-        raise line_rule.refused("quantity", found)
-    return quantity
-
-
 def read_specs(form: Mapping[str, Any], offer: ProductOffer) -> dict[str, str]:
     """The ``spec_<option>`` fields of a form as a specification; the line rule judges it."""
     specs = {name: str(form.get(f"spec_{name}", "")).strip() for name in offer.spec_options}
@@ -87,7 +70,7 @@ def put_line(cart: Order, offer: ProductOffer, quantity: int, specs: dict[str, s
     """Add to the cart, merging with a line of the same product and specification."""
     same = next((line for line in cart.lines if line.product_id == offer.id and line.specs == specs), None)
     if same is not None:
-        quantity = parse_quantity(same.quantity + quantity, offer)
+        quantity = line_rule.quantity(same.quantity + quantity, offer)
         same.quantity, same.unit_price, same.labels = quantity, offer.price, offer.labels
         same.line_total = pricing.line_total(offer.price, quantity)
         return
@@ -120,7 +103,7 @@ async def add_line(
     offer = await offer_by_sku(db, account_id=actor.account_id, sku=str(sku or "").strip(), active_only=False)
     if offer is None:
         raise ValidationFailed({"sku": N_("There is no product with this SKU.")})
-    quantity = parse_quantity(quantity_raw)
+    quantity = line_rule.quantity(quantity_raw)
     specs = read_specs(form, offer)
     line_rule.enforce(offer, quantity, specs, fields=CART_FIELDS)
     cart = await get_or_create_cart(db, actor)
@@ -139,7 +122,7 @@ async def change_line(
     if cart is None or line is None:
         raise NotFound()
     offers = await _offers(db, actor, [line.product_id] if line.product_id else [])
-    quantity = parse_quantity(quantity_raw, offers.get(line.product_id), allow_zero=True)
+    quantity = line_rule.quantity(quantity_raw, offers.get(line.product_id), allow_zero=True)
     if quantity == 0:
         cart.lines.remove(line)
     else:

@@ -147,7 +147,7 @@ def _put(order: Order, line: LineInput, offer: ProductOffer | None, prefix: str)
     sku, qty, specs_field = (f"{prefix}{name}_{line.n}" for name in ("sku", "qty", "specs"))
     if offer is None:
         raise ValidationFailed({sku: N_("There is no product with this SKU.")})
-    quantity = _as_field(qty, cart.parse_quantity, line.quantity)
+    quantity = line_rule.quantity(line.quantity, name=qty)
     specs = _as_field(specs_field, parse_spec_text, line.specs)
     line_rule.enforce(offer, quantity, specs, fields={"product": sku, "quantity": qty, "spec": specs_field})
     _as_field(qty, cart.put_line, order, offer, quantity, specs)

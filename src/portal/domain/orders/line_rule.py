@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import numbers
 from portal.domain.catalog.products import ProductOffer, offers_by_ids
 from portal.domain.errors import ValidationFailed
 from portal.i18n import N_
@@ -24,6 +25,8 @@ BELOW_MIN = N_("%(sku)s: the minimum order quantity is %(n)s.")
 ABOVE_MAX = N_("%(sku)s: the maximum order quantity is %(n)s.")
 SPEC = N_("%(sku)s: choose one of the offered options for %(option)s.")
 UNKNOWN_SPEC = N_("%(sku)s has no option %(option)s.")
+WHOLE = N_("Enter a whole number of at least 1.")
+MAX_QUANTITY = 1_000_000
 
 
 class Line(Protocol):
@@ -52,6 +55,32 @@ def quantity_refusal(quantity: int, offer: ProductOffer) -> Refusal | None:
     if quantity > offer.max_order_qty:
         return Refusal("quantity", ABOVE_MAX, {"sku": offer.sku, "n": offer.max_order_qty})
     return None
+
+
+def quantity(
+    raw: object,
+    offer: ProductOffer | None = None,
+    *,
+    allow_zero: bool = False,
+    name: str = "quantity",
+    message: str = WHOLE,
+) -> int:
+    """The one quantity rule for every form: a whole number 1..MAX_QUANTITY in ASCII digits, within
+    ``offer``'s minimum and maximum when given; 0 only where it removes or skips a line.
+
+    Anything else is a 422 beside the field ``name`` (``message`` says what the field wants).
+    """
+    try:
+        value = numbers.whole(raw, maximum=MAX_QUANTITY)  # "²" is a digit to isdigit(), not here
+    except numbers.NotANumber:
+        raise ValidationFailed({name: message}) from None
+    if value == 0 and allow_zero:
+        return 0
+    if value < 1:
+        raise ValidationFailed({name: message})
+    if offer and (found := quantity_refusal(value, offer)):
+        raise refused(name, found)
+    return value
 
 
 def spec_refusal(specs: Mapping[str, Any], offer: ProductOffer) -> Refusal | None:

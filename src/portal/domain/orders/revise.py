@@ -22,6 +22,7 @@ from portal.domain.orders.checkout import CheckoutInput, resolve_address
 from portal.i18n import N_
 
 REVISABLE = ("submitted",)  # later, approvals already given were for the old amount
+REMOVES = N_("Enter a whole number; 0 removes the line.")
 
 
 @dataclass
@@ -58,7 +59,12 @@ def parse_promised(raw: str, *, today: date) -> date | None:
         raise ValidationFailed({"promised_date": N_("This date is too far ahead.")}) from None
     except ValueError:
         raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
-    if promised < today:  # the business day, as the form's min shows it
+    return check_promised(promised, today=today)
+
+
+def check_promised(promised: date | None, *, today: date) -> date | None:
+    """A promised delivery date is never in the past (the business day, as the form's min shows it)."""
+    if promised is not None and promised < today:
         raise ValidationFailed({"promised_date": N_("The promised date cannot be in the past.")})
     return promised
 
@@ -73,9 +79,10 @@ def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, st
     for line in lines:
         price = _money(changes.prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
         try:
-            quantity = numbers.whole(str(changes.quantities.get(line.id, line.quantity)))
-        except numbers.NotANumber:
-            errors[f"rqty_{line.id}"] = N_("Enter a whole number; 0 removes the line.")
+            raw = changes.quantities.get(line.id, line.quantity)
+            quantity = line_rule.quantity(raw, allow_zero=True, name=f"rqty_{line.id}", message=REMOVES)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
             continue
         if quantity == 0:
             removed.append(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -17,6 +18,7 @@ from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
 from portal.web.actors import staff_actor
+from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
 
 BASE = "/staff/admin/accounts"
@@ -85,13 +87,8 @@ class AdminAccountsController(Controller):
             data = accounts.parse_account(values)
             account = await accounts.create_account(db, staff_actor(request), data=data)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return page(
-                request,
-                "staff/admin/accounts/new.html",
-                status_code=422,
-                values=values,
-                errors=exc.translated(_),
+            return await refused_form(
+                db, exc, partial(page, request, "staff/admin/accounts/new.html"), values=values
             )
         return redirect(
             request, f"{BASE}/{account.id}", flash=_("Customer account %(name)s created.", name=account.name)
@@ -112,10 +109,7 @@ class AdminAccountsController(Controller):
             data = accounts.parse_account(values)
             saved = await accounts.update_account(db, staff_actor(request), account_id=account_id, data=data)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._detail(
-                request, db, account_id, status_code=422, values=values, errors=exc.translated(_)
-            )
+            return await refused_form(db, exc, partial(self._detail, request, db, account_id), values=values)
         response = redirect(
             request,
             f"{BASE}/{account_id}",
@@ -134,16 +128,14 @@ class AdminAccountsController(Controller):
             user = await customer_users.invite_user(
                 db, staff_actor(request), account_id=account_id, invitee=invitee
             )
-        except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._detail(
-                request,
-                db,
-                account_id,
-                status_code=422,
-                invite_values=values,
-                invite_errors=exc.translated(_),
-            )
+        except ValidationFailed as exc:  # the invitation form has its own values and errors
+
+            def invite_form(*, errors: dict[str, str], **context: object) -> object:
+                return self._detail(
+                    request, db, account_id, invite_values=values, invite_errors=errors, **context
+                )
+
+            return await refused_form(db, exc, invite_form)
         return redirect(
             request,
             f"{BASE}/{account_id}#users",
@@ -162,11 +154,12 @@ class AdminAccountsController(Controller):
             disabled = await customer_users.set_user_active(
                 db, actor, account_id=account_id, user_id=user_id, active=action == "enable"
             )
-        except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._detail(
-                request, db, account_id, status_code=422, user_errors={user_id: exc.translated(_)["user"]}
-            )
+        except ValidationFailed as exc:  # the message shows beside the user's row
+
+            def user_row(*, errors: dict[str, str], **context: object) -> object:
+                return self._detail(request, db, account_id, user_errors={user_id: errors["user"]}, **context)
+
+            return await refused_form(db, exc, user_row)
         message = _("The user has been enabled.") if action == "enable" else _("The user has been disabled.")
         response = redirect(request, f"{BASE}/{account_id}#users", flash=message)
         return await end_sessions(request, response, kind="customer", user_ids=[user_id] if disabled else [])

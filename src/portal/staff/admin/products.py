@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -18,6 +19,7 @@ from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, form_values
 from portal.web.actors import staff_actor
+from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
 
 BASE = "/staff/admin/products"
@@ -86,8 +88,7 @@ class AdminProductsController(Controller):
             data = products.parse_product(values, creating=True)
             product = await products.create_product(db, staff_actor(request), data=data)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return _form(request, values=values, errors=exc.translated(_), status_code=422)
+            return await refused_form(db, exc, partial(_form, request), values=values)
         return redirect(request, f"{BASE}/{product.id}", flash=_("Product %(sku)s created.", sku=product.sku))
 
     @get("/{product_id:int}")
@@ -113,14 +114,10 @@ class AdminProductsController(Controller):
                 stock_seen=_stock_seen(form),
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            product = await products.get_product(db, product_id)
-            return _form(
-                request,
-                values=values,
-                product_id=product.id,
-                sku=product.sku,
-                errors=exc.translated(_),
-                status_code=422,
-            )
+
+            async def product_form(**context: object) -> Template:
+                product = await products.get_product(db, product_id)  # as it is, after the rollback
+                return _form(request, product_id=product.id, sku=product.sku, **context)
+
+            return await refused_form(db, exc, product_form, values=values)
         return redirect(request, f"{BASE}/{product.id}", flash=_("Product %(sku)s saved.", sku=product.sku))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Response, Template
@@ -13,6 +15,7 @@ from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, form_values
 from portal.web.actors import staff_actor
+from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
 
 FIELDS = ("approval_thresholds", "review_sla_hours")
@@ -36,8 +39,7 @@ class AdminSettingsController(Controller):
                 db, staff_actor(request), thresholds=data.thresholds, review_sla_hours=data.review_sla_hours
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return page(
-                request, "staff/admin/settings.html", status_code=422, values=values, errors=exc.translated(_)
+            return await refused_form(
+                db, exc, partial(page, request, "staff/admin/settings.html"), values=values
             )
         return redirect(request, "/staff/admin/settings", flash=_("The settings have been saved."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -19,6 +20,7 @@ from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
 from portal.web.actors import staff_actor
+from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
 
 BASE = "/staff/admin/users"
@@ -95,10 +97,7 @@ class AdminStaffUsersController(Controller):
             invitee = parse_invitee(values, extra=roles_form)
             user = await staff_users.invite_staff(db, staff_actor(request), invitee=invitee, roles=roles)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return self._new_page(
-                request, status_code=422, values=values, chosen=chosen, errors=exc.translated(_)
-            )
+            return await refused_form(db, exc, partial(self._new_page, request), values=values, chosen=chosen)
         return redirect(
             request,
             f"{BASE}/{user.id}",
@@ -121,10 +120,8 @@ class AdminStaffUsersController(Controller):
             data = staff_users.parse_staff(values, chosen)
             saved = await staff_users.update_staff(db, staff_actor(request), user_id=user_id, data=data)
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._edit_page(
-                request, db, user_id, status_code=422, values=values, chosen=chosen, errors=exc.translated(_)
-            )
+            edit_page = partial(self._edit_page, request, db, user_id)
+            return await refused_form(db, exc, edit_page, values=values, chosen=chosen)
         if saved.sign_out and user_id == request.state.staff.user_id:
             # one's own new roles need a new session too: say so instead of a silent sign-in page
             response = redirect(
@@ -155,8 +152,7 @@ class AdminStaffUsersController(Controller):
                 db, actor, user_id=user_id, active=action == "enable"
             )
         except ValidationFailed as exc:
-            await db.rollback()  # nothing of a refused form is kept
-            return await self._edit_page(request, db, user_id, status_code=422, errors=exc.translated(_))
+            return await refused_form(db, exc, partial(self._edit_page, request, db, user_id))
         message = _("The user has been enabled.") if action == "enable" else _("The user has been disabled.")
         response = redirect(request, f"{BASE}/{user_id}", flash=message)
         return await end_sessions(request, response, kind="staff", user_ids=[user_id] if disabled else [])

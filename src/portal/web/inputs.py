@@ -1,0 +1,109 @@
+"""The fixed fields of the app's forms, declared once: what each form sends and as which type.
+
+Read with ``portal.web.readers.read_form``; a door hands the typed values to the domain, which then
+never sees raw form text or HTML field names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+from portal.domain.fulfilment.milestones import MILESTONES
+from portal.domain.fulfilment.production import PROGRESS_RANGE
+from portal.web.readers import secret, text, whole
+
+
+class MilestoneForm(msgspec.Struct, frozen=True):
+    """The production form: one milestone reported, planned or reached."""
+
+    milestone: text(20) = ""
+    planned_date: date | None = None
+    actual_date: date | None = None
+    progress: whole(PROGRESS_RANGE) | None = None  # the domain says 0..100
+    done: bool = False
+    note: text(4000) = ""
+
+
+# The production plan carries the planned date of every milestone: ``planned_<milestone>``.
+PlannedDates = msgspec.defstruct(
+    "PlannedDates", [(f"planned_{m}", date | None, None) for m in MILESTONES], frozen=True
+)
+
+
+class InspectionForm(msgspec.Struct, frozen=True):
+    """The quality inspection: passed or failed, with a note."""
+
+    result: text(10) = ""
+    note: text(4000) = ""
+
+
+class PackForm(msgspec.Struct, frozen=True):
+    """One package (its quantities are the ``pack_<line>`` family), or packing complete."""
+
+    weight_kg: text(20) = ""
+    dimensions: text(60) = ""
+    done: bool = False
+
+
+class ShipForm(msgspec.Struct, frozen=True):
+    """A shipment (its quantities are the ``qty_<line>`` family)."""
+
+    carrier: text(40) = ""
+    tracking_number: text(80) = ""
+
+
+class CarrierEventForm(msgspec.Struct, frozen=True):
+    """A carrier event recorded by hand; no time means now."""
+
+    status: text(20) = ""
+    occurred_at: datetime | None = None
+    location: text(200) = ""
+    note: text(4000) = ""
+    exception_kind: text(20) = ""
+
+
+class DecisionForm(msgspec.Struct, frozen=True):
+    """A reviewer's or buyer's decision with its words: a reason, a message or a note."""
+
+    reason: text(4000) = ""
+    message: text(4000) = ""
+    note: text(4000) = ""
+
+
+class ApprovalForm(msgspec.Struct, frozen=True):
+    """An approval: a note and, optionally, the delivery date promised to the buyer."""
+
+    note: text(4000) = ""
+    promised_date: date | None = None
+
+
+class BackorderChoiceForm(msgspec.Struct, frozen=True):
+    """The buyer's answer to a backorder: wait, take a part now, or a substitute product."""
+
+    choice: text(12) = ""
+    substitute_sku: text(40) = ""
+
+
+class SignInForm(msgspec.Struct, frozen=True):
+    """Sign-in: e-mail, password as typed, and where to go afterwards."""
+
+    email: text(254) = ""
+    password: secret(1024) = ""
+    next: text(2000) = ""
+
+
+class DeclineForm(msgspec.Struct, frozen=True):
+    """The buyer declines an order confirmation: why, and which document they were shown."""
+
+    reason: text(4000) = ""
+    document_hash: text(64) = ""
+
+
+class AcceptForm(msgspec.Struct, frozen=True):
+    """The buyer signs an order confirmation: name, agreement, and which document they were shown."""
+
+    signer_name: text(120) = ""
+    agree: bool = False
+    document_hash: text(64) = ""

@@ -1,0 +1,137 @@
+"""Form input is read in one place: typed readers, one quantity rule, one way to refuse a form."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+import pytest
+from litestar.datastructures import FormMultiDict
+
+from portal import clock
+from portal.domain.catalog.products import ProductOffer
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import line_rule
+from portal.web import inputs
+from portal.web.forms import form_id_options, form_quantities
+from portal.web.readers import read_form, text, whole
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "portal"
+
+
+class Sample(msgspec.Struct):
+    name: text(5) = ""
+    count: whole("Count, please.", maximum=10) | None = None
+    when: date | None = None
+    at: datetime | None = None
+    price: Decimal | None = None
+    agree: bool = False
+    html_named: text(10) = msgspec.field(default="", name="html-named")
+
+
+def _form(**fields: str) -> FormMultiDict:
+    return FormMultiDict(list(fields.items()))
+
+
+def test_fields_are_cleaned_and_typed_by_their_declared_type() -> None:
+    fields = {"name": "  abcdefgh ", "count": " 7 ", "when": "2026-12-01", "at": "2026-12-01T10:00"}
+    fields |= {"price": "1,234.50", "agree": "on", "html-named": " x "}
+    sent = read_form(_form(**fields), Sample)
+    assert sent.name == "abcde" and sent.count == 7 and sent.when == date(2026, 12, 1)
+    assert sent.at == datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Shanghai time without an offset
+    assert sent.price == Decimal("1234.50") and sent.agree is True and sent.html_named == "x"
+
+
+def test_blank_optional_fields_read_as_none_and_missing_checkboxes_as_off() -> None:
+    sent = read_form(_form(count="  ", when=""), Sample)
+    assert (sent.name, sent.count, sent.when, sent.at, sent.price, sent.agree) == (
+        "",
+        None,
+        None,
+        None,
+        None,
+        False,
+    )
+
+
+def test_every_unreadable_field_is_reported_beside_its_own_name() -> None:
+    far = (clock.today() + timedelta(days=clock.PLANNING_HORIZON_DAYS + 5)).isoformat()
+    with pytest.raises(ValidationFailed) as refused:
+        read_form(_form(count="11", when="2026-02-30", at="noon", price="1e309"), Sample)
+    assert refused.value.errors == {
+        "count": "Count, please.",
+        "when": "Enter a date as YYYY-MM-DD.",
+        "at": "Enter a date and time.",
+        "price": "Please correct the highlighted fields.",
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        read_form(_form(when=far, count="²"), Sample)
+    assert refused.value.errors == {"count": "Count, please.", "when": "This date is too far ahead."}
+
+
+def test_a_file_part_where_text_belongs_reads_as_empty() -> None:
+    assert read_form({"name": object()}, Sample).name == ""
+
+
+def test_the_app_forms_are_readable_shapes() -> None:
+    shapes = [s for s in vars(inputs).values() if isinstance(s, type) and issubclass(s, msgspec.Struct)]
+    assert len(shapes) >= 8
+    for shape in shapes:
+        assert isinstance(read_form(_form(), shape), shape)  # every field has a type the reader knows
+
+
+def _offer(minimum: int, maximum: int) -> ProductOffer:
+    fields = {f: None for f in ProductOffer.__dataclass_fields__}
+    return ProductOffer(**{**fields, "sku": "P-1", "min_order_qty": minimum, "max_order_qty": maximum})
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "1.5", "²", "１２", "1e3", "", "1000001", "x" * 10_000])
+def test_the_quantity_rule_refuses_what_is_not_a_plain_positive_whole_number(raw: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        line_rule.quantity(raw, name="qty_3")
+    assert refused.value.errors == {"qty_3": line_rule.WHOLE}
+
+
+def test_the_quantity_rule_reads_zero_only_where_it_removes_and_applies_the_product_limits() -> None:
+    assert line_rule.quantity(" 12 ") == 12 and line_rule.quantity("0", allow_zero=True) == 0
+    with pytest.raises(ValidationFailed) as refused:
+        line_rule.quantity("3", _offer(5, 10))
+    assert refused.value.errors == {"quantity": line_rule.BELOW_MIN}
+    assert refused.value.params_of("quantity") == {"sku": "P-1", "n": 5}
+    with pytest.raises(ValidationFailed):
+        line_rule.quantity("11", _offer(5, 10))
+
+
+def test_a_quantity_family_is_read_by_line_with_blank_as_zero_and_every_refusal_reported() -> None:
+    form = _form(qty_1="2", qty_2=" ", qty_x="9", qty_3="1.5", qty_4="-1", other="5")
+    with pytest.raises(ValidationFailed) as refused:
+        form_quantities(form, "qty_", message="At most what is left.")
+    assert refused.value.errors == {"qty_3": "At most what is left.", "qty_4": "At most what is left."}
+    assert form_quantities(_form(qty_1="2", qty_2=""), "qty_") == {1: 2, 2: 0}
+
+
+def _sources(*folders: str) -> list[Path]:
+    return [p for folder in folders for p in (SRC / folder).rglob("*.py")]
+
+
+def test_a_refused_form_is_rolled_back_and_re_rendered_only_by_the_one_helper() -> None:
+    pattern = re.compile(r"except ValidationFailed[^\n]*:\n(?:\s*#[^\n]*\n)*\s*await db\.rollback\(\)")
+    found = [str(p) for p in _sources("customer", "staff", "web") if pattern.search(p.read_text())]
+    assert found == []
+
+
+def test_quantities_are_parsed_only_by_the_quantity_rule() -> None:
+    pattern = re.compile(r"(qty|quantit)\w*\s*=\s*numbers\.whole|numbers\.whole\([^)]*(qty|quantit)")
+    found = [str(p) for p in _sources("customer", "staff", "web", "domain") if pattern.search(p.read_text())]
+    assert found == []
+    assert not hasattr(__import__("portal.domain.orders.cart", fromlist=["cart"]), "parse_quantity")
+
+
+def test_a_family_of_options_per_line_is_read_by_line_then_option() -> None:
+    form = _form(
+        spec_17_voltage=" 380V ", spec_17_seal="mech", spec_x_voltage="1", spec_3="no option", qty_17="2"
+    )
+    assert form_id_options(form, "spec_") == {17: {"voltage": "380V", "seal": "mech"}}
