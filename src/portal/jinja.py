@@ -15,6 +15,7 @@ from portal.domain.catalog.labels import term
 from portal.domain.catalog.units import unit_label
 from portal.domain.fulfilment.milestones import MILESTONE_LABELS, QC_RESULT_LABELS, REACHED_WORDING
 from portal.domain.orders.states import ACTION_LABELS, OrderState
+from portal.domain.orders.states import GROUPS as STATE_GROUPS
 from portal.domain.orders.wording import (
     BACKORDER_CHOICE_LABELS,
     EXCEPTION_LABELS,
@@ -102,6 +103,7 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         locale_names=i18n.LOCALE_NAMES,
         current_locale=i18n.get_locale,
         order_states=[s.value for s in OrderState],
+        **STATE_GROUPS,  # IN_REVIEW, CONFIRMED_UNSHIPPED, ...: ask `order.status in GROUP`
         # neutral (public) words, for templates from before per-audience wording; use state_label()
         state_labels={state: words.public for state, words in STATE_WORDING.items()},
         state_label=_state_label,

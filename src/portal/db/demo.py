@@ -16,6 +16,7 @@ from portal.db.engine import make_engine, make_sessionmaker
 from portal.db.fulfilment import Carrier
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
+from portal.domain.orders import states
 
 DEMO_PASSWORD = "demo-password"
 STAFF = [
@@ -63,7 +64,6 @@ PRODUCTS = [
 # fmt: on
 
 
-TRACKED_STATES = ("partially_shipped", "shipped", "delivered")
 DEMO_CARRIERS = [("democarrier", "Demo Express 演示快递", "demo-carrier-secret")]
 
 
@@ -216,7 +216,7 @@ async def tracked_demo_orders(database_url: str) -> list[tuple[str, str, int, in
             rows = await db.execute(
                 select(Order.number, Order.status, Order.id, Order.tracking_link_version)
                 .join(CustomerUser, CustomerUser.id == Order.contact_user_id)
-                .where(CustomerUser.email == "buyer@example.com", Order.status.in_(TRACKED_STATES))
+                .where(CustomerUser.email == "buyer@example.com", Order.status.in_(states.ON_THE_WAY))
                 .order_by(Order.id)
             )
             return [(r.number, r.status, r.id, r.tracking_link_version) for r in rows]

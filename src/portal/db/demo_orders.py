@@ -24,7 +24,7 @@ from portal.db.staff import StaffUser
 from portal.domain.admin import config
 from portal.domain.fulfilment import packing, production, qc, shipping
 from portal.domain.fulfilment.milestones import IN_PRODUCTION, MATERIALS_READY, MILESTONES, PLANNED
-from portal.domain.orders import cart, checkout, confirmation, confirmation_docs, pricing, service
+from portal.domain.orders import cart, checkout, confirmation, confirmation_docs, pricing, service, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState
 from portal.settings import load_settings
@@ -127,7 +127,7 @@ async def _approve(db: AsyncSession, cast: _Cast, order: Order) -> None:
     thresholds = (await config.load(db)).approval_thresholds
     promised = (order.requested_delivery_date or clock.today()) + timedelta(days=3)
     deciders = [cast.role("reviewer"), cast.role("approver"), cast.role("admin")]
-    while order.status in (S.SUBMITTED, S.AWAITING_APPROVAL):
+    while order.status in states.IN_REVIEW:
         await service.approve(
             db, deciders.pop(0), order, expected_version=None, promised_date=promised, thresholds=thresholds
         )
@@ -202,9 +202,9 @@ async def _stop_in_review(db: AsyncSession, cast: _Cast, order: Order, state: Or
 async def _fulfil(db: AsyncSession, cast: _Cast, order: Order, state: OrderState) -> None:
     """From the signed confirmation on: production, QC, packing, shipping, delivery, receipt."""
     await _produce(db, cast, order, finish=state != S.IN_PRODUCTION)
-    if state in (S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.COMPLETED):
+    if state in states.SOMETHING_SHIPPED:
         shipment = await _ship(db, cast, order, first_line_only=state == S.PARTIALLY_SHIPPED)
-        if state in (S.DELIVERED, S.COMPLETED):
+        if state in states.RECEIVED:
             await _carrier_event(db, shipment, "delivered", "苏州工业园区 Suzhou")
         if state == S.COMPLETED:
             await service.confirm_receipt(db, cast.buyer, order)
@@ -213,13 +213,16 @@ async def _fulfil(db: AsyncSession, cast: _Cast, order: Order, state: OrderState
 async def _walk(db: AsyncSession, cast: _Cast, plan: DemoOrder) -> Order:
     """Take one order from checkout to the state the plan asks for."""
     order = await _place(db, cast, plan)
-    if plan.state in (S.SUBMITTED, S.CHANGES_REQUESTED, S.CANCELLED, S.AWAITING_APPROVAL):
+    if plan.state == S.CANCELLED or (
+        plan.state in states.BEFORE_CONFIRMED and plan.state != S.CONFIRMATION_SENT
+    ):
         await _stop_in_review(db, cast, order, plan.state)
         return order
     await _approve(db, cast, order)
-    if plan.state != S.CONFIRMATION_SENT:
-        await _accept(db, cast, order)
-    if plan.state not in (S.CONFIRMATION_SENT, S.CONFIRMED):
+    if plan.state == S.CONFIRMATION_SENT:
+        return order
+    await _accept(db, cast, order)
+    if plan.state != S.CONFIRMED:
         await _fulfil(db, cast, order, plan.state)
     return order
 

@@ -28,6 +28,7 @@ from portal.domain.orders import (
     confirmation_docs,
     queries,
     service,
+    states,
     timeline,
     views,
 )
@@ -38,8 +39,6 @@ from portal.i18n import gettext
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form, typed_values
 from portal.web.templating import page, redirect
-
-REVIEW_STATES = ("submitted", "awaiting_approval")
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ async def render_order(
                 .order_by(Address.is_default.desc(), Address.id)
             )
         )
-    if order_view.status in REVIEW_STATES:
+    if order_view.status in states.IN_REVIEW:
         order = await service.load_order(db, staff_actor(request), number=number)
         settings = await config.load(db)
         found = await checks.run_checks(db, order, today=today)

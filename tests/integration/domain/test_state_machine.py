@@ -25,6 +25,8 @@ from tests.conftest import TABLES
 from tests.helpers import make_customer, make_order, make_staff
 
 THRESHOLDS = [Decimal("100"), Decimal("200")]  # the test order (226.00) needs two approver levels
+# what ``fulfilment.shipping.ship`` hands the shipped verb: the e-mail's carrier and tracking number
+SHIPMENT_MAIL = {"carrier": "Demo Express", "tracking_number": "SF100", "shipment_id": 1, "remaining": ""}
 STAFF_ROLES = ["sales", "reviewer", "approver", "production", "logistics", "finance", "aftersales", "admin"]
 
 
@@ -54,8 +56,8 @@ def _verb(action: Action):
         Action.CANCEL_BY_STAFF: lambda db, a, o: service.cancel(db, a, o, expected_version=None, **reason),
         Action.START_PRODUCTION: lambda db, a, o: service.start_production(db, a, o),
         Action.READY_TO_SHIP: lambda db, a, o: service.mark_ready_to_ship(db, a, o),
-        Action.SHIP_PARTIAL: lambda db, a, o: service.ship(db, a, o, complete=False),
-        Action.SHIP_FULL: lambda db, a, o: service.ship(db, a, o, complete=True),
+        Action.SHIP_PARTIAL: lambda db, a, o: service.ship(db, a, o, complete=False, mail=SHIPMENT_MAIL),
+        Action.SHIP_FULL: lambda db, a, o: service.ship(db, a, o, complete=True, mail=SHIPMENT_MAIL),
         Action.DELIVER: lambda db, a, o: service.deliver(db, a, o),
         Action.CONFIRM_RECEIPT: lambda db, a, o: service.confirm_receipt(db, a, o),
         Action.COMPLETE: lambda db, a, o: service.complete(db, a, o),

@@ -9,19 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.domain.fulfilment import packing, production, qc
 from portal.domain.fulfilment.milestones import IN_PRODUCTION, MILESTONES, QC
+from portal.domain.orders import states
 from portal.domain.orders.states import OrderState as S
-
-# production happens between confirmation and shipping; afterwards the section is a record
-SHOWN = (
-    S.CONFIRMED,
-    S.IN_PRODUCTION,
-    S.READY_TO_SHIP,
-    S.PARTIALLY_SHIPPED,
-    S.SHIPPED,
-    S.DELIVERED,
-    S.COMPLETED,
-    S.CLOSED,
-)
 
 
 @dataclass(frozen=True)
@@ -39,7 +28,7 @@ class ProductionPanel:
 
 async def production_panel(db: AsyncSession, order_id: int, status: str) -> ProductionPanel | None:
     """None before the order is confirmed (or when it never was): nothing to produce yet."""
-    if status not in SHOWN:
+    if status not in states.CONFIRMED_ONWARD:  # production follows confirmation; later it is a record
         return None
     rows = await production.load_rows(db, order_id)
     milestones = [production.staff_view(m, rows.get(m)) for m in MILESTONES]

@@ -16,16 +16,15 @@ from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment,
 from portal.db.orders import Order, OrderLine
 from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from portal.domain.fulfilment import production
-from portal.domain.orders import events, notify, service
+from portal.domain.orders import events, notify, service, states
 from portal.domain.orders.actors import Actor
-from portal.domain.orders.states import Action, OrderState
+from portal.domain.orders.states import OrderState
 from portal.domain.orders.wording import EXCEPTION_LABELS
 from portal.i18n import N_
 from portal.text import clean_text
 
 STATUSES = ("in_transit", "out_for_delivery", "delivered", "exception")
 EXCEPTION_KINDS = ("delayed", "lost", "damaged")
-SHIPPABLE = (OrderState.IN_PRODUCTION, OrderState.READY_TO_SHIP, OrderState.PARTIALLY_SHIPPED)
 
 
 # what a carrier may tell us, by the webhook or through the staff form, is kept to these lengths
@@ -62,7 +61,7 @@ async def ship(
     Before the order is packed only stock ships (early, in part); the last shipment waits for
     production, QC and packing of the rest, whether or not part of the order left early.
     """
-    if order.status not in SHIPPABLE:
+    if order.status not in states.SHIPPABLE:
         raise InvalidTransition()
     early = production.producing(order.status, await production.load_rows(db, order.id))
     errors: dict[str, str] = {}
@@ -104,7 +103,7 @@ async def ship(
         if qty:
             db.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line_id, quantity=qty))
             lines[line_id].shipped_qty += qty
-    await service.ship_with(db, actor, order, complete=complete, mail=_mail(carrier, shipment, lines))
+    await service.ship(db, actor, order, complete=complete, mail=_mail(carrier, shipment, lines))
     return shipment
 
 
@@ -256,7 +255,7 @@ async def _maybe_delivered(db: AsyncSession, order: Order, actor: Actor | None) 
     )
     if open_shipments is None:
         order.delivered_at = clock.now()
-        await service.apply(db, order, actor or Actor.system("carrier"), Action.DELIVER)
+        await service.deliver(db, actor or Actor.system("carrier"), order)
 
 
 async def _open_case(db: AsyncSession, order: Order, shipment: Shipment, event: EventInput) -> None:

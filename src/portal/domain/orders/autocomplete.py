@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.db.orders import Order
-from portal.domain.orders import service
+from portal.domain.orders import service, states
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.states import Action
 
 BATCH = 200
 
@@ -21,7 +22,7 @@ async def complete_delivered(db: AsyncSession, *, after_days: int) -> int:
     orders = (
         await db.scalars(
             select(Order)
-            .where(Order.status == "delivered", Order.delivered_at < cutoff)
+            .where(Order.status.in_(states.sources(Action.COMPLETE)), Order.delivered_at < cutoff)
             .order_by(Order.delivered_at)
             .limit(BATCH)
             .with_for_update(skip_locked=True)

@@ -13,12 +13,11 @@ from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.catalog.products import offers_by_ids
 from portal.domain.errors import InvalidTransition, ValidationFailed
-from portal.domain.orders import events, line_rule, service
+from portal.domain.orders import events, line_rule, service, states
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
 CHOICES = ("wait", "partial", "substitute")
-OPEN_STATES = ("confirmed", "in_production", "ready_to_ship")
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
 async def choose(
     db: AsyncSession, actor: Actor, order: Order, *, choice: str, substitute_sku: str = ""
 ) -> None:
-    if order.status not in OPEN_STATES or not await backordered_lines(db, order.id):
+    if order.status not in states.CONFIRMED_UNSHIPPED or not await backordered_lines(db, order.id):
         raise InvalidTransition()
     if choice not in CHOICES:
         raise ValidationFailed({"choice": N_("Choose one of the options.")})

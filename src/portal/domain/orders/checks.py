@@ -12,23 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.catalog import AccountPrice, Product
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order, OrderLine
-from portal.domain.orders import line_rule
+from portal.domain.orders import line_rule, states
 from portal.i18n import N_
-
-# orders whose value the customer owes or will owe: placed, not yet paid and closed
-OPEN_STATES = (
-    "submitted",
-    "changes_requested",
-    "awaiting_approval",
-    "confirmation_sent",
-    "confirmed",
-    "in_production",
-    "ready_to_ship",
-    "partially_shipped",
-    "shipped",
-    "delivered",
-    "completed",
-)
 
 
 @dataclass(frozen=True)
@@ -82,7 +67,7 @@ async def _credit(db: AsyncSession, order: Order, account: CustomerAccount) -> C
         return Check("credit", "pass", N_("Prepaid: no credit needed."))
     exposure = await db.scalar(
         select(func.coalesce(func.sum(Order.total), 0)).where(
-            Order.account_id == account.id, Order.id != order.id, Order.status.in_(OPEN_STATES)
+            Order.account_id == account.id, Order.id != order.id, Order.status.in_(states.OPEN)
         )
     ) or Decimal(0)
     total = exposure + order.total

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
 from portal.domain.orders.staff_list import view_url
-from portal.domain.orders.states import OrderState
+from portal.domain.orders.states import AWAITING_CUSTOMER, TO_PRODUCE, TO_SHIP, OrderState
 from portal.i18n import N_
 
 
@@ -44,19 +44,19 @@ QUEUES = (
     Queue(
         "customer",
         N_("Awaiting the customer"),
-        (OrderState.CHANGES_REQUESTED, OrderState.CONFIRMATION_SENT),
+        AWAITING_CUSTOMER,
         frozenset({"sales", "reviewer"}),
     ),
     Queue(
         "production",
         N_("In production"),
-        (OrderState.CONFIRMED, OrderState.IN_PRODUCTION),
+        TO_PRODUCE,
         frozenset({"production"}),
     ),
     Queue(
         "shipping",
         N_("To ship"),
-        (OrderState.READY_TO_SHIP, OrderState.PARTIALLY_SHIPPED),
+        TO_SHIP,
         frozenset({"logistics"}),
     ),
 )

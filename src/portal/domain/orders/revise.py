@@ -16,12 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock, numbers
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
-from portal.domain.orders import events, line_rule, pricing, service
+from portal.domain.orders import events, line_rule, pricing, service, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import CheckoutInput, resolve_address
 from portal.i18n import N_
 
-REVISABLE = ("submitted",)  # later, approvals already given were for the old amount
 REMOVES = N_("Enter a whole number; 0 removes the line.")
 
 
@@ -136,7 +135,7 @@ async def revise(
     expected_version: int | None,
 ) -> OrderEvent:
     """Apply one revise form, all or nothing, and record what changed as an internal event."""
-    if order.status not in REVISABLE:
+    if order.status not in states.REVISABLE:
         raise InvalidTransition()
     if expected_version is not None and expected_version != order.version:
         raise OrderChanged()

@@ -293,26 +293,12 @@ async def mark_ready_to_ship(
     return await _simple(db, actor, order, Action.READY_TO_SHIP, expected_version, note)
 
 
-async def ship_with(
+async def ship(
     db: AsyncSession, actor: Actor, order: Order, *, complete: bool, mail: dict[str, Any]
 ) -> OrderEvent:
-    """The shipped transition, its e-mail carrying the shipment's carrier and tracking number."""
+    """The shipped transition (fired by ``fulfilment.shipping.ship``), its e-mail carrying carrier and tracking."""
     action = Action.SHIP_FULL if complete else Action.SHIP_PARTIAL
     return await apply(db, order, actor, action, mail=mail, data={"shipment": mail})
-
-
-async def ship(
-    db: AsyncSession,
-    actor: Actor,
-    order: Order,
-    *,
-    complete: bool,
-    expected_version: int | None = None,
-    note: str = "",
-) -> OrderEvent:
-    return await _simple(
-        db, actor, order, Action.SHIP_FULL if complete else Action.SHIP_PARTIAL, expected_version, note
-    )
 
 
 async def deliver(

@@ -18,7 +18,7 @@ from portal.db.orders import Order
 from portal.db.staff import StaffUser
 from portal.domain.admin import paging
 from portal.domain.admin.paging import LIKE_ESCAPE, Page
-from portal.domain.orders import queries
+from portal.domain.orders import queries, states
 from portal.domain.orders.states import OrderState
 
 S = OrderState
@@ -26,15 +26,15 @@ PAGE_SIZE = 25
 ALL = "all"
 # the states each role works on: its view when it opens the list
 ROLE_VIEWS: dict[str, tuple[OrderState, ...]] = {
-    "sales": (S.SUBMITTED, S.CHANGES_REQUESTED, S.AWAITING_APPROVAL, S.CONFIRMATION_SENT),
+    "sales": states.BEFORE_CONFIRMED,
     "reviewer": (S.SUBMITTED,),
     "approver": (S.AWAITING_APPROVAL,),
-    "production": (S.CONFIRMED, S.IN_PRODUCTION),
-    "logistics": (S.READY_TO_SHIP, S.PARTIALLY_SHIPPED),
-    "finance": (S.DELIVERED, S.COMPLETED),
-    "aftersales": (S.SHIPPED, S.DELIVERED, S.COMPLETED),
+    "production": states.TO_PRODUCE,
+    "logistics": states.TO_SHIP,
+    "finance": states.RECEIVED,
+    "aftersales": states.FULLY_SHIPPED,
 }
-LISTED_STATES = tuple(s for s in OrderState if s != S.DRAFT)  # a cart is not an order yet
+LISTED_STATES = states.PLACED  # a cart is not an order yet
 
 
 @dataclass(frozen=True)

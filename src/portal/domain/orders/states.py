@@ -82,8 +82,27 @@ def _t(to_state: OrderState, *roles: str) -> Transition:
     return Transition(to_state, frozenset(roles))
 
 
-_BEFORE_CONFIRMED = (S.SUBMITTED, S.CHANGES_REQUESTED, S.AWAITING_APPROVAL, S.CONFIRMATION_SENT)
-_STAFF_CANCELLABLE = (*_BEFORE_CONFIRMED, S.CONFIRMED, S.IN_PRODUCTION, S.READY_TO_SHIP)
+# Named groups of states: every "is the order ...?" question asks one of these (templates too, as
+# Jinja globals). Nowhere else lists states; tests/unit/domain/orders/test_state_groups_in_one_place.py
+# fails on a literal group outside this file. Tuples are in lifecycle order (filters show them so).
+PLACED = tuple(s for s in S if s is not S.DRAFT)  # a cart is not an order yet: every list shows these
+TERMINAL = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED})  # nothing more happens
+OPEN = tuple(s for s in PLACED if s not in TERMINAL)  # placed and still going: its value is owed or will be
+IN_REVIEW = (S.SUBMITTED, S.AWAITING_APPROVAL)  # staff decide: review checks and the approval form show
+AWAITING_CUSTOMER = (S.CHANGES_REQUESTED, S.CONFIRMATION_SENT)  # the buyer has to answer
+BEFORE_CONFIRMED = (S.SUBMITTED, S.CHANGES_REQUESTED, S.AWAITING_APPROVAL, S.CONFIRMATION_SENT)
+REVISABLE = (S.SUBMITTED,)  # staff may revise; later, approvals already given were for the old amount
+CONFIRMED_UNSHIPPED = (S.CONFIRMED, S.IN_PRODUCTION, S.READY_TO_SHIP)  # a backorder choice still counts
+TO_PRODUCE = (S.CONFIRMED, S.IN_PRODUCTION)  # the production queue
+TO_SHIP = (S.READY_TO_SHIP, S.PARTIALLY_SHIPPED)  # the shipping queue
+SHIPPABLE = (S.IN_PRODUCTION, S.READY_TO_SHIP, S.PARTIALLY_SHIPPED)  # a shipment may leave (early: stock)
+FULLY_SHIPPED = (S.SHIPPED, S.DELIVERED, S.COMPLETED)  # everything left: after-sales looks after these
+RECEIVED = (S.DELIVERED, S.COMPLETED)  # at the customer: finance settles these
+SOMETHING_SHIPPED = (S.PARTIALLY_SHIPPED, *FULLY_SHIPPED)  # at least one shipment left
+ON_THE_WAY = (S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED)  # a tracking page has news
+CONFIRMED_ONWARD = (*CONFIRMED_UNSHIPPED, *SOMETHING_SHIPPED, S.CLOSED)  # production shows, as a record later
+CONFIRMATION_ISSUED = (S.CONFIRMATION_SENT, *CONFIRMED_ONWARD)  # the buyer can read the confirmation
+_STAFF_CANCELLABLE = (*BEFORE_CONFIRMED, *CONFIRMED_UNSHIPPED)
 
 TRANSITIONS: dict[tuple[OrderState, Action], Transition] = {
     (S.DRAFT, A.SUBMIT): _t(S.SUBMITTED, CUSTOMER, "sales"),
@@ -99,7 +118,7 @@ TRANSITIONS: dict[tuple[OrderState, Action], Transition] = {
     (S.CONFIRMATION_SENT, A.ACCEPT_CONFIRMATION): _t(S.CONFIRMED, CUSTOMER),
     # a declined confirmation goes back to review; staff revise and send version k+1
     (S.CONFIRMATION_SENT, A.DECLINE_CONFIRMATION): _t(S.SUBMITTED, CUSTOMER),
-    **{(s, A.CANCEL_BY_CUSTOMER): _t(S.CANCELLED, CUSTOMER) for s in _BEFORE_CONFIRMED},
+    **{(s, A.CANCEL_BY_CUSTOMER): _t(S.CANCELLED, CUSTOMER) for s in BEFORE_CONFIRMED},
     **{(s, A.CANCEL_BY_STAFF): _t(S.CANCELLED, "sales", "reviewer", "approver") for s in _STAFF_CANCELLABLE},
     (S.CONFIRMED, A.START_PRODUCTION): _t(S.IN_PRODUCTION, "production", SYSTEM),
     (S.IN_PRODUCTION, A.READY_TO_SHIP): _t(S.READY_TO_SHIP, "production", "logistics"),
@@ -117,7 +136,32 @@ TRANSITIONS: dict[tuple[OrderState, Action], Transition] = {
     (S.COMPLETED, A.CLOSE): _t(S.CLOSED, "finance", SYSTEM),
 }
 
-TERMINAL = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED})
+
+# the groups templates ask by name (Jinja globals of the same names)
+GROUPS: dict[str, tuple[OrderState, ...] | frozenset[OrderState]] = {
+    "PLACED": PLACED,
+    "TERMINAL": TERMINAL,
+    "OPEN": OPEN,
+    "IN_REVIEW": IN_REVIEW,
+    "AWAITING_CUSTOMER": AWAITING_CUSTOMER,
+    "BEFORE_CONFIRMED": BEFORE_CONFIRMED,
+    "REVISABLE": REVISABLE,
+    "CONFIRMED_UNSHIPPED": CONFIRMED_UNSHIPPED,
+    "TO_PRODUCE": TO_PRODUCE,
+    "TO_SHIP": TO_SHIP,
+    "SHIPPABLE": SHIPPABLE,
+    "FULLY_SHIPPED": FULLY_SHIPPED,
+    "RECEIVED": RECEIVED,
+    "SOMETHING_SHIPPED": SOMETHING_SHIPPED,
+    "ON_THE_WAY": ON_THE_WAY,
+    "CONFIRMED_ONWARD": CONFIRMED_ONWARD,
+    "CONFIRMATION_ISSUED": CONFIRMATION_ISSUED,
+}
+
+
+def sources(action: Action) -> tuple[OrderState, ...]:
+    """The states ``action`` may fire from, in lifecycle order."""
+    return tuple(s for s in S if (s, action) in TRANSITIONS)
 
 
 def role_may(role: str, allowed: frozenset[str]) -> bool:

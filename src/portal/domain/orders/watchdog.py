@@ -14,6 +14,7 @@ from portal.db.staff import StaffUser
 from portal.domain.admin import config
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import STAFF_MAIL_LOCALE
+from portal.domain.orders.states import OrderState
 
 BATCH = 100
 # the SLA runs from when the order (last) came into review
@@ -40,7 +41,9 @@ async def alert_overdue_reviews(db: AsyncSession) -> int:
         await db.execute(
             select(Order.id, Order.number, Order.assignee_staff_id, WAITING_SINCE, CustomerAccount.name)
             .join(CustomerAccount, CustomerAccount.id == Order.account_id)
-            .where(Order.status == "submitted", cutoff > WAITING_SINCE, Order.sla_alerted_at.is_(None))
+            .where(
+                Order.status == OrderState.SUBMITTED, cutoff > WAITING_SINCE, Order.sla_alerted_at.is_(None)
+            )
             .order_by(WAITING_SINCE)
             .limit(BATCH)
             .with_for_update(of=Order, skip_locked=True)
@@ -76,7 +79,7 @@ async def overdue(db: AsyncSession, *, limit: int = 10) -> list[tuple[str, str, 
     rows = await db.execute(
         select(Order.number, CustomerAccount.name, WAITING_SINCE)
         .join(CustomerAccount, CustomerAccount.id == Order.account_id)
-        .where(Order.status == "submitted", cutoff > WAITING_SINCE)
+        .where(Order.status == OrderState.SUBMITTED, cutoff > WAITING_SINCE)
         .order_by(WAITING_SINCE)
         .limit(limit)
     )
