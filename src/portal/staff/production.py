@@ -23,6 +23,7 @@ from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
+from portal.web.actors import staff_actor
 from portal.web.forms import form_ids, form_text, form_version
 from portal.web.templating import page
 
@@ -130,12 +131,12 @@ class ProductionController(Controller):
     async def label(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
-        docs = await packing.print_documents(db, number)
+        docs = await packing.print_documents(db, staff_actor(request), number)
         return page(request, "staff/orders/label.html", docs=docs, order=docs.order)
 
     @get("/{number:str}/delivery-note", guards=[staff_required])
     async def delivery_note(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
-        docs = await packing.print_documents(db, number)
+        docs = await packing.print_documents(db, staff_actor(request), number)
         return page(request, "staff/orders/delivery_note.html", docs=docs, order=docs.order)

@@ -9,16 +9,15 @@ from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response, Template
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.db.fulfilment import LogisticsCase, Shipment
-from portal.db.orders import Order, OrderEvent
-from portal.domain.errors import NotFound, ValidationFailed
+from portal.db.orders import Order
+from portal.domain.errors import ValidationFailed
 from portal.domain.fulfilment import shipping
+from portal.domain.fulfilment import views as shipping_views
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
@@ -74,10 +73,7 @@ class ShippingController(Controller):
     async def event(
         self, request: Request, db: NamedDependency[AsyncSession], shipment_id: FromPath[int]
     ) -> Response | Template:
-        shipment = await db.get(Shipment, shipment_id)
-        if shipment is None:
-            raise NotFound()
-        number = await db.scalar(select(Order.number).where(Order.id == shipment.order_id))
+        shipment, number = await shipping_views.shipment_of_order(db, shipment_id)
 
         async def run(actor: Actor, _order: Order, form: Any) -> None:
             await shipping.record_event(
@@ -100,11 +96,7 @@ class ShippingController(Controller):
     async def resolve(
         self, request: Request, db: NamedDependency[AsyncSession], case_id: FromPath[int]
     ) -> Response | Template:
-        number = await db.scalar(
-            select(Order.number)
-            .join(LogisticsCase, LogisticsCase.order_id == Order.id)
-            .where(LogisticsCase.id == case_id)
-        )
+        number = await shipping_views.case_order_number(db, case_id)
         request.state.order_number = number  # an error page leads back to this order
         form = await request.form()
         await shipping.resolve_case(
@@ -123,25 +115,7 @@ async def revoke_tracking_links(
     """Every tracking link sent so far stops working; new e-mails carry new ones."""
     actor = staff_actor(request)
     order = await service.load_order(db, actor, number=number)
-    await db.execute(
-        update(Order)
-        .where(Order.id == order.id)
-        .values(tracking_link_version=Order.tracking_link_version + 1)
-    )
-    db.add(
-        OrderEvent(
-            order_id=order.id,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            role=actor.roles[0] if actor.roles else "staff",
-            action="tracking_links_revoked",
-            from_state=order.status,
-            to_state=order.status,
-            ip=actor.ip,
-            public=False,
-        )
-    )
+    await shipping.revoke_tracking_links(db, actor, order)
     return redirect(
         request, f"/staff/orders/{number}", flash=_("All tracking links of this order were revoked.")
     )

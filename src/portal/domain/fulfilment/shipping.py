@@ -367,3 +367,23 @@ async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resoluti
         await notify.send(db, order, "case_resolved", "customer", extra=extra)
         await db.flush()
     return case
+
+
+async def revoke_tracking_links(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
+    """Every tracking link sent so far stops working; the order's version is checked and bumped."""
+    order.tracking_link_version += 1
+    event = OrderEvent(
+        order_id=order.id,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        role=actor.roles[0] if actor.roles else "staff",
+        action="tracking_links_revoked",
+        from_state=order.status,
+        to_state=order.status,
+        ip=actor.ip,
+        public=False,
+    )
+    db.add(event)
+    await service.flush(db)  # an order changed meanwhile: OrderChanged
+    return event

@@ -19,7 +19,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import clock
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, OrderChanged, ValidationFailed
-from portal.domain.orders import allocation, approval, confirmation_docs, notify, numbering, pricing, states
+from portal.domain.orders import (
+    allocation,
+    approval,
+    confirmation_docs,
+    notify,
+    numbering,
+    pricing,
+    queries,
+    states,
+)
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action
 from portal.i18n import N_
@@ -37,10 +46,8 @@ async def load_order(
     with_lines: bool = False,
 ) -> Order:
     """The order, if this actor may see it: another account's order is simply not found."""
-    stmt = select(Order)
+    stmt = queries.readable_orders(actor)
     stmt = stmt.where(Order.number == number) if number is not None else stmt.where(Order.id == order_id)
-    if actor.kind == "customer":
-        stmt = stmt.where(Order.account_id == actor.account_id)
     if with_lines:
         stmt = stmt.options(selectinload(Order.lines))
     order = await db.scalar(stmt)
