@@ -10,16 +10,14 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.response import Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.auth.guards import customer_required
-from portal.db.customers import Address, CustomerAccount
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import cart
+from portal.domain.orders import pages
 from portal.domain.orders.attachments import ACCEPTED, Upload
-from portal.domain.orders.checkout import CheckoutInput, Limits, checkout, earliest_delivery
+from portal.domain.orders.checkout import CheckoutInput, Limits, checkout
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
@@ -60,19 +58,10 @@ class CheckoutController(Controller):
         errors: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Template | Response:
-        actor = customer_actor(request)
-        order = await cart.get_cart(db, actor)
-        if order is None or not order.lines:
+        shown = await pages.checkout_page(db, customer_actor(request), clock.today())
+        if shown is None:
             return redirect(request, "/cart", flash=_("Your cart is empty."), category="error")
-        account = await db.get(CustomerAccount, actor.account_id)
-        addresses = (
-            await db.scalars(
-                select(Address)
-                .where(Address.account_id == actor.account_id)
-                .order_by(Address.is_default.desc(), Address.id)
-            )
-        ).all()
-        earliest = await earliest_delivery(db, actor, order, clock.today())
+        order, account, addresses, earliest = shown.cart, shown.account, shown.addresses, shown.earliest
         defaults = {
             "invoice_title": order.invoice_title or account.invoice_title or account.name,
             "tax_id": order.tax_id or account.tax_id,

@@ -9,20 +9,16 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.auth.guards import customer_required
 from portal.customer.checkout import UPLOAD_LIMIT, upload_limits, uploads_of
-from portal.db.customers import Address
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import amend, attachments, line_rule, service, views
+from portal.domain.orders import amend, pages
 from portal.domain.orders.attachments import ACCEPTED
-from portal.domain.orders.checkout import earliest_delivery
 from portal.domain.orders.entry import LineInput
 from portal.domain.orders.pricing import policy_from
-from portal.domain.orders.states import Action
 from portal.formatting import join_list
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
@@ -75,28 +71,8 @@ class OrderChangesController(Controller):
         errors: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Template:
-        actor = customer_actor(request)
-        order = await service.load_order(db, actor, number=number, with_lines=True)
-        service.ensure_allowed(order, actor, Action.RESUBMIT)  # 409 unless changes were requested
-        view, events = await views.order_detail(db, number=number, account_id=actor.account_id)
-        request_note = next((e.note for e in reversed(events) if e.action == Action.REQUEST_CHANGES), "")
-        addresses = (
-            await db.scalars(
-                select(Address)
-                .where(Address.account_id == actor.account_id)
-                .order_by(Address.is_default.desc(), Address.id)
-            )
-        ).all()
-        current = next(
-            (
-                a
-                for a in addresses
-                if order.shipping_address
-                and a.street == order.shipping_address.get("street")
-                and a.recipient == order.shipping_address.get("recipient")
-            ),
-            None,
-        )
+        shown = await pages.edit_page(db, customer_actor(request), number, clock.today())
+        order, addresses, current = shown.order, shown.addresses, shown.current_address
         defaults = {
             "requested_delivery_date": order.requested_delivery_date.isoformat()
             if order.requested_delivery_date
@@ -108,19 +84,18 @@ class OrderChangesController(Controller):
             if current
             else (str(addresses[0].id) if addresses else "new"),
         }
-        offers = await line_rule.offers_for(db, actor.account_id, order.lines)
         return page(
             request,
             "customer/orders/edit.html",
             status_code=status_code,
-            order=view,
-            request_note=request_note,
+            order=shown.view,
+            request_note=shown.request_note,
             addresses=addresses,
             values={**defaults, **(values or {})},
             errors=errors or {},
-            earliest=await earliest_delivery(db, actor, order, clock.today()),
-            line_offers={ln.id: offers.get(ln.product_id) for ln in order.lines},
-            attachments=await attachments.list_for_order(db, order.id),
+            earliest=shown.earliest,
+            line_offers=shown.line_offers,
+            attachments=shown.attachments,
             accepted=ACCEPTED,
             add_rows=ADD_ROWS,
         )

@@ -10,15 +10,12 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
 from portal.db.orders import Order
 from portal.domain.errors import ValidationFailed
-from portal.domain.fulfilment import production
-from portal.domain.fulfilment import views as shipping_views
-from portal.domain.orders import attachments, backorder, queries, service, timeline, views
+from portal.domain.orders import attachments, backorder, pages, queries, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
@@ -28,21 +25,6 @@ from portal.web.downloads import download
 from portal.web.forms import form_version, query_day, query_text, refused_form
 from portal.web.readers import read_form
 from portal.web.templating import page, redirect
-
-
-async def _backorder(db: AsyncSession, order_id: int) -> dict | None:
-    """The backordered lines and the substitutes on offer, when the order has any."""
-    lines = await backorder.backordered_lines(db, order_id)
-    if not lines:
-        return None
-    choice = await db.scalar(select(Order.backorder_choice).where(Order.id == order_id))
-    return {
-        "lines": lines,
-        "choice": choice,
-        "substitutes": await backorder.substitutes(db, order_id),
-        "wait_date": await backorder.wait_date(db, order_id),
-    }
-
 
 OrderAction = Callable[[Actor, Order, Any], Awaitable[None]]
 
@@ -69,9 +51,7 @@ class OrdersController(Controller):
             to_date=query_day(to_date),
             after=after,
         )
-        result = await queries.account_orders(
-            db, account_id=request.state.customer.account_id, filters=filters
-        )
+        result = await queries.customer_orders(db, customer_actor(request), filters=filters)
         return page(
             request,
             "customer/orders/list.html",
@@ -90,23 +70,20 @@ class OrdersController(Controller):
         status_code: int = 200,
         errors: dict[str, str] | None = None,
     ) -> Template:
-        order, events = await views.order_detail(
-            db, number=number, account_id=request.state.customer.account_id
-        )
-        files = await attachments.list_for_order(db, order.id)
+        shown = await pages.customer_order_page(db, customer_actor(request), number)
         return page(
             request,
             "customer/orders/detail.html",
             status_code=status_code,
-            order=order,
-            attachments=files,
-            timeline=timeline.customer_timeline(events),
-            actions=allowed_actions(order.status, ["customer"]),
-            milestones=await production.milestones_for(db, order.id),
-            delivery_estimate=await production.delivery_estimate(db, order.id),
-            shipments=await shipping_views.shipments_for(db, order.id),
-            cases=await shipping_views.cases_for(db, order.id),
-            backorder=await _backorder(db, order.id),
+            order=shown.order,
+            attachments=shown.attachments,
+            timeline=shown.timeline,
+            actions=allowed_actions(shown.order.status, ["customer"]),
+            milestones=shown.milestones,
+            delivery_estimate=shown.delivery_estimate,
+            shipments=shown.shipments,
+            cases=shown.cases,
+            backorder=shown.backorder,
             errors=errors or {},
         )
 
@@ -125,7 +102,7 @@ class OrdersController(Controller):
         attachment_id: FromPath[int],
     ) -> File:
         found = await attachments.find(
-            db, number=number, attachment_id=attachment_id, account_id=request.state.customer.account_id
+            db, customer_actor(request), number=number, attachment_id=attachment_id
         )
         return download(request, found)
 

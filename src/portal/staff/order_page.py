@@ -11,27 +11,12 @@ from typing import Any
 
 from litestar import Request
 from litestar.response import Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
-from portal.db.customers import Address
 from portal.db.orders import Order
-from portal.domain.admin import config
 from portal.domain.errors import ValidationFailed
-from portal.domain.fulfilment.panel import production_panel
-from portal.domain.fulfilment.views import shipping_panel
-from portal.domain.orders import (
-    approval,
-    attachments,
-    checks,
-    confirmation_docs,
-    queries,
-    service,
-    states,
-    timeline,
-    views,
-)
+from portal.domain.orders import checks, pages, service, timeline
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import allowed_actions
 from portal.formatting import day, join_list, money
@@ -75,47 +60,33 @@ async def render_order(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> Template:
-    order_view, events = await views.order_detail(db, number=number, account_id=None)
     today = clock.today()
-    review, addresses = None, []
-    if order_view.status == "submitted":  # the revise form offers the customer's addresses
-        addresses = list(
-            await db.scalars(
-                select(Address)
-                .where(Address.account_id == order_view.account_id)
-                .order_by(Address.is_default.desc(), Address.id)
-            )
-        )
-    if order_view.status in states.IN_REVIEW:
-        order = await service.load_order(db, staff_actor(request), number=number)
-        settings = await config.load(db)
-        found = await checks.run_checks(db, order, today=today)
+    shown = await pages.staff_order_page(db, staff_actor(request), number, today)
+    review = None
+    if found := shown.review:
         review = {
-            "checks": [_check_view(c, order.currency) for c in found],
-            "overall": checks.overall(found),
-            "levels": approval.levels_required(order.total, settings.approval_thresholds),
-            "level": order.approval_level,
+            "checks": [_check_view(c, found.currency) for c in found.checks],
+            "overall": found.overall,
+            "levels": found.levels,
+            "level": found.level,
         }
-    history = await queries.account_orders(
-        db, account_id=order_view.account_id, filters=queries.OrderFilter(), limit=6
-    )
     return page(
         request,
         "staff/orders/detail.html",
         status_code=status_code,
-        order=order_view,
-        timeline=timeline.staff_timeline(events),
-        notifications=await views.order_notifications(db, order_view.id),
-        attachments=await attachments.list_for_order(db, order_view.id),
-        actions=allowed_actions(order_view.status, request.state.staff.roles),
+        order=shown.order,
+        timeline=timeline.staff_timeline(shown.events),
+        notifications=shown.notifications,
+        attachments=shown.attachments,
+        actions=allowed_actions(shown.order.status, request.state.staff.roles),
         review=review,
-        history=[h for h in history.rows if h.number != number][:5],
-        confirmations=await confirmation_docs.versions(db, order_view.id),
-        production=await production_panel(db, order_view.id, order_view.status),
-        shipping=await shipping_panel(db, order_view.id),
+        history=shown.history,
+        confirmations=shown.confirmations,
+        production=shown.production,
+        shipping=shown.shipping,
         errors=errors or {},
         today=today,
-        addresses=addresses,
+        addresses=shown.addresses,
         values=values or {},
     )
 

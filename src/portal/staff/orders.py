@@ -55,16 +55,17 @@ class StaffOrdersController(Controller):
             to_date=query_day(to_day),
             after=after,
         )
+        shown = await staff_list.list_page(db, filters, me=staff.user_id)
         return page(
             request,
             "staff/orders/list.html",
             block="results",
-            result=await staff_list.staff_orders(db, filters, me=staff.user_id),
+            result=shown.result,
             filters=filters,
             own_view=staff_list.role_view(staff.roles),
             listed_states=staff_list.LISTED_STATES,
-            customers=await staff_list.customer_choices(db),
-            staff_members=await staff_list.staff_choices(db),
+            customers=shown.customers,
+            staff_members=shown.staff_members,
         )
 
     @get("/{number:str}")
@@ -81,7 +82,7 @@ class StaffOrdersController(Controller):
         number: FromPath[str],
         attachment_id: FromPath[int],
     ) -> File:
-        found = await attachments.find(db, number=number, attachment_id=attachment_id, account_id=None)
+        found = await attachments.find(db, staff_actor(request), number=number, attachment_id=attachment_id)
         return download(request, found)
 
     @post(

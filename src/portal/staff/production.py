@@ -20,6 +20,7 @@ from portal.domain.orders.actors import Actor
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web import inputs
+from portal.web.actors import staff_actor
 from portal.web.forms import form_quantities, form_version
 from portal.web.readers import read_form
 from portal.web.templating import page
@@ -99,12 +100,12 @@ class ProductionController(Controller):
     async def label(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
-        docs = await packing.print_documents(db, number)
+        docs = await packing.print_documents(db, staff_actor(request), number)
         return page(request, "staff/orders/label.html", docs=docs, order=docs.order)
 
     @get("/{number:str}/delivery-note", guards=[staff_required])
     async def delivery_note(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
-        docs = await packing.print_documents(db, number)
+        docs = await packing.print_documents(db, staff_actor(request), number)
         return page(request, "staff/orders/delivery_note.html", docs=docs, order=docs.order)

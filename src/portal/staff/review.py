@@ -15,7 +15,7 @@ from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.domain.admin import config
-from portal.domain.orders import review_queue, service, staff_list
+from portal.domain.orders import review_queue, service
 from portal.domain.orders import revise as revision
 from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.states import OrderState
@@ -78,21 +78,16 @@ class ReviewController(Controller):
             assignee=assignee or None,
             after=after,
         )
-        settings = await config.load(db)
-        result = await review_queue.review_queue(
-            db, filters, me=request.state.staff.user_id, sla_hours=settings.review_sla_hours
-        )
-        customers = await review_queue.customers_with_orders_in(db, filters.state)
-        staff = await staff_list.staff_choices(db)
+        shown = await review_queue.review_page(db, filters, me=request.state.staff.user_id)
         return page(
             request,
             "staff/review/queue.html",
             block="queue",
-            result=result,
+            result=shown.result,
             filters=filters,
-            customers=customers,
-            staff_members=staff,
-            sla_hours=settings.review_sla_hours,
+            customers=shown.customers,
+            staff_members=shown.staff_members,
+            sla_hours=shown.sla_hours,
         )
 
     @post("/orders/{number:str}/claim", guards=[REVIEWERS])

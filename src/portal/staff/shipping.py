@@ -8,17 +8,15 @@ from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response, Template
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.db.fulfilment import LogisticsCase, Shipment
 from portal.db.orders import Order
-from portal.domain.errors import NotFound
 from portal.domain.fulfilment import shipping
-from portal.domain.orders import events, service
+from portal.domain.fulfilment import views as shipping_views
+from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
@@ -56,10 +54,7 @@ class ShippingController(Controller):
     async def event(
         self, request: Request, db: NamedDependency[AsyncSession], shipment_id: FromPath[int]
     ) -> Response | Template:
-        shipment = await db.get(Shipment, shipment_id)
-        if shipment is None:
-            raise NotFound()
-        number = await db.scalar(select(Order.number).where(Order.id == shipment.order_id))
+        shipment, number = await shipping_views.shipment_of_order(db, shipment_id)
 
         async def run(actor: Actor, _order: Order, form: Any) -> None:
             sent = read_form(form, inputs.CarrierEventForm)
@@ -78,11 +73,7 @@ class ShippingController(Controller):
     async def resolve(
         self, request: Request, db: NamedDependency[AsyncSession], case_id: FromPath[int]
     ) -> Response | Template:
-        number = await db.scalar(
-            select(Order.number)
-            .join(LogisticsCase, LogisticsCase.order_id == Order.id)
-            .where(LogisticsCase.id == case_id)
-        )
+        number = await shipping_views.case_order_number(db, case_id)
         request.state.order_number = number  # an error page leads back to this order
         form = await request.form()
         await shipping.resolve_case(
@@ -101,12 +92,7 @@ async def revoke_tracking_links(
     """Every tracking link sent so far stops working; new e-mails carry new ones."""
     actor = staff_actor(request)
     order = await service.load_order(db, actor, number=number)
-    await db.execute(
-        update(Order)
-        .where(Order.id == order.id)
-        .values(tracking_link_version=Order.tracking_link_version + 1)
-    )
-    events.record(db, order, actor, events.EventKind.TRACKING_LINKS_REVOKED, public=False)
+    await shipping.revoke_tracking_links(db, actor, order)
     return redirect(
         request, f"/staff/orders/{number}", flash=_("All tracking links of this order were revoked.")
     )

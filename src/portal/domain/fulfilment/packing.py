@@ -229,8 +229,8 @@ async def packages_for(db: AsyncSession, order_id: int) -> list[PackageView]:
     return out
 
 
-async def print_documents(db: AsyncSession, number: str) -> PrintDocuments:
-    order, _events = await views.order_detail(db, number=number, account_id=None)
+async def print_documents(db: AsyncSession, actor: Actor, number: str) -> PrintDocuments:
+    order, _events = await views.order_detail(db, actor, number=number)
     rows = await production.load_rows(db, order.id)
     return PrintDocuments(
         order, await packages_for(db, order.id), production.production_date(rows), production.clock.today()

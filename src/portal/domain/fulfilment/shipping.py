@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
-from portal.db.orders import Order, OrderLine
+from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from portal.domain.fulfilment import production
 from portal.domain.orders import events, notify, service, states
@@ -352,3 +352,11 @@ async def resolve_case(db: AsyncSession, actor: Actor, case_id: int, *, resoluti
         await notify.send(db, order, "case_resolved", "customer", extra=extra)
         await db.flush()
     return case
+
+
+async def revoke_tracking_links(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
+    """Every tracking link sent so far stops working; the order's version is checked and bumped."""
+    order.tracking_link_version += 1
+    event = events.record(db, order, actor, events.EventKind.TRACKING_LINKS_REVOKED, public=False)
+    await service.flush(db)  # an order changed meanwhile: OrderChanged
+    return event

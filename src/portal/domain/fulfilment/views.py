@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderLine
+from portal.domain.errors import NotFound
 from portal.domain.fulfilment import production
 
 
@@ -200,4 +201,27 @@ async def shipping_panel(db: AsyncSession, order_id: int) -> ShippingPanel:
         backordered=backordered,
         backorder_choice=choice or "",
         early=early,
+    )
+
+
+async def shipment_of_order(db: AsyncSession, shipment_id: int) -> tuple[Shipment, str]:
+    """A shipment and its order's number, for recording a carrier event by hand."""
+    row = (
+        await db.execute(
+            select(Shipment, Order.number)
+            .join(Order, Order.id == Shipment.order_id)
+            .where(Shipment.id == shipment_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row[0], row[1] or ""
+
+
+async def case_order_number(db: AsyncSession, case_id: int) -> str | None:
+    """The number of the order a logistics case belongs to, if the case exists."""
+    return await db.scalar(
+        select(Order.number)
+        .join(LogisticsCase, LogisticsCase.order_id == Order.id)
+        .where(LogisticsCase.id == case_id)
     )

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.orders import Order, OrderAttachment
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.queries import readable_orders
 from portal.i18n import N_
 
 ACCEPTED = "PDF, PNG, JPEG, DXF, DWG"
@@ -144,18 +145,14 @@ async def list_for_order(db: AsyncSession, order_id: int) -> list[OrderAttachmen
     )
 
 
-async def find(
-    db: AsyncSession, *, number: str, attachment_id: int, account_id: int | None
-) -> OrderAttachment:
-    """An attachment of this order; ``account_id`` scopes a customer (another account's: not found)."""
-    stmt = (
-        select(OrderAttachment)
-        .join(Order, Order.id == OrderAttachment.order_id)
-        .where(OrderAttachment.id == attachment_id, Order.number == number)
+async def find(db: AsyncSession, actor: Actor, *, number: str, attachment_id: int) -> OrderAttachment:
+    """An attachment of an order this actor may read (another account's: not found)."""
+    order_ids = readable_orders(actor).where(Order.number == number).with_only_columns(Order.id)
+    found = await db.scalar(
+        select(OrderAttachment).where(
+            OrderAttachment.id == attachment_id, OrderAttachment.order_id.in_(order_ids)
+        )
     )
-    if account_id is not None:
-        stmt = stmt.where(Order.account_id == account_id)
-    found = await db.scalar(stmt)
     if found is None:
         raise NotFound()
     return found

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from portal import clock
 from portal.db.catalog import Product
@@ -67,30 +68,17 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
     for this account) are offered: a substitute is a line the customer could have ordered.
     """
     account_id = await db.scalar(select(Order.account_id).where(Order.id == order_id))
+    candidates = await _candidates(db, order_id, per_line=limit * 4)
+    offers = await offers_by_ids(
+        db, account_id=account_id, ids=sorted({i for ids in candidates.values() for i in ids})
+    )
     out: list[Substitute] = []
     for line in await backordered_lines(db, order_id):
-        original = await db.get(Product, line.product_id) if line.product_id else None
-        if original is None:
-            continue
-        rows = (
-            await db.scalars(
-                select(Product.id)
-                .where(
-                    Product.category == original.category,
-                    Product.unit == line.unit,
-                    Product.id != original.id,
-                    Product.is_active.is_(True),
-                    Product.made_to_order.is_(False),
-                    Product.stock_on_hand >= line.quantity,
-                )
-                .order_by(Product.sku)
-                .limit(limit * 4)
-            )
-        ).all()
-        offers = await offers_by_ids(db, account_id=account_id, ids=list(rows))
         fitting = [
             o
-            for o in sorted(offers.values(), key=lambda o: o.sku)
+            for o in sorted(
+                (offers[i] for i in candidates.get(line.id, []) if i in offers), key=lambda o: o.sku
+            )
             if line_rule.refusal(o, line.quantity, line.specs or {}) is None
         ]
         out += [
@@ -98,6 +86,53 @@ async def substitutes(db: AsyncSession, order_id: int, *, limit: int = 5) -> lis
             for o in fitting[:limit]
         ]
     return out
+
+
+async def _candidates(db: AsyncSession, order_id: int, *, per_line: int) -> dict[int, list[int]]:
+    """Per backordered line, the first in-stock products (by SKU) of its category and unit: one statement."""
+    original, other = aliased(Product), aliased(Product)
+    ranked = (
+        select(
+            OrderLine.id.label("line_id"),
+            other.id.label("product_id"),
+            func.row_number().over(partition_by=OrderLine.id, order_by=other.sku).label("rank"),
+        )
+        .join(original, original.id == OrderLine.product_id)
+        .join(
+            other,
+            (other.category == original.category)
+            & (other.unit == OrderLine.unit)
+            & (other.id != original.id)
+            & other.is_active.is_(True)
+            & other.made_to_order.is_(False)
+            & (other.stock_on_hand >= OrderLine.quantity),
+        )
+        .where(OrderLine.order_id == order_id, OrderLine.allocation == "backordered")
+        .subquery()
+    )
+    out: dict[int, list[int]] = {}
+    for line_id, product_id in await db.execute(
+        select(ranked.c.line_id, ranked.c.product_id).where(ranked.c.rank <= per_line)
+    ):
+        out.setdefault(line_id, []).append(product_id)
+    return out
+
+
+@dataclass(frozen=True)
+class BackorderOffer:
+    lines: list[OrderLine]
+    choice: str | None
+    substitutes: list[Substitute]
+    wait_date: date | None
+
+
+async def offer(db: AsyncSession, order_id: int) -> BackorderOffer | None:
+    """The backordered lines, the buyer's choice so far and what is on offer, when the order has any."""
+    lines = await backordered_lines(db, order_id)
+    if not lines:
+        return None
+    choice = await db.scalar(select(Order.backorder_choice).where(Order.id == order_id))
+    return BackorderOffer(lines, choice, await substitutes(db, order_id), await wait_date(db, order_id))
 
 
 async def choose(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import literal_column
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,7 @@ from portal.domain.catalog.products import ProductOffer, offer_by_sku, offers_by
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders import line_rule, pricing
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.queries import readable_orders
 from portal.i18n import N_
 
 CART_FIELDS = {"product": "sku", "quantity": "quantity", "spec": "spec_{option}"}
@@ -27,8 +28,8 @@ _CART = (Order.status == literal_column("'draft'")) & (Order.channel == literal_
 
 def cart_query(actor: Actor, *, lock: bool = False):
     stmt = (
-        select(Order)
-        .where(_CART, Order.contact_user_id == actor.id, Order.account_id == actor.account_id)
+        readable_orders(actor)
+        .where(_CART, Order.contact_user_id == actor.id)
         .options(selectinload(Order.lines))
     )
     return stmt.with_for_update(of=Order) if lock else stmt

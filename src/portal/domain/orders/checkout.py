@@ -18,6 +18,7 @@ from portal.domain.catalog.products import offers_by_ids
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import attachments, cart, pricing, service
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.queries import readable_orders
 from portal.i18n import N_
 
 KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -64,9 +65,9 @@ async def existing_order_number(db: AsyncSession, actor: Actor, key: str) -> str
     if not key:
         return None
     return await db.scalar(
-        select(Order.number).where(
-            Order.account_id == actor.account_id, Order.idempotency_key == key, Order.number.is_not(None)
-        )
+        readable_orders(actor)
+        .with_only_columns(Order.number)
+        .where(Order.idempotency_key == key, Order.number.is_not(None))
     )
 
 

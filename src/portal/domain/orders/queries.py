@@ -1,6 +1,6 @@
 """Read models for order lists, and the pieces every order list shares (search, dates, keyset pages).
 
-Customer reads always go through :func:`for_account`.
+Every read of orders goes through :func:`readable_orders`, which scopes by the actor.
 """
 
 from __future__ import annotations
@@ -16,14 +16,22 @@ from portal import clock
 from portal.db.orders import Order, OrderLine
 from portal.domain.admin import paging
 from portal.domain.admin.paging import LIKE_ESCAPE, Page
+from portal.domain.errors import NotFound
+from portal.domain.orders.actors import Actor
 
 PAGE_SIZE = 20
 MAX_ID = 2**63 - 1  # PostgreSQL bigint
 
 
-def for_account(account_id: int) -> Select[tuple[Order]]:
-    """The one scoping helper: every customer-side order query starts here."""
-    return select(Order).where(Order.account_id == account_id)
+def readable_orders(actor: Actor) -> Select[tuple[Order]]:
+    """The one scoping helper: the orders this actor may read (a customer: their own account's only)."""
+    if actor.kind == "customer":
+        if actor.account_id is None:
+            raise NotFound()
+        return select(Order).where(Order.account_id == actor.account_id)
+    if actor.kind in ("staff", "system"):
+        return select(Order)
+    raise NotFound()
 
 
 @dataclass(frozen=True)
@@ -129,12 +137,22 @@ def _filtered(stmt: Select, f: OrderFilter) -> Select:
     return submitted_between(stmt, f.from_date, f.to_date)
 
 
-async def account_orders(
-    db: AsyncSession, *, account_id: int, filters: OrderFilter, limit: int = PAGE_SIZE
+async def customer_orders(
+    db: AsyncSession, actor: Actor, *, filters: OrderFilter, limit: int = PAGE_SIZE
 ) -> Page[OrderRow]:
-    """One page of the account's placed orders, newest first, in a single statement."""
+    """One page of the orders this actor may read, newest first, in a single statement."""
+    return await _order_rows(db, readable_orders(actor), filters=filters, limit=limit)
+
+
+async def account_history(db: AsyncSession, actor: Actor, *, account_id: int, limit: int) -> Page[OrderRow]:
+    """The newest placed orders of one account, as a staff member reads them beside an order."""
+    stmt = readable_orders(actor).where(Order.account_id == account_id)
+    return await _order_rows(db, stmt, filters=OrderFilter(), limit=limit)
+
+
+async def _order_rows(db: AsyncSession, base: Select, *, filters: OrderFilter, limit: int) -> Page[OrderRow]:
     lines = select(func.count(OrderLine.id)).where(OrderLine.order_id == Order.id).scalar_subquery()
-    stmt = for_account(account_id).with_only_columns(
+    stmt = base.with_only_columns(
         Order.id,
         Order.number,
         Order.status,

@@ -15,6 +15,8 @@ from portal import clock, numbers
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
+from portal.domain.admin import config
+from portal.domain.orders import staff_list
 from portal.domain.orders.queries import assigned
 
 PAGE_SIZE = 25
@@ -151,3 +153,22 @@ async def customers_with_orders_in(db: AsyncSession, state: str) -> list[tuple[i
         .order_by(CustomerAccount.name)
     )
     return [(r[0], r[1]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    result: QueuePage
+    customers: list[tuple[int, str]]
+    staff_members: list
+    sla_hours: int
+
+
+async def review_page(db: AsyncSession, f: ReviewFilter, *, me: int) -> ReviewPage:
+    """The review queue page: one page of the queue and the choices of its filters."""
+    settings = await config.load(db)
+    return ReviewPage(
+        result=await review_queue(db, f, me=me, sla_hours=settings.review_sla_hours),
+        customers=await customers_with_orders_in(db, f.state),
+        staff_members=await staff_list.staff_choices(db),
+        sla_hours=settings.review_sla_hours,
+    )

@@ -27,6 +27,7 @@ from portal.domain.orders import (
     notify,
     numbering,
     pricing,
+    queries,
     states,
 )
 from portal.domain.orders.actors import Actor
@@ -46,10 +47,8 @@ async def load_order(
     with_lines: bool = False,
 ) -> Order:
     """The order, if this actor may see it: another account's order is simply not found."""
-    stmt = select(Order)
+    stmt = queries.readable_orders(actor)
     stmt = stmt.where(Order.number == number) if number is not None else stmt.where(Order.id == order_id)
-    if actor.kind == "customer":
-        stmt = stmt.where(Order.account_id == actor.account_id)
     if with_lines:
         stmt = stmt.options(selectinload(Order.lines))
     order = await db.scalar(stmt)

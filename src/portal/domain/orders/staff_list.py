@@ -158,3 +158,19 @@ async def staff_choices(db: AsyncSession) -> list[tuple[int, str]]:
         select(StaffUser.id, StaffUser.name).where(StaffUser.is_active.is_(True)).order_by(StaffUser.name)
     )
     return [(r[0], r[1]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ListPage:
+    result: Page[StaffOrderRow]
+    customers: list[tuple[int, str]]
+    staff_members: list[tuple[int, str]]
+
+
+async def list_page(db: AsyncSession, f: StaffOrderFilter, *, me: int) -> ListPage:
+    """The staff order list page: one page of orders and the choices of its filters."""
+    return ListPage(
+        result=await staff_orders(db, f, me=me),
+        customers=await customer_choices(db),
+        staff_members=await staff_choices(db),
+    )

@@ -15,7 +15,8 @@ from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
 from portal.domain.errors import NotFound
-from portal.domain.orders.queries import for_account
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.queries import readable_orders
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,11 @@ def _view(order: Order, account: CustomerAccount, contact_name: str | None) -> O
     )
 
 
-async def order_detail(
-    db: AsyncSession, *, number: str, account_id: int | None
-) -> tuple[OrderView, list[OrderEvent]]:
-    """The order and its events; ``account_id`` scopes a customer's view (another account's order: NotFound)."""
-    base = for_account(account_id) if account_id is not None else select(Order)
+async def order_detail(db: AsyncSession, actor: Actor, *, number: str) -> tuple[OrderView, list[OrderEvent]]:
+    """The order and its events, if this actor may read it (another account's order: NotFound)."""
     stmt = (
-        base.add_columns(CustomerAccount, CustomerUser.name)
+        readable_orders(actor)
+        .add_columns(CustomerAccount, CustomerUser.name)
         .join(CustomerAccount, CustomerAccount.id == Order.account_id)
         .outerjoin(CustomerUser, CustomerUser.id == Order.contact_user_id)
         .where(Order.number == number)

@@ -1,0 +1,184 @@
+"""What each order page shows, read in one call per page, scoped by the actor reading it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.customers import Address, CustomerAccount
+from portal.db.orders import Order, OrderAttachment, OrderEvent
+from portal.domain.admin import config
+from portal.domain.fulfilment import production
+from portal.domain.fulfilment import views as shipping_views
+from portal.domain.fulfilment.panel import ProductionPanel, production_panel
+from portal.domain.orders import (
+    approval,
+    attachments,
+    backorder,
+    cart,
+    checks,
+    confirmation_docs,
+    line_rule,
+    queries,
+    service,
+    states,
+    timeline,
+    views,
+)
+from portal.domain.orders.actors import Actor
+from portal.domain.orders.checkout import Earliest, earliest_delivery
+from portal.domain.orders.states import Action
+
+
+async def _address_book(db: AsyncSession, account_id: int) -> list[Address]:
+    """The account's delivery addresses, the default first."""
+    stmt = (
+        select(Address)
+        .where(Address.account_id == account_id)
+        .order_by(Address.is_default.desc(), Address.id)
+    )
+    return list(await db.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class CustomerOrderPage:
+    order: views.OrderView
+    attachments: list[OrderAttachment]
+    timeline: list[timeline.TimelineEntry]
+    milestones: list[production.MilestoneView]
+    delivery_estimate: date | None
+    shipments: list[shipping_views.ShipmentView]
+    cases: list[shipping_views.CaseView]
+    backorder: backorder.BackorderOffer | None
+
+
+async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> CustomerOrderPage:
+    """The buyer's order page: the order, its files, timeline, production, shipments and backorder."""
+    order, events = await views.order_detail(db, actor, number=number)
+    return CustomerOrderPage(
+        order=order,
+        attachments=await attachments.list_for_order(db, order.id),
+        timeline=timeline.customer_timeline(events),
+        milestones=await production.milestones_for(db, order.id),
+        delivery_estimate=await production.delivery_estimate(db, order.id),
+        shipments=await shipping_views.shipments_for(db, order.id),
+        cases=await shipping_views.cases_for(db, order.id),
+        backorder=await backorder.offer(db, order.id),
+    )
+
+
+@dataclass(frozen=True)
+class EditPage:
+    order: Order  # with its lines
+    view: views.OrderView
+    request_note: str
+    addresses: list[Address]
+    current_address: Address | None
+    line_offers: dict[int, Any]
+    earliest: Earliest
+    attachments: list[OrderAttachment]
+
+
+def _current(addresses: list[Address], shipping: dict | None) -> Address | None:
+    """The saved address the order ships to, if it is one of the account's."""
+    for a in addresses:
+        if shipping and a.street == shipping.get("street") and a.recipient == shipping.get("recipient"):
+            return a
+    return None
+
+
+async def edit_page(db: AsyncSession, actor: Actor, number: str, today: date) -> EditPage:
+    """The form changing an order sent back for changes (409 unless changes were requested)."""
+    order = await service.load_order(db, actor, number=number, with_lines=True)
+    service.ensure_allowed(order, actor, Action.RESUBMIT)
+    view, events = await views.order_detail(db, actor, number=number)
+    addresses = await _address_book(db, order.account_id)
+    offers = await line_rule.offers_for(db, order.account_id, order.lines)
+    return EditPage(
+        order=order,
+        view=view,
+        request_note=next((e.note for e in reversed(events) if e.action == Action.REQUEST_CHANGES), ""),
+        addresses=addresses,
+        current_address=_current(addresses, order.shipping_address),
+        line_offers={ln.id: offers.get(ln.product_id) for ln in order.lines},
+        earliest=await earliest_delivery(db, actor, order, today),
+        attachments=await attachments.list_for_order(db, order.id),
+    )
+
+
+@dataclass(frozen=True)
+class CheckoutPage:
+    cart: Order
+    account: CustomerAccount
+    addresses: list[Address]
+    earliest: Earliest
+
+
+async def checkout_page(db: AsyncSession, actor: Actor, today: date) -> CheckoutPage | None:
+    """The buyer's cart with what checkout offers; None while the cart is empty."""
+    order = await cart.get_cart(db, actor)
+    if order is None or not order.lines:
+        return None
+    account = await db.get(CustomerAccount, order.account_id)
+    return CheckoutPage(
+        cart=order,
+        account=account,
+        addresses=await _address_book(db, order.account_id),
+        earliest=await earliest_delivery(db, actor, order, today),
+    )
+
+
+@dataclass(frozen=True)
+class Review:
+    checks: list[checks.Check]
+    overall: str
+    levels: int
+    level: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class StaffOrderPage:
+    order: views.OrderView
+    events: list[OrderEvent]
+    notifications: list[views.NotificationView]
+    attachments: list[OrderAttachment]
+    review: Review | None
+    history: list[queries.OrderRow]
+    confirmations: list[Any]
+    production: ProductionPanel | None
+    shipping: shipping_views.ShippingPanel
+    addresses: list[Address]
+
+
+async def _review(db: AsyncSession, actor: Actor, number: str, today: date) -> Review:
+    """The automatic checks and the approval levels the order's amount needs."""
+    order = await service.load_order(db, actor, number=number)
+    settings = await config.load(db)
+    found = await checks.run_checks(db, order, today=today)
+    levels = approval.levels_required(order.total, settings.approval_thresholds)
+    return Review(found, checks.overall(found), levels, order.approval_level, order.currency)
+
+
+async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: date) -> StaffOrderPage:
+    """The staff order page: the order, checks in review, the customer's history, mail and fulfilment."""
+    order, events = await views.order_detail(db, actor, number=number)
+    history = await queries.account_history(db, actor, account_id=order.account_id, limit=6)
+    in_review = order.status in states.IN_REVIEW
+    return StaffOrderPage(
+        order=order,
+        events=events,
+        notifications=await views.order_notifications(db, order.id),
+        attachments=await attachments.list_for_order(db, order.id),
+        review=await _review(db, actor, number, today) if in_review else None,
+        history=[h for h in history.rows if h.number != number][:5],
+        confirmations=await confirmation_docs.versions(db, order.id),
+        production=await production_panel(db, order.id, order.status),
+        shipping=await shipping_views.shipping_panel(db, order.id),
+        # the revise form offers the customer's addresses
+        addresses=await _address_book(db, order.account_id) if order.status == "submitted" else [],
+    )

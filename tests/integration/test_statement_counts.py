@@ -1,0 +1,208 @@
+"""Every order page, list page and the tracking page costs the same number of SQL statements
+whether the order has 2 or 20 lines, events and shipments, or the list 2 or 20 rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import count
+
+from portal.auth.tracking import TrackingLinks
+
+from portal import clock
+from portal.db.catalog import Product
+from portal.db.customers import Address, CustomerAccount
+from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Package, Shipment, ShipmentLine
+from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.db.outbox import OutboxMessage
+from tests.fulfilment_helpers import confirmed, produce
+from tests.helpers import (
+    StatementCounter,
+    make_account,
+    make_customer,
+    make_product,
+    make_staff,
+    sign_in,
+)
+
+_seq = count(1)
+
+
+async def _add_lines(db, order: Order, n: int) -> list[OrderLine]:  # noqa: ANN001
+    """``n`` more lines, each of its own product, none of them in stock yet."""
+    lines = []
+    for _ in range(n):
+        product: Product = await make_product(db)
+        line = OrderLine(
+            order_id=order.id,
+            product_id=product.id,
+            sku=product.sku,
+            name_zh=product.name_zh,
+            name_en=product.name_en,
+            quantity=2,
+            unit=product.unit,
+            unit_price=product.list_price,
+            line_total=product.list_price * 2,
+            allocation="backordered",
+        )
+        db.add(line)
+        lines.append(line)
+    await db.flush()
+    return lines
+
+
+def _add_events(db, order: Order, n: int) -> None:  # noqa: ANN001
+    """``n`` public and ``n`` staff-only events on the timeline."""
+    for i in range(n):
+        for public in (True, False):
+            db.add(
+                OrderEvent(
+                    order_id=order.id,
+                    actor_kind="staff",
+                    actor_name=f"Clerk {i}",
+                    role="sales",
+                    action="claimed" if not public else "milestone",
+                    from_state=order.status,
+                    to_state=order.status,
+                    public=public,
+                    data={"milestone": "planned"} if public else {"previous": None},
+                )
+            )
+
+
+async def _add_shipments(db, order: Order, lines: list[OrderLine], n: int) -> None:  # noqa: ANN001
+    """``n`` shipments, each with a line, a carrier event, a package, a case and a notification."""
+    for line in lines[:n]:
+        i = next(_seq)
+        shipment = Shipment(
+            order_id=order.id, carrier_code="acme", tracking_number=f"AC{order.id}-{i}", shipped_by="x"
+        )
+        db.add(shipment)
+        await db.flush()
+        db.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line.id, quantity=1))
+        db.add(
+            CarrierEvent(
+                shipment_id=shipment.id,
+                carrier_code="acme",
+                event_id=f"e{order.id}-{i}",
+                status="in_transit",
+                occurred_at=clock.now(),
+                location="Suzhou",
+            )
+        )
+        db.add(LogisticsCase(order_id=order.id, shipment_id=shipment.id, kind="delayed", note="late"))
+        contents = [{"line_id": line.id, "sku": line.sku, "quantity": 1}]
+        db.add(Package(order_id=order.id, position=i + 1, weight_kg="1", contents=contents))
+        db.add(
+            OutboxMessage(
+                template="order_shipped",
+                recipient="buyer@example.com",
+                order_id=order.id,
+                message_id=f"<m{order.id}-{i}@test>",
+                subject="Shipped",
+            )
+        )
+
+
+async def _grow(db, order: Order, n: int) -> None:  # noqa: ANN001
+    """The order gains ``n`` lines, events and shipments (with everything hanging off them)."""
+    lines = await _add_lines(db, order, n)
+    _add_events(db, order, n)
+    await _add_shipments(db, order, lines, n)
+    await db.commit()
+
+
+async def _shipped_order(db) -> tuple:  # noqa: ANN001
+    """A confirmed, produced order set to partially shipped, so every panel of its pages is shown."""
+    db.add(Carrier(code="acme", name="Acme Express", webhook_secret="s" * 32))
+    buyer, order = await confirmed(db)
+    await produce(db, order)
+    order = await db.get(Order, order.id, populate_existing=True)
+    order.status = "partially_shipped"
+    order.shipping_address = {"recipient": "Li", "city": "Suzhou", "street": "Xinghu St 9"}
+    await db.commit()
+    return buyer, order
+
+
+async def _count(client, path: str) -> int:  # noqa: ANN001
+    with StatementCounter(client.app) as counter:
+        r = await client.get(path)
+        assert r.status_code == 200, path
+    return counter.count
+
+
+async def _constant(client, db, order: Order, path: str) -> None:  # noqa: ANN001
+    """The page at ``path`` costs the same with 2 and with 20 lines, events and shipments."""
+    await _grow(db, order, 2)
+    few = await _count(client, path)
+    await _grow(db, order, 18)
+    many = await _count(client, path)
+    assert few == many, (path, few, many)
+
+
+async def test_the_customer_order_page_costs_the_same_however_large_the_order(client, db):
+    buyer, order = await _shipped_order(db)
+    await sign_in(client, buyer.email)
+    await _constant(client, db, order, f"/orders/{order.number}")
+
+
+async def test_the_staff_order_page_costs_the_same_however_large_the_order(client, db):
+    _, order = await _shipped_order(db)
+    staff = await make_staff(db, "admin")
+    await sign_in(client, staff.email, staff=True)
+    await _constant(client, db, order, f"/staff/orders/{order.number}")
+
+
+async def test_the_staff_order_page_in_review_costs_the_same_however_large_the_order(client, db):
+    buyer = await make_customer(db)
+    db.add(Carrier(code="acme", name="Acme Express", webhook_secret="s" * 32))
+    db.add(
+        Address(
+            account_id=buyer.account_id,
+            label="Plant",
+            country="CN",
+            recipient="Li",
+            city="Suzhou",
+            street="Xinghu St 9",
+        )
+    )
+    order = Order(
+        account_id=buyer.account_id,
+        contact_user_id=buyer.id,
+        status="submitted",
+        channel="web",
+        submitted_at=clock.now(),
+        requested_delivery_date=clock.today() + timedelta(days=30),
+    )
+    db.add(order)
+    await db.flush()
+    order.number = f"SO-2026-{order.id:06d}"
+    await db.commit()
+    staff = await make_staff(db, "reviewer")
+    await sign_in(client, staff.email, staff=True)
+    await _constant(client, db, order, f"/staff/orders/{order.number}")
+
+
+async def test_the_tracking_page_costs_the_same_however_large_the_order(client, db, settings):
+    _, order = await _shipped_order(db)
+    links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
+    await _constant(client, db, order, links.path(order.id, order.tracking_link_version))
+
+
+async def _grow_admin_lists(db, n: int) -> None:  # noqa: ANN001
+    """``n`` more customer accounts (each with a buyer), products and staff members."""
+    for _ in range(n):
+        account: CustomerAccount = await make_account(db)
+        await make_customer(db, account=account)
+        await make_product(db)
+        await make_staff(db, "sales")
+
+
+async def test_the_admin_lists_cost_the_same_with_2_and_20_rows(client, db):
+    admin = await make_staff(db, "admin")
+    await sign_in(client, admin.email, staff=True)
+    paths = ("/staff/admin/accounts", "/staff/admin/products", "/staff/admin/users", "/staff/admin/audit")
+    await _grow_admin_lists(db, 2)
+    few = {p: await _count(client, p) for p in paths}
+    await _grow_admin_lists(db, 18)
+    many = {p: await _count(client, p) for p in paths}
+    assert few == many
