@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order
-from portal.domain.admin import config
 from portal.domain.errors import ValidationFailed
 from portal.domain.fulfilment.panel import production_panel
 from portal.domain.fulfilment.views import shipping_panel
@@ -34,6 +33,7 @@ from portal.domain.orders import (
 )
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import allowed_actions
+from portal.domain.settings import config
 from portal.formatting import day, join_list, money
 from portal.i18n import gettext
 from portal.web.actors import staff_actor
