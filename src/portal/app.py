@@ -31,8 +31,9 @@ from portal.auth.sessions import SessionStore  # noqa: E402
 from portal.auth.throttle import LoginThrottle  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
 from portal.db.engine import async_url  # noqa: E402
+from portal.public import invitations, tracking_page, webhooks  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
-from portal.web import devmail, invitations, system, tracking_page, webhooks  # noqa: E402
+from portal.web import devmail, system  # noqa: E402
 from portal.web.context import RequestContextMiddleware  # noqa: E402
 from portal.web.csrf import PortalCSRFMiddleware  # noqa: E402
 from portal.web.errors import EXCEPTION_HANDLERS  # noqa: E402

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from portal import i18n, numbers
-from portal.domain.admin import config
-from portal.domain.admin.fields import FormReader
 from portal.domain.errors import ValidationFailed
+from portal.domain.fields import FormReader
 from portal.domain.fulfilment.packing import _weight
+from portal.domain.settings import config
 
 LOCALES = ["en", "zh_CN"]
 NOT_NUMBERS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.domain.admin.audit_log import field_label
+from portal.domain.audit.log import field_label
 from portal.formatting import join_list
 from portal.i18n import gettext, ngettext, using_locale
 

@@ -21,12 +21,12 @@ from portal.db.customers import Address, CustomerUser
 from portal.db.fulfilment import Shipment
 from portal.db.orders import Order, OrderLine
 from portal.db.staff import StaffUser
-from portal.domain.admin import config
 from portal.domain.fulfilment import packing, production, qc, shipping
 from portal.domain.fulfilment.milestones import IN_PRODUCTION, MATERIALS_READY, MILESTONES, PLANNED
 from portal.domain.orders import cart, checkout, confirmation, confirmation_docs, pricing, service, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import OrderState
+from portal.domain.settings import config
 from portal.settings import load_settings
 
 S = OrderState

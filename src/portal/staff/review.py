@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.domain.admin import config
 from portal.domain.orders import review_queue, service
 from portal.domain.orders import revise as revision
 from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.states import OrderState
+from portal.domain.settings import config
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web import inputs

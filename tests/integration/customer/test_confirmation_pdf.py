@@ -14,7 +14,7 @@ from portal import clock
 from portal.db.catalog import Product
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Confirmation, Order, OrderLine
-from portal.domain.admin.products import MAX_OPTIONS, parse_spec_options
+from portal.domain.catalog.product_edits import MAX_OPTIONS, parse_spec_options
 from portal.domain.orders import confirmation_docs, pricing, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_pdf import cjk_font, render_pdf, seller_from

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from portal import clock
 from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
-from portal.domain.admin import invitations
 from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import service, watchdog
+from portal.domain.people import invitations
 from portal.jinja import make_environment
 from tests.fulfilment_helpers import confirmed, customer_actor, ready_to_ship, staff_actor
 from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order, OrderAttachment, OrderEvent
-from portal.domain.admin import config
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment import views as shipping_views
 from portal.domain.fulfilment.panel import ProductionPanel, production_panel
@@ -32,6 +31,7 @@ from portal.domain.orders import (
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import Earliest, earliest_delivery
 from portal.domain.orders.states import Action
+from portal.domain.settings import config
 
 
 async def _address_book(db: AsyncSession, account_id: int) -> list[Address]:

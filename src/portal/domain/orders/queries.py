@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.db.orders import Order, OrderLine
-from portal.domain.admin import paging
-from portal.domain.admin.paging import LIKE_ESCAPE, Page
+from portal.domain import paging
 from portal.domain.errors import NotFound
 from portal.domain.orders.actors import Actor
+from portal.domain.paging import LIKE_ESCAPE, Page
 
 PAGE_SIZE = 20
 MAX_ID = 2**63 - 1  # PostgreSQL bigint

@@ -15,9 +15,9 @@ from portal import clock, numbers
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
-from portal.domain.admin import config
 from portal.domain.orders import staff_list
 from portal.domain.orders.queries import assigned
+from portal.domain.settings import config
 
 PAGE_SIZE = 25
 

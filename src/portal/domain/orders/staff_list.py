@@ -16,10 +16,10 @@ from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Shipment
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
-from portal.domain.admin import paging
-from portal.domain.admin.paging import LIKE_ESCAPE, Page
+from portal.domain import paging
 from portal.domain.orders import queries, states
 from portal.domain.orders.states import OrderState
+from portal.domain.paging import LIKE_ESCAPE, Page
 
 S = OrderState
 PAGE_SIZE = 25

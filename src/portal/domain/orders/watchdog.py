@@ -11,10 +11,10 @@ from portal import clock
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
-from portal.domain.admin import config
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import STAFF_MAIL_LOCALE
 from portal.domain.orders.states import OrderState
+from portal.domain.settings import config
 
 BATCH = 100
 # the SLA runs from when the order (last) came into review

@@ -11,10 +11,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.domain.admin import accounts, customer_users
-from portal.domain.admin.paging import MAX_QUERY_LENGTH
-from portal.domain.admin.people import parse_invitee
+from portal.domain.customers import accounts, customer_users
 from portal.domain.errors import ValidationFailed
+from portal.domain.paging import MAX_QUERY_LENGTH
+from portal.domain.people.users import parse_invitee
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
 from portal.web.actors import staff_actor

@@ -8,7 +8,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.domain.admin import audit_log
+from portal.domain.audit import log as audit_log
 from portal.staff.admin.common import ADMIN_ONLY
 from portal.web.templating import page
 

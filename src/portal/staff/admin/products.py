@@ -12,10 +12,10 @@ from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import numbers
-from portal.domain.admin import products
-from portal.domain.admin.paging import MAX_QUERY_LENGTH
+from portal.domain.catalog import product_edits as products
 from portal.domain.catalog.categories import CATEGORY_LABELS
 from portal.domain.errors import ValidationFailed
+from portal.domain.paging import MAX_QUERY_LENGTH
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, form_values
 from portal.web.actors import staff_actor

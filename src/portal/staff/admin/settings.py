@@ -9,9 +9,9 @@ from litestar.di import NamedDependency
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.domain.admin import config
-from portal.domain.admin.config_form import parse_settings, settings_values
 from portal.domain.errors import ValidationFailed
+from portal.domain.settings import config
+from portal.domain.settings.config_form import parse_settings, settings_values
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, form_values
 from portal.web.actors import staff_actor

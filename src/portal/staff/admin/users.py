@@ -12,11 +12,11 @@ from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.roles import Role
-from portal.domain.admin import staff_users
-from portal.domain.admin.fields import FormReader
-from portal.domain.admin.paging import MAX_QUERY_LENGTH
-from portal.domain.admin.people import parse_invitee
 from portal.domain.errors import ValidationFailed
+from portal.domain.fields import FormReader
+from portal.domain.paging import MAX_QUERY_LENGTH
+from portal.domain.people import staff_users
+from portal.domain.people.users import parse_invitee
 from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
 from portal.web.actors import staff_actor

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.db.admin import AuditEntry, PortalSetting
-from portal.domain.admin import config
+from portal.domain.settings import config
 from portal.formatting import money
 from portal.i18n import using_locale
 from tests.helpers import text_of

@@ -9,16 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.roles import Role, parse_roles
 from portal.db.staff import StaffUser
-from portal.domain.admin import audit, invitations
-from portal.domain.admin.fields import FormReader
-from portal.domain.admin.paging import (
+from portal.domain.audit import trail as audit
+from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.fields import FormReader
+from portal.domain.orders.actors import Actor
+from portal.domain.paging import (
     PAGE_SIZE,
     Page,
     by_name,
     encode_cursor,
     page_of,
 )
-from portal.domain.admin.people import (
+from portal.domain.people import invitations
+from portal.domain.people.users import (
     Invitee,
     UserRow,
     ensure_email_free,
@@ -26,8 +29,6 @@ from portal.domain.admin.people import (
     set_active,
     user_columns,
 )
-from portal.domain.errors import NotFound, ValidationFailed
-from portal.domain.orders.actors import Actor
 from portal.i18n import LOCALES, N_
 
 AUDITED = ("name", "email", "roles", "locale", "is_active")

@@ -19,7 +19,7 @@ from portal.auth.passwords import MIN_LENGTH, hash_password
 from portal.db.admin import Invitation
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
-from portal.domain.admin import audit
+from portal.domain.audit import trail as audit
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import user_mail_locale

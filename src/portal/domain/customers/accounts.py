@@ -9,17 +9,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerAccount, CustomerUser
-from portal.domain.admin import audit
-from portal.domain.admin.fields import FormReader
-from portal.domain.admin.paging import (
+from portal.domain.audit import trail as audit
+from portal.domain.errors import NotFound
+from portal.domain.fields import FormReader
+from portal.domain.orders.actors import Actor
+from portal.domain.paging import (
     PAGE_SIZE,
     Page,
     by_name,
     encode_cursor,
     page_of,
 )
-from portal.domain.errors import NotFound
-from portal.domain.orders.actors import Actor
 from portal.i18n import LOCALES, N_
 
 PAYMENT_TERMS = ("prepaid", "net")

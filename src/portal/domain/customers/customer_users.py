@@ -6,9 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerUser
-from portal.domain.admin import audit, invitations
-from portal.domain.admin.accounts import get_account
-from portal.domain.admin.people import (
+from portal.domain.audit import trail as audit
+from portal.domain.customers.accounts import get_account
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders.actors import Actor
+from portal.domain.people import invitations
+from portal.domain.people.users import (
     Invitee,
     UserRow,
     ensure_email_free,
@@ -16,8 +19,6 @@ from portal.domain.admin.people import (
     set_active,
     user_columns,
 )
-from portal.domain.errors import ValidationFailed
-from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
 AUDITED = ("account_id", "name", "email", "locale", "is_active")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.domain.admin import config
-from portal.domain.admin.fields import FormReader
 from portal.domain.errors import ValidationFailed
+from portal.domain.fields import FormReader
+from portal.domain.settings import config
 from portal.i18n import N_
 
 # digits with optional thousands separators and decimals: keeps NaN and Infinity away from the parser

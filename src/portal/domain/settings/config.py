@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import numbers
 from portal.db.admin import PortalSetting
-from portal.domain.admin import audit
+from portal.domain.audit import trail as audit
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.approval import DEFAULT_THRESHOLDS

@@ -11,12 +11,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.catalog import Product
-from portal.domain.admin import audit
-from portal.domain.admin.fields import FormReader
-from portal.domain.admin.paging import LIKE_ESCAPE, PAGE_SIZE, Page, like, page_of
+from portal.domain.audit import trail as audit
 from portal.domain.catalog import labels
 from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.fields import FormReader
 from portal.domain.orders.actors import Actor
+from portal.domain.paging import LIKE_ESCAPE, PAGE_SIZE, Page, like, page_of
 from portal.i18n import N_
 
 SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")

@@ -12,9 +12,9 @@ from portal import clock
 from portal.db.admin import Invitation
 from portal.db.customers import CustomerUser
 from portal.db.staff import StaffUser
-from portal.domain.admin import audit
-from portal.domain.admin.fields import FormReader
+from portal.domain.audit import trail as audit
 from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.fields import FormReader
 from portal.domain.orders.actors import Actor
 from portal.i18n import LOCALES, N_
 

@@ -10,8 +10,8 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.domain.admin import invitations
 from portal.domain.errors import ValidationFailed
+from portal.domain.people import invitations
 from portal.i18n import gettext as _
 from portal.web.forms import form_secret, refused_form
 from portal.web.signin import LOGIN, client_ip

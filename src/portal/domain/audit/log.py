@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import numbers
 from portal.db.admin import AuditEntry
-from portal.domain.admin.paging import Page, page_of
+from portal.domain.paging import Page, page_of
 from portal.i18n import N_
 
 PAGE_SIZE = 50

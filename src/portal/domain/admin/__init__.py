@@ -1,1 +1,0 @@
-"""Back-office administration: configurable settings, the audit log, invitations."""

@@ -1,0 +1,1 @@
+"""The audit log: every administrative change recorded, and read back newest first."""

@@ -1,0 +1,1 @@
+"""Settings staff configure in the portal: approval thresholds and the review SLA."""

@@ -1,0 +1,1 @@
+"""The public door: pages and endpoints without sign-in (tracking page and lookup, invitations, carrier webhooks)."""
