@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import count
 
-from portal.auth.tracking import TrackingLinks
+from portal.auth.tracking_links import TrackingLinks
 
 from portal import clock
 from portal.db.catalog import Product
