@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from portal import numbers
+from portal.domain.fulfilment import packing
 from portal.domain.fulfilment.milestones import MILESTONES
 from portal.domain.fulfilment.production import PROGRESS_RANGE
 from portal.domain.orders import entry, revise
@@ -46,7 +47,7 @@ class InspectionForm(msgspec.Struct, frozen=True):
 class PackForm(msgspec.Struct, frozen=True):
     """One package (its quantities are the ``pack_<line>`` family), or packing complete."""
 
-    weight_kg: text(20) = ""
+    weight_kg: amount(packing.WEIGHT, maximum=packing.MAX_WEIGHT) | None = None
     dimensions: text(60) = ""
     done: bool = False
 
