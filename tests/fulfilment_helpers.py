@@ -88,7 +88,7 @@ async def pack_rest(db, order):  # noqa: ANN001, ANN201
     actor = staff_actor(await make_staff(db, "logistics"))
     order = await _fresh(db, order)
     left = {ln.line_id: ln.remaining for ln in await packing.packing_lines(db, order.id)}
-    await packing.pack(db, actor, order, quantities=left, weight_kg="10", done=True)
+    await packing.pack(db, actor, order, quantities=left, weight_kg=Decimal(10), done=True)
     await db.commit()
 
 

@@ -93,7 +93,7 @@ async def big_order(demo: None, engine: AsyncEngine, settings: Settings, tmp_pat
             db,
             actor,
             CheckoutInput(
-                requested_delivery_date=(today + timedelta(days=PUMP_LEAD_DAYS)).isoformat(),
+                requested_delivery_date=today + timedelta(days=PUMP_LEAD_DAYS),
                 shipping_address_id=str(address_id),
                 invoice_title=account.invoice_title,
                 tax_id=account.tax_id,

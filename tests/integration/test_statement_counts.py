@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import count
 
-from portal.auth.tracking_links import TrackingLinks
-
 from portal import clock
+from portal.auth.tracking_links import TrackingLinks
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Package, Shipment, ShipmentLine

@@ -57,7 +57,9 @@ READ_IN_SOURCE = re.compile(
     r"(?:form_(?:text|secret)\(\s*form,\s*|_whole\(\s*form,\s*|_date\(\s*form,\s*|form\.get\(|getall\("
     r"|query_params\.get\()f?\"([^\"{]+)"
 )
-PREFIX_IN_SOURCE = re.compile(r"(?:startswith\(|form_ids\(\s*form,\s*)\"(\w+_)\"")
+PREFIX_IN_SOURCE = re.compile(
+    r"(?:startswith\(|(?:form_ids|form_quantities|read_quantities|read_amounts)\(\s*form,\s*)\"(\w+_)\""
+)
 JSON_KEY = re.compile(r"payload(?:\.get\(|\[)\"(\w+)\"")
 SKIPPED_PREFIXES = ("/static/",)
 

@@ -135,3 +135,53 @@ def test_a_family_of_options_per_line_is_read_by_line_then_option() -> None:
         spec_17_voltage=" 380V ", spec_17_seal="mech", spec_x_voltage="1", spec_3="no option", qty_17="2"
     )
     assert form_id_options(form, "spec_") == {17: {"voltage": "380V", "seal": "mech"}}
+
+
+def test_the_order_forms_hand_the_domain_a_date_and_report_what_they_cannot_read() -> None:
+    later = clock.today() + timedelta(days=10)
+    read = inputs.order_form_fields(_form(requested_delivery_date=later.isoformat(), address_city=" Wuxi "))
+    assert read["requested_delivery_date"] == later and read["new_address"]["city"] == "Wuxi"
+    assert read["unreadable"] == {}
+    refused = inputs.order_form_fields(_form(requested_delivery_date="31/12/2030"))
+    assert refused["requested_delivery_date"] is None
+    assert refused["unreadable"] == {"requested_delivery_date": "Enter a date as YYYY-MM-DD."}
+
+
+def test_the_revise_form_reads_amounts_quantities_and_the_promise_and_reports_beside_each_field() -> None:
+    from portal.domain.orders import revise
+    from portal.staff.review import _changes
+
+    later = clock.today() + timedelta(days=3)
+    form = _form(price_1="1,234.5", rqty_1="0", shipping_fee="20", revise_promised_date=later.isoformat())
+    changes = _changes(form)
+    assert (changes.prices, changes.quantities) == ({1: Decimal("1234.5")}, {1: 0})
+    assert (changes.shipping_fee, changes.promised_date, changes.unreadable) == (Decimal(20), later, {})
+    odd = _changes(_form(price_1="1,5", price_2="-1", rqty_3="", shipping_fee="x", revise_promised_date="y"))
+    assert odd.unreadable == {
+        "price_1": revise.MONEY,
+        "price_2": revise.MONEY,
+        "rqty_3": revise.REMOVES,  # blank does not remove a line
+        "shipping_fee": revise.MONEY,
+        "promised_date": "Enter a date as YYYY-MM-DD.",
+    }
+
+
+def test_the_domain_inputs_of_the_order_forms_take_dates_amounts_and_numbers_not_text() -> None:
+    import typing
+
+    from portal.domain.orders import amend, checkout, entry, revise
+
+    typed = {
+        checkout.CheckoutInput: {"requested_delivery_date": date | None},
+        amend.Amendment: {"quantities": dict[int, int]},
+        entry.EntryInput: {"customer_id": int | None, "contact_id": int | None},
+        revise.Changes: {
+            "prices": dict[int, Decimal],
+            "quantities": dict[int, int],
+            "shipping_fee": Decimal | None,
+            "promised_date": date | None,
+        },
+    }
+    for shape, fields in typed.items():
+        hints = typing.get_type_hints(shape)
+        assert {name: hints[name] for name in fields} == fields, shape.__name__

@@ -11,6 +11,8 @@ from portal.domain.errors import ValidationFailed
 from portal.domain.fields import FormReader
 from portal.domain.fulfilment.packing import _weight
 from portal.domain.settings import config
+from portal.web.inputs import PackForm
+from portal.web.readers import read_form
 
 LOCALES = ["en", "zh_CN"]
 NOT_NUMBERS = [
@@ -77,5 +79,5 @@ def test_every_decimal_form_refuses_1_comma_5(locale):
             config.parse_thresholds("1,5")
         assert config.parse_thresholds("100,000; 1,000,000") == [Decimal(100000), Decimal(1000000)]
         with pytest.raises(ValidationFailed):
-            _weight("12,5")
-        assert _weight("12.5") == "12.5"
+            read_form({"weight_kg": "12,5"}, PackForm)
+        assert _weight(read_form({"weight_kg": "12.5"}, PackForm).weight_kg) == "12.5"

@@ -20,8 +20,9 @@ from portal.domain.orders.attachments import ACCEPTED, Upload
 from portal.domain.orders.checkout import CheckoutInput, Limits, checkout
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
+from portal.web import inputs
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text, order_form_fields, refused_form, typed_values
+from portal.web.forms import refused_form, typed_values
 from portal.web.templating import page, redirect
 
 UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
@@ -89,11 +90,7 @@ class CheckoutController(Controller):
     @post("/", request_max_body_size=UPLOAD_LIMIT)
     async def submit(self, request: Request, db: NamedDependency[AsyncSession]) -> Template | Response:
         form = await request.form()
-        data = CheckoutInput(
-            **order_form_fields(form),
-            idempotency_key=form_text(form, "idempotency_key"),
-            uploads=await uploads_of(form),
-        )
+        data = CheckoutInput(**inputs.order_form_fields(form), uploads=await uploads_of(form))
         settings = request.app.state.settings
         limits = upload_limits(settings)
         try:

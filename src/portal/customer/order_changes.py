@@ -21,13 +21,13 @@ from portal.domain.orders.entry import LineInput
 from portal.domain.orders.pricing import policy_from
 from portal.formatting import join_list
 from portal.i18n import gettext as _
+from portal.web import inputs
 from portal.web.actors import customer_actor
 from portal.web.forms import (
     form_id_options,
-    form_ids,
     form_text,
     form_version,
-    order_form_fields,
+    read_quantities,
     refused_form,
     typed_values,
 )
@@ -38,10 +38,12 @@ ADD_ROWS = (1, 2, 3)
 
 async def _amendment(form: Any) -> amend.Amendment:
     """The edit form as the domain reads it: checkout's fields, line changes and added products."""
+    fields = inputs.order_form_fields(form)
+    quantities, unreadable = read_quantities(form, "qty_", blank_is_zero=False)  # 0 removes the line
     return amend.Amendment(
-        **order_form_fields(form),
+        **{**fields, "unreadable": {**fields["unreadable"], **unreadable}},
         uploads=await uploads_of(form),
-        quantities=form_ids(form, "qty_"),
+        quantities=quantities,
         specs=form_id_options(form, "spec_"),  # new option choices per line
         added=[
             LineInput(

@@ -108,7 +108,7 @@ async def _place(db: AsyncSession, cast: _Cast, plan: DemoOrder) -> Order:
         db,
         cast.buyer,
         checkout.CheckoutInput(
-            requested_delivery_date=(earliest.day + timedelta(days=7)).isoformat(),
+            requested_delivery_date=earliest.day + timedelta(days=7),
             shipping_address_id=str(cast.address_id),
             invoice_title="演示制造有限公司",
             tax_id="91310000MA1FL8XQ3K",

@@ -18,8 +18,10 @@ from portal.domain.errors import ValidationFailed
 from portal.domain.orders import entry
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
+from portal.web import inputs
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text, order_form_fields, refused_form
+from portal.web.forms import form_text, refused_form
+from portal.web.readers import read_fields
 from portal.web.templating import page, redirect
 
 ROWS = range(1, entry.MAX_LINES + 1)
@@ -28,11 +30,14 @@ ACCOUNT_FIELDS = ("contact_id", "shipping_address_id", "invoice_title", "tax_id"
 
 
 def entry_input(form: Any) -> entry.EntryInput:
+    """The entry form as typed values: who, how, the numbered rows and the shared order fields."""
+    fields = inputs.order_form_fields(form)
+    who, unreadable = read_fields(form, inputs.EntryForm)
     return entry.EntryInput(
-        customer_id=form_text(form, "customer_id"),
-        contact_id=form_text(form, "contact_id"),
-        channel=form_text(form, "channel"),
-        priority=form_text(form, "priority"),
+        customer_id=who.customer_id,
+        contact_id=who.contact_id,
+        channel=who.channel,
+        priority=who.priority,
         lines=[
             entry.LineInput(
                 n,
@@ -42,8 +47,7 @@ def entry_input(form: Any) -> entry.EntryInput:
             )
             for n in ROWS
         ],
-        **order_form_fields(form),
-        idempotency_key=form_text(form, "idempotency_key"),
+        **{**fields, "unreadable": {**fields["unreadable"], **unreadable}},
     )
 
 

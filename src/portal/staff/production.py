@@ -22,7 +22,7 @@ from portal.staff.order_page import act_on_order
 from portal.web import inputs
 from portal.web.actors import staff_actor
 from portal.web.forms import form_quantities, form_version
-from portal.web.readers import read_form
+from portal.web.readers import read_fields, read_form
 from portal.web.templating import page
 
 PRODUCTION = requires_role(Role.PRODUCTION)
@@ -79,7 +79,7 @@ class ProductionController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
         async def step(actor: Actor, order: Order, form: Any) -> str:
-            sent = read_form(form, inputs.PackForm)
+            sent, unreadable = read_fields(form, inputs.PackForm)
             package = await packing.pack(
                 db,
                 actor,
@@ -88,6 +88,7 @@ class ProductionController(Controller):
                 weight_kg=sent.weight_kg,
                 dimensions=sent.dimensions,
                 done=sent.done,
+                unreadable=unreadable,
                 expected_version=form_version(form),
             )
             if sent.done:

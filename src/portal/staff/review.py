@@ -16,15 +16,14 @@ from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.domain.orders import review_queue, service
 from portal.domain.orders import revise as revision
-from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.domain.orders.states import OrderState
 from portal.domain.settings import config
 from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web import inputs
 from portal.web.actors import staff_actor
-from portal.web.forms import form_ids, form_text, form_version
-from portal.web.readers import read_form
+from portal.web.forms import form_text, form_version, read_amounts, read_quantities
+from portal.web.readers import read_fields, read_form
 from portal.web.templating import is_htmx, page, redirect
 
 REVIEWERS = requires_role(Role.REVIEWER, Role.APPROVER, Role.SALES)
@@ -40,14 +39,18 @@ def _amount(value: str | None) -> Decimal | None:
 
 
 def _changes(form: Any) -> revision.Changes:
-    """The revise form as the domain reads it: ``price_<line>``, ``rqty_<line>``, address and date."""
+    """The revise form as typed values: the ``price_<line>`` and ``rqty_<line>`` families, fee, address, date."""
+    typed, unreadable = read_fields(form, inputs.ReviseForm)
+    prices, bad_prices = read_amounts(form, "price_", message=revision.MONEY, maximum=revision.MAX_MONEY)
+    quantities, bad_quantities = read_quantities(form, "rqty_", message=revision.REMOVES, blank_is_zero=False)
     return revision.Changes(
-        prices=form_ids(form, "price_"),
-        quantities=form_ids(form, "rqty_"),
-        shipping_fee=form_text(form, "shipping_fee", limit=20),
-        promised_date=form_text(form, "revise_promised_date", limit=20),
-        shipping_address_id=form_text(form, "shipping_address_id", limit=20),
-        new_address={f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
+        prices=prices,
+        quantities=quantities,
+        shipping_fee=typed.shipping_fee,
+        promised_date=typed.promised_date,
+        shipping_address_id=typed.shipping_address_id,
+        new_address=inputs.new_address(form),
+        unreadable={**unreadable, **bad_prices, **bad_quantities},
     )
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict
@@ -19,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock, numbers
 from portal.domain.errors import OrderChanged, ValidationFailed
 from portal.domain.orders import line_rule
-from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.i18n import gettext
 from portal.text import clean_text
 
 MAX_TEXT = 4000
+T = TypeVar("T")
 
 
 class PortalRequest(Request):
@@ -74,36 +75,56 @@ def form_id_options(form: Any, prefix: str, *, limit: int = 200) -> dict[int, di
     return out
 
 
+def read_ids(form: Any, prefix: str, read: Callable[[str, str], T]) -> tuple[dict[int, T], dict[str, str]]:
+    """``<prefix><id>`` fields each read by ``read(raw, field_name)``, and the refusals beside their names."""
+    out: dict[int, T] = {}
+    errors: dict[str, str] = {}
+    for line_id, raw in form_ids(form, prefix).items():
+        try:
+            out[line_id] = read(raw, f"{prefix}{line_id}")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    return out, errors
+
+
+def read_quantities(
+    form: Any, prefix: str, *, message: str = line_rule.WHOLE, blank_is_zero: bool = True
+) -> tuple[dict[int, int], dict[str, str]]:
+    """``<prefix><line>`` quantities (``qty_17``) by the one quantity rule (0 allowed), and the refusals."""
+
+    def read(raw: str, name: str) -> int:
+        raw = raw.strip() or ("0" if blank_is_zero else "")
+        return line_rule.quantity(raw, allow_zero=True, name=name, message=message)
+
+    return read_ids(form, prefix, read)
+
+
+def read_amounts(
+    form: Any, prefix: str, *, message: str, maximum: Decimal = numbers.MAX_AMOUNT
+) -> tuple[dict[int, Decimal], dict[str, str]]:
+    """``<prefix><line>`` amounts (``price_17``) of at least 0, typed in the reader's locale, and the refusals."""
+
+    def read(raw: str, name: str) -> Decimal:
+        try:
+            value = numbers.decimal(raw, maximum=maximum)
+        except numbers.NotANumber:
+            raise ValidationFailed({name: message}) from None
+        if value < 0:
+            raise ValidationFailed({name: message})
+        return value
+
+    return read_ids(form, prefix, read)
+
+
 def form_quantities(form: Any, prefix: str, *, message: str = line_rule.WHOLE) -> dict[int, int]:
     """``<prefix><line>`` quantities (``qty_17``) by line id, by the one quantity rule; blank reads as 0.
 
     Every refused field is reported at once, beside its own name, with ``message``.
     """
-    out: dict[int, int] = {}
-    errors: dict[str, str] = {}
-    for line_id, raw in form_ids(form, prefix).items():
-        try:
-            out[line_id] = line_rule.quantity(
-                raw.strip() or "0", allow_zero=True, name=f"{prefix}{line_id}", message=message
-            )
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
+    out, errors = read_quantities(form, prefix, message=message)
     if errors:
         raise ValidationFailed(errors)
     return out
-
-
-def order_form_fields(form: Any) -> dict[str, Any]:
-    """The delivery and invoice fields every order form shares: checkout, edit-and-resubmit, staff entry."""
-
-    return {
-        "requested_delivery_date": form_text(form, "requested_delivery_date"),
-        "shipping_address_id": form_text(form, "shipping_address_id"),
-        "new_address": {f: form_text(form, f"address_{f}") for f in ADDRESS_FIELDS},
-        "invoice_title": form_text(form, "invoice_title"),
-        "tax_id": form_text(form, "tax_id"),
-        "special_requirements": form_text(form, "special_requirements"),
-    }
 
 
 def typed_values(form: Any) -> dict[str, str]:

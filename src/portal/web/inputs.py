@@ -7,12 +7,17 @@ never sees raw form text or HTML field names.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import msgspec
 
+from portal import numbers
+from portal.domain.fulfilment import packing
 from portal.domain.fulfilment.milestones import MILESTONES
 from portal.domain.fulfilment.production import PROGRESS_RANGE
-from portal.web.readers import secret, text, whole
+from portal.domain.orders import entry, revise
+from portal.domain.orders.checkout import ADDRESS_FIELDS
+from portal.web.readers import amount, day, read_fields, secret, text, whole
 
 
 class MilestoneForm(msgspec.Struct, frozen=True):
@@ -42,7 +47,7 @@ class InspectionForm(msgspec.Struct, frozen=True):
 class PackForm(msgspec.Struct, frozen=True):
     """One package (its quantities are the ``pack_<line>`` family), or packing complete."""
 
-    weight_kg: text(20) = ""
+    weight_kg: amount(packing.WEIGHT, maximum=packing.MAX_WEIGHT) | None = None
     dimensions: text(60) = ""
     done: bool = False
 
@@ -107,3 +112,55 @@ class AcceptForm(msgspec.Struct, frozen=True):
     signer_name: text(120) = ""
     agree: bool = False
     document_hash: text(64) = ""
+
+
+class OrderForm(msgspec.Struct, frozen=True):
+    """The delivery and invoice fields every order form shares: checkout, edit-and-resubmit, staff entry."""
+
+    requested_delivery_date: date | None = None
+    shipping_address_id: text(4000) = ""
+    invoice_title: text(4000) = ""
+    tax_id: text(4000) = ""
+    special_requirements: text(4000) = ""
+    idempotency_key: text(4000) = ""
+
+
+# A new delivery address typed into an order form: ``address_<field>``.
+NewAddress = msgspec.defstruct(
+    "NewAddress", [(f"address_{f}", text(4000), "") for f in ADDRESS_FIELDS], frozen=True
+)
+
+
+class EntryForm(msgspec.Struct, frozen=True):
+    """Staff order entry: whose order, which contact, how it came in and how urgent (rows read apart)."""
+
+    customer_id: whole(entry.NO_ACCOUNT, maximum=numbers.MAX_ID) | None = None
+    contact_id: whole(entry.NO_CONTACT, maximum=numbers.MAX_ID) | None = None
+    channel: text(4000) = ""
+    priority: text(4000) = ""
+
+
+class ReviseForm(msgspec.Struct, frozen=True):
+    """The reviewer's revise form (its prices and quantities are the ``price_``/``rqty_`` families)."""
+
+    shipping_fee: amount(revise.MONEY, maximum=revise.MAX_MONEY) | None = None  # blank keeps the fee
+    promised_date: day(report_as="promised_date") | None = msgspec.field(
+        default=None, name="revise_promised_date"
+    )
+    shipping_address_id: text(20) = ""
+
+
+def new_address(form: Any) -> dict[str, str]:
+    """The ``address_<field>`` fields as the domain's new address."""
+    typed, _never = read_fields(form, NewAddress)
+    return {f: getattr(typed, f"address_{f}") for f in ADDRESS_FIELDS}
+
+
+def order_form_fields(form: Any) -> dict[str, Any]:
+    """The shared order fields as the domain input takes them; ``unreadable`` holds the refused ones."""
+    typed, unreadable = read_fields(form, OrderForm)
+    return {
+        **msgspec.structs.asdict(typed),
+        "new_address": new_address(form),
+        "unreadable": unreadable,
+    }

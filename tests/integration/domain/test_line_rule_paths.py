@@ -140,11 +140,11 @@ async def test_staff_entry_refuses_an_inactive_product(db):
     product = await make_product(db, is_active=False)
     address = await db.scalar(select(Address.id).where(Address.account_id == buyer.account_id))
     data = entry.EntryInput(
-        customer_id=str(buyer.account_id),
-        contact_id=str(buyer.id),
+        customer_id=buyer.account_id,
+        contact_id=buyer.id,
         channel="phone",
         lines=[entry.LineInput(1, sku=product.sku, quantity="1")],
-        requested_delivery_date=(clock.today() + timedelta(days=30)).isoformat(),
+        requested_delivery_date=clock.today() + timedelta(days=30),
         shipping_address_id=str(address),
         invoice_title="Acme",
         idempotency_key=uuid.uuid4().hex,

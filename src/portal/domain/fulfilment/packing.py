@@ -16,7 +16,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import numbers
 from portal.db.fulfilment import Package, ProductionMilestone
 from portal.db.orders import Order, OrderLine
 from portal.domain.errors import InvalidTransition, ValidationFailed
@@ -27,6 +26,8 @@ from portal.domain.orders.actors import Actor
 from portal.i18n import N_
 
 TOO_MANY = N_("At most the quantity still to pack.")
+WEIGHT = N_("Enter the weight in kg, e.g. 12.5.")
+MAX_WEIGHT = Decimal(100000)
 
 
 @dataclass(frozen=True)
@@ -94,15 +95,12 @@ async def _packages(db: AsyncSession, order_id: int) -> list[Package]:
     )
 
 
-def _weight(raw: str) -> str:
-    if not raw.strip():
+def _weight(weight: Decimal | None) -> str:
+    """The package weight as stored: none, or more than 0 and under 100 000 kg."""
+    if weight is None:
         return ""
-    try:
-        weight = numbers.decimal(raw, maximum=Decimal(100000))
-    except numbers.NotANumber:
-        weight = Decimal(0)
-    if weight <= 0 or weight >= 100000:
-        raise ValidationFailed({"weight_kg": N_("Enter the weight in kg, e.g. 12.5.")})
+    if weight <= 0 or weight >= MAX_WEIGHT:
+        raise ValidationFailed({"weight_kg": WEIGHT})
     return str(weight)
 
 
@@ -129,9 +127,10 @@ async def pack(
     order: Order,
     *,
     quantities: dict[int, int],
-    weight_kg: str = "",
+    weight_kg: Decimal | None = None,
     dimensions: str = "",
     done: bool = False,
+    unreadable: dict[str, str] | None = None,
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Package | None:
@@ -150,6 +149,7 @@ async def pack(
     }
     existing = await _packages(db, order.id)
     errors = _check(lines, _packed_per_line(existing), quantities, done=done)
+    errors.update(unreadable or {})  # what the form could not read (the weight), refused with the rest
     try:
         weight = _weight(weight_kg)
     except ValidationFailed as exc:

@@ -29,7 +29,7 @@ from portal.i18n import N_
 class Amendment(CheckoutInput):
     """The edit form: what checkout asks, plus per-line quantities and options, and added products."""
 
-    quantities: dict[int, str] = field(default_factory=dict)
+    quantities: dict[int, int] = field(default_factory=dict)  # 0 removes the line
     specs: dict[int, dict[str, str]] = field(default_factory=dict)
     added: list[LineInput] = field(default_factory=list)  # rows ``add_sku_<n>``, ``add_qty_<n>``...
     message: str = ""
@@ -42,15 +42,12 @@ class ReorderResult:
     skipped: list[str]
 
 
-def _apply_quantities(order: Order, quantities: dict[int, str], errors: dict[str, str]) -> None:
+def _apply_quantities(order: Order, quantities: dict[int, int]) -> None:
+    """The new quantities on the order's lines; 0 removes the line."""
     for line in list(order.lines):
         if line.id not in quantities:
             continue
-        try:  # 0 removes the line
-            quantity = line_rule.quantity(quantities[line.id], allow_zero=True, name=f"qty_{line.id}")
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-            continue
+        quantity = quantities[line.id]
         if quantity == 0:
             order.lines.remove(line)
         else:
@@ -78,7 +75,7 @@ async def _changed_lines(
     db: AsyncSession, order: Order, data: Amendment, errors: dict[str, str], per_field: dict
 ) -> None:
     """Quantities, options and added products, then every line that stays through the line rule."""
-    _apply_quantities(order, data.quantities, errors)
+    _apply_quantities(order, data.quantities)
     _apply_specs(order, data.specs)
     try:
         await entry.add_lines(db, account_id=order.account_id, order=order, lines=data.added, prefix="add_")
@@ -109,6 +106,7 @@ async def amend_and_resubmit(
     params: dict[str, Any] = {}
     per_field: dict[str, dict[str, object]] = {}
     await _changed_lines(db, order, data, errors, per_field)
+    errors.update(data.unreadable)  # a quantity the form could not read left its line as it was
     wanted = validate_date(
         data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
     )

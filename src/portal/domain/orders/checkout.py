@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock, numbers
+from portal import numbers
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order
 from portal.domain.catalog.products import offers_by_ids
@@ -28,7 +28,9 @@ REQUIRED_ADDRESS = ("recipient", "phone", "city", "street")
 
 @dataclass
 class CheckoutInput:
-    requested_delivery_date: str = ""
+    """The checkout form as typed values; ``unreadable`` holds the form's refused fields (name: message)."""
+
+    requested_delivery_date: date | None = None
     shipping_address_id: str = ""
     new_address: dict[str, str] = field(default_factory=dict)
     invoice_title: str = ""
@@ -36,6 +38,7 @@ class CheckoutInput:
     special_requirements: str = ""
     idempotency_key: str = ""
     uploads: list[attachments.Upload] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,15 +75,11 @@ async def existing_order_number(db: AsyncSession, actor: Actor, key: str) -> str
 
 
 def validate_date(
-    raw: str, earliest: Earliest, errors: dict[str, str], params: dict[str, Any]
+    wanted: date | None, earliest: Earliest, errors: dict[str, str], params: dict[str, Any]
 ) -> date | None:
-    try:
-        wanted = clock.parse_planning_date(raw)
-    except clock.BeyondHorizon:
-        errors["requested_delivery_date"] = N_("This date is too far ahead.")
-        return None
-    except ValueError:
-        errors["requested_delivery_date"] = N_("Enter a date as YYYY-MM-DD.")
+    """The requested delivery date: given (unless the form could not read it), and not before ``earliest``."""
+    if wanted is None:
+        errors.setdefault("requested_delivery_date", N_("Enter a date as YYYY-MM-DD."))
         return None
     if wanted < earliest.day:
         params.update(earliest=earliest.day.isoformat(), sku=earliest.sku, days=earliest.days)
@@ -148,7 +147,7 @@ async def checkout(
         return number
     if order is None or not order.lines:
         raise ValidationFailed({"cart": N_("Your cart is empty.")})
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(data.unreadable)
     params: dict[str, Any] = {}
     if not KEY.match(data.idempotency_key):
         errors["idempotency_key"] = N_("This form has expired. Please reload the page and try again.")

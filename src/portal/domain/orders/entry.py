@@ -31,6 +31,8 @@ from portal.i18n import N_
 CHANNELS = ("phone", "email", "fax", "sales_rep")
 PRIORITIES = {"normal": N_("normal"), "urgent": N_("urgent")}
 MAX_LINES = 10
+NO_ACCOUNT = N_("Choose a customer account.")
+NO_CONTACT = N_("Choose a contact of this customer.")
 _SPEC_PARTS = re.compile(r"[;；\n]")
 
 
@@ -46,18 +48,21 @@ class LineInput:
 
 @dataclass
 class EntryInput:
-    customer_id: str = ""
-    contact_id: str = ""
+    """The order entry form as typed values; ``unreadable`` holds the form's refused fields."""
+
+    customer_id: int | None = None
+    contact_id: int | None = None
     channel: str = ""
     priority: str = "normal"
     lines: list[LineInput] = field(default_factory=list)
-    requested_delivery_date: str = ""
+    requested_delivery_date: date | None = None
     shipping_address_id: str = ""
     new_address: dict[str, str] = field(default_factory=dict)
     invoice_title: str = ""
     tax_id: str = ""
     special_requirements: str = ""
     idempotency_key: str = ""
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -187,24 +192,28 @@ def _check_form(data: EntryInput, errors: dict[str, str]) -> None:
         errors["invoice_title"] = N_("Enter the invoice title.")
 
 
-async def _account(db: AsyncSession, raw: str, errors: dict[str, str]) -> CustomerAccount | None:
-    account = await db.get(CustomerAccount, _id(raw)) if _id(raw) else None
+async def _account(
+    db: AsyncSession, account_id: int | None, errors: dict[str, str]
+) -> CustomerAccount | None:
+    account = await db.get(CustomerAccount, account_id) if account_id else None
     if account is None or not account.is_active:
-        errors["customer_id"] = N_("Choose a customer account.")
+        errors["customer_id"] = NO_ACCOUNT
         return None
     return account
 
 
-async def _contact(db: AsyncSession, raw: str, *, account_id: int, errors: dict[str, str]) -> int | None:
+async def _contact(
+    db: AsyncSession, wanted: int | None, *, account_id: int, errors: dict[str, str]
+) -> int | None:
     contact_id = await db.scalar(
         select(CustomerUser.id).where(
-            CustomerUser.id == (_id(raw) or 0),
+            CustomerUser.id == (wanted or 0),
             CustomerUser.account_id == account_id,
             CustomerUser.is_active.is_(True),
         )
     )
     if contact_id is None:
-        errors["contact_id"] = N_("Choose a contact of this customer.")
+        errors["contact_id"] = NO_CONTACT
     return contact_id
 
 
@@ -257,6 +266,7 @@ async def enter_order(
     account = await _account(db, data.customer_id, errors)
     if account is None:
         raise ValidationFailed(errors)
+    errors.update(data.unreadable)
     scoped = replace(actor, account_id=account.id)  # lead times and addresses of this customer
     order = _draft(actor, account, data)
     order.contact_user_id = await _contact(db, data.contact_id, account_id=account.id, errors=errors)

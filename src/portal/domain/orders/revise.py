@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock, numbers
+from portal import clock
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
 from portal.domain.orders import events, line_rule, pricing, service, states
@@ -22,43 +22,24 @@ from portal.domain.orders.checkout import CheckoutInput, resolve_address
 from portal.i18n import N_
 
 REMOVES = N_("Enter a whole number; 0 removes the line.")
+MONEY = N_("Enter an amount of at least 0, e.g. 1234.50.")
+MAX_MONEY = Decimal("1e11")
 
 
 @dataclass
 class Changes:
-    """The revise form: per line price and quantity (0 removes it), fee, address and promised date."""
+    """The revise form as typed values: per line price and quantity (0 removes it), fee, address, promise.
 
-    prices: dict[int, str] = field(default_factory=dict)
-    quantities: dict[int, str] = field(default_factory=dict)
-    shipping_fee: str = ""
-    promised_date: str = ""  # empty keeps the current promise
+    ``unreadable`` holds the fields the form could not read (name: message), refused with the rest.
+    """
+
+    prices: dict[int, Decimal] = field(default_factory=dict)
+    quantities: dict[int, int] = field(default_factory=dict)
+    shipping_fee: Decimal | None = None  # None keeps the current fee
+    promised_date: date | None = None  # None keeps the current promise
     shipping_address_id: str = ""  # empty keeps the current address; "new" takes ``new_address``
     new_address: dict[str, str] = field(default_factory=dict)
-
-
-def _money(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
-    """An amount typed in the reviewer's locale: "1,5" is refused, not read as 15."""
-    try:
-        value = numbers.decimal(raw, maximum=Decimal("1e11"))
-    except numbers.NotANumber:
-        value = None
-    if value is None or value < 0:
-        errors[field] = N_("Enter an amount of at least 0, e.g. 1234.50.")
-        return None
-    return pricing.money(value)
-
-
-def parse_promised(raw: str, *, today: date) -> date | None:
-    """A promised delivery date from a staff form: empty is none; never in the past."""
-    if not raw.strip():
-        return None
-    try:
-        promised = clock.parse_planning_date(raw)
-    except clock.BeyondHorizon:
-        raise ValidationFailed({"promised_date": N_("This date is too far ahead.")}) from None
-    except ValueError:
-        raise ValidationFailed({"promised_date": N_("Enter a date as YYYY-MM-DD.")}) from None
-    return check_promised(promised, today=today)
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 def check_promised(promised: date | None, *, today: date) -> date | None:
@@ -76,16 +57,11 @@ def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, st
     """New prices and quantities on the lines; returns the lines set to 0, which the revision removes."""
     removed = []
     for line in lines:
-        price = _money(changes.prices.get(line.id, str(line.unit_price)), f"price_{line.id}", errors)
-        try:
-            raw = changes.quantities.get(line.id, line.quantity)
-            quantity = line_rule.quantity(raw, allow_zero=True, name=f"rqty_{line.id}", message=REMOVES)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-            continue
+        price = pricing.money(changes.prices.get(line.id, line.unit_price))
+        quantity = changes.quantities.get(line.id, line.quantity)
         if quantity == 0:
             removed.append(line)
-        elif price is not None:
+        elif f"price_{line.id}" not in errors:  # a price the form could not read changes nothing
             line.unit_price, line.quantity = price, quantity
             line.line_total = pricing.line_total(price, line.quantity)
     if len(removed) == len(lines):
@@ -117,9 +93,9 @@ async def _new_address(
     return address
 
 
-def _promise(raw: str, errors: dict[str, str]) -> date | None:
+def _promise(promised: date | None, errors: dict[str, str]) -> date | None:
     try:
-        return parse_promised(raw, today=clock.today())
+        return check_promised(promised, today=clock.today())
     except ValidationFailed as exc:
         errors.update(exc.errors)
         return None
@@ -144,7 +120,7 @@ async def revise(
             select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position, OrderLine.id)
         )
     )
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(changes.unreadable)
     per_field: dict[str, dict[str, object]] = {}
     before = {
         "lines": _line_snapshot(lines),
@@ -154,7 +130,7 @@ async def revise(
     removed = _revise_lines(lines, changes, errors)
     kept = [ln for ln in lines if ln not in removed]
     await _check_rule(db, order, kept, errors, per_field)
-    fee = _money(changes.shipping_fee or str(order.shipping_fee), "shipping_fee", errors)
+    fee = order.shipping_fee if changes.shipping_fee is None else pricing.money(changes.shipping_fee)
     promised = _promise(changes.promised_date, errors)
     address = await _new_address(db, actor, order, changes, errors)
     if errors:
