@@ -40,7 +40,7 @@ from portal.domain.orders import confirmation, confirmation_docs, pricing, servi
 from portal.settings import Settings
 from tests.e2e.test_ordering_browser import zh
 from tests.e2e.test_signin_browser import BUYER, submit_login
-from tests.fulfilment_helpers import customer_actor, staff_actor
+from tests.helpers import approve_as, customer_actor
 from tests.smtp_sink import Sink, body_text
 from tests.workers import start_worker, stop
 
@@ -115,14 +115,10 @@ async def confirmed_demo_order(db: AsyncSession) -> str:
     db.add_all(lines)
     await db.flush()
     await service.submit(db, customer_actor(buyer), order)
-    await service.approve(
-        db,
-        staff_actor(reviewer),
-        order,
-        expected_version=None,
-        thresholds=[Decimal("1e12")],  # no approval levels after the review
-        promised_date=clock.today() + timedelta(days=20),
-    )
+    promised = clock.today() + timedelta(days=20)
+    await approve_as(
+        db, reviewer, order, thresholds=[Decimal("1e12")], promised_date=promised
+    )  # no levels after
     doc = (await confirmation_docs.versions(db, order.id))[0]
     await confirmation.accept(
         db,

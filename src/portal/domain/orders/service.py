@@ -7,6 +7,7 @@ the caller's transaction does, so the change, its event and its e-mails land tog
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -106,7 +107,15 @@ async def apply(
     return event
 
 
+async def _apply_noted(
+    db: AsyncSession, actor: Actor, order: Order, action: Action, expected_version: int | None, note: str
+) -> OrderEvent:
+    """Fire ``action`` with only a note beside it: the body the plain and the reasoned verbs share."""
+    return await apply(db, order, actor, action, expected_version=expected_version, note=note)
+
+
 def _required(value: str, field: str, message: str) -> str:
+    """The stripped text of a field the actor must fill (a reason, a message), else a field error."""
     if not value or not value.strip():
         raise ValidationFailed({field: message})
     return value.strip()
@@ -141,10 +150,8 @@ async def submit(
 async def request_changes(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, message: str
 ) -> OrderEvent:
-    message = _required(message, "message", MESSAGE_REQUIRED)
-    return await apply(
-        db, order, actor, Action.REQUEST_CHANGES, expected_version=expected_version, note=message
-    )
+    note = _required(message, "message", MESSAGE_REQUIRED)
+    return await _apply_noted(db, actor, order, Action.REQUEST_CHANGES, expected_version, note)
 
 
 async def resubmit(
@@ -234,8 +241,8 @@ async def approve(
 async def reject(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
 ) -> OrderEvent:
-    reason = _required(reason, "reason", REASON_REQUIRED)
-    return await apply(db, order, actor, Action.REJECT, expected_version=expected_version, note=reason)
+    note = _required(reason, "reason", REASON_REQUIRED)
+    return await _apply_noted(db, actor, order, Action.REJECT, expected_version, note)
 
 
 async def cancel(
@@ -269,28 +276,29 @@ async def accept_confirmation(
 async def decline_confirmation(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
 ) -> OrderEvent:
-    reason = _required(reason, "reason", REASON_REQUIRED)
-    return await apply(
-        db, order, actor, Action.DECLINE_CONFIRMATION, expected_version=expected_version, note=reason
-    )
+    note = _required(reason, "reason", REASON_REQUIRED)
+    return await _apply_noted(db, actor, order, Action.DECLINE_CONFIRMATION, expected_version, note)
 
 
-async def _simple(
-    db: AsyncSession, actor: Actor, order: Order, action: Action, expected_version: int | None, note: str
-) -> OrderEvent:
-    return await apply(db, order, actor, action, expected_version=expected_version, note=note)
+def _plain(action: Action, name: str) -> Callable[..., Awaitable[OrderEvent]]:
+    """The verb for an action that only moves the state (with an optional note): one body for them all."""
+
+    async def verb(
+        db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+    ) -> OrderEvent:
+        return await _apply_noted(db, actor, order, action, expected_version, note)
+
+    verb.__name__ = verb.__qualname__ = name
+    verb.__doc__ = f"Fire {action.value} on the order (a plain transition)."
+    return verb
 
 
-async def start_production(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.START_PRODUCTION, expected_version, note)
-
-
-async def mark_ready_to_ship(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.READY_TO_SHIP, expected_version, note)
+start_production = _plain(Action.START_PRODUCTION, "start_production")
+mark_ready_to_ship = _plain(Action.READY_TO_SHIP, "mark_ready_to_ship")
+deliver = _plain(Action.DELIVER, "deliver")
+confirm_receipt = _plain(Action.CONFIRM_RECEIPT, "confirm_receipt")
+complete = _plain(Action.COMPLETE, "complete")
+close = _plain(Action.CLOSE, "close")
 
 
 async def ship(
@@ -299,30 +307,6 @@ async def ship(
     """The shipped transition (fired by ``fulfilment.shipping.ship``), its e-mail carrying carrier and tracking."""
     action = Action.SHIP_FULL if complete else Action.SHIP_PARTIAL
     return await apply(db, order, actor, action, mail=mail, data={"shipment": mail})
-
-
-async def deliver(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.DELIVER, expected_version, note)
-
-
-async def confirm_receipt(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.CONFIRM_RECEIPT, expected_version, note)
-
-
-async def complete(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.COMPLETE, expected_version, "")
-
-
-async def close(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.CLOSE, expected_version, "")
 
 
 async def claim(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
