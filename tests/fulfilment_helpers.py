@@ -30,17 +30,18 @@ async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | Non
 
 async def confirmed(db, **kw):  # noqa: ANN001, ANN201
     buyer, order = await awaiting_confirmation(db, **kw)
-    doc = (await confirmation_docs.versions(db, order.id))[0]
-    await confirmation.accept(
-        db,
-        customer_actor(buyer),
-        order,
-        confirmation.Signature(
-            signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent="test"
-        ),
-    )
+    await sign_confirmation(db, buyer, order)
     await db.commit()
     return buyer, order
+
+
+async def sign_confirmation(db, buyer, order, *, user_agent: str = "test") -> None:  # noqa: ANN001
+    """The buyer signs the order's first confirmation, as the confirmation page would (not committed)."""
+    doc = (await confirmation_docs.versions(db, order.id))[0]
+    signature = confirmation.Signature(
+        signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent=user_agent
+    )
+    await confirmation.accept(db, customer_actor(buyer), order, signature)
 
 
 async def ready_to_ship(db, **kw):  # noqa: ANN001, ANN201

@@ -7,7 +7,6 @@ the caller's transaction does, so the change, its event and its e-mails land tog
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -280,25 +279,40 @@ async def decline_confirmation(
     return await _apply_noted(db, actor, order, Action.DECLINE_CONFIRMATION, expected_version, note)
 
 
-def _plain(action: Action, name: str) -> Callable[..., Awaitable[OrderEvent]]:
-    """The verb for an action that only moves the state (with an optional note): one body for them all."""
-
-    async def verb(
-        db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
-    ) -> OrderEvent:
-        return await _apply_noted(db, actor, order, action, expected_version, note)
-
-    verb.__name__ = verb.__qualname__ = name
-    verb.__doc__ = f"Fire {action.value} on the order (a plain transition)."
-    return verb
+async def start_production(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.START_PRODUCTION, expected_version, note)
 
 
-start_production = _plain(Action.START_PRODUCTION, "start_production")
-mark_ready_to_ship = _plain(Action.READY_TO_SHIP, "mark_ready_to_ship")
-deliver = _plain(Action.DELIVER, "deliver")
-confirm_receipt = _plain(Action.CONFIRM_RECEIPT, "confirm_receipt")
-complete = _plain(Action.COMPLETE, "complete")
-close = _plain(Action.CLOSE, "close")
+async def mark_ready_to_ship(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.READY_TO_SHIP, expected_version, note)
+
+
+async def deliver(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.DELIVER, expected_version, note)
+
+
+async def confirm_receipt(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.CONFIRM_RECEIPT, expected_version, note)
+
+
+async def complete(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.COMPLETE, expected_version, "")
+
+
+async def close(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.CLOSE, expected_version, "")
 
 
 async def ship(
