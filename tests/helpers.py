@@ -104,9 +104,11 @@ async def sign_in(client: AsyncTestClient, email: str, password: str = PASSWORD,
     )
 
 
-async def as_staff(client: AsyncTestClient, db: AsyncSession, *roles: str) -> tuple[StaffUser, str]:
+async def as_staff(
+    client: AsyncTestClient, db: AsyncSession, *roles: str, **kw: object
+) -> tuple[StaffUser, str]:
     """A new staff member with ``roles``, signed in on ``client``, and the CSRF token to post with."""
-    user = await make_staff(db, *roles)
+    user = await make_staff(db, *roles, **kw)
     await sign_in(client, user.email, staff=True)
     return user, await csrf_token(client, "/staff/login")
 

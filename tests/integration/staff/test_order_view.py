@@ -11,6 +11,7 @@ from portal.db.outbox import OutboxMessage
 from portal.domain.orders import service
 from tests.helpers import (
     approve_as,
+    as_staff,
     csrf_token,
     customer_actor,
     make_customer,
@@ -85,9 +86,7 @@ async def test_resend_of_another_orders_message_is_not_found(client, db):
     _, _, _, order = await _approved_order(db)
     _, _, _, other = await _approved_order(db)
     msg = await db.scalar(select(OutboxMessage).where(OutboxMessage.order_id == other.id).limit(1))
-    staff = await make_staff(db, "sales")
-    await sign_in(client, staff.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    staff, token = await as_staff(client, db, "sales")
     r = await client.post(
         f"/staff/orders/{order.number}/notifications/{msg.id}/resend", data={"_csrf_token": token}
     )
