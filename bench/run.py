@@ -29,14 +29,11 @@ import platform
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import traceback
-import urllib.error
-import urllib.request
 import warnings
 from collections import Counter
 from contextlib import ExitStack
@@ -259,14 +256,10 @@ async def _reset_schema(url: str) -> None:
         await engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def _serve(stack: ExitStack, db_url: str, redis_url: str, secret: str) -> tuple[int, subprocess.Popen]:
-    port = _free_port()
+    from portal.embedded import answers, free_port, stop_server
+
+    port = free_port()
     env = {
         **os.environ,
         "PORTAL_ENV": "prod",  # as deployed: secure cookies, HSTS, no dev mailbox
@@ -294,47 +287,16 @@ def _serve(stack: ExitStack, db_url: str, redis_url: str, secret: str) -> tuple[
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    stack.callback(_stop_server, proc)
+    stack.callback(stop_server, proc, SERVER_STOP_TIMEOUT)
     _say(f"granian (1 worker) serving the portal and /bare on {HOST}:{port}; log var/bench/server.log")
     deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while not (_answers(f"http://{HOST}:{port}/health") and _answers(f"http://{HOST}:{port}/bare")):
+    while not (answers(f"http://{HOST}:{port}/health") and answers(f"http://{HOST}:{port}/bare")):
         if proc.poll() is not None:
             raise RuntimeError(f"granian exited with code {proc.returncode}; see {log_path}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"granian did not answer within {SERVER_START_TIMEOUT:.0f} s; see {log_path}")
         time.sleep(0.1)
     return port, proc
-
-
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def _answers(url: str) -> bool:
-    try:
-        with _NO_PROXY.open(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def _stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=SERVER_STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        import psutil
-
-        try:
-            children = psutil.Process(proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            children = []
-        for child in children:  # granian's worker, started by this server only
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
-        proc.kill()
-        proc.wait()
 
 
 # --- scenarios -------------------------------------------------------------------------------------------

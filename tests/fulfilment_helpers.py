@@ -7,16 +7,7 @@ from decimal import Decimal
 
 from portal import clock
 from portal.domain.orders import confirmation, confirmation_docs, service
-from portal.domain.orders.actors import Actor
-from tests.helpers import make_customer, make_order, make_staff
-
-
-def customer_actor(user) -> Actor:  # noqa: ANN001
-    return Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id)
-
-
-def staff_actor(user) -> Actor:  # noqa: ANN001
-    return Actor.staff(user_id=user.id, name=user.name, roles=user.roles)
+from tests.helpers import approve_as, customer_actor, make_customer, make_order, make_staff, staff_actor
 
 
 async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | None = None, buyer=None):  # noqa: ANN001, ANN201
@@ -31,30 +22,26 @@ async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | Non
         line = (await _lines(db, order))[0]
         line.product_id, line.sku = product.id, product.sku
     await service.submit(db, customer_actor(buyer), order)
-    await service.approve(
-        db,
-        staff_actor(reviewer),
-        order,
-        expected_version=None,
-        thresholds=[Decimal("1e12")],
-        promised_date=clock.today() + timedelta(days=20),
+    await approve_as(
+        db, reviewer, order, thresholds=[Decimal("1e12")], promised_date=clock.today() + timedelta(days=20)
     )
     return buyer, order
 
 
 async def confirmed(db, **kw):  # noqa: ANN001, ANN201
     buyer, order = await awaiting_confirmation(db, **kw)
-    doc = (await confirmation_docs.versions(db, order.id))[0]
-    await confirmation.accept(
-        db,
-        customer_actor(buyer),
-        order,
-        confirmation.Signature(
-            signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent="test"
-        ),
-    )
+    await sign_confirmation(db, buyer, order)
     await db.commit()
     return buyer, order
+
+
+async def sign_confirmation(db, buyer, order, *, user_agent: str = "test") -> None:  # noqa: ANN001
+    """The buyer signs the order's first confirmation, as the confirmation page would (not committed)."""
+    doc = (await confirmation_docs.versions(db, order.id))[0]
+    signature = confirmation.Signature(
+        signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent=user_agent
+    )
+    await confirmation.accept(db, customer_actor(buyer), order, signature)
 
 
 async def ready_to_ship(db, **kw):  # noqa: ANN001, ANN201

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import count
+from typing import TYPE_CHECKING
 
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,10 @@ from portal.auth.passwords import hash_password
 from portal.db.catalog import Product
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
+from portal.domain.orders.actors import Actor
+
+if TYPE_CHECKING:
+    from portal.db.orders import Order, OrderEvent
 
 PASSWORD = "correct-horse-battery"
 _PW_HASH = hash_password(PASSWORD)
@@ -97,6 +102,32 @@ async def sign_in(client: AsyncTestClient, email: str, password: str = PASSWORD,
     return await client.post(
         path, data={"email": email, "password": password, "_csrf_token": token}, follow_redirects=False
     )
+
+
+async def as_staff(
+    client: AsyncTestClient, db: AsyncSession, *roles: str, **kw: object
+) -> tuple[StaffUser, str]:
+    """A new staff member with ``roles``, signed in on ``client``, and the CSRF token to post with."""
+    user = await make_staff(db, *roles, **kw)
+    await sign_in(client, user.email, staff=True)
+    return user, await csrf_token(client, "/staff/login")
+
+
+def customer_actor(user: CustomerUser) -> Actor:
+    """The buyer ``user`` as the domain's actor, for calling verbs directly."""
+    return Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id)
+
+
+def staff_actor(user: StaffUser) -> Actor:
+    """The staff member ``user`` as the domain's actor, for calling verbs directly."""
+    return Actor.staff(user_id=user.id, name=user.name, roles=user.roles)
+
+
+async def approve_as(db: AsyncSession, staff: StaffUser, order: Order, **kw: object) -> OrderEvent:
+    """``staff`` approves ``order`` through the service verb, at whatever version it stands."""
+    from portal.domain.orders import service
+
+    return await service.approve(db, staff_actor(staff), order, expected_version=None, **kw)
 
 
 def text_of(html: str) -> str:

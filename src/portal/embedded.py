@@ -9,7 +9,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import socket
+import subprocess
+import urllib.error
+import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +24,43 @@ log = logging.getLogger("portal.embedded")
 
 
 def free_port() -> int:
+    """A loopback TCP port nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # straight to loopback
+
+
+def answers(url: str) -> bool:
+    """Whether a local server answers ``url`` with 200 yet (for waiting on a child web server)."""
+    try:
+        with _NO_PROXY.open(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def stop_server(proc: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM a child web server, then kill it and its workers if it is not gone within ``timeout``."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        import psutil
+
+        try:
+            children = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            children = []
+        for child in children:  # granian's worker processes, started by this server only
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+        proc.kill()
+        proc.wait()
 
 
 def _pg_url(uri: str, database: str) -> str:

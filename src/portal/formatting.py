@@ -72,3 +72,8 @@ def join_list(items: Iterable[object]) -> str:
 
 
 FILTERS = {"money": money, "number": number, "day": day, "moment": moment, "join_list": join_list}
+
+
+def iso(value: date | datetime | None) -> str | None:
+    """A date or time as ISO text for JSON (events, outbox, snapshots); None stays None."""
+    return value.isoformat() if value else None

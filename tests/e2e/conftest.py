@@ -16,16 +16,11 @@ server log is added to the report.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -34,6 +29,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 from portal.db.demo import seed_demo
+from portal.embedded import answers, free_port, stop_server
 from portal.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,12 +70,6 @@ def _require_chromium() -> None:
 # --- the live server ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _tail(path: Path, lines: int = 60) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -87,43 +77,12 @@ def _tail(path: Path, lines: int = 60) -> str:
         return "(no server log)"
 
 
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # straight to loopback
-
-
-def _health_ok(url: str) -> bool:
-    try:
-        with _NO_PROXY.open(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=SERVER_STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        import psutil
-
-        try:
-            children = psutil.Process(proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            children = []
-        for child in children:  # granian's worker processes, started by this server only
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="session")
 def live_server(
     settings: Settings, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[str]:
     """granian serving the app on a free loopback port; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("live-server") / "server.log"
     request.config.stash[SERVER_LOG_KEY] = log_path
@@ -148,7 +107,7 @@ def live_server(
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _health_ok(f"{base_url}/health"):
+        while not answers(f"{base_url}/health"):
             if proc.poll() is not None:
                 pytest.fail(
                     f"the live server exited with code {proc.returncode}; log {log_path}:\n{_tail(log_path)}",
@@ -163,7 +122,7 @@ def live_server(
             time.sleep(0.1)
         yield base_url
     finally:
-        _stop(proc)
+        stop_server(proc, SERVER_STOP_TIMEOUT)
 
 
 # --- data -----------------------------------------------------------------------------------------

@@ -36,11 +36,12 @@ from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerUser
 from portal.db.orders import Order, OrderLine
 from portal.db.staff import StaffUser
-from portal.domain.orders import confirmation, confirmation_docs, pricing, service
+from portal.domain.orders import pricing, service
 from portal.settings import Settings
 from tests.e2e.test_ordering_browser import zh
 from tests.e2e.test_signin_browser import BUYER, submit_login
-from tests.fulfilment_helpers import customer_actor, staff_actor
+from tests.fulfilment_helpers import sign_confirmation
+from tests.helpers import approve_as, customer_actor
 from tests.smtp_sink import Sink, body_text
 from tests.workers import start_worker, stop
 
@@ -115,23 +116,10 @@ async def confirmed_demo_order(db: AsyncSession) -> str:
     db.add_all(lines)
     await db.flush()
     await service.submit(db, customer_actor(buyer), order)
-    await service.approve(
-        db,
-        staff_actor(reviewer),
-        order,
-        expected_version=None,
-        thresholds=[Decimal("1e12")],  # no approval levels after the review
-        promised_date=clock.today() + timedelta(days=20),
-    )
-    doc = (await confirmation_docs.versions(db, order.id))[0]
-    await confirmation.accept(
-        db,
-        customer_actor(buyer),
-        order,
-        confirmation.Signature(
-            signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent="e2e"
-        ),
-    )
+    promised = clock.today() + timedelta(days=20)
+    # no approval levels after the review
+    await approve_as(db, reviewer, order, thresholds=[Decimal("1e12")], promised_date=promised)
+    await sign_confirmation(db, buyer, order, user_agent="e2e")
     number = order.number
     await db.commit()
     assert number and order.status == "confirmed"

@@ -36,7 +36,6 @@ from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.engine import make_sessionmaker
 from portal.db.orders import Confirmation, Order
 from portal.domain.orders import cart
-from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import CheckoutInput, Limits, checkout
 from portal.domain.orders.pricing import policy_from
 from portal.formatting import day
@@ -44,6 +43,7 @@ from portal.i18n import using_locale
 from portal.settings import Settings
 from tests.e2e.test_ordering_browser import zh, zh_money, zh_n
 from tests.e2e.test_signin_browser import BUYER, NewPage, submit_login
+from tests.helpers import customer_actor
 from tests.smtp_sink import Sink, body_text
 from tests.workers import start_worker, stop
 
@@ -78,7 +78,7 @@ async def big_order(demo: None, engine: AsyncEngine, settings: Settings, tmp_pat
         address_id = await db.scalar(
             select(Address.id).where(Address.account_id == buyer.account_id, Address.is_default.is_(True))
         )
-        actor = Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)
+        actor = customer_actor(buyer)
         policy = policy_from(settings)
         await cart.add_line(
             db,

@@ -8,16 +8,13 @@ from litestar.routes import HTTPRoute
 
 from portal.db.orders import OrderAttachment
 from portal.domain.orders import service
-from portal.domain.orders.actors import Actor
-from tests.helpers import csrf_token, make_customer, make_order, sign_in
+from tests.helpers import csrf_token, customer_actor, make_customer, make_order, sign_in
 
 
 async def test_another_accounts_order_is_404_everywhere(client, db):
     owner = await make_customer(db)
     order = await make_order(db, customer=owner)
-    await service.submit(
-        db, Actor.customer(user_id=owner.id, name=owner.name, account_id=owner.account_id), order
-    )
+    await service.submit(db, customer_actor(owner), order)
     attachment = OrderAttachment(
         order_id=order.id,
         filename="d.pdf",

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.db.orders import Order, OrderEvent
 from portal.domain.orders import service
 from tests.fulfilment_helpers import confirmed, customer_actor
-from tests.helpers import csrf_token, make_order, make_staff, sign_in
+from tests.helpers import as_staff, csrf_token, make_order, sign_in
 
 STAFF_ROUTES = ("approve", "reject", "request-changes", "cancel", "revise", "production", "qc", "pack")
 CUSTOMER_ROUTES = ("cancel", "receipt", "edit")
@@ -55,9 +55,7 @@ async def orders(db):
 
 async def test_staff_versioned_forms_refuse_a_missing_version(client, db, orders):
     _, submitted, in_production = orders
-    admin = await make_staff(db, "admin")
-    await sign_in(client, admin.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    admin, token = await as_staff(client, db, "admin")
     shown = versioned_actions((await client.get(f"/staff/orders/{submitted.number}")).text)
     shown |= versioned_actions((await client.get(f"/staff/orders/{in_production.number}")).text)
     assert {"approve", "reject", "request-changes", "cancel", "revise", "production"} <= shown

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
-from litestar.response import Response, Template
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import Request, get
+from litestar.response import Response
 
-from portal.web import signin
+from portal.web.signin import SignInController
 from portal.web.templating import redirect
 
 
-class CustomerAuthController(Controller):
+class CustomerAuthController(SignInController):
+    kind = "customer"
+
     @get("/")
     async def home(self, request: Request) -> Response:
         return redirect(request, "/orders" if request.state.get("customer") else "/login")
-
-    @get("/login")
-    async def login_form(self, request: Request) -> Template | Response:
-        if request.state.get("customer"):
-            return redirect(request, signin.safe_next(request.query_params.get("next"), "customer"))
-        return signin.login_page(request, "customer")
-
-    @post("/login")
-    async def login(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
-        return await signin.login_submit(request, db, "customer")
-
-    @post("/logout")
-    async def logout(self, request: Request) -> Response:
-        return await signin.logout(request, "customer")

@@ -64,6 +64,25 @@ PRODUCTS = [
 # fmt: on
 
 
+# the demo customer accounts (key, then ACCOUNT_FIELDS), their buyers and their delivery addresses
+# fmt: off
+ACCOUNT_FIELDS = ("name", "tax_id", "invoice_title", "credit_limit", "payment_terms", "payment_days", "is_key_account", "default_locale")
+ACCOUNTS = [
+    ("demo", "Demo Manufacturing Co.", "91310000MA1FL8XQ3K", "演示制造有限公司", Decimal("500000.00"), "net", 30, True, "zh_CN"),
+    ("other", "Harbour Distribution Ltd.", "91440300MA5G2K7Y1P", "港湾分销有限公司", Decimal("100000.00"), "prepaid", 0, False, "en"),
+]
+BUYERS = [  # account, e-mail, name, phone, locale
+    ("demo", "buyer@example.com", "王伟 Wang Wei", "+86 21 5555 0101", None),
+    ("other", "buyer2@example.com", "Lee Ka Ming", "", "en"),
+]
+# delivery addresses: account, then ADDRESS_FIELDS
+ADDRESS_FIELDS = ("label", "recipient", "phone", "country", "province", "city", "district", "street", "postal_code", "is_default")
+ADDRESSES = [
+    ("demo", "Plant 1", "王伟", "+86 21 5555 0101", "CN", "上海市", "上海市", "浦东新区", "张江路 88 号 3 号厂房", "201203", True),
+    ("demo", "Warehouse", "李娜", "+86 512 6666 0202", "CN", "江苏省", "苏州市", "工业园区", "星湖街 1 号 B 仓", "215000", False),
+    ("other", "Main warehouse", "Lee Ka Ming", "+852 5555 0303", "HK", "", "Hong Kong", "Kwai Chung", "Container Port Road 12", "", True),
+]
+# fmt: on
 DEMO_CARRIERS = [("democarrier", "Demo Express 演示快递", "demo-carrier-secret")]
 
 
@@ -111,78 +130,18 @@ async def seed_demo_orders(database_url: str) -> list[tuple[str, str]]:
 
 async def _seed(db: AsyncSession) -> None:
     pw = hash_password(DEMO_PASSWORD)
-    demo = CustomerAccount(
-        name="Demo Manufacturing Co.",
-        tax_id="91310000MA1FL8XQ3K",
-        invoice_title="演示制造有限公司",
-        credit_limit=Decimal("500000.00"),
-        payment_terms="net",
-        payment_days=30,
-        is_key_account=True,
-        default_locale="zh_CN",
-    )
-    other = CustomerAccount(
-        name="Harbour Distribution Ltd.",
-        tax_id="91440300MA5G2K7Y1P",
-        invoice_title="港湾分销有限公司",
-        credit_limit=Decimal("100000.00"),
-        payment_terms="prepaid",
-        payment_days=0,
-        default_locale="en",
-    )
-    db.add_all([demo, other])
+    accounts = {key: CustomerAccount(**dict(zip(ACCOUNT_FIELDS, row, strict=True))) for key, *row in ACCOUNTS}
+    db.add_all(accounts.values())
     await db.flush()
+    ids = {key: account.id for key, account in accounts.items()}
     db.add_all(
         [
-            CustomerUser(
-                account_id=demo.id,
-                email="buyer@example.com",
-                name="王伟 Wang Wei",
-                password_hash=pw,
-                phone="+86 21 5555 0101",
-            ),
-            CustomerUser(
-                account_id=other.id,
-                email="buyer2@example.com",
-                name="Lee Ka Ming",
-                password_hash=pw,
-                locale="en",
-            ),
-            Address(
-                account_id=demo.id,
-                label="Plant 1",
-                recipient="王伟",
-                phone="+86 21 5555 0101",
-                province="上海市",
-                city="上海市",
-                district="浦东新区",
-                street="张江路 88 号 3 号厂房",
-                postal_code="201203",
-                is_default=True,
-            ),
-            Address(
-                account_id=demo.id,
-                label="Warehouse",
-                recipient="李娜",
-                phone="+86 512 6666 0202",
-                province="江苏省",
-                city="苏州市",
-                district="工业园区",
-                street="星湖街 1 号 B 仓",
-                postal_code="215000",
-            ),
-            Address(
-                account_id=other.id,
-                label="Main warehouse",
-                recipient="Lee Ka Ming",
-                phone="+852 5555 0303",
-                country="HK",
-                city="Hong Kong",
-                district="Kwai Chung",
-                street="Container Port Road 12",
-                is_default=True,
-            ),
+            CustomerUser(account_id=ids[a], email=e, name=n, phone=ph, locale=loc, password_hash=pw)
+            for a, e, n, ph, loc in BUYERS
         ]
+    )
+    db.add_all(
+        [Address(account_id=ids[a], **dict(zip(ADDRESS_FIELDS, row, strict=True))) for a, *row in ADDRESSES]
     )
     db.add_all([StaffUser(email=e, name=n, roles=r, password_hash=pw) for e, n, r in STAFF])
     db.add_all(

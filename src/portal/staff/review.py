@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -52,6 +53,19 @@ def _changes(form: Any) -> revision.Changes:
         new_address=inputs.new_address(form),
         unreadable={**unreadable, **bad_prices, **bad_quantities},
     )
+
+
+async def _decide(
+    request: Request, db: AsyncSession, number: str, verb: Callable[..., Awaitable[Any]], field: str
+) -> Response | Template:
+    """One decision whose form carries one text (``message`` or ``reason``): read it, call the verb."""
+
+    async def decide(actor, order, form):  # noqa: ANN001, ANN202
+        version = form_version(form)
+        text = getattr(read_form(form, inputs.DecisionForm), field)
+        await verb(db, actor, order, expected_version=version, **{field: text})
+
+    return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
 
 
 class ReviewController(Controller):
@@ -131,23 +145,13 @@ class ReviewController(Controller):
     async def request_changes(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            version = form_version(form)
-            message = read_form(form, inputs.DecisionForm).message
-            await service.request_changes(db, actor, order, expected_version=version, message=message)
-
-        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
+        return await _decide(request, db, number, service.request_changes, "message")
 
     @post("/orders/{number:str}/reject", guards=[DECIDERS])
     async def reject(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            version = form_version(form)
-            reason = read_form(form, inputs.DecisionForm).reason
-            await service.reject(db, actor, order, expected_version=version, reason=reason)
-
-        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
+        return await _decide(request, db, number, service.reject, "reason")
 
     @post("/orders/{number:str}/revise", guards=[REVIEWERS])
     async def revise(
@@ -169,9 +173,4 @@ class ReviewController(Controller):
     async def cancel(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        async def decide(actor, order, form):  # noqa: ANN001, ANN202
-            version = form_version(form)
-            reason = read_form(form, inputs.DecisionForm).reason
-            await service.cancel(db, actor, order, expected_version=version, reason=reason)
-
-        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
+        return await _decide(request, db, number, service.cancel, "reason")

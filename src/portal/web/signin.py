@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Request
+from typing import ClassVar
+
+from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -114,3 +117,23 @@ async def logout(request: Request, kind: str) -> Response:
     response = redirect(request, LOGIN[kind], flash=_("You have been signed out."))
     response.cookies.append(session_cookie(request, kind, "", 0))
     return response
+
+
+class SignInController(Controller):
+    """The sign-in form, its submission and sign-out, for the side named by ``kind``."""
+
+    kind: ClassVar[str]
+
+    @get("/login")
+    async def login_form(self, request: Request) -> Template | Response:
+        if request.state.get(self.kind):
+            return redirect(request, safe_next(request.query_params.get("next"), self.kind))
+        return login_page(request, self.kind)
+
+    @post("/login")
+    async def login(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        return await login_submit(request, db, self.kind)
+
+    @post("/logout")
+    async def logout(self, request: Request) -> Response:
+        return await logout(request, self.kind)

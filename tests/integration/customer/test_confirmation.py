@@ -11,10 +11,18 @@ from sqlalchemy import select
 from portal import clock
 from portal.db.orders import Confirmation, Order
 from portal.domain.orders import confirmation_docs, service
-from portal.domain.orders.actors import Actor
 from portal.formatting import money
 from portal.i18n import using_locale
-from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of
+from tests.helpers import (
+    approve_as,
+    csrf_token,
+    customer_actor,
+    make_customer,
+    make_order,
+    make_staff,
+    sign_in,
+    text_of,
+)
 
 pytestmark = pytest.mark.business_midnight
 
@@ -23,16 +31,8 @@ async def confirmation_sent(db):
     buyer = await make_customer(db)
     reviewer = await make_staff(db, "reviewer")
     order = await make_order(db, customer=buyer)
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
-    await service.approve(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        order,
-        expected_version=None,
-        promised_date=clock.today() + timedelta(days=20),
-    )
+    await service.submit(db, customer_actor(buyer), order)
+    await approve_as(db, reviewer, order, promised_date=clock.today() + timedelta(days=20))
     await db.commit()
     return buyer, reviewer, order
 
@@ -92,13 +92,7 @@ async def test_decline_then_version_2_shows_what_changed(client, db):
     fresh = await db.get(Order, order.id, populate_existing=True)
     assert fresh.status == "submitted"
     new_date = clock.today() + timedelta(days=10)
-    await service.approve(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        fresh,
-        expected_version=None,
-        promised_date=new_date,
-    )
+    await approve_as(db, reviewer, fresh, promised_date=new_date)
     await db.commit()
     page = text_of((await client.get(f"/orders/{order.number}/confirmation")).text)
     assert "What changed since version 1" in page and "Promised delivery date" in page
@@ -124,7 +118,7 @@ async def test_staff_revise_prices_after_a_decline_and_v2_shows_the_change(clien
 
     await confirmation.decline(
         db,
-        Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id),
+        customer_actor(buyer),
         order,
         reason="Price too high",
         document_hash="",
@@ -157,12 +151,7 @@ async def test_staff_revise_prices_after_a_decline_and_v2_shows_the_change(clien
     assert r.status_code == 303
     fresh = await db.get(Order, order.id, populate_existing=True)
     assert str(fresh.subtotal) == "180.00"
-    await service.approve(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        fresh,
-        expected_version=None,
-    )
+    await approve_as(db, reviewer, fresh)
     await db.commit()
     await sign_in(client, buyer.email)
     text = text_of((await client.get(f"/orders/{order.number}/confirmation", params={"lang": "en"})).text)

@@ -16,11 +16,18 @@ from portal.db.customers import CustomerAccount
 from portal.db.orders import Confirmation, Order, OrderLine
 from portal.domain.catalog.product_edits import MAX_OPTIONS, parse_spec_options
 from portal.domain.orders import confirmation_docs, pricing, service
-from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_pdf import cjk_font, render_pdf, seller_from
 from portal.formatting import moment
 from portal.i18n import gettext, using_locale
-from tests.helpers import csrf_token, make_customer, make_product, make_staff, sign_in
+from tests.helpers import (
+    csrf_token,
+    customer_actor,
+    make_customer,
+    make_product,
+    make_staff,
+    sign_in,
+    staff_actor,
+)
 from tests.pdf_reading import cids_of, overlapping, read_pdf
 
 # the longest values the catalog, checkout and the database allow (String(40)/(200)/(20), spec form limits)
@@ -88,10 +95,10 @@ async def _longest_order(db) -> tuple[Order, Product]:
     db.add_all(lines)
     pricing.apply_totals(order, lines)
     await db.commit()
-    actor = Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)
+    actor = customer_actor(buyer)
     await service.submit(db, actor, order)
     reviewer = await make_staff(db, "reviewer")
-    staff = Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles)
+    staff = staff_actor(reviewer)
     await service.approve(db, staff, order, expected_version=None, thresholds=[Decimal("10") ** 15])
     await db.commit()
     return order, buyer

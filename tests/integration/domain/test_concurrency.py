@@ -12,8 +12,7 @@ from portal.db.engine import make_engine, make_sessionmaker
 from portal.db.orders import Order, OrderEvent
 from portal.domain.errors import OrderChanged
 from portal.domain.orders import service
-from portal.domain.orders.actors import Actor
-from tests.helpers import make_customer, make_order, make_staff
+from tests.helpers import customer_actor, make_customer, make_order, make_staff, staff_actor
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ async def wide_engine(settings):
 
 async def test_50_concurrent_submissions_get_50_distinct_numbers(db, wide_engine):
     buyer = await make_customer(db)
-    actor = Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)
+    actor = customer_actor(buyer)
     order_ids = [(await make_order(db, customer=buyer)).id for _ in range(50)]
     start = asyncio.Event()
     sessions = make_sessionmaker(wide_engine)
@@ -49,16 +48,14 @@ async def test_20_concurrent_approvals_one_wins(db, wide_engine):
     buyer = await make_customer(db)
     reviewers = [await make_staff(db, "reviewer") for _ in range(20)]
     order = await make_order(db, customer=buyer)
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
+    await service.submit(db, customer_actor(buyer), order)
     await db.commit()
     version, order_id = order.version, order.id
     start = asyncio.Event()
     sessions = make_sessionmaker(wide_engine)
 
     async def approve(reviewer) -> str:
-        actor = Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles)
+        actor = staff_actor(reviewer)
         try:
             async with sessions() as s, s.begin():
                 mine = await s.get(Order, order_id)

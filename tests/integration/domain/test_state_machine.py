@@ -22,7 +22,7 @@ from portal.domain.orders import service, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action, OrderState
 from tests.conftest import TABLES
-from tests.helpers import make_customer, make_order, make_staff
+from tests.helpers import customer_actor, make_customer, make_order, make_staff, staff_actor
 
 THRESHOLDS = [Decimal("100"), Decimal("200")]  # the test order (226.00) needs two approver levels
 # what ``fulfilment.shipping.ship`` hands the shipped verb: the e-mail's carrier and tracking number
@@ -88,12 +88,12 @@ class OrderLifecycle(RuleBasedStateMachine):
             order = await make_order(db, customer=buyer)
             self.order_id = order.id
             actors = {
-                "customer": [Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)],
+                "customer": [customer_actor(buyer)],
                 "system": [Actor.system()],
             }
             for role in STAFF_ROLES:  # two people per role, so "approve twice" can come up either way
                 people = [await make_staff(db, role) for _ in range(2)]
-                actors[role] = [Actor.staff(user_id=p.id, name=p.name, roles=p.roles) for p in people]
+                actors[role] = [staff_actor(p) for p in people]
             return actors
 
     async def _snapshot(self, db) -> tuple:

@@ -13,7 +13,7 @@ from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment
 from portal.db.orders import OrderEvent, OrderLine
 from portal.domain.fulfilment.shipping import TEXT_LIMITS
 from tests.fulfilment_helpers import ready_to_ship
-from tests.helpers import csrf_token, make_staff, sign_in
+from tests.helpers import as_staff
 
 SECRET = "carrier-text-secret"
 LONG_LOCATION = "L" * 50_000
@@ -30,9 +30,7 @@ async def _shipment(client, db):  # noqa: ANN001, ANN202
     await db.commit()
     _, order = await ready_to_ship(db, quantity=2)
     line_id = await db.scalar(select(OrderLine.id).where(OrderLine.order_id == order.id))
-    user = await make_staff(db, "logistics")
-    await sign_in(client, user.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    user, token = await as_staff(client, db, "logistics")
     r = await client.post(
         f"/staff/orders/{order.number}/shipments",
         data={"_csrf_token": token, "carrier": "acme", "tracking_number": "TXT-1", f"qty_{line_id}": "2"},

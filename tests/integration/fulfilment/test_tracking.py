@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.auth.tracking_links import TrackingLinks
 from portal.db.orders import Order
 from tests.fulfilment_helpers import confirmed
-from tests.helpers import csrf_token, make_staff, sign_in
+from tests.helpers import as_staff, csrf_token, make_staff
 
 
 def links(settings) -> TrackingLinks:
@@ -49,9 +49,7 @@ async def test_tampered_expired_and_revoked_links_are_not_valid(client, db, sett
     for token in (tampered, expired, other_key, "garbage", "a" * 3000):
         r = await client.get(f"/track/{token}")
         assert r.status_code == 404 and "not valid" in r.text and "Traceback" not in r.text
-    staff = await make_staff(db, "sales")
-    await sign_in(client, staff.email, staff=True)
-    csrf = await csrf_token(client, "/staff/login")
+    staff, csrf = await as_staff(client, db, "sales")
     r = await client.post(
         f"/staff/orders/{order.number}/tracking-links/revoke",
         data={"_csrf_token": csrf},
@@ -93,7 +91,6 @@ async def test_the_page_is_rendered_again_when_the_order_moves(client, db, setti
     assert first.text == (await client.get(path)).text  # served again
     from portal.domain.orders import service
     from tests.fulfilment_helpers import staff_actor
-    from tests.helpers import make_staff
 
     production = await make_staff(db, "production")
     await service.start_production(db, staff_actor(production), order)

@@ -11,7 +11,7 @@ from portal.domain.orders.staff_list import ROLE_VIEWS
 from portal.domain.orders.states import OrderState
 from tests.helpers import (
     StatementCounter,
-    csrf_token,
+    as_staff,
     make_account,
     make_customer,
     make_product,
@@ -196,9 +196,7 @@ async def test_a_refused_or_stale_action_leads_back_to_the_order(client, db):
     buyer = await make_customer(db)
     order = (await place_orders(db, buyer, 1))[0]
     back = f'href="/staff/orders/{order.number}"'
-    production = await make_staff(db, "production")
-    await sign_in(client, production.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    production, token = await as_staff(client, db, "production")
     refused = await client.post(f"/staff/orders/{order.number}/approve", data={"_csrf_token": token})
     assert refused.status_code == 403 and back in refused.text
     # a guard refuses before the handler knows the order: the page the form was on tells it
@@ -209,9 +207,7 @@ async def test_a_refused_or_stale_action_leads_back_to_the_order(client, db):
     )
     assert refused.status_code == 403 and back in refused.text
     client.cookies.clear()
-    reviewer = await make_staff(db, "reviewer")
-    await sign_in(client, reviewer.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    reviewer, token = await as_staff(client, db, "reviewer")
     stale = await client.post(
         f"/staff/orders/{order.number}/approve", data={"_csrf_token": token, "version": "99"}
     )

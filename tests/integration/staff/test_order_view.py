@@ -9,8 +9,17 @@ from sqlalchemy import select
 from portal.db.orders import OrderEvent
 from portal.db.outbox import OutboxMessage
 from portal.domain.orders import service
-from portal.domain.orders.actors import Actor
-from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of
+from tests.helpers import (
+    approve_as,
+    as_staff,
+    csrf_token,
+    customer_actor,
+    make_customer,
+    make_order,
+    make_staff,
+    sign_in,
+    text_of,
+)
 
 
 async def _approved_order(db, *, price=Decimal("60000")):
@@ -18,23 +27,9 @@ async def _approved_order(db, *, price=Decimal("60000")):
     reviewer = await make_staff(db, "reviewer")
     approver = await make_staff(db, "approver")
     order = await make_order(db, customer=buyer, unit_price=price)
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
-    await service.approve(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        order,
-        expected_version=None,
-        note="credit checked",
-    )
-    await service.approve(
-        db,
-        Actor.staff(user_id=approver.id, name=approver.name, roles=approver.roles),
-        order,
-        expected_version=None,
-        note="margin ok",
-    )
+    await service.submit(db, customer_actor(buyer), order)
+    await approve_as(db, reviewer, order, note="credit checked")
+    await approve_as(db, approver, order, note="margin ok")
     await db.commit()
     return buyer, reviewer, approver, order
 
@@ -91,9 +86,7 @@ async def test_resend_of_another_orders_message_is_not_found(client, db):
     _, _, _, order = await _approved_order(db)
     _, _, _, other = await _approved_order(db)
     msg = await db.scalar(select(OutboxMessage).where(OutboxMessage.order_id == other.id).limit(1))
-    staff = await make_staff(db, "sales")
-    await sign_in(client, staff.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    staff, token = await as_staff(client, db, "sales")
     r = await client.post(
         f"/staff/orders/{order.number}/notifications/{msg.id}/resend", data={"_csrf_token": token}
     )

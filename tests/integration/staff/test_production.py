@@ -14,9 +14,17 @@ from portal.db.outbox import OutboxMessage
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment.milestones import MILESTONES
 from portal.domain.notifications.render import EmailRenderer
-from portal.domain.orders.actors import Actor
 from portal.jinja import make_environment
-from tests.helpers import csrf_token, make_account, make_customer, make_order, make_staff, sign_in, text_of
+from tests.helpers import (
+    as_staff,
+    make_account,
+    make_customer,
+    make_order,
+    make_staff,
+    sign_in,
+    staff_actor,
+    text_of,
+)
 
 pytestmark = pytest.mark.business_midnight
 
@@ -46,12 +54,6 @@ async def confirmed_order(db, *, buyer=None, quantity=2):
     order.number = f"SO-2026-{order.id:06d}"
     await db.commit()
     return order
-
-
-async def as_staff(client, db, *roles):
-    user = await make_staff(db, *roles)
-    await sign_in(client, user.email, staff=True)
-    return user, await csrf_token(client, "/staff/login")
 
 
 async def current(db, order) -> Order:
@@ -203,7 +205,7 @@ async def test_a_stale_form_gets_409(client, db):
 
 async def _produce(db, order, *, note="", until="in_production"):
     staff = await make_staff(db, "production")
-    actor = Actor.staff(user_id=staff.id, name=staff.name, roles=staff.roles)
+    actor = staff_actor(staff)
     for m in MILESTONES[: MILESTONES.index(until) + 1]:
         report = production.MilestoneReport(
             m,

@@ -19,6 +19,7 @@ from portal.formatting import day, money
 from portal.i18n import using_locale
 from tests.helpers import (
     StatementCounter,
+    as_staff,
     csrf_token,
     make_account,
     make_customer,
@@ -38,12 +39,6 @@ async def submitted(db, buyer=None, *, when=None, **kw) -> Order:
     await service.submit(db, actor, order, now=when or clock.now())
     await db.commit()
     return order
-
-
-async def as_staff(client, db, *roles):
-    user = await make_staff(db, *roles)
-    await sign_in(client, user.email, staff=True)
-    return user, await csrf_token(client, "/staff/login")
 
 
 async def test_queue_order_urgent_then_key_accounts_then_oldest(client, db):

@@ -15,7 +15,7 @@ from portal.domain.orders import service, watchdog
 from portal.domain.people import invitations
 from portal.jinja import make_environment
 from tests.fulfilment_helpers import confirmed, customer_actor, ready_to_ship, staff_actor
-from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in, text_of
+from tests.helpers import as_staff, make_customer, make_order, make_staff, sign_in, text_of
 
 ZH = {"accept-language": "zh-CN"}
 CUSTOMER_FOOTER = "contact your sales representative"
@@ -52,9 +52,7 @@ async def test_review_checks_list_missing_fields_with_the_enumeration_comma(clie
 
 
 async def test_audit_log_calls_an_accounts_name_the_company_name(client, db):
-    admin = await make_staff(db, "admin", locale="zh_CN")
-    await sign_in(client, admin.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    admin, token = await as_staff(client, db, "admin", locale="zh_CN")
     form = {
         "name": "甲乙机械有限公司",
         "credit_limit": "1000",

@@ -28,7 +28,7 @@ from portal.domain.orders.states import Action, OrderState
 from portal.i18n import gettext, using_locale
 from portal.jinja import make_environment
 from tests.fulfilment_helpers import awaiting_confirmation, customer_actor, staff_actor
-from tests.helpers import csrf_token, make_account, make_customer, make_order, make_staff, sign_in, text_of
+from tests.helpers import as_staff, make_account, make_customer, make_order, make_staff, sign_in, text_of
 
 SECRET = "carrier-test-secret"
 EMAILS = Path(__file__).resolve().parents[3] / "templates" / "emails"
@@ -80,9 +80,7 @@ async def _through_many_events(db):
 
 async def _ship_exception_and_resolve(client, db, order, line):
     """Logistics ship part, the carrier reports damage, logistics resolve it and resend a message."""
-    clerk = await make_staff(db, "logistics", "sales")
-    await sign_in(client, clerk.email, staff=True)
-    token = await csrf_token(client, "/staff/login")
+    clerk, token = await as_staff(client, db, "logistics", "sales")
     r = await client.post(
         f"/staff/orders/{order.number}/shipments",
         data={"_csrf_token": token, "carrier": "acme", "tracking_number": "TRK-9", f"qty_{line.id}": "3"},

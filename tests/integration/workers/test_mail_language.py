@@ -11,9 +11,8 @@ from portal.domain.notifications import delivery
 from portal.domain.notifications.mailer import SmtpMailer
 from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import notify, service
-from portal.domain.orders.actors import Actor
 from portal.jinja import make_environment
-from tests.helpers import make_account, make_customer, make_order, make_staff, sign_in
+from tests.helpers import customer_actor, make_account, make_customer, make_order, make_staff, sign_in
 from tests.integration.customer.test_cart_checkout import _ready_for_checkout
 
 
@@ -34,9 +33,7 @@ async def _buyer_with_address(db, **kw):
 
 async def _submit(db, user):
     order = await make_order(db, customer=user)
-    await service.submit(
-        db, Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id), order
-    )
+    await service.submit(db, customer_actor(user), order)
     await db.commit()
     return order
 

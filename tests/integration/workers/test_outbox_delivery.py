@@ -14,9 +14,8 @@ from portal.domain.notifications.mailer import SmtpMailer
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import service
-from portal.domain.orders.actors import Actor
 from portal.jinja import make_environment
-from tests.helpers import make_customer, make_order
+from tests.helpers import customer_actor, make_customer, make_order
 from tests.smtp_sink import body_text
 
 
@@ -28,7 +27,7 @@ def _deliverer(engine, smtp_url: str):
 
 async def _submit(db, user):
     order = await make_order(db, customer=user)
-    actor = Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id)
+    actor = customer_actor(user)
     await service.submit(db, actor, order)
     await db.commit()
     return order

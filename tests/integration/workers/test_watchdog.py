@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.db.outbox import OutboxMessage
 from portal.domain.orders import service, watchdog
-from portal.domain.orders.actors import Actor
-from tests.helpers import make_customer, make_order, make_staff, sign_in, text_of
+from tests.helpers import customer_actor, make_customer, make_order, make_staff, sign_in, text_of
 
 
 async def _submitted(db, hours_ago: float):
@@ -18,7 +17,7 @@ async def _submitted(db, hours_ago: float):
     order = await make_order(db, customer=buyer)
     await service.submit(
         db,
-        Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id),
+        customer_actor(buyer),
         order,
         now=clock.now() - timedelta(hours=hours_ago),
     )

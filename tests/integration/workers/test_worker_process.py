@@ -17,10 +17,9 @@ from portal.db.engine import make_sessionmaker
 from portal.db.outbox import OutboxMessage
 from portal.domain.notifications.outbox import DRAIN_JOB, queue_email
 from portal.domain.orders import service
-from portal.domain.orders.actors import Actor
 from portal.embedded import free_port
 from portal.web.transaction import provide_db
-from tests.helpers import csrf_token, make_customer, make_order, sign_in
+from tests.helpers import csrf_token, customer_actor, make_customer, make_order, sign_in
 from tests.workers import start_worker, stop
 
 CONTEXT = {
@@ -42,9 +41,7 @@ async def _queued_jobs(redis) -> int:
 async def test_a_drain_is_enqueued_only_after_a_commit(client, db, redis):
     buyer = await make_customer(db)
     order = await make_order(db, customer=buyer)
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
+    await service.submit(db, customer_actor(buyer), order)
     await db.commit()
     await sign_in(client, buyer.email)
     form = {"_csrf_token": await csrf_token(client), "version": str(order.version)}
@@ -62,7 +59,7 @@ async def test_mail_committed_while_redis_is_down_arrives_later(db, engine, sett
     sink, smtp_url = smtp_sink
     buyer = await make_customer(db, locale="en")
     order = await make_order(db, customer=buyer)
-    actor = Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)
+    actor = customer_actor(buyer)
     # the request's transaction commits, and the enqueue after it hits a Redis that does not answer
     down = State({"arq": ArqRedis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)})
     async with make_sessionmaker(engine)() as session:

@@ -32,6 +32,8 @@ MAX_WEIGHT = Decimal(100000)
 
 @dataclass(frozen=True)
 class PackedItem:
+    """Some of one order line: its items in a package, or (as ``LinePacking``) the line itself."""
+
     line_id: int
     sku: str
     name_zh: str
@@ -51,17 +53,10 @@ class PackageView:
 
 
 @dataclass(frozen=True)
-class LinePacking:
-    """One order line on the packing form: how much is packed and how much is left."""
+class LinePacking(PackedItem):
+    """One order line on the packing form (``quantity`` ordered): how much is packed and how much is left."""
 
-    line_id: int
-    sku: str
-    name_zh: str
-    name_en: str
-    quantity: int
-    unit: str
-    packed: int
-    labels: dict  # the line's zh and en words for its unit (catalog/labels.py)
+    packed: int = 0
     shipped: int = 0  # shipped early, unpacked, before packing completed
 
     @property
@@ -207,9 +202,9 @@ async def packing_lines(db: AsyncSession, order_id: int) -> list[LinePacking]:
             ln.name_en,
             ln.quantity,
             ln.unit,
-            packed[ln.id],
             ln.labels or {},
-            ln.shipped_qty,
+            packed=packed[ln.id],
+            shipped=ln.shipped_qty,
         )
         for ln in lines
     ]

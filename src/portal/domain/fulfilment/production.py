@@ -33,6 +33,7 @@ from portal.domain.orders import backorder, events, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.events import EventKind
 from portal.domain.orders.states import OrderState
+from portal.formatting import iso
 from portal.i18n import N_
 
 TRANSIT_DAYS = 3  # packed to delivered: domestic road freight, as quoted on our confirmations
@@ -181,7 +182,7 @@ async def mail_milestone(db: AsyncSession, order: Order, event: OrderEvent, mile
     context = notify.order_context(order, row.name, event) | {
         "milestone": milestone,
         "reached_on": on.isoformat(),
-        "delivery_estimate": order.delivery_estimate.isoformat() if order.delivery_estimate else None,
+        "delivery_estimate": iso(order.delivery_estimate),
     }
     queue_email(
         db,
@@ -259,7 +260,7 @@ async def record_milestone(
             "milestone": row.milestone,
             "reached": newly_reached,
             "progress": row.progress,
-            "actual_date": row.actual_date.isoformat() if row.actual_date else None,
+            "actual_date": iso(row.actual_date),
             "planned": {m: d.isoformat() for m, d in report.planned.items()},
         }
         # a note alone changes nothing the customer sees

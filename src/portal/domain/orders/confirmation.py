@@ -12,6 +12,7 @@ from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders import allocation, events, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_docs import ConfirmationOutdated, versions
+from portal.formatting import iso
 from portal.i18n import N_
 
 
@@ -71,7 +72,7 @@ async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEv
         note=", ".join(result.backordered),
         data={
             "skus": result.backordered,
-            "new_date": result.new_date.isoformat() if result.new_date else None,
+            "new_date": iso(result.new_date),
         },
     )
     await notify.send(
@@ -81,7 +82,7 @@ async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEv
         "customer",
         extra={
             "skus": list(result.backordered),
-            "wait_date": result.new_date.isoformat() if result.new_date else None,
+            "wait_date": iso(result.new_date),
             "choice_path": f"/orders/{order.number}#backorder",
         },
     )

@@ -16,7 +16,7 @@ from portal.db.orders import Confirmation, Order, OrderLine
 from portal.domain.catalog.units import unit_label
 from portal.domain.errors import DomainError
 from portal.domain.orders.actors import Actor
-from portal.formatting import day, money, number
+from portal.formatting import day, iso, money, number
 from portal.i18n import N_, gettext
 
 
@@ -74,12 +74,8 @@ async def build_snapshot(db: AsyncSession, order: Order, version: int) -> dict[s
         "tax_rate": str(order.tax_rate),
         "tax_amount": str(order.tax_amount),
         "total": str(order.total),
-        "requested_delivery_date": order.requested_delivery_date.isoformat()
-        if order.requested_delivery_date
-        else None,
-        "promised_delivery_date": order.promised_delivery_date.isoformat()
-        if order.promised_delivery_date
-        else None,
+        "requested_delivery_date": iso(order.requested_delivery_date),
+        "promised_delivery_date": iso(order.promised_delivery_date),
         "payment_terms": order.payment_terms,
         "payment_days": order.payment_days,
         "shipping_address": order.shipping_address,

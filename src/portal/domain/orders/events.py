@@ -20,42 +20,25 @@ from portal.domain.orders import states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.states import Action
 
-
-class EventKind(StrEnum):
-    # the transitions of the table, one per ``states.Action``
-    SUBMIT = "submit"
-    REQUEST_CHANGES = "request_changes"
-    RESUBMIT = "resubmit"
-    APPROVE = "approve"
-    SEND_CONFIRMATION = "send_confirmation"
-    REJECT = "reject"
-    ACCEPT_CONFIRMATION = "accept_confirmation"
-    DECLINE_CONFIRMATION = "decline_confirmation"
-    CANCEL_BY_CUSTOMER = "cancel_by_customer"
-    CANCEL_BY_STAFF = "cancel_by_staff"
-    START_PRODUCTION = "start_production"
-    READY_TO_SHIP = "ready_to_ship"
-    SHIP_PARTIAL = "ship_partial"
-    SHIP_FULL = "ship_full"
-    DELIVER = "deliver"
-    CONFIRM_RECEIPT = "confirm_receipt"
-    COMPLETE = "complete"
-    CLOSE = "close"
-    # steps that leave the state as it is
-    CLAIMED = "claimed"  # a clerk assigned the order to themself
-    REVISED = "revised"  # prices, quantities, address or promise changed in review
-    BACKORDERED = "backordered"  # stock short at confirmation
-    BACKORDER_CHOICE = "backorder_choice"  # the buyer chose how to proceed with the missing items
-    NOTIFICATION_RESENT = "notification_resent"
-    TRACKING_LINKS_REVOKED = "tracking_links_revoked"
-    DELIVERY_EXCEPTION = "delivery_exception"  # a carrier reported goods delayed, lost or damaged
-    CASE_RESOLVED = "case_resolved"  # logistics resolved a delivery exception
-    MILESTONE = "milestone"  # production plan, progress or a milestone reached
-    QC_INSPECTION = "qc_inspection"
-    PACKED = "packed"  # one package packed
+# steps that leave the state as it is; the transitions are the members of ``states.Action``
+_STEPS = {
+    "CLAIMED": "claimed",  # a clerk assigned the order to themself
+    "REVISED": "revised",  # prices, quantities, address or promise changed in review
+    "BACKORDERED": "backordered",  # stock short at confirmation
+    "BACKORDER_CHOICE": "backorder_choice",  # the buyer chose how to proceed with the missing items
+    "NOTIFICATION_RESENT": "notification_resent",
+    "TRACKING_LINKS_REVOKED": "tracking_links_revoked",
+    "DELIVERY_EXCEPTION": "delivery_exception",  # a carrier reported goods delayed, lost or damaged
+    "CASE_RESOLVED": "case_resolved",  # logistics resolved a delivery exception
+    "MILESTONE": "milestone",  # production plan, progress or a milestone reached
+    "QC_INSPECTION": "qc_inspection",
+    "PACKED": "packed",  # one package packed
+}
+# every event kind: one per ``states.Action`` (the transitions of the table), then the steps
+EventKind = StrEnum("EventKind", {**{a.name: a.value for a in Action}, **_STEPS}, module=__name__)
 
 
-TRANSITIONS = frozenset(EventKind(a) for a in Action)  # fails at import if an action has no kind
+TRANSITIONS = frozenset(EventKind(a) for a in Action)
 
 # who may record each step that is not a transition (a transition's roles are in its table row);
 # the same roles as the routes that record them, admin included by ``Actor.acting_role``

@@ -13,6 +13,7 @@ from portal.db.staff import StaffUser
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
 from portal.domain.orders.states import Action
+from portal.formatting import iso
 
 # action -> (template, audience); "customer" is the order's contact, a role name means staff with it
 NOTIFICATIONS: dict[Action, tuple[str, str]] = {
@@ -41,17 +42,13 @@ def order_context(order: Order, account_name: str, event: OrderEvent | None) -> 
         "currency": order.currency,
         "payment_terms": order.payment_terms,
         "payment_days": order.payment_days,
-        "submitted_at": order.submitted_at.isoformat() if order.submitted_at else None,
-        "requested_delivery_date": order.requested_delivery_date.isoformat()
-        if order.requested_delivery_date
-        else None,
-        "promised_delivery_date": order.promised_delivery_date.isoformat()
-        if order.promised_delivery_date
-        else None,
+        "submitted_at": iso(order.submitted_at),
+        "requested_delivery_date": iso(order.requested_delivery_date),
+        "promised_delivery_date": iso(order.promised_delivery_date),
         "channel": order.channel,
         "note": event.note if event else "",
         "actor_name": event.actor_name if event else "",
-        "delivery_estimate": order.delivery_estimate.isoformat() if order.delivery_estimate else None,
+        "delivery_estimate": iso(order.delivery_estimate),
         "order_path": f"/orders/{order.number}",
         # the renderer turns this into a signed tracking link when the mail is sent
         "tracking": {"order_id": order.id, "version": order.tracking_link_version},

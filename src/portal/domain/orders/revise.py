@@ -19,6 +19,7 @@ from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFail
 from portal.domain.orders import events, line_rule, pricing, service, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import CheckoutInput, resolve_address
+from portal.formatting import iso
 from portal.i18n import N_
 
 REMOVES = N_("Enter a whole number; 0 removes the line.")
@@ -165,7 +166,7 @@ def _changed(before: dict[str, Any], order: Order, kept: list[OrderLine]) -> dic
         data["address"] = {"before": before["address"], "after": order.shipping_address}
     if order.promised_delivery_date != before["promised"]:
         data["promised"] = {
-            "before": before["promised"].isoformat() if before["promised"] else None,
+            "before": iso(before["promised"]),
             "after": order.promised_delivery_date.isoformat(),
         }
     return data

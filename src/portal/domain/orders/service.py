@@ -105,7 +105,15 @@ async def apply(
     return event
 
 
+async def _apply_noted(
+    db: AsyncSession, actor: Actor, order: Order, action: Action, expected_version: int | None, note: str
+) -> OrderEvent:
+    """Fire ``action`` with only a note beside it: the body the plain and the reasoned verbs share."""
+    return await apply(db, order, actor, action, expected_version=expected_version, note=note)
+
+
 def _required(value: str, field: str, message: str) -> str:
+    """The stripped text of a field the actor must fill (a reason, a message), else a field error."""
     if not value or not value.strip():
         raise ValidationFailed({field: message})
     return value.strip()
@@ -140,10 +148,8 @@ async def submit(
 async def request_changes(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, message: str
 ) -> OrderEvent:
-    message = _required(message, "message", MESSAGE_REQUIRED)
-    return await apply(
-        db, order, actor, Action.REQUEST_CHANGES, expected_version=expected_version, note=message
-    )
+    note = _required(message, "message", MESSAGE_REQUIRED)
+    return await _apply_noted(db, actor, order, Action.REQUEST_CHANGES, expected_version, note)
 
 
 async def resubmit(
@@ -233,8 +239,8 @@ async def approve(
 async def reject(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
 ) -> OrderEvent:
-    reason = _required(reason, "reason", REASON_REQUIRED)
-    return await apply(db, order, actor, Action.REJECT, expected_version=expected_version, note=reason)
+    note = _required(reason, "reason", REASON_REQUIRED)
+    return await _apply_noted(db, actor, order, Action.REJECT, expected_version, note)
 
 
 async def cancel(
@@ -268,28 +274,44 @@ async def accept_confirmation(
 async def decline_confirmation(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
 ) -> OrderEvent:
-    reason = _required(reason, "reason", REASON_REQUIRED)
-    return await apply(
-        db, order, actor, Action.DECLINE_CONFIRMATION, expected_version=expected_version, note=reason
-    )
-
-
-async def _simple(
-    db: AsyncSession, actor: Actor, order: Order, action: Action, expected_version: int | None, note: str
-) -> OrderEvent:
-    return await apply(db, order, actor, action, expected_version=expected_version, note=note)
+    note = _required(reason, "reason", REASON_REQUIRED)
+    return await _apply_noted(db, actor, order, Action.DECLINE_CONFIRMATION, expected_version, note)
 
 
 async def start_production(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
 ) -> OrderEvent:
-    return await _simple(db, actor, order, Action.START_PRODUCTION, expected_version, note)
+    return await _apply_noted(db, actor, order, Action.START_PRODUCTION, expected_version, note)
 
 
 async def mark_ready_to_ship(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
 ) -> OrderEvent:
-    return await _simple(db, actor, order, Action.READY_TO_SHIP, expected_version, note)
+    return await _apply_noted(db, actor, order, Action.READY_TO_SHIP, expected_version, note)
+
+
+async def deliver(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.DELIVER, expected_version, note)
+
+
+async def confirm_receipt(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.CONFIRM_RECEIPT, expected_version, note)
+
+
+async def complete(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.COMPLETE, expected_version, "")
+
+
+async def close(
+    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
+) -> OrderEvent:
+    return await _apply_noted(db, actor, order, Action.CLOSE, expected_version, "")
 
 
 async def ship(
@@ -298,30 +320,6 @@ async def ship(
     """The shipped transition (fired by ``fulfilment.shipping.ship``), its e-mail carrying carrier and tracking."""
     action = Action.SHIP_FULL if complete else Action.SHIP_PARTIAL
     return await apply(db, order, actor, action, mail=mail, data={"shipment": mail})
-
-
-async def deliver(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.DELIVER, expected_version, note)
-
-
-async def confirm_receipt(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.CONFIRM_RECEIPT, expected_version, note)
-
-
-async def complete(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.COMPLETE, expected_version, "")
-
-
-async def close(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None
-) -> OrderEvent:
-    return await _simple(db, actor, order, Action.CLOSE, expected_version, "")
 
 
 async def claim(db: AsyncSession, actor: Actor, order: Order) -> OrderEvent:
