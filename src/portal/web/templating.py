@@ -58,7 +58,11 @@ def page(
     headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Template:
-    """Render a full page, or only ``block`` of it for an htmx request."""
+    """Render a full page, or only ``block`` of it for an htmx request that targets it.
+
+    A block renders the element whose id is the block's name with dashes (``order_list`` →
+    ``#order-list``); an htmx request aimed elsewhere (boosted links, another target) gets the page.
+    """
     flashes = read_flashes(request)
     context = {
         "customer": request.state.get("customer"),
@@ -70,7 +74,7 @@ def page(
         **context,
     }
     cookies = [Cookie(key=FLASH_COOKIE, value="", path="/", max_age=0)] if flashes else []
-    if block and is_htmx(request):
+    if block and is_htmx(request) and request.headers.get("hx-target") == block.replace("_", "-"):
         return HTMXBlockTemplate(
             template_name=template,
             block_name=block,

@@ -69,7 +69,9 @@ async def test_add_change_and_remove_lines_with_totals(client, db, buyer):
     lines = await client.get("/cart")
     line_id = int(lines.text.split('action="/cart/lines/')[1].split('"')[0])
     r = await client.post(
-        f"/cart/lines/{line_id}", data={"_csrf_token": token, "quantity": "0"}, headers={"hx-request": "true"}
+        f"/cart/lines/{line_id}",
+        data={"_csrf_token": token, "quantity": "0"},
+        headers={"hx-request": "true", "hx-target": "cart"},
     )
     assert r.status_code == 200 and 'id="cart"' in r.text and "<html" not in r.text
     db.expire_all()
@@ -98,7 +100,7 @@ async def test_unknown_sku_and_tampered_specs_are_refused(client, db, buyer):
     r = await client.post(
         "/cart/lines",
         data={"_csrf_token": token, "sku": product.sku, "quantity": "1", "spec_voltage": "220V"},
-        headers={"hx-request": "true"},
+        headers={"hx-request": "true", "hx-target": "cart-status"},
     )
     assert r.status_code == 200 and "Added to your cart." in r.text and "<html" not in r.text
 

@@ -35,7 +35,7 @@ async def test_filters_and_search(client, db):
     assert early[0].number in page and early[1].number not in page
     page = text_of((await client.get("/orders?from_date=2026-02-01&to_date=2026-02-28")).text)
     assert all(o.number in page for o in late) and not any(o.number in page for o in early)
-    r = await client.get("/orders?status=shipped", headers={"hx-request": "true"})
+    r = await client.get("/orders?status=shipped", headers={"hx-request": "true", "hx-target": "order-list"})
     assert "<html" not in r.text and late[0].number in r.text
 
 

@@ -107,7 +107,8 @@ async def test_the_form_lists_accounts_and_follows_the_chosen_one(client, db, wo
     assert page.status_code == 200 and 'href="/staff/orders/new"' in page.text
     assert "Acme Pumps Ltd · key account" in text_of(page.text) and 'name="contact_id"' not in page.text
     block = await client.get(
-        f"/staff/orders/new?customer_id={world.account.id}", headers={"hx-request": "true"}
+        f"/staff/orders/new?customer_id={world.account.id}",
+        headers={"hx-request": "true", "hx-target": "account-fields"},
     )
     assert block.status_code == 200 and "<html" not in block.text and 'id="account-fields"' in block.text
     assert world.contact.name in block.text and "Zhangjiang Rd 88" in block.text

@@ -137,7 +137,9 @@ async def test_htmx_gets_the_results_alone_and_the_form_works_without_javascript
         '<form class="filters" method="get" action="/staff/orders"' in full
         and 'hx-get="/staff/orders"' in full
     )
-    fragment = await client.get("/staff/orders?state=submitted", headers={"hx-request": "true"})
+    fragment = await client.get(
+        "/staff/orders?state=submitted", headers={"hx-request": "true", "hx-target": "results"}
+    )
     assert "<html" not in fragment.text and fragment.text.lstrip().startswith('<div id="results">')
     assert listed(fragment.text) == {o.number for o in orders}
 

@@ -130,7 +130,9 @@ async def test_product_list_searches_and_pages(client, db, admin):
     found = text_of((await client.get("/staff/admin/products", params={"q": "gear 17"})).text)
     assert "LIST-17" in found and "LIST-16" not in found and "inactive" in found
     fragment = await client.get(
-        "/staff/admin/products", params={"q": "gear 17"}, headers={"hx-request": "true"}
+        "/staff/admin/products",
+        params={"q": "gear 17"},
+        headers={"hx-request": "true", "hx-target": "results"},
     )
     assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div id="results">')
     assert "LIST-17" in fragment.text

@@ -78,6 +78,8 @@ async def test_audit_log_lists_newest_first_and_pages(client, db, admin):
     rest = text_of((await client.get("/staff/admin/audit", params={"after": after})).text)
     assert re.search(r"\b4 → 5\b", rest) and "54 → 55" not in rest
     fragment = await client.get(
-        "/staff/admin/audit", params={"entity": "settings"}, headers={"hx-request": "true"}
+        "/staff/admin/audit",
+        params={"entity": "settings"},
+        headers={"hx-request": "true", "hx-target": "results"},
     )
     assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div id="results">')
