@@ -207,7 +207,9 @@ async def test_signed_out_visitor_is_sent_to_sign_in(client, db):
 async def test_htmx_search_gets_only_the_results_block(client, db):
     await _signed_in(client, db)
     await make_product(db, sku="H-1", name_en="Hose clamp")
-    r = await client.get("/catalog", params={"q": "hose"}, headers={"HX-Request": "true"})
+    r = await client.get(
+        "/catalog", params={"q": "hose"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<section id="results"') and "<html" not in r.text
     assert _skus(r.text) == ["H-1"]
