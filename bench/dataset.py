@@ -21,7 +21,7 @@ import os
 import random
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from portal import clock
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerUser
 from portal.db.demo import seed_demo
@@ -220,7 +221,7 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
         shipping_address=people.demo_address,
         invoice_title="演示制造有限公司",
         tax_id="91310000MA1FL8XQ3K",
-        requested_delivery_date=date.today() + timedelta(days=21),
+        requested_delivery_date=clock.today() + timedelta(days=21),
     )
     db.add(order)
     await db.flush()
@@ -247,7 +248,7 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
         order,
         expected_version=None,
         thresholds=[Decimal("1e12")],
-        promised_date=date.today() + timedelta(days=20),
+        promised_date=clock.today() + timedelta(days=20),
     )
     doc = (await confirmation_docs.versions(db, order.id))[0]
     signature = confirmation.Signature(
@@ -255,7 +256,7 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
     )
     await confirmation.accept(db, buyer, order, signature)
     maker = _staff(people, "production")
-    today = production.today_local()
+    today = clock.today()
     plan = {m: today + timedelta(days=2 * i) for i, m in enumerate(MILESTONES)}
     await production.record_milestone(
         db, maker, order, production.MilestoneReport(milestone=PLANNED, planned=plan)
@@ -276,11 +277,11 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
         logistics,
         order,
         quantities={ln.id: ln.quantity for ln in lines},
-        weight_kg="180",
+        weight_kg=Decimal("180"),
         dimensions="120x80x90 cm",
         done=True,
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     first = await shipping.ship(
         db,
         logistics,
@@ -289,6 +290,8 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
         tracking_number="DX-BENCH-0001",
         quantities={lines[0].id: 2, lines[1].id: 10},
     )
+    first.shipped_at = now - timedelta(hours=36)  # it left a day and a half ago: its events follow
+    await db.flush()
     for hours, status, hub in ((30, "in_transit", 0), (20, "in_transit", 1), (6, "out_for_delivery", 2)):
         event = shipping.EventInput(
             status=status,
@@ -307,6 +310,8 @@ async def _tracked_order(db: AsyncSession, people: _People) -> Order:
         tracking_number="DX-BENCH-0002",
         quantities={lines[2].id: 40},
     )
+    second.shipped_at = now - timedelta(hours=3)
+    await db.flush()
     event = shipping.EventInput(
         status="in_transit", occurred_at=now - timedelta(hours=2), location=HUBS[0], event_id="b2-1"
     )
@@ -376,7 +381,7 @@ class _Planned:
 def _plan_orders(
     rng: random.Random, count: int, account_id: int, user: tuple[int, str], address: dict[str, str]
 ) -> list[_Planned]:
-    now = datetime.now(UTC)
+    now = clock.now()
     out = []
     for _ in range(count):
         (low, high), _w, statuses = rng.choices(AGE_BANDS, weights=[b[1] for b in AGE_BANDS])[0]

@@ -38,10 +38,11 @@ import warnings
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+
+from portal import clock
 
 warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
 
@@ -159,7 +160,7 @@ def run(args: argparse.Namespace, stack: ExitStack) -> None:
     _say(f"dataset ready in {dataset.seconds:.1f} s ({dataset.products} products, {dataset.orders} orders)")
     secret = secrets.token_urlsafe(48)
     report = Report(
-        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        started_at=clock.now().isoformat(timespec="seconds"),
         machine=_machine(busy_before_run),
         options={
             k: getattr(args, k) for k in ("duration", "warmup", "concurrency", "products", "orders", "client")

@@ -8,8 +8,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import staff_required
-from portal.domain.fulfilment import views as shipping_views
-from portal.domain.orders import queues, watchdog
+from portal.domain.orders import pages
 from portal.web.templating import page
 
 
@@ -19,10 +18,7 @@ class DashboardController(Controller):
 
     @get("/")
     async def dashboard(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
-        staff = request.state.staff
-        cards = await queues.queue_counts(db, roles=staff.roles)
-        overdue = await watchdog.overdue(db) if staff.has_role("reviewer", "sales") else []
-        cases = (
-            await shipping_views.open_cases(db) if staff.has_role("logistics", "sales", "aftersales") else []
+        shown = await pages.staff_dashboard(db, roles=list(request.state.staff.roles))
+        return page(
+            request, "staff/dashboard.html", cards=shown.cards, overdue=shown.overdue, cases=shown.cases
         )
-        return page(request, "staff/dashboard.html", cards=cards, overdue=overdue, cases=cases)

@@ -23,10 +23,12 @@ from portal.domain.orders import (
     confirmation_docs,
     line_rule,
     queries,
+    queues,
     service,
     states,
     timeline,
     views,
+    watchdog,
 )
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import Earliest, earliest_delivery
@@ -181,4 +183,23 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         shipping=await shipping_views.shipping_panel(db, order.id),
         # the revise form offers the customer's addresses
         addresses=await _address_book(db, order.account_id) if order.status == "submitted" else [],
+    )
+
+
+@dataclass(frozen=True)
+class StaffDashboard:
+    """The staff dashboard: a card per work queue the member's roles own, review-SLA alerts, open cases."""
+
+    cards: list
+    overdue: list
+    cases: list
+
+
+async def staff_dashboard(db: AsyncSession, *, roles: list[str]) -> StaffDashboard:
+    """What the dashboard shows to a member with ``roles``: nothing they may not act on."""
+    sees = set(roles) | ({"reviewer", "sales", "logistics", "aftersales"} if "admin" in roles else set())
+    return StaffDashboard(
+        cards=await queues.queue_counts(db, roles=roles),
+        overdue=await watchdog.overdue(db) if sees & {"reviewer", "sales"} else [],
+        cases=await shipping_views.open_cases(db) if sees & {"logistics", "sales", "aftersales"} else [],
     )
