@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, tuple_
 
@@ -52,18 +52,12 @@ def page_of(rows: list[T], limit: int, cursor_of) -> Page[T]:  # noqa: ANN001 - 
     return Page(rows=rows, next_after=cursor_of(rows[-1]) if more and rows else None)
 
 
-def by_name(
-    stmt: Select,
-    *,
-    name: ColumnElement,
-    also: ColumnElement,
-    ident: ColumnElement,
-    q: str,
-    after: str,
-    limit: int,
-) -> Select:
-    """A name-sorted, keyset-paged list; ``q`` matches the name or ``also`` (tax ID, e-mail)."""
-    sort_key = func.lower(name)
+def by_name(stmt: Select, model: Any, *, also: ColumnElement, q: str, after: str, limit: int) -> Select:
+    """A keyset-paged list of ``model`` (a table with ``name`` and ``id``) by name, then id.
+
+    ``q`` matches the name or ``also`` (tax ID, e-mail); ``after`` is a ``name_cursor``.
+    """
+    sort_key = func.lower(model.name)
     if q.strip():
         pattern = like(q)
         stmt = stmt.where(
@@ -72,5 +66,10 @@ def by_name(
             )
         )
     if cursor := decode_cursor(after):
-        stmt = stmt.where(tuple_(sort_key, ident) > tuple_(*cursor))
-    return stmt.order_by(sort_key, ident).limit(limit + 1)
+        stmt = stmt.where(tuple_(sort_key, model.id) > tuple_(*cursor))
+    return stmt.order_by(sort_key, model.id).limit(limit + 1)
+
+
+def name_cursor(row: Any) -> str:
+    """The cursor that follows ``row`` (with ``name`` and ``id``) in a ``by_name`` list."""
+    return encode_cursor(row.name.lower(), row.id)

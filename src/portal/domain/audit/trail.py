@@ -23,6 +23,7 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """``fields`` of ``obj`` by name, JSON-safe (Decimals and dates as strings)."""
     return _plain({f: getattr(obj, f) for f in fields})
 
 
@@ -49,3 +50,29 @@ def record(
     )
     db.add(entry)
     return entry
+
+
+def created(db: AsyncSession, actor: Actor, *, entity: str, obj: Any, fields: tuple[str, ...]) -> AuditEntry:
+    """Record that ``obj`` (flushed: it has its ``id``) was created, with its ``fields`` as the after."""
+    return record(
+        db, actor, entity=entity, entity_id=obj.id, action="create", before=None, after=snapshot(obj, fields)
+    )
+
+
+def updated(
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    entity: str,
+    obj: Any,
+    fields: tuple[str, ...],
+    before: dict[str, Any],
+) -> dict[str, Any]:
+    """Record an edit of ``obj``: ``before`` is its ``snapshot`` taken before the change.
+
+    Returns the snapshot after the change; nothing is recorded when no field changed.
+    """
+    after = snapshot(obj, fields)
+    if after != before:
+        record(db, actor, entity=entity, entity_id=obj.id, action="update", before=before, after=after)
+    return after

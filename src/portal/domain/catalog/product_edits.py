@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.catalog import Product
 from portal.domain.audit import trail as audit
 from portal.domain.catalog import labels
+from portal.domain.catalog.products import ProductFields, ProductSummary
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.fields import FormReader
 from portal.domain.orders.actors import Actor
@@ -48,41 +48,16 @@ FORM_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *FLAG_FIELDS, "spec_options", *LABE
 SPEC_FORMAT = N_('Write one option per line as "name: choice 1, choice 2".')
 
 
-@dataclass(frozen=True)
-class ProductRow:
+@dataclass(frozen=True, kw_only=True)
+class ProductRow(ProductSummary):
+    """One product of the administration list, active or not."""
+
     id: int
-    sku: str
-    name_zh: str
-    name_en: str
-    category: str
-    unit: str
-    list_price: Decimal
-    stock_on_hand: int
-    lead_time_days: int
-    made_to_order: bool
-    is_active: bool
 
 
-@dataclass(frozen=True)
-class ProductData:
+@dataclass(frozen=True, kw_only=True)
+class ProductData(ProductFields):
     """A checked product form; ``sku`` is only used when creating."""
-
-    sku: str
-    name_zh: str
-    name_en: str
-    description_zh: str
-    description_en: str
-    category: str
-    unit: str
-    list_price: Decimal
-    stock_on_hand: int
-    lead_time_days: int
-    made_to_order: bool
-    min_order_qty: int
-    max_order_qty: int
-    spec_options: dict[str, list[str]]
-    is_active: bool
-    labels: dict[str, Any]
 
 
 def parse_spec_options(text: str) -> dict[str, list[str]]:
@@ -207,7 +182,10 @@ async def list_products(
         )
     if after:
         stmt = stmt.where(Product.sku > after)
-    rows = [ProductRow(*r) for r in (await db.execute(stmt.order_by(Product.sku).limit(limit + 1))).all()]
+    rows = [
+        ProductRow(**r._mapping)
+        for r in (await db.execute(stmt.order_by(Product.sku).limit(limit + 1))).all()
+    ]
     return page_of(rows, limit, lambda row: row.sku)
 
 
@@ -233,15 +211,7 @@ async def create_product(db: AsyncSession, actor: Actor, *, data: ProductData) -
     _apply(product, data)
     db.add(product)
     await db.flush()
-    audit.record(
-        db,
-        actor,
-        entity="product",
-        entity_id=product.id,
-        action="create",
-        before=None,
-        after=audit.snapshot(product, AUDITED),
-    )
+    audit.created(db, actor, entity="product", obj=product, fields=AUDITED)
     await db.flush()
     return product
 
@@ -259,10 +229,6 @@ async def update_product(
             raise ValidationFailed({"stock_on_hand": N_("Stock changed meanwhile; it cannot go below 0.")})
         data = replace(data, stock_on_hand=stock)
     _apply(product, data)
-    after = audit.snapshot(product, AUDITED)
-    if after != before:
-        audit.record(
-            db, actor, entity="product", entity_id=product.id, action="update", before=before, after=after
-        )
+    audit.updated(db, actor, entity="product", obj=product, fields=AUDITED, before=before)
     await db.flush()
     return product

@@ -12,26 +12,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.catalog import AccountPrice, Product
 
 
-@dataclass(frozen=True)
-class ProductOffer:
-    id: int
+@dataclass(frozen=True, kw_only=True)
+class ProductSummary:
+    """What a product list shows of a product; prices in yuan, times in days."""
+
     sku: str
     name_zh: str
     name_en: str
-    description_zh: str
-    description_en: str
     category: str
     unit: str
     list_price: Decimal
-    price: Decimal  # what this account pays: its agreed price, else the list price
     stock_on_hand: int
     lead_time_days: int
     made_to_order: bool
+    is_active: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductFields(ProductSummary):
+    """Every field an administrator sets on a product (the ``products`` columns of the same names)."""
+
+    description_zh: str
+    description_en: str
     min_order_qty: int
     max_order_qty: int
-    spec_options: dict[str, Any]
-    is_active: bool
+    spec_options: dict[str, list[str]]  # option name -> its choices
     labels: dict[str, Any] = field(default_factory=dict)  # zh/en words for unit, category, spec options
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductOffer(ProductFields):
+    """A product as one account sees it."""
+
+    id: int
+    price: Decimal  # what this account pays: its agreed price, else the list price
 
     @property
     def in_stock(self) -> bool:

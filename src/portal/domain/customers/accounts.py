@@ -13,27 +13,10 @@ from portal.domain.audit import trail as audit
 from portal.domain.errors import NotFound
 from portal.domain.fields import FormReader
 from portal.domain.orders.actors import Actor
-from portal.domain.paging import (
-    PAGE_SIZE,
-    Page,
-    by_name,
-    encode_cursor,
-    page_of,
-)
+from portal.domain.paging import PAGE_SIZE, Page, by_name, name_cursor, page_of
 from portal.i18n import LOCALES, N_
 
 PAYMENT_TERMS = ("prepaid", "net")
-AUDITED = (
-    "name",
-    "tax_id",
-    "invoice_title",
-    "credit_limit",
-    "payment_terms",
-    "payment_days",
-    "is_key_account",
-    "default_locale",
-    "is_active",
-)
 TEXT_FIELDS = (
     "name",
     "tax_id",
@@ -44,7 +27,8 @@ TEXT_FIELDS = (
     "default_locale",
 )
 FLAG_FIELDS = ("is_key_account", "is_active")
-FORM_FIELDS = (*TEXT_FIELDS, *FLAG_FIELDS)
+# the form edits every column the account's audit entries record
+FORM_FIELDS = AUDITED = (*TEXT_FIELDS, *FLAG_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -122,15 +106,14 @@ async def list_accounts(
     fields = [getattr(CustomerAccount, f) for f in list(AccountRow.__dataclass_fields__)[:-1]]
     stmt = by_name(
         select(*fields, users.scalar_subquery()),
-        name=CustomerAccount.name,
+        CustomerAccount,
         also=CustomerAccount.tax_id,
-        ident=CustomerAccount.id,
         q=q,
         after=after,
         limit=limit,
     )
     rows = [AccountRow(*r) for r in (await db.execute(stmt)).all()]
-    return page_of(rows, limit, lambda row: encode_cursor(row.name.lower(), row.id))
+    return page_of(rows, limit, name_cursor)
 
 
 async def get_account(db: AsyncSession, account_id: int, *, lock: bool = False) -> CustomerAccount:
@@ -151,15 +134,7 @@ async def create_account(db: AsyncSession, actor: Actor, *, data: AccountData) -
     _apply(account, data)
     db.add(account)
     await db.flush()
-    audit.record(
-        db,
-        actor,
-        entity="customer_account",
-        entity_id=account.id,
-        action="create",
-        before=None,
-        after=audit.snapshot(account, AUDITED),
-    )
+    audit.created(db, actor, entity="customer_account", obj=account, fields=AUDITED)
     await db.flush()
     return account
 
@@ -176,17 +151,7 @@ async def update_account(
     account = await get_account(db, account_id, lock=True)
     before = audit.snapshot(account, AUDITED)
     _apply(account, data)
-    after = audit.snapshot(account, AUDITED)
-    if after != before:
-        audit.record(
-            db,
-            actor,
-            entity="customer_account",
-            entity_id=account.id,
-            action="update",
-            before=before,
-            after=after,
-        )
+    audit.updated(db, actor, entity="customer_account", obj=account, fields=AUDITED, before=before)
     await db.flush()
     user_ids: list[int] = []
     if before["is_active"] and not account.is_active:

@@ -13,22 +13,8 @@ from portal.domain.audit import trail as audit
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.fields import FormReader
 from portal.domain.orders.actors import Actor
-from portal.domain.paging import (
-    PAGE_SIZE,
-    Page,
-    by_name,
-    encode_cursor,
-    page_of,
-)
-from portal.domain.people import invitations
-from portal.domain.people.users import (
-    Invitee,
-    UserRow,
-    ensure_email_free,
-    load_user,
-    set_active,
-    user_columns,
-)
+from portal.domain.paging import PAGE_SIZE, Page, by_name, name_cursor, page_of
+from portal.domain.people import users
 from portal.i18n import LOCALES, N_
 
 AUDITED = ("name", "email", "roles", "locale", "is_active")
@@ -72,58 +58,36 @@ def parse_staff(values: dict[str, str], roles: list[str]) -> StaffData:
 
 async def list_staff(
     db: AsyncSession, *, q: str = "", after: str = "", limit: int = PAGE_SIZE
-) -> Page[UserRow]:
+) -> Page[users.UserRow]:
     """Staff by name with roles and invitation state, one statement; ``q`` matches name or e-mail."""
-    stmt = by_name(
-        select(*user_columns(StaffUser, "staff"), StaffUser.roles),
-        name=StaffUser.name,
-        also=StaffUser.email,
-        ident=StaffUser.id,
-        q=q,
-        after=after,
-        limit=limit,
-    )
-    rows = [UserRow(*r[:-1], roles=tuple(r[-1] or ())) for r in (await db.execute(stmt)).all()]
-    return page_of(rows, limit, lambda row: encode_cursor(row.name.lower(), row.id))
+    columns = select(*users.user_columns(StaffUser, "staff"), StaffUser.roles)
+    stmt = by_name(columns, StaffUser, also=StaffUser.email, q=q, after=after, limit=limit)
+    rows = [users.UserRow(*r[:-1], roles=tuple(r[-1] or ())) for r in (await db.execute(stmt)).all()]
+    return page_of(rows, limit, name_cursor)
 
 
-async def get_staff(db: AsyncSession, user_id: int) -> UserRow:
-    stmt = select(*user_columns(StaffUser, "staff"), StaffUser.roles).where(StaffUser.id == user_id)
+async def get_staff(db: AsyncSession, user_id: int) -> users.UserRow:
+    stmt = select(*users.user_columns(StaffUser, "staff"), StaffUser.roles).where(StaffUser.id == user_id)
     row = (await db.execute(stmt)).first()
     if row is None:
         raise NotFound()
-    return UserRow(*row[:-1], roles=tuple(row[-1] or ()))
+    return users.UserRow(*row[:-1], roles=tuple(row[-1] or ()))
 
 
-async def invite_staff(db: AsyncSession, actor: Actor, *, invitee: Invitee, roles: list[str]) -> StaffUser:
-    await ensure_email_free(db, StaffUser, invitee.email)
+async def invite_staff(
+    db: AsyncSession, actor: Actor, *, invitee: users.Invitee, roles: list[str]
+) -> StaffUser:
     user = StaffUser(name=invitee.name, email=invitee.email, locale=invitee.locale, roles=roles)
-    db.add(user)
-    await db.flush()
-    audit.record(
-        db,
-        actor,
-        entity="staff_user",
-        entity_id=user.id,
-        action="create",
-        before=None,
-        after=audit.snapshot(user, AUDITED),
-    )
-    await invitations.invite(db, actor, user_kind="staff", user=user)
-    return user
+    return await users.add_invited(db, actor, kind="staff", user=user, audited=AUDITED)
 
 
 async def update_staff(db: AsyncSession, actor: Actor, *, user_id: int, data: StaffData) -> StaffSaved:
     if user_id == actor.id and Role.ADMIN.value not in data.roles:
         raise ValidationFailed({"roles": N_("You cannot remove your own admin role.")})
-    user = await load_user(db, StaffUser, user_id)
+    user = await users.load_user(db, StaffUser, user_id)
     before = audit.snapshot(user, AUDITED)
     user.name, user.locale, user.roles = data.name, data.locale, list(data.roles)
-    after = audit.snapshot(user, AUDITED)
-    if after != before:
-        audit.record(
-            db, actor, entity="staff_user", entity_id=user.id, action="update", before=before, after=after
-        )
+    after = audit.updated(db, actor, entity="staff_user", obj=user, fields=AUDITED, before=before)
     await db.flush()
     return StaffSaved(user, sign_out=sorted(before["roles"]) != sorted(after["roles"]))
 
@@ -132,15 +96,9 @@ async def set_staff_active(db: AsyncSession, actor: Actor, *, user_id: int, acti
     """Returns True when the user was just disabled: the caller ends their sessions."""
     if user_id == actor.id and not active:
         raise ValidationFailed({"user": N_("You cannot disable your own account.")})
-    user = await load_user(db, StaffUser, user_id)
-    return await set_active(db, actor, kind="staff", user=user, active=active)
+    user = await users.load_user(db, StaffUser, user_id)
+    return await users.set_active(db, actor, kind="staff", user=user, active=active)
 
 
 async def reinvite_staff(db: AsyncSession, actor: Actor, *, user_id: int) -> StaffUser:
-    user = await load_user(db, StaffUser, user_id)
-    if user.password_hash is not None or not user.is_active:
-        raise ValidationFailed(
-            {"user": N_("Only an active user who has not set a password yet can be invited again.")}
-        )
-    await invitations.invite(db, actor, user_kind="staff", user=user)
-    return user
+    return await users.reinvite(db, actor, kind="staff", user=await users.load_user(db, StaffUser, user_id))

@@ -1,9 +1,10 @@
-"""What customer and staff user administration share: list rows, invitation state, enable/disable."""
+"""What customer and staff user administration share: list rows, invitation state, inviting, enable/disable."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +17,11 @@ from portal.domain.audit import trail as audit
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.fields import FormReader
 from portal.domain.orders.actors import Actor
+from portal.domain.people import invitations
 from portal.i18n import LOCALES, N_
 
 User = CustomerUser | StaffUser
+U = TypeVar("U", CustomerUser, StaffUser)
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,27 @@ async def set_active(db: AsyncSession, actor: Actor, *, kind: str, user: User, a
     )
     await db.flush()
     return not active
+
+
+async def add_invited(
+    db: AsyncSession, actor: Actor, *, kind: str, user: U, audited: tuple[str, ...], account_name: str = ""
+) -> U:
+    """Store a new ``kind`` ("customer"/"staff") user without a password, audit its ``audited`` fields
+    and e-mail the link that sets the password; ValidationFailed when the e-mail address is taken."""
+    await ensure_email_free(db, type(user), user.email)
+    db.add(user)
+    await db.flush()
+    audit.created(db, actor, entity=f"{kind}_user", obj=user, fields=audited)
+    await invitations.invite(db, actor, user_kind=kind, user=user, account_name=account_name)
+    return user
+
+
+async def reinvite(db: AsyncSession, actor: Actor, *, kind: str, user: U, account_name: str = "") -> U:
+    """A fresh link for a user who has not set a password yet (the earlier link stops working);
+    ValidationFailed on ``user`` for anyone else."""
+    if user.password_hash is not None or not user.is_active:
+        raise ValidationFailed(
+            {"user": N_("Only an active user who has not set a password yet can be invited again.")}
+        )
+    await invitations.invite(db, actor, user_kind=kind, user=user, account_name=account_name)
+    return user
