@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from portal.domain.catalog.labels import label
-from portal.i18n import N_, gettext
+from portal.domain.catalog.labels import word
+from portal.i18n import N_
 
 CATEGORY_LABELS = {
     "pumps": N_("pumps"),
@@ -25,7 +25,4 @@ CATEGORY_LABELS = {
 
 def category_label(code: str, labels: Mapping[str, Any] | None = None) -> str:
     """The product's own label (reader's language first), else the built-in word, else the code."""
-    if own := label(labels, "category"):
-        return own
-    word = CATEGORY_LABELS.get(code)
-    return gettext(word) if word else code
+    return word(code, labels, "category", CATEGORY_LABELS)

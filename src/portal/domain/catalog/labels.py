@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal.domain.errors import ValidationFailed
-from portal.i18n import N_, get_locale
+from portal.i18n import N_, get_locale, gettext
 
 LANGS = ("zh", "en")
 MAX_TERMS = 200
@@ -31,6 +31,15 @@ def _pick(pair: Any) -> str:
 def label(labels: Mapping[str, Any] | None, kind: str) -> str:
     """The ``unit`` or ``category`` label of a product's labels, "" when it has none."""
     return _pick((labels or {}).get(kind))
+
+
+def word(code: str, labels: Mapping[str, Any] | None, kind: str, builtin: Mapping[str, str]) -> str:
+    """A product's ``kind`` (unit, category) in the reader's words: its own label, else the built-in
+    msgid of ``code`` in ``builtin`` translated, else the code itself."""
+    if own := label(labels, kind):
+        return own
+    msgid = builtin.get(code)
+    return gettext(msgid) if msgid else code
 
 
 def term(code: Any, labels: Mapping[str, Any] | None = None) -> str:

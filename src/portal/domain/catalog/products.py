@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -64,26 +64,10 @@ def offers_for_account(account_id: int) -> Select:
 
 
 def to_offer(product: Product, price: Decimal) -> ProductOffer:
-    return ProductOffer(
-        id=product.id,
-        sku=product.sku,
-        name_zh=product.name_zh,
-        name_en=product.name_en,
-        description_zh=product.description_zh,
-        description_en=product.description_en,
-        category=product.category,
-        unit=product.unit,
-        list_price=product.list_price,
-        price=price,
-        stock_on_hand=product.stock_on_hand,
-        lead_time_days=product.lead_time_days,
-        made_to_order=product.made_to_order,
-        min_order_qty=product.min_order_qty,
-        max_order_qty=product.max_order_qty,
-        spec_options=product.spec_options or {},
-        is_active=product.is_active,
-        labels=product.labels or {},
-    )
+    """The product's columns of the same names, with the account's ``price``."""
+    columns = {f.name: getattr(product, f.name) for f in fields(ProductFields)}
+    columns |= {"spec_options": product.spec_options or {}, "labels": product.labels or {}}
+    return ProductOffer(**columns, id=product.id, price=price)
 
 
 async def offer_by_sku(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from portal.domain.catalog.labels import label
-from portal.i18n import N_, gettext
+from portal.domain.catalog.labels import word
+from portal.i18n import N_
 
 UNIT_LABELS = {
     "pcs": N_("pcs"),
@@ -20,7 +20,4 @@ UNIT_LABELS = {
 
 def unit_label(code: str, labels: Mapping[str, Any] | None = None) -> str:
     """The product's own label (reader's language first), else the built-in word, else the code."""
-    if own := label(labels, "unit"):
-        return own
-    word = UNIT_LABELS.get(code)
-    return gettext(word) if word else code
+    return word(code, labels, "unit", UNIT_LABELS)

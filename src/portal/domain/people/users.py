@@ -1,4 +1,4 @@
-"""What customer and staff user administration share: list rows, invitation state, inviting, enable/disable."""
+"""What customer and staff user administration share: list rows, invitation state, invites, enabling."""
 
 from __future__ import annotations
 

@@ -7,16 +7,24 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.domain.customers import accounts, customer_users
 from portal.domain.errors import ValidationFailed
-from portal.domain.paging import MAX_QUERY_LENGTH
 from portal.domain.people.users import parse_invitee
 from portal.i18n import gettext as _
-from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
+from portal.staff.admin.common import (
+    ADMIN_ONLY,
+    LIST_QUERY,
+    ListQuery,
+    act_on_user,
+    end_sessions,
+    form_values,
+    list_page,
+    user_action_paths,
+)
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
@@ -57,24 +65,12 @@ class AdminAccountsController(Controller):
             **(defaults | context),
         )
 
-    @get("/")
+    @get("/", dependencies=LIST_QUERY)
     async def index(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        q: FromQuery[str | None] = None,
-        after: FromQuery[str | None] = None,
+        self, request: Request, db: NamedDependency[AsyncSession], listing: NamedDependency[ListQuery]
     ) -> Template:
-        q = (q or "").strip()[:MAX_QUERY_LENGTH]
-        result = await accounts.list_accounts(db, q=q, after=after or "")
-        return page(
-            request,
-            "staff/admin/accounts/list.html",
-            block="results",
-            accounts=result.rows,
-            next_after=result.next_after,
-            q=q,
-        )
+        result = await accounts.list_accounts(db, q=listing.q, after=listing.after)
+        return list_page(request, "staff/admin/accounts/list.html", result, rows="accounts", q=listing.q)
 
     @get("/new")
     async def new(self, request: Request) -> Template:
@@ -142,54 +138,29 @@ class AdminAccountsController(Controller):
             flash=_("An invitation has been sent to %(email)s.", email=user.email),
         )
 
-    async def _user_action(
-        self, request: Request, db: AsyncSession, account_id: int, user_id: int, action: str
+    @post(user_action_paths("/{account_id:int}/users/{user_id:int}"))
+    async def user_action(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        account_id: FromPath[int],
+        user_id: FromPath[int],
     ) -> Response | Template:
+        """Disable, enable or invite again one of the account's users; a refusal shows beside its row."""
         actor = staff_actor(request)
-        try:
-            if action == "reinvite":
-                user = await customer_users.reinvite_user(db, actor, account_id=account_id, user_id=user_id)
-                message = _("An invitation has been sent to %(email)s.", email=user.email)
-                return redirect(request, f"{BASE}/{account_id}#users", flash=message)
-            disabled = await customer_users.set_user_active(
-                db, actor, account_id=account_id, user_id=user_id, active=action == "enable"
-            )
-        except ValidationFailed as exc:  # the message shows beside the user's row
 
-            def user_row(*, errors: dict[str, str], **context: object) -> object:
-                return self._detail(request, db, account_id, user_errors={user_id: errors["user"]}, **context)
+        def user_row(*, errors: dict[str, str], **context: object) -> object:
+            return self._detail(request, db, account_id, user_errors={user_id: errors["user"]}, **context)
 
-            return await refused_form(db, exc, user_row)
-        message = _("The user has been enabled.") if action == "enable" else _("The user has been disabled.")
-        response = redirect(request, f"{BASE}/{account_id}#users", flash=message)
-        return await end_sessions(request, response, kind="customer", user_ids=[user_id] if disabled else [])
-
-    @post("/{account_id:int}/users/{user_id:int}/disable")
-    async def disable_user(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        account_id: FromPath[int],
-        user_id: FromPath[int],
-    ) -> Response | Template:
-        return await self._user_action(request, db, account_id, user_id, "disable")
-
-    @post("/{account_id:int}/users/{user_id:int}/enable")
-    async def enable_user(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        account_id: FromPath[int],
-        user_id: FromPath[int],
-    ) -> Response | Template:
-        return await self._user_action(request, db, account_id, user_id, "enable")
-
-    @post("/{account_id:int}/users/{user_id:int}/reinvite")
-    async def reinvite_user(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        account_id: FromPath[int],
-        user_id: FromPath[int],
-    ) -> Response | Template:
-        return await self._user_action(request, db, account_id, user_id, "reinvite")
+        return await act_on_user(
+            request,
+            db,
+            kind="customer",
+            user_id=user_id,
+            back=f"{BASE}/{account_id}#users",
+            reinvite=partial(customer_users.reinvite_user, db, actor, account_id=account_id, user_id=user_id),
+            set_active=partial(
+                customer_users.set_user_active, db, actor, account_id=account_id, user_id=user_id
+            ),
+            refused=user_row,
+        )

@@ -9,8 +9,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.domain.audit import log as audit_log
-from portal.staff.admin.common import ADMIN_ONLY
-from portal.web.templating import page
+from portal.staff.admin.common import ADMIN_ONLY, list_page
 
 
 class AdminAuditController(Controller):
@@ -26,13 +25,11 @@ class AdminAuditController(Controller):
         after: FromQuery[str | None] = None,
     ) -> Template:
         entity = entity if entity in audit_log.ENTITY_LABELS else ""
-        result = await audit_log.recent(db, entity=entity, after=after or "")
-        return page(
+        return list_page(
             request,
             "staff/admin/audit.html",
-            block="results",
-            entries=result.rows,
-            next_after=result.next_after,
+            await audit_log.recent(db, entity=entity, after=after or ""),
+            rows="entries",
             entity=entity,
             entity_labels=audit_log.ENTITY_LABELS,
             audit_actions=audit_log.ACTION_LABELS,

@@ -1,22 +1,58 @@
-"""What every administration page shares: the admin guard, form values, ending sessions."""
+"""What every administration page shares: the admin guard, list pages, form values, user buttons,
+ending sessions."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
 from litestar.background_tasks import BackgroundTask
-from litestar.response import Response
+from litestar.di import Provide
+from litestar.params import FromQuery
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.auth.sessions import SessionStore
-from portal.web.forms import form_text
+from portal.domain.errors import ValidationFailed
+from portal.domain.paging import MAX_QUERY_LENGTH, Page
+from portal.i18n import gettext as _
+from portal.web.forms import form_text, query_text, refused_form
+from portal.web.templating import page, redirect
 
 ADMIN_ONLY = [requires_role(Role.ADMIN)]
 log = logging.getLogger("portal.admin")
+USER_ACTIONS = ("disable", "enable", "reinvite")
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a searchable list's URL asks for: ``q`` the search text, ``after`` the last row shown."""
+
+    q: str
+    after: str
+
+
+def _list_query(q: FromQuery[str | None] = None, after: FromQuery[str | None] = None) -> ListQuery:
+    return ListQuery(q=query_text(q, limit=MAX_QUERY_LENGTH), after=after or "")
+
+
+# a handler's ``listing: NamedDependency[ListQuery]`` reads ?q= and ?after=
+LIST_QUERY = {"listing": Provide(_list_query, sync_to_thread=False)}
+
+
+def list_page(request: Request, template: str, result: Page[Any], *, rows: str, **context: Any) -> Template:
+    """One page of a list: the whole page, or only its ``results`` block for htmx.
+
+    The template gets the page's rows under the name ``rows``, ``next_after`` and ``context``.
+    """
+    return page(
+        request, template, block="results", next_after=result.next_after, **{rows: result.rows}, **context
+    )
 
 
 def form_values(form: Any, fields: Iterable[str]) -> dict[str, str]:
@@ -46,3 +82,40 @@ async def end_sessions(request: Request, response: Response, *, kind: str, user_
         await store.delete_all_for(kind, user_id)
     response.background = BackgroundTask(_end_again, store, kind, list(user_ids))
     return response
+
+
+def user_action_paths(user_path: str) -> list[str]:
+    """The routes of a user's buttons: ``<user_path>/disable``, ``/enable`` and ``/reinvite``."""
+    return [f"{user_path}/{action}" for action in USER_ACTIONS]
+
+
+async def act_on_user(
+    request: Request,
+    db: AsyncSession,
+    *,
+    kind: str,
+    user_id: int,
+    back: str,
+    reinvite: Callable[[], Awaitable[Any]],
+    set_active: Callable[..., Awaitable[bool]],
+    refused: Callable[..., Any],
+) -> Response | Template:
+    """Carry out the user button named by the path's last part (one of ``USER_ACTIONS``).
+
+    ``reinvite()`` returns the user sent a new link; ``set_active(active=...)`` returns True when
+    the user was just disabled, whose ``kind`` sessions then end. Done: a redirect to ``back`` with
+    a message; refused (ValidationFailed): ``refused`` renders the page again (``refused_form``).
+    """
+    action = request.url.path.rsplit("/", 1)[-1]
+    try:
+        if action == "reinvite":
+            user = await reinvite()
+            return redirect(
+                request, back, flash=_("An invitation has been sent to %(email)s.", email=user.email)
+            )
+        disabled = await set_active(active=action == "enable")
+    except ValidationFailed as exc:
+        return await refused_form(db, exc, refused)
+    message = _("The user has been enabled.") if action == "enable" else _("The user has been disabled.")
+    response = redirect(request, back, flash=message)
+    return await end_sessions(request, response, kind=kind, user_ids=[user_id] if disabled else [])

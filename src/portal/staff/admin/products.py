@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,9 +15,8 @@ from portal import numbers
 from portal.domain.catalog import product_edits as products
 from portal.domain.catalog.categories import CATEGORY_LABELS
 from portal.domain.errors import ValidationFailed
-from portal.domain.paging import MAX_QUERY_LENGTH
 from portal.i18n import gettext as _
-from portal.staff.admin.common import ADMIN_ONLY, form_values
+from portal.staff.admin.common import ADMIN_ONLY, LIST_QUERY, ListQuery, form_values, list_page
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
@@ -58,24 +57,12 @@ class AdminProductsController(Controller):
     path = BASE
     guards = ADMIN_ONLY
 
-    @get("/")
+    @get("/", dependencies=LIST_QUERY)
     async def index(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        q: FromQuery[str | None] = None,
-        after: FromQuery[str | None] = None,
+        self, request: Request, db: NamedDependency[AsyncSession], listing: NamedDependency[ListQuery]
     ) -> Template:
-        q = (q or "").strip()[:MAX_QUERY_LENGTH]
-        result = await products.list_products(db, q=q, after=(after or "")[:40])
-        return page(
-            request,
-            "staff/admin/products/list.html",
-            block="results",
-            products=result.rows,
-            next_after=result.next_after,
-            q=q,
-        )
+        result = await products.list_products(db, q=listing.q, after=listing.after[:40])
+        return list_page(request, "staff/admin/products/list.html", result, rows="products", q=listing.q)
 
     @get("/new")
     async def new(self, request: Request) -> Template:

@@ -7,18 +7,26 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.roles import Role
 from portal.domain.errors import ValidationFailed
 from portal.domain.fields import FormReader
-from portal.domain.paging import MAX_QUERY_LENGTH
 from portal.domain.people import staff_users
 from portal.domain.people.users import parse_invitee
 from portal.i18n import gettext as _
-from portal.staff.admin.common import ADMIN_ONLY, end_sessions, form_values
+from portal.staff.admin.common import (
+    ADMIN_ONLY,
+    LIST_QUERY,
+    ListQuery,
+    act_on_user,
+    end_sessions,
+    form_values,
+    list_page,
+    user_action_paths,
+)
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
@@ -64,24 +72,12 @@ class AdminStaffUsersController(Controller):
             **(defaults | context),
         )
 
-    @get("/")
+    @get("/", dependencies=LIST_QUERY)
     async def index(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        q: FromQuery[str | None] = None,
-        after: FromQuery[str | None] = None,
+        self, request: Request, db: NamedDependency[AsyncSession], listing: NamedDependency[ListQuery]
     ) -> Template:
-        q = (q or "").strip()[:MAX_QUERY_LENGTH]
-        result = await staff_users.list_staff(db, q=q, after=after or "")
-        return page(
-            request,
-            "staff/admin/users/list.html",
-            block="results",
-            users=result.rows,
-            next_after=result.next_after,
-            q=q,
-        )
+        result = await staff_users.list_staff(db, q=listing.q, after=listing.after)
+        return list_page(request, "staff/admin/users/list.html", result, rows="users", q=listing.q)
 
     @get("/new")
     async def new(self, request: Request) -> Template:
@@ -139,38 +135,19 @@ class AdminStaffUsersController(Controller):
             request, response, kind="staff", user_ids=[user_id] if saved.sign_out else []
         )
 
-    async def _action(
-        self, request: Request, db: AsyncSession, user_id: int, action: str
+    @post(user_action_paths("/{user_id:int}"))
+    async def user_action(
+        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
     ) -> Response | Template:
+        """Disable, enable or invite again; an admin cannot disable themselves."""
         actor = staff_actor(request)
-        try:
-            if action == "reinvite":
-                user = await staff_users.reinvite_staff(db, actor, user_id=user_id)
-                message = _("An invitation has been sent to %(email)s.", email=user.email)
-                return redirect(request, f"{BASE}/{user_id}", flash=message)
-            disabled = await staff_users.set_staff_active(
-                db, actor, user_id=user_id, active=action == "enable"
-            )
-        except ValidationFailed as exc:
-            return await refused_form(db, exc, partial(self._edit_page, request, db, user_id))
-        message = _("The user has been enabled.") if action == "enable" else _("The user has been disabled.")
-        response = redirect(request, f"{BASE}/{user_id}", flash=message)
-        return await end_sessions(request, response, kind="staff", user_ids=[user_id] if disabled else [])
-
-    @post("/{user_id:int}/disable")
-    async def disable(
-        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
-    ) -> Response | Template:
-        return await self._action(request, db, user_id, "disable")
-
-    @post("/{user_id:int}/enable")
-    async def enable(
-        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
-    ) -> Response | Template:
-        return await self._action(request, db, user_id, "enable")
-
-    @post("/{user_id:int}/reinvite")
-    async def reinvite(
-        self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
-    ) -> Response | Template:
-        return await self._action(request, db, user_id, "reinvite")
+        return await act_on_user(
+            request,
+            db,
+            kind="staff",
+            user_id=user_id,
+            back=f"{BASE}/{user_id}",
+            reinvite=partial(staff_users.reinvite_staff, db, actor, user_id=user_id),
+            set_active=partial(staff_users.set_staff_active, db, actor, user_id=user_id),
+            refused=partial(self._edit_page, request, db, user_id),
+        )
