@@ -169,7 +169,8 @@ def product_values(product: Product | None) -> dict[str, str]:
 async def list_products(
     db: AsyncSession, *, q: str = "", after: str = "", limit: int = PAGE_SIZE
 ) -> Page[ProductRow]:
-    """Every product, active or not, in SKU order; ``q`` matches SKU or either name."""
+    """Every product, active or not, in SKU order; ``q`` matches SKU or either name; ``after`` is the
+    last SKU shown (a SKU has at most 40 characters: the rest is not read)."""
     stmt = select(*(getattr(Product, f) for f in ProductRow.__dataclass_fields__))
     if q.strip():
         pattern = like(q)
@@ -181,7 +182,7 @@ async def list_products(
             )
         )
     if after:
-        stmt = stmt.where(Product.sku > after)
+        stmt = stmt.where(Product.sku > after[:40])
     rows = [
         ProductRow(**r._mapping)
         for r in (await db.execute(stmt.order_by(Product.sku).limit(limit + 1))).all()

@@ -15,16 +15,7 @@ from portal.domain.customers import accounts, customer_users
 from portal.domain.errors import ValidationFailed
 from portal.domain.people.users import parse_invitee
 from portal.i18n import gettext as _
-from portal.staff.admin.common import (
-    ADMIN_ONLY,
-    LIST_QUERY,
-    ListQuery,
-    act_on_user,
-    end_sessions,
-    form_values,
-    list_page,
-    user_action_paths,
-)
+from portal.staff.admin import common
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
@@ -35,7 +26,7 @@ INVITE_FIELDS = ("name", "email", "locale")
 
 class AdminAccountsController(Controller):
     path = BASE
-    guards = ADMIN_ONLY
+    guards = common.ADMIN_ONLY
 
     async def _detail(
         self,
@@ -65,12 +56,9 @@ class AdminAccountsController(Controller):
             **(defaults | context),
         )
 
-    @get("/", dependencies=LIST_QUERY)
-    async def index(
-        self, request: Request, db: NamedDependency[AsyncSession], listing: NamedDependency[ListQuery]
-    ) -> Template:
-        result = await accounts.list_accounts(db, q=listing.q, after=listing.after)
-        return list_page(request, "staff/admin/accounts/list.html", result, rows="accounts", q=listing.q)
+    index = common.list_handler(
+        "staff/admin/accounts/list.html", rows="accounts", read=accounts.list_accounts
+    )
 
     @get("/new")
     async def new(self, request: Request) -> Template:
@@ -78,7 +66,7 @@ class AdminAccountsController(Controller):
 
     @post("/")
     async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
-        values = form_values(await request.form(), accounts.FORM_FIELDS)
+        values = common.form_values(await request.form(), accounts.FORM_FIELDS)
         try:
             data = accounts.parse_account(values)
             account = await accounts.create_account(db, staff_actor(request), data=data)
@@ -100,7 +88,7 @@ class AdminAccountsController(Controller):
     async def update(
         self, request: Request, db: NamedDependency[AsyncSession], account_id: FromPath[int]
     ) -> Response | Template:
-        values = form_values(await request.form(), accounts.FORM_FIELDS)
+        values = common.form_values(await request.form(), accounts.FORM_FIELDS)
         try:
             data = accounts.parse_account(values)
             saved = await accounts.update_account(db, staff_actor(request), account_id=account_id, data=data)
@@ -112,13 +100,13 @@ class AdminAccountsController(Controller):
             flash=_("Customer account %(name)s saved.", name=saved.account.name),
         )
         # a disabled account's users are signed out everywhere
-        return await end_sessions(request, response, kind="customer", user_ids=saved.sign_out_user_ids)
+        return await common.end_sessions(request, response, kind="customer", user_ids=saved.sign_out_user_ids)
 
     @post("/{account_id:int}/users")
     async def invite(
         self, request: Request, db: NamedDependency[AsyncSession], account_id: FromPath[int]
     ) -> Response | Template:
-        values = form_values(await request.form(), INVITE_FIELDS)
+        values = common.form_values(await request.form(), INVITE_FIELDS)
         try:
             invitee = parse_invitee(values)
             user = await customer_users.invite_user(
@@ -138,7 +126,7 @@ class AdminAccountsController(Controller):
             flash=_("An invitation has been sent to %(email)s.", email=user.email),
         )
 
-    @post(user_action_paths("/{account_id:int}/users/{user_id:int}"))
+    @post(common.user_action_paths("/{account_id:int}/users/{user_id:int}"))
     async def user_action(
         self,
         request: Request,
@@ -152,7 +140,7 @@ class AdminAccountsController(Controller):
         def user_row(*, errors: dict[str, str], **context: object) -> object:
             return self._detail(request, db, account_id, user_errors={user_id: errors["user"]}, **context)
 
-        return await act_on_user(
+        return await common.act_on_user(
             request,
             db,
             kind="customer",

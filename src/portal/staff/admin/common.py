@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from litestar import Request
+from litestar import Controller, Request, get
 from litestar.background_tasks import BackgroundTask
-from litestar.di import Provide
+from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromQuery
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,22 +29,6 @@ log = logging.getLogger("portal.admin")
 USER_ACTIONS = ("disable", "enable", "reinvite")
 
 
-@dataclass(frozen=True)
-class ListQuery:
-    """What a searchable list's URL asks for: ``q`` the search text, ``after`` the last row shown."""
-
-    q: str
-    after: str
-
-
-def _list_query(q: FromQuery[str | None] = None, after: FromQuery[str | None] = None) -> ListQuery:
-    return ListQuery(q=query_text(q, limit=MAX_QUERY_LENGTH), after=after or "")
-
-
-# a handler's ``listing: NamedDependency[ListQuery]`` reads ?q= and ?after=
-LIST_QUERY = {"listing": Provide(_list_query, sync_to_thread=False)}
-
-
 def list_page(request: Request, template: str, result: Page[Any], *, rows: str, **context: Any) -> Template:
     """One page of a list: the whole page, or only its ``results`` block for htmx.
 
@@ -53,6 +37,25 @@ def list_page(request: Request, template: str, result: Page[Any], *, rows: str, 
     return page(
         request, template, block="results", next_after=result.next_after, **{rows: result.rows}, **context
     )
+
+
+def list_handler(template: str, *, rows: str, read: Callable[..., Awaitable[Page[Any]]]) -> HTTPRouteHandler:
+    """A controller's ``GET /``: a searchable, paged list (``?q=`` the search text, ``?after=`` the
+    cursor of the last row shown), read by ``read(db, q=..., after=...)``, shown by ``list_page``."""
+
+    @get("/")
+    async def index(
+        self: Controller,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        q: FromQuery[str | None] = None,
+        after: FromQuery[str | None] = None,
+    ) -> Template:
+        q = query_text(q, limit=MAX_QUERY_LENGTH)
+        result = await read(db, q=q, after=after or "")
+        return list_page(request, template, result, rows=rows, q=q)
+
+    return index
 
 
 def form_values(form: Any, fields: Iterable[str]) -> dict[str, str]:

@@ -16,7 +16,7 @@ from portal.domain.catalog import product_edits as products
 from portal.domain.catalog.categories import CATEGORY_LABELS
 from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
-from portal.staff.admin.common import ADMIN_ONLY, LIST_QUERY, ListQuery, form_values, list_page
+from portal.staff.admin.common import ADMIN_ONLY, form_values, list_handler
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
@@ -57,12 +57,7 @@ class AdminProductsController(Controller):
     path = BASE
     guards = ADMIN_ONLY
 
-    @get("/", dependencies=LIST_QUERY)
-    async def index(
-        self, request: Request, db: NamedDependency[AsyncSession], listing: NamedDependency[ListQuery]
-    ) -> Template:
-        result = await products.list_products(db, q=listing.q, after=listing.after[:40])
-        return list_page(request, "staff/admin/products/list.html", result, rows="products", q=listing.q)
+    index = list_handler("staff/admin/products/list.html", rows="products", read=products.list_products)
 
     @get("/new")
     async def new(self, request: Request) -> Template:

@@ -17,16 +17,7 @@ from portal.domain.fields import FormReader
 from portal.domain.people import staff_users
 from portal.domain.people.users import parse_invitee
 from portal.i18n import gettext as _
-from portal.staff.admin.common import (
-    ADMIN_ONLY,
-    LIST_QUERY,
-    ListQuery,
-    act_on_user,
-    end_sessions,
-    form_values,
-    list_page,
-    user_action_paths,
-)
+from portal.staff.admin import common
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
@@ -41,7 +32,7 @@ def _roles(form: Any) -> list[str]:
 
 class AdminStaffUsersController(Controller):
     path = BASE
-    guards = ADMIN_ONLY
+    guards = common.ADMIN_ONLY
 
     async def _edit_page(
         self, request: Request, db: AsyncSession, user_id: int, *, status_code: int = 200, **context: Any
@@ -72,12 +63,7 @@ class AdminStaffUsersController(Controller):
             **(defaults | context),
         )
 
-    @get("/", dependencies=LIST_QUERY)
-    async def index(
-        self, request: Request, db: NamedDependency[AsyncSession], listing: NamedDependency[ListQuery]
-    ) -> Template:
-        result = await staff_users.list_staff(db, q=listing.q, after=listing.after)
-        return list_page(request, "staff/admin/users/list.html", result, rows="users", q=listing.q)
+    index = common.list_handler("staff/admin/users/list.html", rows="users", read=staff_users.list_staff)
 
     @get("/new")
     async def new(self, request: Request) -> Template:
@@ -86,7 +72,7 @@ class AdminStaffUsersController(Controller):
     @post("/")
     async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
         form = await request.form()
-        values, chosen = form_values(form, ("name", "email", "locale")), _roles(form)
+        values, chosen = common.form_values(form, ("name", "email", "locale")), _roles(form)
         try:
             roles_form = FormReader({})
             roles = staff_users.parse_roles_field(chosen, roles_form)
@@ -111,7 +97,7 @@ class AdminStaffUsersController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
     ) -> Response | Template:
         form = await request.form()
-        values, chosen = form_values(form, ("name", "locale")), _roles(form)
+        values, chosen = common.form_values(form, ("name", "locale")), _roles(form)
         try:
             data = staff_users.parse_staff(values, chosen)
             saved = await staff_users.update_staff(db, staff_actor(request), user_id=user_id, data=data)
@@ -131,17 +117,17 @@ class AdminStaffUsersController(Controller):
                 request, f"{BASE}/{user_id}", flash=_("%(name)s saved.", name=saved.user.name)
             )
         # sessions carry the roles they were started with: new roles apply from the next sign-in
-        return await end_sessions(
+        return await common.end_sessions(
             request, response, kind="staff", user_ids=[user_id] if saved.sign_out else []
         )
 
-    @post(user_action_paths("/{user_id:int}"))
+    @post(common.user_action_paths("/{user_id:int}"))
     async def user_action(
         self, request: Request, db: NamedDependency[AsyncSession], user_id: FromPath[int]
     ) -> Response | Template:
         """Disable, enable or invite again; an admin cannot disable themselves."""
         actor = staff_actor(request)
-        return await act_on_user(
+        return await common.act_on_user(
             request,
             db,
             kind="staff",
