@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.passwords import hash_password
 from portal.db.catalog import Product
-from portal.db.customers import CustomerAccount, CustomerUser
+from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
 from portal.domain.orders.actors import Actor
 
 if TYPE_CHECKING:
-    from portal.db.orders import Order, OrderEvent
+    from portal.db.orders import Order, OrderAttachment, OrderEvent
 
 PASSWORD = "correct-horse-battery"
 _PW_HASH = hash_password(PASSWORD)
@@ -51,6 +51,13 @@ async def make_customer(
     db.add(user)
     await db.commit()
     return user
+
+
+def an_address(account_id: int, **kw: object) -> Address:
+    """A delivery address of the account, not yet added: Wang, Shanghai, Rd 1 unless ``kw`` says otherwise."""
+    return Address(
+        **{"account_id": account_id, "recipient": "Wang", "city": "Shanghai", "street": "Rd 1", **kw}
+    )
 
 
 async def make_staff(db: AsyncSession, *roles: str, **kw: object) -> StaffUser:
@@ -111,6 +118,11 @@ async def as_staff(
     user = await make_staff(db, *roles, **kw)
     await sign_in(client, user.email, staff=True)
     return user, await csrf_token(client, "/staff/login")
+
+
+async def post_form(client: AsyncTestClient, path: str, token: str, **fields: str):
+    """POST ``fields`` as a form with the CSRF ``token``; a redirect is returned, not followed."""
+    return await client.post(path, data={"_csrf_token": token, **fields}, follow_redirects=False)
 
 
 def customer_actor(user: CustomerUser) -> Actor:
@@ -174,6 +186,24 @@ async def make_order(
     pricing.apply_totals(order, [line])
     await db.commit()
     return order
+
+
+async def add_attachment(db: AsyncSession, order: Order, *, storage_key: str) -> OrderAttachment:
+    """A one-byte PDF record attached to ``order`` by its buyer, committed (no file is stored)."""
+    from portal.db.orders import OrderAttachment
+
+    attachment = OrderAttachment(
+        order_id=order.id,
+        filename="d.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        storage_key=storage_key,
+        uploaded_by_kind="customer",
+    )
+    db.add(attachment)
+    await db.commit()
+    return attachment
 
 
 async def place_orders(

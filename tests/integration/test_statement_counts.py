@@ -9,13 +9,14 @@ from itertools import count
 from portal import clock
 from portal.auth.tracking_links import TrackingLinks
 from portal.db.catalog import Product
-from portal.db.customers import Address, CustomerAccount
+from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Package, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.db.outbox import OutboxMessage
 from tests.fulfilment_helpers import confirmed, produce
 from tests.helpers import (
     StatementCounter,
+    an_address,
     make_account,
     make_customer,
     make_product,
@@ -155,13 +156,8 @@ async def test_the_staff_order_page_in_review_costs_the_same_however_large_the_o
     buyer = await make_customer(db)
     db.add(Carrier(code="acme", name="Acme Express", webhook_secret="s" * 32))
     db.add(
-        Address(
-            account_id=buyer.account_id,
-            label="Plant",
-            country="CN",
-            recipient="Li",
-            city="Suzhou",
-            street="Xinghu St 9",
+        an_address(
+            buyer.account_id, label="Plant", country="CN", recipient="Li", city="Suzhou", street="Xinghu St 9"
         )
     )
     order = Order(

@@ -6,26 +6,15 @@ import re
 
 from litestar.routes import HTTPRoute
 
-from portal.db.orders import OrderAttachment
 from portal.domain.orders import service
-from tests.helpers import csrf_token, customer_actor, make_customer, make_order, sign_in
+from tests.helpers import add_attachment, csrf_token, customer_actor, make_customer, make_order, sign_in
 
 
 async def test_another_accounts_order_is_404_everywhere(client, db):
     owner = await make_customer(db)
     order = await make_order(db, customer=owner)
     await service.submit(db, customer_actor(owner), order)
-    attachment = OrderAttachment(
-        order_id=order.id,
-        filename="d.pdf",
-        content_type="application/pdf",
-        size=1,
-        sha256="0" * 64,
-        storage_key=f"{order.id}/x",
-        uploaded_by_kind="customer",
-    )
-    db.add(attachment)
-    await db.commit()
+    attachment = await add_attachment(db, order, storage_key=f"{order.id}/x")
     stranger = await make_customer(db)
     await sign_in(client, stranger.email)
     token = await csrf_token(client)

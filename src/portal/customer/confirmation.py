@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -11,15 +11,17 @@ from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
-from portal.domain.errors import NotFound, ValidationFailed
+from portal.customer.orders import act_on_order
+from portal.db.orders import Order
+from portal.domain.errors import NotFound
 from portal.domain.orders import confirmation, confirmation_docs, service
+from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_pdf import render_pdf, seller_from
 from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import customer_actor
-from portal.web.forms import refused_form
 from portal.web.readers import read_form
-from portal.web.templating import page, redirect
+from portal.web.templating import page
 
 
 async def _versions(request: Request, db: AsyncSession, number: str):  # noqa: ANN202
@@ -30,42 +32,48 @@ async def _versions(request: Request, db: AsyncSession, number: str):  # noqa: A
     return order, docs
 
 
+def _typed_name(form: Any) -> dict[str, str]:
+    """What a refused signature keeps: the signer's name as read."""
+    return {"signer_name": read_form(form, inputs.AcceptForm).signer_name}
+
+
+async def _page(
+    request: Request,
+    db: AsyncSession,
+    number: str,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict | None = None,
+) -> Template:
+    """The current confirmation, what changed since the one before, and its sign and decline forms."""
+    order, docs = await _versions(request, db, number)
+    current = docs[0]
+    earlier = next((d for d in docs[1:]), None)
+    changes = confirmation_docs.differences(earlier.snapshot, current.snapshot) if earlier else []
+    return page(
+        request,
+        "customer/orders/confirmation.html",
+        status_code=status_code,
+        doc=current,
+        snapshot=current.snapshot,
+        previous=earlier,
+        changes=changes,
+        order_status=order.status,
+        errors=errors or {},
+        values=values or {},
+    )
+
+
 class ConfirmationController(Controller):
     path = "/orders"
     guards = [customer_required]
-
-    async def _page(
-        self,
-        request: Request,
-        db: AsyncSession,
-        number: str,
-        *,
-        status_code: int = 200,
-        errors: dict[str, str] | None = None,
-        values: dict | None = None,
-    ) -> Template:
-        order, docs = await _versions(request, db, number)
-        current = docs[0]
-        earlier = next((d for d in docs[1:]), None)
-        changes = confirmation_docs.differences(earlier.snapshot, current.snapshot) if earlier else []
-        return page(
-            request,
-            "customer/orders/confirmation.html",
-            status_code=status_code,
-            doc=current,
-            snapshot=current.snapshot,
-            previous=earlier,
-            changes=changes,
-            order_status=order.status,
-            errors=errors or {},
-            values=values or {},
-        )
 
     @get("/{number:str}/confirmation")
     async def show(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
-        return await self._page(request, db, number)
+        return await _page(request, db, number)
 
     @get("/{number:str}/confirmation.pdf")
     async def pdf(
@@ -88,36 +96,24 @@ class ConfirmationController(Controller):
     async def accept(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        actor = customer_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        form = await request.form()
-        sent = read_form(form, inputs.AcceptForm)
-        signature = confirmation.Signature(
-            signer_name=sent.signer_name,
-            agree=sent.agree,
-            document_hash=sent.document_hash,
-            user_agent=request.headers.get("user-agent", ""),
-        )
-        try:
+        user_agent = request.headers.get("user-agent", "")
+
+        async def sign(actor: Actor, order: Order, form: Any) -> None:
+            sent = read_form(form, inputs.AcceptForm)
+            signature = confirmation.Signature(sent.signer_name, sent.agree, sent.document_hash, user_agent)
             await confirmation.accept(db, actor, order, signature)
-        except ValidationFailed as exc:
-            values = {"signer_name": signature.signer_name}
-            return await refused_form(db, exc, partial(self._page, request, db, number), values=values)
-        return redirect(request, f"/orders/{number}", flash=_("Thank you: the order is confirmed."))
+
+        flash = _("Thank you: the order is confirmed.")
+        return await act_on_order(request, db, number, sign, view=_page, flash=flash, values=_typed_name)
 
     @post("/{number:str}/confirmation/decline")
     async def decline(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        actor = customer_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        sent = read_form(await request.form(), inputs.DeclineForm)
-        try:
+        flash = _("You declined the confirmation. Our team will revise the order and get back to you.")
+
+        async def refuse(actor: Actor, order: Order, form: Any) -> None:
+            sent = read_form(form, inputs.DeclineForm)
             await confirmation.decline(db, actor, order, reason=sent.reason, document_hash=sent.document_hash)
-        except ValidationFailed as exc:
-            return await refused_form(db, exc, partial(self._page, request, db, number))
-        return redirect(
-            request,
-            f"/orders/{number}",
-            flash=_("You declined the confirmation. Our team will revise the order and get back to you."),
-        )
+
+        return await act_on_order(request, db, number, refuse, view=_page, flash=flash)

@@ -6,30 +6,56 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Response, Template
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
-from portal.db.orders import Order
-from portal.domain.errors import ValidationFailed
-from portal.domain.orders import attachments, backorder, pages, queries, service
-from portal.domain.orders.actors import Actor
+from portal.domain.orders import backorder, pages, queries, service
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web import inputs
+from portal.web.acting import OrderStep, apply_order_form
 from portal.web.actors import customer_actor
-from portal.web.downloads import download
-from portal.web.forms import form_version, query_day, query_text, refused_form
+from portal.web.downloads import OrderAttachments
+from portal.web.forms import form_version, query_day, query_text
 from portal.web.readers import read_form
-from portal.web.templating import page, redirect
-
-OrderAction = Callable[[Actor, Order, Any], Awaitable[None]]
+from portal.web.templating import page
 
 
-class OrdersController(Controller):
+async def act_on_order(
+    request: Request,
+    db: AsyncSession,
+    number: str,
+    step: OrderStep,
+    *,
+    view: Callable[..., Awaitable[Template]],
+    flash: str,
+    values: Callable[[Any], dict[str, str]] | None = None,
+) -> Response | Template:
+    """Apply one form to the buyer's order, then back to it with ``flash`` (or ``step``'s own toast).
+
+    A refused form shows ``view(request, db, number, status_code=422, errors=…)`` again, with
+    ``values=values(form)`` when ``values`` is given; nothing of it is kept.
+    """
+    render = partial(view, request, db, number)
+    actor = customer_actor(request)
+    return await apply_order_form(
+        request,
+        db,
+        number,
+        step,
+        actor=actor,
+        render=render,
+        to=f"/orders/{number}",
+        flash=flash,
+        values=values,
+    )
+
+
+class OrdersController(OrderAttachments):
     path = "/orders"
     guards = [customer_required]
 
@@ -93,32 +119,6 @@ class OrdersController(Controller):
     ) -> Template:
         return await self._detail(request, db, number)
 
-    @get("/{number:str}/attachments/{attachment_id:int}")
-    async def attachment(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        number: FromPath[str],
-        attachment_id: FromPath[int],
-    ) -> File:
-        found = await attachments.find(
-            db, customer_actor(request), number=number, attachment_id=attachment_id
-        )
-        return download(request, found)
-
-    async def _act(
-        self, request: Request, db: AsyncSession, number: str, do: OrderAction, flash: str
-    ) -> Response | Template:
-        """Load the buyer's order, apply one form to it; a refused form re-renders the page (422)."""
-        actor = customer_actor(request)
-        order = await service.load_order(db, actor, number=number)
-        form = await request.form()
-        try:
-            await do(actor, order, form)
-        except ValidationFailed as exc:
-            return await refused_form(db, exc, partial(self._detail, request, db, number))
-        return redirect(request, f"/orders/{number}", flash=flash)
-
     @post("/{number:str}/cancel")
     async def cancel(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
@@ -128,7 +128,9 @@ class OrdersController(Controller):
             reason = read_form(form, inputs.DecisionForm).reason
             await service.cancel(db, actor, order, expected_version=version, reason=reason)
 
-        return await self._act(request, db, number, do, _("The order has been cancelled."))
+        return await act_on_order(
+            request, db, number, do, view=self._detail, flash=_("The order has been cancelled.")
+        )
 
     @post("/{number:str}/backorder-choice")
     async def backorder_choice(
@@ -138,7 +140,9 @@ class OrdersController(Controller):
             sent = read_form(form, inputs.BackorderChoiceForm)
             await backorder.choose(db, actor, order, choice=sent.choice, substitute_sku=sent.substitute_sku)
 
-        return await self._act(request, db, number, do, _("Thank you: we recorded your choice."))
+        return await act_on_order(
+            request, db, number, do, view=self._detail, flash=_("Thank you: we recorded your choice.")
+        )
 
     @post("/{number:str}/receipt")
     async def confirm_receipt(
@@ -149,4 +153,8 @@ class OrdersController(Controller):
             note = read_form(form, inputs.DecisionForm).note
             await service.confirm_receipt(db, actor, order, expected_version=version, note=note)
 
-        return await self._act(request, db, number, do, _("Thank you: receipt confirmed."))
+        return await act_on_order(
+            request, db, number, do, view=self._detail, flash=_("Thank you: receipt confirmed.")
+        )
+
+    reader = staticmethod(customer_actor)  # who reads the attachments (OrderAttachments)

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from litestar import Request
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
-from portal.db.orders import Order
-from portal.domain.errors import ValidationFailed
-from portal.domain.orders import checks, pages, service, timeline
-from portal.domain.orders.actors import Actor
+from portal.domain.orders import checks, pages, timeline
 from portal.domain.orders.states import allowed_actions
 from portal.formatting import day, join_list, money
 from portal.i18n import gettext
+from portal.web.acting import OrderStep, apply_order_form
 from portal.web.actors import staff_actor
-from portal.web.forms import refused_form, typed_values
-from portal.web.templating import page, redirect
+from portal.web.forms import typed_values
+from portal.web.templating import page
 
 
 @dataclass(frozen=True)
@@ -91,24 +87,24 @@ async def render_order(
     )
 
 
-OrderStep = Callable[[Actor, Order, Any], Awaitable[str | None]]
-
-
 async def act_on_order(
     request: Request, db: AsyncSession, number: str, step: OrderStep, *, flash: str, anchor: str = ""
 ) -> Response | Template:
     """Load the order, apply one staff form to it; a refused form re-renders the order page (422).
 
-    ``step`` may return its own flash message; nothing of a refused form is kept.
+    ``step`` may return its own flash message; nothing of a refused form is kept, but what was typed
+    fills the page again.
     """
     request.state.order_number = number  # an error page leads back to this order
-    actor = staff_actor(request)
-    order = await service.load_order(db, actor, number=number)
-    form = await request.form()
-    try:
-        said = await step(actor, order, form)
-    except ValidationFailed as exc:
-        return await refused_form(
-            db, exc, partial(render_order, request, db, number), values=typed_values(form)
-        )
-    return redirect(request, f"/staff/orders/{number}{anchor}", flash=said or flash)
+    render = partial(render_order, request, db, number)
+    return await apply_order_form(
+        request,
+        db,
+        number,
+        step,
+        actor=staff_actor(request),
+        render=render,
+        to=f"/staff/orders/{number}{anchor}",
+        flash=flash,
+        values=typed_values,
+    )

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.response import File, Response, Template
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import requires_role, staff_required
 from portal.auth.roles import Role
 from portal.domain.notifications import resend
-from portal.domain.orders import attachments, queries, staff_list
+from portal.domain.orders import queries, staff_list
 from portal.i18n import gettext as _
 from portal.jinja import CHANNEL_LABELS
 from portal.staff.order_page import render_order
 from portal.web.actors import staff_actor
-from portal.web.downloads import download
+from portal.web.downloads import OrderAttachments
 from portal.web.forms import query_day, query_text
 from portal.web.templating import page, redirect
 
 
-class StaffOrdersController(Controller):
+class StaffOrdersController(OrderAttachments):
     path = "/staff/orders"
     guards = [staff_required]
 
@@ -74,17 +74,6 @@ class StaffOrdersController(Controller):
     ) -> Template:
         return await render_order(request, db, number)
 
-    @get("/{number:str}/attachments/{attachment_id:int}")
-    async def attachment(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        number: FromPath[str],
-        attachment_id: FromPath[int],
-    ) -> File:
-        found = await attachments.find(db, staff_actor(request), number=number, attachment_id=attachment_id)
-        return download(request, found)
-
     @post(
         "/{number:str}/notifications/{message_id:int}/resend",
         guards=[requires_role(Role.SALES, Role.REVIEWER, Role.LOGISTICS, Role.AFTERSALES)],
@@ -100,3 +89,5 @@ class StaffOrdersController(Controller):
         return redirect(
             request, f"/staff/orders/{number}#notifications", flash=_("The notification will be sent again.")
         )
+
+    reader = staticmethod(staff_actor)  # who reads the attachments (OrderAttachments)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Response, Template
+from litestar.types import Guard
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import requires_role, staff_required
@@ -28,7 +31,8 @@ from portal.web.templating import page
 PRODUCTION = requires_role(Role.PRODUCTION)
 PACKERS = requires_role(Role.PRODUCTION, Role.LOGISTICS)
 
-Step = Callable[[Actor, Order, Any], Awaitable[str]]
+# one production form applied to the order; returns its toast
+Step = Callable[[AsyncSession, Actor, Order, Any], Awaitable[str]]
 
 
 def _report(form: Any) -> production.MilestoneReport:
@@ -48,65 +52,67 @@ def _report(form: Any) -> production.MilestoneReport:
     )
 
 
+async def _milestone(db: AsyncSession, actor: Actor, order: Order, form: Any) -> str:
+    version = form_version(form)  # a form without its version is refused first, like a stale one
+    await production.record_milestone(db, actor, order, _report(form), expected_version=version)
+    return _("Production milestone recorded.")
+
+
+async def _inspection(db: AsyncSession, actor: Actor, order: Order, form: Any) -> str:
+    version = form_version(form)
+    sent = read_form(form, inputs.InspectionForm)
+    await qc.inspect(db, actor, order, result=sent.result, note=sent.note, expected_version=version)
+    return _("Quality inspection recorded.")
+
+
+async def _pack(db: AsyncSession, actor: Actor, order: Order, form: Any) -> str:
+    sent, unreadable = read_fields(form, inputs.PackForm)
+    package = await packing.pack(
+        db,
+        actor,
+        order,
+        quantities=form_quantities(form, "pack_", message=packing.TOO_MANY),  # into this package
+        weight_kg=sent.weight_kg,
+        dimensions=sent.dimensions,
+        done=sent.done,
+        unreadable=unreadable,
+        expected_version=form_version(form),
+    )
+    if sent.done:
+        return _("Packing complete: the order is ready to ship.")
+    return _("Package %(position)s packed.", position=package.position if package else "")
+
+
+def _form_route(path: str, guard: Guard, step: Step) -> HTTPRouteHandler:
+    """A POST route of the controller applying ``step`` to the order ``number``; back to #production."""
+
+    @post(path, guards=[guard])
+    async def apply(
+        self: Controller, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        return await act_on_order(request, db, number, partial(step, db), flash="", anchor="#production")
+
+    return apply
+
+
+def _printed(path: str, template: str) -> HTTPRouteHandler:
+    """A GET route of the controller showing one printable document of the order ``number``."""
+
+    @get(path, guards=[staff_required])
+    async def show(
+        self: Controller, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        docs = await packing.print_documents(db, staff_actor(request), number)
+        return page(request, template, docs=docs, order=docs.order)
+
+    return show
+
+
 class ProductionController(Controller):
     path = "/staff/orders"
 
-    @post("/{number:str}/production", guards=[PRODUCTION])
-    async def milestone(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def step(actor: Actor, order: Order, form: Any) -> str:
-            version = form_version(form)  # a form without its version is refused first, like a stale one
-            await production.record_milestone(db, actor, order, _report(form), expected_version=version)
-            return _("Production milestone recorded.")
-
-        return await act_on_order(request, db, number, step, flash="", anchor="#production")
-
-    @post("/{number:str}/qc", guards=[PRODUCTION])
-    async def inspection(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def step(actor: Actor, order: Order, form: Any) -> str:
-            version = form_version(form)
-            sent = read_form(form, inputs.InspectionForm)
-            await qc.inspect(db, actor, order, result=sent.result, note=sent.note, expected_version=version)
-            return _("Quality inspection recorded.")
-
-        return await act_on_order(request, db, number, step, flash="", anchor="#production")
-
-    @post("/{number:str}/pack", guards=[PACKERS])
-    async def pack(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def step(actor: Actor, order: Order, form: Any) -> str:
-            sent, unreadable = read_fields(form, inputs.PackForm)
-            package = await packing.pack(
-                db,
-                actor,
-                order,
-                quantities=form_quantities(form, "pack_", message=packing.TOO_MANY),  # into this package
-                weight_kg=sent.weight_kg,
-                dimensions=sent.dimensions,
-                done=sent.done,
-                unreadable=unreadable,
-                expected_version=form_version(form),
-            )
-            if sent.done:
-                return _("Packing complete: the order is ready to ship.")
-            return _("Package %(position)s packed.", position=package.position if package else "")
-
-        return await act_on_order(request, db, number, step, flash="", anchor="#production")
-
-    @get("/{number:str}/label", guards=[staff_required])
-    async def label(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        docs = await packing.print_documents(db, staff_actor(request), number)
-        return page(request, "staff/orders/label.html", docs=docs, order=docs.order)
-
-    @get("/{number:str}/delivery-note", guards=[staff_required])
-    async def delivery_note(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        docs = await packing.print_documents(db, staff_actor(request), number)
-        return page(request, "staff/orders/delivery_note.html", docs=docs, order=docs.order)
+    milestone = _form_route("/{number:str}/production", PRODUCTION, _milestone)
+    inspection = _form_route("/{number:str}/qc", PRODUCTION, _inspection)
+    pack = _form_route("/{number:str}/pack", PACKERS, _pack)
+    label = _printed("/{number:str}/label", "staff/orders/label.html")
+    delivery_note = _printed("/{number:str}/delivery-note", "staff/orders/delivery_note.html")

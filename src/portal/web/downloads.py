@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import Request
+from collections.abc import Callable
+from typing import ClassVar
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import File
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import OrderAttachment
+from portal.domain.orders import attachments
+from portal.domain.orders.actors import Actor
 
 
 def download(request: Request, attachment: OrderAttachment) -> File:
@@ -21,3 +29,24 @@ def download(request: Request, attachment: OrderAttachment) -> File:
         content_disposition_type="attachment",
         headers={"Cache-Control": "private, no-store"},
     )
+
+
+class OrderAttachments(Controller):
+    """``<path>/{number}/attachments/{attachment_id}``: one attachment of an order the reader may see.
+
+    A door's order controller inherits it and names its reader, ``reader = staticmethod(<actor of a
+    request>)``; an attachment of an order that reader may not see is 404, like a missing one.
+    """
+
+    reader: ClassVar[Callable[[Request], Actor]]
+
+    @get("/{number:str}/attachments/{attachment_id:int}")
+    async def attachment(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        attachment_id: FromPath[int],
+    ) -> File:
+        found = await attachments.find(db, self.reader(request), number=number, attachment_id=attachment_id)
+        return download(request, found)

@@ -20,7 +20,13 @@ from portal.domain.orders.checkout import ADDRESS_FIELDS
 from portal.web.readers import amount, day, read_fields, secret, text, whole
 
 
-class MilestoneForm(msgspec.Struct, frozen=True):
+class Noted(msgspec.Struct, frozen=True):
+    """The free-text note many staff and buyer forms carry; each form below adds its own fields."""
+
+    note: text(4000) = ""
+
+
+class MilestoneForm(Noted):
     """The production form: one milestone reported, planned or reached."""
 
     milestone: text(20) = ""
@@ -28,7 +34,6 @@ class MilestoneForm(msgspec.Struct, frozen=True):
     actual_date: date | None = None
     progress: whole(PROGRESS_RANGE) | None = None  # the domain says 0..100
     done: bool = False
-    note: text(4000) = ""
 
 
 # The production plan carries the planned date of every milestone: ``planned_<milestone>``.
@@ -37,11 +42,10 @@ PlannedDates = msgspec.defstruct(
 )
 
 
-class InspectionForm(msgspec.Struct, frozen=True):
+class InspectionForm(Noted):
     """The quality inspection: passed or failed, with a note."""
 
     result: text(10) = ""
-    note: text(4000) = ""
 
 
 class PackForm(msgspec.Struct, frozen=True):
@@ -59,28 +63,25 @@ class ShipForm(msgspec.Struct, frozen=True):
     tracking_number: text(80) = ""
 
 
-class CarrierEventForm(msgspec.Struct, frozen=True):
-    """A carrier event recorded by hand; no time means now."""
+class CarrierEventForm(Noted):
+    """A carrier event recorded by hand, with a note; no time means now."""
 
     status: text(20) = ""
     occurred_at: datetime | None = None
     location: text(200) = ""
-    note: text(4000) = ""
     exception_kind: text(20) = ""
 
 
-class DecisionForm(msgspec.Struct, frozen=True):
+class DecisionForm(Noted):
     """A reviewer's or buyer's decision with its words: a reason, a message or a note."""
 
     reason: text(4000) = ""
     message: text(4000) = ""
-    note: text(4000) = ""
 
 
-class ApprovalForm(msgspec.Struct, frozen=True):
+class ApprovalForm(Noted):
     """An approval: a note and, optionally, the delivery date promised to the buyer."""
 
-    note: text(4000) = ""
     promised_date: date | None = None
 
 
@@ -99,19 +100,23 @@ class SignInForm(msgspec.Struct, frozen=True):
     next: text(2000) = ""
 
 
-class DeclineForm(msgspec.Struct, frozen=True):
-    """The buyer declines an order confirmation: why, and which document they were shown."""
+class ShownDocument(msgspec.Struct, frozen=True):
+    """Which order confirmation the buyer was shown (its content hash) when they answered it."""
 
-    reason: text(4000) = ""
     document_hash: text(64) = ""
 
 
-class AcceptForm(msgspec.Struct, frozen=True):
+class DeclineForm(ShownDocument):
+    """The buyer declines an order confirmation: why, and which document they were shown."""
+
+    reason: text(4000) = ""
+
+
+class AcceptForm(ShownDocument):
     """The buyer signs an order confirmation: name, agreement, and which document they were shown."""
 
     signer_name: text(120) = ""
     agree: bool = False
-    document_hash: text(64) = ""
 
 
 class OrderForm(msgspec.Struct, frozen=True):

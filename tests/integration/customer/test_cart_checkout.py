@@ -13,7 +13,7 @@ from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order, OrderAttachment
 from portal.db.outbox import OutboxMessage
-from tests.helpers import csrf_token, make_customer, make_product, sign_in, text_of
+from tests.helpers import an_address, csrf_token, make_customer, make_product, sign_in, text_of
 
 pytestmark = pytest.mark.business_midnight
 
@@ -25,15 +25,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 async def buyer(db):
     user = await make_customer(db, locale="en")
     db.add(
-        Address(
-            account_id=user.account_id,
-            label="Plant",
-            recipient="Wang",
-            phone="123",
-            city="Shanghai",
-            street="Zhangjiang Rd 88",
-            is_default=True,
-        )
+        an_address(user.account_id, label="Plant", phone="123", street="Zhangjiang Rd 88", is_default=True)
     )
     await db.commit()
     return user

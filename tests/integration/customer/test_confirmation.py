@@ -20,6 +20,7 @@ from tests.helpers import (
     make_customer,
     make_order,
     make_staff,
+    post_form,
     sign_in,
     text_of,
 )
@@ -79,15 +80,10 @@ async def test_decline_then_version_2_shows_what_changed(client, db):
     buyer, reviewer, order = await confirmation_sent(db)
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
-    r = await client.post(
-        f"/orders/{order.number}/confirmation/decline", data={"_csrf_token": token, "reason": ""}
-    )
+    decline = f"/orders/{order.number}/confirmation/decline"
+    r = await post_form(client, decline, token, reason="")
     assert r.status_code == 422
-    r = await client.post(
-        f"/orders/{order.number}/confirmation/decline",
-        data={"_csrf_token": token, "reason": "We need it 10 days earlier"},
-        follow_redirects=False,
-    )
+    r = await post_form(client, decline, token, reason="We need it 10 days earlier")
     assert r.status_code == 303
     fresh = await db.get(Order, order.id, populate_existing=True)
     assert fresh.status == "submitted"

@@ -5,28 +5,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from portal.db.orders import Order, OrderAttachment, OrderEvent
+from portal.db.orders import Order, OrderEvent
 from portal.domain.errors import NotFound, OrderChanged
 from portal.domain.fulfilment import shipping
 from portal.domain.orders import attachments, pages, queries, service, views
 from portal.domain.orders.actors import Actor
 from tests.fulfilment_helpers import confirmed, customer_actor, staff_actor
-from tests.helpers import make_customer, make_staff
+from tests.helpers import add_attachment, make_customer, make_staff
 
 
 async def _order_with_file(db):  # noqa: ANN001, ANN202
     buyer, order = await confirmed(db)
-    attachment = OrderAttachment(
-        order_id=order.id,
-        filename="d.pdf",
-        content_type="application/pdf",
-        size=1,
-        sha256="0" * 64,
-        storage_key=f"{order.id}/scope",
-        uploaded_by_kind="customer",
-    )
-    db.add(attachment)
-    await db.commit()
+    attachment = await add_attachment(db, order, storage_key=f"{order.id}/scope")
     return buyer, order, attachment
 
 

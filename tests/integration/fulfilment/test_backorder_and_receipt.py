@@ -16,7 +16,7 @@ from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import autocomplete
 from portal.jinja import make_environment
 from tests.fulfilment_helpers import confirmed, staff_actor
-from tests.helpers import csrf_token, make_product, make_staff, sign_in, text_of
+from tests.helpers import csrf_token, make_product, make_staff, post_form, sign_in, text_of
 
 
 async def test_backorder_choice_wait_is_recorded(client, db):
@@ -24,16 +24,11 @@ async def test_backorder_choice_wait_is_recorded(client, db):
     await sign_in(client, buyer.email)
     page = text_of((await client.get(f"/orders/{order.number}")).text)
     assert "Items on backorder" in page and "4 of 5 missing" in page
+    choose = f"/orders/{order.number}/backorder-choice"
     token = await csrf_token(client)
-    r = await client.post(
-        f"/orders/{order.number}/backorder-choice", data={"_csrf_token": token, "choice": "maybe"}
-    )
+    r = await post_form(client, choose, token, choice="maybe")
     assert r.status_code == 422
-    r = await client.post(
-        f"/orders/{order.number}/backorder-choice",
-        data={"_csrf_token": token, "choice": "wait"},
-        follow_redirects=False,
-    )
+    r = await post_form(client, choose, token, choice="wait")
     assert r.status_code == 303
     fresh = await db.get(Order, order.id, populate_existing=True)
     assert fresh.backorder_choice == "wait" and fresh.backorder_choice_at is not None

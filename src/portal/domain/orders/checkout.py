@@ -27,8 +27,12 @@ REQUIRED_ADDRESS = ("recipient", "phone", "city", "street")
 
 
 @dataclass
-class CheckoutInput:
-    """The checkout form as typed values; ``unreadable`` holds the form's refused fields (name: message)."""
+class OrderDetails:
+    """The delivery and invoice fields every order form shares (checkout, edit, staff entry), typed.
+
+    ``shipping_address_id`` is an address id, "new" (then ``new_address`` by ``ADDRESS_FIELDS``) or
+    blank; ``unreadable`` holds the form's refused fields (name: message).
+    """
 
     requested_delivery_date: date | None = None
     shipping_address_id: str = ""
@@ -37,8 +41,14 @@ class CheckoutInput:
     tax_id: str = ""
     special_requirements: str = ""
     idempotency_key: str = ""
-    uploads: list[attachments.Upload] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CheckoutInput(OrderDetails):
+    """The checkout form as typed values: the shared order fields and the attached files."""
+
+    uploads: list[attachments.Upload] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import (
     KEY,
     CheckoutInput,
+    OrderDetails,
     earliest_delivery,
     resolve_address,
     validate_date,
@@ -47,22 +48,14 @@ class LineInput:
 
 
 @dataclass
-class EntryInput:
-    """The order entry form as typed values; ``unreadable`` holds the form's refused fields."""
+class EntryInput(OrderDetails):
+    """The order entry form as typed values: who, how, the rows, and the shared order fields."""
 
     customer_id: int | None = None
     contact_id: int | None = None
     channel: str = ""
     priority: str = "normal"
     lines: list[LineInput] = field(default_factory=list)
-    requested_delivery_date: date | None = None
-    shipping_address_id: str = ""
-    new_address: dict[str, str] = field(default_factory=dict)
-    invoice_title: str = ""
-    tax_id: str = ""
-    special_requirements: str = ""
-    idempotency_key: str = ""
-    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -145,16 +145,6 @@ async def review_queue(
     return QueuePage(rows=rows, next_after=_cursor(rows[-1]) if more and rows else None)
 
 
-async def customers_with_orders_in(db: AsyncSession, state: str) -> list[tuple[int, str]]:
-    """For the customer filter: accounts that have orders in this state."""
-    rows = await db.execute(
-        select(CustomerAccount.id, CustomerAccount.name)
-        .where(CustomerAccount.id.in_(select(Order.account_id).where(Order.status == state)))
-        .order_by(CustomerAccount.name)
-    )
-    return [(r[0], r[1]) for r in rows]
-
-
 @dataclass(frozen=True)
 class ReviewPage:
     result: QueuePage
@@ -168,7 +158,7 @@ async def review_page(db: AsyncSession, f: ReviewFilter, *, me: int) -> ReviewPa
     settings = await config.load(db)
     return ReviewPage(
         result=await review_queue(db, f, me=me, sla_hours=settings.review_sla_hours),
-        customers=await customers_with_orders_in(db, f.state),
+        customers=await staff_list.customer_choices(db, with_orders_in=f.state),
         staff_members=await staff_list.staff_choices(db),
         sla_hours=settings.review_sla_hours,
     )

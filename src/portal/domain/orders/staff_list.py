@@ -146,18 +146,28 @@ async def staff_orders(
     return paging.page_of(rows, limit, queries.order_cursor)
 
 
-async def customer_choices(db: AsyncSession) -> list[tuple[int, str]]:
-    """The customer accounts the customer filter offers, by name."""
-    rows = await db.execute(select(CustomerAccount.id, CustomerAccount.name).order_by(CustomerAccount.name))
-    return [(r[0], r[1]) for r in rows]
+async def _choices(db: AsyncSession, stmt: Select) -> list[tuple[int, str]]:
+    """A filter's choices from a statement selecting (id, name), in its order."""
+    return [(r[0], r[1]) for r in await db.execute(stmt)]
+
+
+async def customer_choices(db: AsyncSession, *, with_orders_in: str | None = None) -> list[tuple[int, str]]:
+    """The customer accounts a customer filter offers, by name as (id, name).
+
+    With ``with_orders_in`` (a state), only the accounts that have orders in that state.
+    """
+    stmt = select(CustomerAccount.id, CustomerAccount.name).order_by(CustomerAccount.name)
+    if with_orders_in is not None:
+        stmt = stmt.where(
+            CustomerAccount.id.in_(select(Order.account_id).where(Order.status == with_orders_in))
+        )
+    return await _choices(db, stmt)
 
 
 async def staff_choices(db: AsyncSession) -> list[tuple[int, str]]:
-    """The active staff members an assignee filter offers, by name."""
-    rows = await db.execute(
-        select(StaffUser.id, StaffUser.name).where(StaffUser.is_active.is_(True)).order_by(StaffUser.name)
-    )
-    return [(r[0], r[1]) for r in rows]
+    """The active staff members an assignee filter offers, by name as (id, name)."""
+    active = StaffUser.is_active.is_(True)
+    return await _choices(db, select(StaffUser.id, StaffUser.name).where(active).order_by(StaffUser.name))
 
 
 @dataclass(frozen=True)

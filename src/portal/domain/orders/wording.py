@@ -34,18 +34,24 @@ class Words:
 
 
 def _same(text: str) -> Words:
+    """One wording every audience reads."""
     return Words(text, text, text)
+
+
+def _outside(text: str, staff: str) -> Words:
+    """The buyer and the public read ``text`` alike; staff read ``staff``."""
+    return Words(text, staff, text)
 
 
 S = OrderState
 
 STATE_WORDING: dict[str, Words] = {
     S.DRAFT: Words(N_("cart"), N_("draft, not placed"), N_("not placed")),
-    S.SUBMITTED: Words(N_("received"), N_("to review"), N_("received")),
+    S.SUBMITTED: _outside(N_("received"), N_("to review")),
     S.CHANGES_REQUESTED: Words(
         N_("waiting for your changes"), N_("waiting for the customer's changes"), N_("changes requested")
     ),
-    S.AWAITING_APPROVAL: Words(N_("in review"), N_("awaiting approval"), N_("in review")),
+    S.AWAITING_APPROVAL: _outside(N_("in review"), N_("awaiting approval")),
     S.CONFIRMATION_SENT: Words(
         N_("awaiting your confirmation"),
         N_("waiting for the customer to confirm"),
@@ -58,14 +64,14 @@ STATE_WORDING: dict[str, Words] = {
     S.SHIPPED: _same(N_("shipped")),
     S.DELIVERED: _same(N_("delivered")),
     S.COMPLETED: _same(N_("completed")),
-    S.CLOSED: Words(N_("closed"), N_("closed and settled"), N_("closed")),
-    S.REJECTED: Words(N_("not accepted"), N_("rejected"), N_("not accepted")),
+    S.CLOSED: _outside(N_("closed"), N_("closed and settled")),
+    S.REJECTED: _outside(N_("not accepted"), N_("rejected")),
     S.CANCELLED: _same(N_("cancelled")),
 }
 
 K = EventKind
 EVENT_WORDING: dict[EventKind, Words] = {
-    K.SUBMIT: Words(N_("Order received"), N_("Order placed"), N_("Order received")),
+    K.SUBMIT: _outside(N_("Order received"), N_("Order placed")),
     K.REQUEST_CHANGES: Words(
         N_("We asked for changes"), N_("Changes requested from the customer"), N_("Changes requested")
     ),
@@ -74,17 +80,13 @@ EVENT_WORDING: dict[EventKind, Words] = {
         N_("Order changed and resubmitted"),
         N_("Order changed and resubmitted"),
     ),
-    K.APPROVE: Words(
-        N_("Approval step passed"), N_("Approved (level %(level)s)"), N_("Approval step passed")
-    ),
+    K.APPROVE: _outside(N_("Approval step passed"), N_("Approved (level %(level)s)")),
     K.SEND_CONFIRMATION: Words(
         N_("Reviewed: the order confirmation is waiting for you"),
         N_("Approved; order confirmation sent to the customer"),
         N_("Reviewed: order confirmation sent"),
     ),
-    K.REJECT: Words(
-        N_("The order could not be accepted"), N_("Order rejected"), N_("The order could not be accepted")
-    ),
+    K.REJECT: _outside(N_("The order could not be accepted"), N_("Order rejected")),
     K.ACCEPT_CONFIRMATION: Words(
         N_("Order confirmation accepted and signed by %(name)s"),
         N_("The customer accepted and signed the order confirmation"),
@@ -102,15 +104,9 @@ EVENT_WORDING: dict[EventKind, Words] = {
         N_("Cancelled by us"), N_("Cancelled by staff"), N_("Cancelled by the supplier")
     ),
     K.START_PRODUCTION: _same(N_("Production started")),
-    K.READY_TO_SHIP: Words(
-        N_("Packed and ready to ship"), N_("Marked ready to ship"), N_("Packed and ready to ship")
-    ),
-    K.SHIP_PARTIAL: Words(
-        N_("Part of the order shipped"),
-        N_("Partial shipment handed to the carrier"),
-        N_("Part of the order shipped"),
-    ),
-    K.SHIP_FULL: Words(N_("Shipped"), N_("Everything handed to the carrier"), N_("Shipped")),
+    K.READY_TO_SHIP: _outside(N_("Packed and ready to ship"), N_("Marked ready to ship")),
+    K.SHIP_PARTIAL: _outside(N_("Part of the order shipped"), N_("Partial shipment handed to the carrier")),
+    K.SHIP_FULL: _outside(N_("Shipped"), N_("Everything handed to the carrier")),
     K.DELIVER: _same(N_("Delivered")),
     K.CONFIRM_RECEIPT: Words(
         N_("Receipt confirmed by %(name)s"), N_("The customer confirmed receipt"), N_("Receipt confirmed")
@@ -136,17 +132,11 @@ EVENT_WORDING: dict[EventKind, Words] = {
     K.NOTIFICATION_RESENT: Words(
         N_("A message was sent to you again"), N_("Notification resent"), N_("A message was sent again")
     ),
-    K.DELIVERY_EXCEPTION: Words(
-        N_("Delivery problem: the goods are %(kind)s"),
-        N_("Carrier reported an exception: goods %(kind)s"),
-        N_("Delivery problem: the goods are %(kind)s"),
+    K.DELIVERY_EXCEPTION: _outside(
+        N_("Delivery problem: the goods are %(kind)s"), N_("Carrier reported an exception: goods %(kind)s")
     ),
-    K.CASE_RESOLVED: Words(
-        N_("Delivery problem resolved"), N_("Logistics case resolved"), N_("Delivery problem resolved")
-    ),
-    K.TRACKING_LINKS_REVOKED: Words(
-        N_("Tracking links renewed"), N_("Tracking links revoked"), N_("Tracking links renewed")
-    ),
+    K.CASE_RESOLVED: _outside(N_("Delivery problem resolved"), N_("Logistics case resolved")),
+    K.TRACKING_LINKS_REVOKED: _outside(N_("Tracking links renewed"), N_("Tracking links revoked")),
     K.QC_INSPECTION: _same(N_("Quality inspection: %(result)s")),
     K.PACKED: _same(N_("Package %(position)s packed")),
     K.MILESTONE: _same(N_("Production plan updated")),
@@ -155,9 +145,7 @@ EVENT_WORDING: dict[EventKind, Words] = {
 # where one kind reads several ways: (kind, variant) -> words; see ``event_words``
 REVIEW_PASSED, PROGRESS = "review_passed", "progress"
 VARIANT_WORDING: dict[tuple[EventKind, str], Words] = {
-    (K.APPROVE, REVIEW_PASSED): Words(
-        N_("Review passed"), N_("Review passed; sent for approval"), N_("Review passed")
-    ),
+    (K.APPROVE, REVIEW_PASSED): _outside(N_("Review passed"), N_("Review passed; sent for approval")),
     (K.MILESTONE, PROGRESS): _same(N_("Production progress: %(progress)s%%")),
     **{(K.MILESTONE, f"reached.{m}"): _same(REACHED_WORDING[m]) for m in MILESTONES},
 }

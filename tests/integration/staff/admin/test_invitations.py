@@ -30,15 +30,21 @@ async def _invitation_link(db, settings, recipient: str) -> tuple[OutboxMessage,
     return message, rendered.text, token
 
 
-async def test_customer_invitation_sets_a_password_once(client, db, settings, admin):
-    staff, token = admin
-    account = await make_account(db, name="Delta Valves")
+async def _invite(client, db, token: str, name: str, email: str, locale: str, **account_kw):  # noqa: ANN001, ANN202
+    """An admin invites one user (``name``, ``email``, ``locale``) to a new account: (the account, the answer)."""
+    account = await make_account(db, **account_kw)
     await db.commit()
     r = await client.post(
         f"/staff/admin/accounts/{account.id}/users",
-        data={"name": "Li Wei", "email": "Li.Wei@Example.test", "locale": "en", "_csrf_token": token},
+        data={"name": name, "email": email, "locale": locale, "_csrf_token": token},
         follow_redirects=False,
     )
+    return account, r
+
+
+async def test_customer_invitation_sets_a_password_once(client, db, settings, admin):
+    staff, token = admin
+    account, r = await _invite(client, db, token, "Li Wei", "Li.Wei@Example.test", "en", name="Delta Valves")
     assert r.status_code == 303
     user = await db.scalar(select(CustomerUser).where(CustomerUser.email == "li.wei@example.test"))
     assert user.account_id == account.id and user.password_hash is None and user.locale == "en"
@@ -94,12 +100,7 @@ async def test_customer_invitation_sets_a_password_once(client, db, settings, ad
 
 async def test_an_expired_or_unknown_link_is_not_valid(client, db, settings, admin):
     _, token = admin
-    account = await make_account(db)
-    await db.commit()
-    await client.post(
-        f"/staff/admin/accounts/{account.id}/users",
-        data={"name": "Late Comer", "email": "late@example.test", "locale": "zh_CN", "_csrf_token": token},
-    )
+    await _invite(client, db, token, "Late Comer", "late@example.test", "zh_CN")
     message, _, link_token = await _invitation_link(db, settings, "late@example.test")
     assert message.locale == "zh_CN"
     await db.execute(update(Invitation).values(expires_at=clock.now() - timedelta(minutes=1)))
@@ -121,12 +122,7 @@ async def test_an_expired_or_unknown_link_is_not_valid(client, db, settings, adm
 
 async def test_a_new_invitation_replaces_the_old_link(client, db, settings, admin):
     _, token = admin
-    account = await make_account(db)
-    await db.commit()
-    await client.post(
-        f"/staff/admin/accounts/{account.id}/users",
-        data={"name": "Twice", "email": "twice@example.test", "locale": "en", "_csrf_token": token},
-    )
+    account, _ = await _invite(client, db, token, "Twice", "twice@example.test", "en")
     _, _, first = await _invitation_link(db, settings, "twice@example.test")
     user = await db.scalar(select(CustomerUser).where(CustomerUser.email == "twice@example.test"))
     r = await client.post(

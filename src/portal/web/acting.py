@@ -1,0 +1,52 @@
+"""Applying one posted form to one order, the same way for every door (customer and staff).
+
+Load the order as the actor reads it (404 for an order they may not see), hand the form to one
+step, then redirect with a toast; a refused form (``ValidationFailed``) keeps nothing and shows
+its page again with the messages (422).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Request
+from litestar.response import Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.db.orders import Order
+from portal.domain.errors import ValidationFailed
+from portal.domain.orders import service
+from portal.domain.orders.actors import Actor
+from portal.web.forms import refused_form
+from portal.web.templating import redirect
+
+# one form applied to the loaded order; it may return its own toast (None: the caller's)
+OrderStep = Callable[[Actor, Order, Any], Awaitable[str | None]]
+
+
+async def apply_order_form(
+    request: Request,
+    db: AsyncSession,
+    number: str,
+    step: OrderStep,
+    *,
+    actor: Actor,
+    render: Callable[..., Any],
+    to: str,
+    flash: str,
+    values: Callable[[Any], dict[str, str]] | None = None,
+) -> Response | Template:
+    """Run ``step`` on order ``number``, then redirect to ``to`` with ``step``'s toast or ``flash``.
+
+    On ``ValidationFailed`` the session rolls back and ``render`` (taking ``status_code``, ``errors``
+    and, when ``values`` is given, ``values=values(form)``) shows the page again with status 422.
+    """
+    order = await service.load_order(db, actor, number=number)  # scoped: 404 for others' orders
+    form = await request.form()
+    try:
+        said = await step(actor, order, form)
+    except ValidationFailed as exc:
+        kept = {"values": values(form)} if values is not None else {}
+        return await refused_form(db, exc, render, **kept)
+    return redirect(request, to, flash=said or flash)
