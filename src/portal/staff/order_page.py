@@ -22,7 +22,7 @@ from portal.domain.orders.states import allowed_actions
 from portal.formatting import day, join_list, money
 from portal.i18n import gettext
 from portal.web.actors import staff_actor
-from portal.web.forms import refused_form, typed_values
+from portal.web.forms import FieldNames, refused_form, typed_values
 from portal.web.templating import page, redirect
 
 
@@ -95,11 +95,19 @@ OrderStep = Callable[[Actor, Order, Any], Awaitable[str | None]]
 
 
 async def act_on_order(
-    request: Request, db: AsyncSession, number: str, step: OrderStep, *, flash: str, anchor: str = ""
+    request: Request,
+    db: AsyncSession,
+    number: str,
+    step: OrderStep,
+    *,
+    flash: str,
+    anchor: str = "",
+    field_names: FieldNames | None = None,
 ) -> Response | Template:
     """Load the order, apply one staff form to it; a refused form re-renders the order page (422).
 
-    ``step`` may return its own flash message; nothing of a refused form is kept.
+    ``step`` may return its own flash message; nothing of a refused form is kept. ``field_names``
+    names the places of the form's line fields (``web.forms.named``).
     """
     request.state.order_number = number  # an error page leads back to this order
     actor = staff_actor(request)
@@ -109,6 +117,10 @@ async def act_on_order(
         said = await step(actor, order, form)
     except ValidationFailed as exc:
         return await refused_form(
-            db, exc, partial(render_order, request, db, number), values=typed_values(form)
+            db,
+            exc,
+            partial(render_order, request, db, number),
+            field_names=field_names,
+            values=typed_values(form),
         )
     return redirect(request, f"/staff/orders/{number}{anchor}", flash=said or flash)

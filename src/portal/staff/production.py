@@ -27,6 +27,7 @@ from portal.web.templating import page
 
 PRODUCTION = requires_role(Role.PRODUCTION)
 PACKERS = requires_role(Role.PRODUCTION, Role.LOGISTICS)
+PACK_NAMES = {"line.quantity": "pack_{n}"}  # the ``pack_<line>`` family of the packing form
 
 Step = Callable[[Actor, Order, Any], Awaitable[str]]
 
@@ -95,7 +96,9 @@ class ProductionController(Controller):
                 return _("Packing complete: the order is ready to ship.")
             return _("Package %(position)s packed.", position=package.position if package else "")
 
-        return await act_on_order(request, db, number, step, flash="", anchor="#production")
+        return await act_on_order(
+            request, db, number, step, flash="", anchor="#production", field_names=PACK_NAMES
+        )
 
     @get("/{number:str}/label", guards=[staff_required])
     async def label(
