@@ -80,14 +80,8 @@ async def big_order(demo: None, engine: AsyncEngine, settings: Settings, tmp_pat
         )
         actor = customer_actor(buyer)
         policy = policy_from(settings)
-        await cart.add_line(
-            db,
-            actor,
-            sku=PUMP["sku"],
-            quantity_raw=str(PUMP["quantity"]),
-            form={f"spec_{k}": v for k, v in PUMP["specs"].items()},
-            policy=policy,
-        )
+        pump = cart.LineInput(0, PUMP["sku"], PUMP["quantity"], dict(PUMP["specs"]))
+        await cart.add_line(db, actor, line=pump, policy=policy)
         today = clock.today()
         number = await checkout(
             db,

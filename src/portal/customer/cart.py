@@ -16,8 +16,11 @@ from portal.domain.orders import cart, line_rule
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.forms import form_text, refused_form
+from portal.web.forms import form_options, form_text, line_input, refused_form
 from portal.web.templating import is_htmx, page, redirect
+
+# the add form: one product by SKU, its quantity and one ``spec_<option>`` choice per option
+ADD_NAMES = {"row.product": "sku", "row.quantity": "quantity", "row.spec": "spec_{option}"}
 
 
 class CartController(Controller):
@@ -52,19 +55,21 @@ class CartController(Controller):
     @post("/lines")
     async def add(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
         form = await request.form()
+        wanted = line_input(
+            0,
+            form_text(form, "sku", limit=40),
+            form_text(form, "quantity", limit=20),
+            form_options(form, "spec_"),
+        )
         try:
             order = await cart.add_line(
-                db,
-                customer_actor(request),
-                sku=form_text(form, "sku", limit=40),
-                quantity_raw=form_text(form, "quantity", limit=20),
-                form=form,
-                policy=policy_from(request.app.state.settings),
+                db, customer_actor(request), line=wanted, policy=policy_from(request.app.state.settings)
             )
         except ValidationFailed as exc:
             if is_htmx(request):
-                return await refused_form(db, exc, partial(page, request, "customer/_added.html"), cart=None)
-            return await refused_form(db, exc, partial(self._page, request, db))
+                added = partial(page, request, "customer/_added.html")
+                return await refused_form(db, exc, added, field_names=ADD_NAMES, cart=None)
+            return await refused_form(db, exc, partial(self._page, request, db), field_names=ADD_NAMES)
         if is_htmx(request):
             return page(request, "customer/_added.html", cart=order, errors={})
         return redirect(request, "/cart", flash=_("Added to your cart."))
@@ -79,7 +84,7 @@ class CartController(Controller):
                 db,
                 customer_actor(request),
                 line_id=line_id,
-                quantity_raw=form_text(form, "quantity", limit=20),
+                quantity=line_rule.quantity(form_text(form, "quantity", limit=20), allow_zero=True),
                 policy=policy_from(request.app.state.settings),
             )
         except ValidationFailed as exc:  # the message shows beside the line

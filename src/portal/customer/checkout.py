@@ -26,6 +26,7 @@ from portal.web.forms import refused_form, typed_values
 from portal.web.templating import page, redirect
 
 UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
+LINE_NAMES = {"line": "line_{n}"}  # a cart line the rule refuses is listed above the form
 
 
 def upload_limits(settings: Any) -> Limits:
@@ -103,7 +104,9 @@ class CheckoutController(Controller):
                 limits=limits,
             )
         except ValidationFailed as exc:
-            return await refused_form(db, exc, partial(self._form, request, db), values=typed_values(form))
+            return await refused_form(
+                db, exc, partial(self._form, request, db), field_names=LINE_NAMES, values=typed_values(form)
+            )
         return redirect(
             request,
             f"/orders/{number}",

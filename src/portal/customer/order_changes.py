@@ -17,7 +17,6 @@ from portal.customer.checkout import UPLOAD_LIMIT, upload_limits, uploads_of
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import amend, pages
 from portal.domain.orders.attachments import ACCEPTED
-from portal.domain.orders.entry import LineInput
 from portal.domain.orders.pricing import policy_from
 from portal.formatting import join_list
 from portal.i18n import gettext as _
@@ -28,12 +27,16 @@ from portal.web.forms import (
     form_text,
     form_version,
     read_quantities,
+    read_rows,
     refused_form,
+    row_names,
     typed_values,
 )
 from portal.web.templating import page, redirect
 
 ADD_ROWS = (1, 2, 3)
+# the lines' refusals beside their quantity or the whole line; the added products' beside ``add_sku_<n>``...
+FIELD_NAMES = {"line.quantity": "qty_{n}", "line": "line_{n}", **row_names("add_")}
 
 
 async def _amendment(form: Any) -> amend.Amendment:
@@ -45,15 +48,7 @@ async def _amendment(form: Any) -> amend.Amendment:
         uploads=await uploads_of(form),
         quantities=quantities,
         specs=form_id_options(form, "spec_"),  # new option choices per line
-        added=[
-            LineInput(
-                n,
-                form_text(form, f"add_sku_{n}", limit=40),
-                form_text(form, f"add_qty_{n}"),
-                form_text(form, f"add_specs_{n}"),
-            )
-            for n in ADD_ROWS
-        ],
+        added=read_rows(form, ADD_ROWS, prefix="add_"),
         message=form_text(form, "message"),
         version=form_version(form),
     )
@@ -126,7 +121,11 @@ class OrderChangesController(Controller):
             )
         except ValidationFailed as exc:
             return await refused_form(
-                db, exc, partial(self._form, request, db, number), values=typed_values(form)
+                db,
+                exc,
+                partial(self._form, request, db, number),
+                field_names=FIELD_NAMES,
+                values=typed_values(form),
             )
         return redirect(
             request, f"/orders/{number}", flash=_("Your changes were sent; the order is back in review.")

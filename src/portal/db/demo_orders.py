@@ -98,10 +98,8 @@ async def _cast(db: AsyncSession) -> _Cast:
 async def _place(db: AsyncSession, cast: _Cast, plan: DemoOrder) -> Order:
     """The buyer fills the cart and checks out, as on the checkout page."""
     for sku, quantity, specs in plan.lines:
-        form = {f"spec_{k}": v for k, v in specs.items()}
-        await cart.add_line(
-            db, cast.buyer, sku=sku, quantity_raw=str(quantity), form=form, policy=cast.policy
-        )
+        line = cart.LineInput(0, sku, quantity, dict(specs))
+        await cart.add_line(db, cast.buyer, line=line, policy=cast.policy)
     draft = await cart.get_cart(db, cast.buyer)
     earliest = await checkout.earliest_delivery(db, cast.buyer, draft, clock.today())
     number = await checkout.checkout(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from portal.i18n import N_
 
 
@@ -37,8 +39,28 @@ class OrderChanged(DomainError):
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a refusal belongs in a form with families of fields, in the domain's words, not HTML names.
+
+    ``group`` is ``line`` (an order line; ``n`` is its id), ``row`` (a line typed in: an order entry
+    row or a product added to an order; ``n`` is its number) or ``address`` (the new delivery address).
+    ``kind`` is the field: ``product``, ``quantity``, ``spec`` or ``price`` of a line or row (the line
+    rule's kinds), or an address field (``city``). ``option`` names the spec option a refusal is about.
+    The door that knows the form maps a place to its HTML name (``portal.web.forms.named``).
+    """
+
+    group: str
+    kind: str
+    n: int = 0
+    option: str = ""
+
+
+Field = str | Place  # a fixed field by its name (``invoice_title``), or a place in a family of fields
+
+
 class ValidationFailed(DomainError):
-    """Input that breaks a rule; ``errors`` maps a field name to its (untranslated) message.
+    """Input that breaks a rule; ``errors`` maps a field (a name or a :class:`Place`) to its (untranslated) message.
 
     ``params`` fill every message; ``per_field`` fills one field's message (lines of one form
     that each name their own SKU and limit).
@@ -49,20 +71,20 @@ class ValidationFailed(DomainError):
 
     def __init__(
         self,
-        errors: dict[str, str],
+        errors: dict[Field, str],
         message: str | None = None,
         params: dict[str, object] | None = None,
-        per_field: dict[str, dict[str, object]] | None = None,
+        per_field: dict[Field, dict[str, object]] | None = None,
     ) -> None:
         self.errors = errors
         self.field_params = params or {}
         self.per_field = per_field or {}
         super().__init__(message)
 
-    def params_of(self, name: str) -> dict[str, object]:
+    def params_of(self, name: Field) -> dict[str, object]:
         return {**self.field_params, **self.per_field.get(name, {})}
 
-    def translated(self, gettext) -> dict[str, str]:  # noqa: ANN001 - the i18n gettext
+    def translated(self, gettext) -> dict[Field, str]:  # noqa: ANN001 - the i18n gettext
         """Field messages in the current language, with their values filled in."""
         return {
             k: gettext(v, **params) if (params := self.params_of(k)) else gettext(v)

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import clock
+from portal import clock, numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.domain.errors import ValidationFailed
@@ -20,17 +20,18 @@ from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text, refused_form
+from portal.web.forms import read_rows, refused_form, row_names
 from portal.web.readers import read_fields
 from portal.web.templating import page, redirect
 
 ROWS = range(1, entry.MAX_LINES + 1)
 # fields that follow the chosen account; choosing another account resets them
 ACCOUNT_FIELDS = ("contact_id", "shipping_address_id", "invoice_title", "tax_id")
+ROW_NAMES = row_names()  # the rows' refusals beside ``sku_<n>``, ``qty_<n>``, ``specs_<n>``
 
 
 def entry_input(form: Any) -> entry.EntryInput:
-    """The entry form as typed values: who, how, the numbered rows and the shared order fields."""
+    """The entry form as typed values: who, how, the numbered rows typed in and the shared order fields."""
     fields = inputs.order_form_fields(form)
     who, unreadable = read_fields(form, inputs.EntryForm)
     return entry.EntryInput(
@@ -38,15 +39,7 @@ def entry_input(form: Any) -> entry.EntryInput:
         contact_id=who.contact_id,
         channel=who.channel,
         priority=who.priority,
-        lines=[
-            entry.LineInput(
-                n,
-                form_text(form, f"sku_{n}", limit=40),
-                form_text(form, f"qty_{n}"),
-                form_text(form, f"specs_{n}"),
-            )
-            for n in ROWS
-        ],
+        lines=read_rows(form, ROWS),
         **{**fields, "unreadable": {**fields["unreadable"], **unreadable}},
     )
 
@@ -65,7 +58,7 @@ class StaffOrderEntryController(Controller):
         status_code: int = 200,
     ) -> Template:
         """The whole form, or for htmx only the block that follows the chosen account."""
-        found = await entry.choices(db, customer_id=values.get("customer_id", ""))
+        found = await entry.choices(db, customer_id=numbers.ident(values.get("customer_id", "")))
         skus = [values.get(f"sku_{n}", "") for n in ROWS]
         offers = (
             await entry.offers_by_sku(db, account_id=found.account.id, skus=skus) if found.account else {}
@@ -107,7 +100,9 @@ class StaffOrderEntryController(Controller):
                 db, staff_actor(request), entry_input(form), policy=policy_from(settings), today=clock.today()
             )
         except ValidationFailed as exc:
-            return await refused_form(db, exc, partial(self._form, request, db), values=values)
+            return await refused_form(
+                db, exc, partial(self._form, request, db), field_names=ROW_NAMES, values=values
+            )
         return redirect(
             request,
             f"/staff/orders/{number}",

@@ -18,7 +18,7 @@ from portal.formatting import day, join_list, money
 from portal.i18n import gettext
 from portal.web.acting import OrderStep, apply_order_form
 from portal.web.actors import staff_actor
-from portal.web.forms import typed_values
+from portal.web.forms import FieldNames, typed_values
 from portal.web.templating import page
 
 
@@ -88,12 +88,19 @@ async def render_order(
 
 
 async def act_on_order(
-    request: Request, db: AsyncSession, number: str, step: OrderStep, *, flash: str, anchor: str = ""
+    request: Request,
+    db: AsyncSession,
+    number: str,
+    step: OrderStep,
+    *,
+    flash: str,
+    anchor: str = "",
+    field_names: FieldNames | None = None,
 ) -> Response | Template:
     """Load the order, apply one staff form to it; a refused form re-renders the order page (422).
 
     ``step`` may return its own flash message; nothing of a refused form is kept, but what was typed
-    fills the page again.
+    fills the page again. ``field_names`` names the places of the form's line fields (``web.forms.named``).
     """
     request.state.order_number = number  # an error page leads back to this order
     render = partial(render_order, request, db, number)
@@ -107,4 +114,5 @@ async def act_on_order(
         to=f"/staff/orders/{number}{anchor}",
         flash=flash,
         values=typed_values,
+        field_names=field_names,
     )

@@ -24,12 +24,13 @@ from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web import inputs
 from portal.web.actors import staff_actor
-from portal.web.forms import form_quantities, form_version
+from portal.web.forms import FieldNames, form_quantities, form_version
 from portal.web.readers import read_fields, read_form
 from portal.web.templating import page
 
 PRODUCTION = requires_role(Role.PRODUCTION)
 PACKERS = requires_role(Role.PRODUCTION, Role.LOGISTICS)
+PACK_NAMES = {"line.quantity": "pack_{n}"}  # the ``pack_<line>`` family of the packing form
 
 # one production form applied to the order; returns its toast
 Step = Callable[[AsyncSession, Actor, Order, Any], Awaitable[str]]
@@ -83,14 +84,20 @@ async def _pack(db: AsyncSession, actor: Actor, order: Order, form: Any) -> str:
     return _("Package %(position)s packed.", position=package.position if package else "")
 
 
-def _form_route(path: str, guard: Guard, step: Step) -> HTTPRouteHandler:
-    """A POST route of the controller applying ``step`` to the order ``number``; back to #production."""
+def _form_route(
+    path: str, guard: Guard, step: Step, *, field_names: FieldNames | None = None
+) -> HTTPRouteHandler:
+    """A POST route of the controller applying ``step`` to the order ``number``; back to #production.
+
+    ``field_names`` names the places of the form's line fields (``web.forms.named``)."""
 
     @post(path, guards=[guard])
     async def apply(
         self: Controller, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        return await act_on_order(request, db, number, partial(step, db), flash="", anchor="#production")
+        return await act_on_order(
+            request, db, number, partial(step, db), flash="", anchor="#production", field_names=field_names
+        )
 
     return apply
 
@@ -113,6 +120,6 @@ class ProductionController(Controller):
 
     milestone = _form_route("/{number:str}/production", PRODUCTION, _milestone)
     inspection = _form_route("/{number:str}/qc", PRODUCTION, _inspection)
-    pack = _form_route("/{number:str}/pack", PACKERS, _pack)
+    pack = _form_route("/{number:str}/pack", PACKERS, _pack, field_names=PACK_NAMES)
     label = _printed("/{number:str}/label", "staff/orders/label.html")
     delivery_note = _printed("/{number:str}/delivery-note", "staff/orders/delivery_note.html")

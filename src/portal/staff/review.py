@@ -23,12 +23,14 @@ from portal.i18n import gettext as _
 from portal.staff.order_page import act_on_order
 from portal.web import inputs
 from portal.web.actors import staff_actor
-from portal.web.forms import form_text, form_version, read_amounts, read_quantities
+from portal.web.forms import form_ids, form_text, form_version, read_amounts, read_quantities
 from portal.web.readers import read_fields, read_form
 from portal.web.templating import is_htmx, page, redirect
 
 REVIEWERS = requires_role(Role.REVIEWER, Role.APPROVER, Role.SALES)
 DECIDERS = requires_role(Role.REVIEWER, Role.APPROVER)
+# the revise form's line fields: ``rqty_<line>``, and the whole line (a product sold meanwhile)
+REVISE_NAMES = {"line.quantity": "rqty_{n}", "line": "rline_{n}"}
 
 
 def _amount(value: str | None) -> Decimal | None:
@@ -44,6 +46,8 @@ def _changes(form: Any) -> revision.Changes:
     typed, unreadable = read_fields(form, inputs.ReviseForm)
     prices, bad_prices = read_amounts(form, "price_", message=revision.MONEY, maximum=revision.MAX_MONEY)
     quantities, bad_quantities = read_quantities(form, "rqty_", message=revision.REMOVES, blank_is_zero=False)
+    unread = set(form_ids(form, "price_")) - set(prices)  # such a line changes nothing, unless it is removed
+    quantities = {i: q for i, q in quantities.items() if q == 0 or i not in unread}
     return revision.Changes(
         prices=prices,
         quantities=quantities,
@@ -167,7 +171,9 @@ class ReviewController(Controller):
                 note=form_text(form, "note"),
             )
 
-        return await act_on_order(request, db, number, decide, flash=_("Decision recorded."))
+        return await act_on_order(
+            request, db, number, decide, flash=_("Decision recorded."), field_names=REVISE_NAMES
+        )
 
     @post("/orders/{number:str}/cancel", guards=[requires_role(Role.SALES, Role.REVIEWER, Role.APPROVER)])
     async def cancel(

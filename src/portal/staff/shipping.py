@@ -27,6 +27,7 @@ from portal.web.readers import read_form
 from portal.web.templating import redirect
 
 LOGISTICS = requires_role(Role.LOGISTICS)
+SHIP_NAMES = {"line.quantity": "qty_{n}"}  # the ``qty_<line>`` family of the shipment form
 
 
 class ShippingController(Controller):
@@ -48,7 +49,9 @@ class ShippingController(Controller):
                 quantities=form_quantities(form, "qty_"),
             )
 
-        return await act_on_order(request, db, number, run, flash=_("Saved."), anchor="#shipping")
+        return await act_on_order(
+            request, db, number, run, flash=_("Saved."), anchor="#shipping", field_names=SHIP_NAMES
+        )
 
     @post("/shipments/{shipment_id:int}/events")
     async def event(

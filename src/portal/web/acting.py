@@ -18,7 +18,7 @@ from portal.db.orders import Order
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
-from portal.web.forms import refused_form
+from portal.web.forms import FieldNames, refused_form
 from portal.web.templating import redirect
 
 # one form applied to the loaded order; it may return its own toast (None: the caller's)
@@ -36,11 +36,13 @@ async def apply_order_form(
     to: str,
     flash: str,
     values: Callable[[Any], dict[str, str]] | None = None,
+    field_names: FieldNames | None = None,
 ) -> Response | Template:
     """Run ``step`` on order ``number``, then redirect to ``to`` with ``step``'s toast or ``flash``.
 
     On ``ValidationFailed`` the session rolls back and ``render`` (taking ``status_code``, ``errors``
-    and, when ``values`` is given, ``values=values(form)``) shows the page again with status 422.
+    and, when ``values`` is given, ``values=values(form)``) shows the page again with status 422;
+    ``field_names`` names the places of the form's line fields (``web.forms.named``).
     """
     order = await service.load_order(db, actor, number=number)  # scoped: 404 for others' orders
     form = await request.form()
@@ -48,5 +50,5 @@ async def apply_order_form(
         said = await step(actor, order, form)
     except ValidationFailed as exc:
         kept = {"values": values(form)} if values is not None else {}
-        return await refused_form(db, exc, render, **kept)
+        return await refused_form(db, exc, render, field_names=field_names, **kept)
     return redirect(request, to, flash=said or flash)

@@ -24,6 +24,7 @@ from portal.auth.guards import SignInRequired
 from portal.domain.errors import DomainError, ValidationFailed
 from portal.i18n import N_
 from portal.web.context import LANG_COOKIE, choose_locale
+from portal.web.forms import named
 from portal.web.templating import is_htmx, page
 
 log = logging.getLogger("portal.errors")
@@ -157,7 +158,7 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response[Any]
 
 def handle_domain_error(request: Request, exc: DomainError) -> Response[Any]:
     _ensure_locale(request)
-    fields = exc.translated(i18n.gettext) if isinstance(exc, ValidationFailed) else None
+    fields = named(exc).translated(i18n.gettext) if isinstance(exc, ValidationFailed) else None
     return error_response(request, exc.status_code, i18n.gettext(exc.message, **exc.params), fields=fields)
 
 

@@ -7,7 +7,8 @@ byte, which PostgreSQL text cannot hold, is refused once, here, with a 400.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -18,13 +19,22 @@ from litestar.exceptions import ClientException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock, numbers
-from portal.domain.errors import OrderChanged, ValidationFailed
+from portal.domain.errors import Field, OrderChanged, ValidationFailed
 from portal.domain.orders import line_rule
-from portal.i18n import gettext
+from portal.domain.orders.cart import LineInput
+from portal.i18n import N_, gettext
 from portal.text import clean_text
 
 MAX_TEXT = 4000
 T = TypeVar("T")
+SPEC_TEXT = N_("Write options as name=value; name=value.")
+_SPEC_PARTS = re.compile(r"[;；\n]")
+
+FieldNames = Mapping[str, str]
+"""How a form names the places of its families (``domain.errors.Place``): ``"<group>.<kind>"``, or
+``"<group>"`` for every kind of that group, to a name template filled in with ``n``, ``kind`` and
+``option``; e.g. ``{"row.quantity": "qty_{n}", "line": "line_{n}"}``."""
+SHARED_NAMES: FieldNames = {"address": "address_{kind}"}  # the new address of every order form (NewAddress)
 
 
 class PortalRequest(Request):
@@ -127,20 +137,110 @@ def form_quantities(form: Any, prefix: str, *, message: str = line_rule.WHOLE) -
     return out
 
 
+def form_options(form: Any, prefix: str, *, limit: int = 200) -> dict[str, str]:
+    """``<prefix><option>`` fields (``spec_voltage``) by option, as cleaned text."""
+    return {
+        k[len(prefix) :]: form_text(form, k, limit=limit)
+        for k in form
+        if k.startswith(prefix) and k != prefix
+    }
+
+
+def spec_text(text: str) -> dict[str, str]:
+    """``voltage=380V; seal=mechanical`` as a dict (``name: value`` reads the same; ``;``, ``；`` or a new
+    line between options). ValueError when a part is not ``name=value`` with both sides filled in."""
+    specs: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in _SPEC_PARTS.split(text))):
+        name, sep, value = part.partition("=") if "=" in part else part.partition(":")
+        if not sep or not name.strip() or not value.strip():
+            raise ValueError(part)
+        specs[name.strip()] = value.strip()
+    return specs
+
+
+def line_input(n: int, sku: str, quantity: str, specs: str | dict[str, str]) -> LineInput:
+    """One typed-in line as the domain takes it: ``quantity`` by the one quantity rule (1 or more),
+    ``specs`` from ``name=value`` text or already by option. A field that cannot be read is None, with
+    its message in ``unreadable`` under the line rule's kind (``quantity``, ``spec``)."""
+    unreadable: dict[str, str] = {}
+    try:
+        whole: int | None = line_rule.quantity(quantity)
+    except ValidationFailed as exc:
+        whole, unreadable["quantity"] = None, exc.errors["quantity"]
+    try:
+        options: dict[str, str] | None = spec_text(specs) if isinstance(specs, str) else specs
+    except ValueError:
+        options, unreadable["spec"] = None, SPEC_TEXT
+    return LineInput(n, sku, whole, options, unreadable)
+
+
+def read_rows(form: Any, rows: Iterable[int], *, prefix: str = "") -> list[LineInput]:
+    """The numbered rows ``<prefix>sku_<n>``, ``<prefix>qty_<n>`` and ``<prefix>specs_<n>`` (``name=value``
+    text) with anything typed in, as the domain's lines; empty rows are left out. Their refusals come back
+    at ``Place("row", kind, n)``: name them with ``row_names(prefix)``."""
+    read = []
+    for n in rows:
+        sku = form_text(form, f"{prefix}sku_{n}", limit=40)
+        quantity, specs = form_text(form, f"{prefix}qty_{n}"), form_text(form, f"{prefix}specs_{n}")
+        if sku or quantity or specs:
+            read.append(line_input(n, sku, quantity, specs))
+    return read
+
+
+def row_names(prefix: str = "") -> dict[str, str]:
+    """The HTML names of the rows ``read_rows`` reads, by the line rule's kinds."""
+    return {
+        "row.product": f"{prefix}sku_{{n}}",
+        "row.quantity": f"{prefix}qty_{{n}}",
+        "row.spec": f"{prefix}specs_{{n}}",
+    }
+
+
+def field_name(field: Field, names: FieldNames) -> str:
+    """The HTML name of a refused field: a name stays itself; a place is named by ``names``."""
+    if isinstance(field, str):
+        return field
+    template = names.get(f"{field.group}.{field.kind}") or names.get(field.group) or "{group}_{n}_{kind}"
+    return template.format(group=field.group, kind=field.kind, n=field.n, option=field.option)
+
+
+def named(exc: ValidationFailed, names: FieldNames | None = None) -> ValidationFailed:
+    """``exc`` with every place as the form's HTML name (``names``, then ``SHARED_NAMES``).
+
+    Two refusals named alike keep the later one (what the form could not read comes after the rule).
+    """
+    table = {**SHARED_NAMES, **(names or {})}
+    errors: dict[Field, str] = {}
+    per_field: dict[Field, dict[str, object]] = {}
+    for key, message in exc.errors.items():
+        name = field_name(key, table)
+        errors[name] = message
+        per_field.pop(name, None)
+        if key in exc.per_field:
+            per_field[name] = exc.per_field[key]
+    return ValidationFailed(errors, exc.message, params=exc.field_params, per_field=per_field)
+
+
 def typed_values(form: Any) -> dict[str, str]:
     """What the buyer or clerk typed, to fill a re-rendered form in again (file parts left out)."""
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 async def refused_form(
-    db: AsyncSession, exc: ValidationFailed, render: Callable[..., Any], **context: Any
+    db: AsyncSession,
+    exc: ValidationFailed,
+    render: Callable[..., Any],
+    *,
+    field_names: FieldNames | None = None,
+    **context: Any,
 ) -> Any:
     """A refused form: nothing of it is kept (rollback), and its page is shown again with the messages (422).
 
-    ``render`` takes ``status_code`` and ``errors`` (translated, per field) and ``context``; it may be async.
+    ``render`` takes ``status_code`` and ``errors`` (translated, by HTML name: the places of the form's
+    families named by ``field_names``, see :func:`named`) and ``context``; it may be async.
     """
     await db.rollback()
-    shown = render(status_code=422, errors=exc.translated(gettext), **context)
+    shown = render(status_code=422, errors=named(exc, field_names).translated(gettext), **context)
     return await shown if inspect.isawaitable(shown) else shown
 
 

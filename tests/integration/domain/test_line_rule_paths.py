@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order, OrderLine
-from portal.domain.errors import ValidationFailed
+from portal.domain.errors import Place, ValidationFailed
 from portal.domain.orders import amend, backorder, checks, entry, pricing, service
 from portal.domain.orders.actors import Actor
+from portal.web.forms import named, row_names
 from tests.fulfilment_helpers import confirmed
 from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
 
@@ -143,7 +144,7 @@ async def test_staff_entry_refuses_an_inactive_product(db):
         customer_id=buyer.account_id,
         contact_id=buyer.id,
         channel="phone",
-        lines=[entry.LineInput(1, sku=product.sku, quantity="1")],
+        lines=[entry.LineInput(1, sku=product.sku, quantity=1)],
         requested_delivery_date=clock.today() + timedelta(days=30),
         shipping_address_id=str(address),
         invoice_title="Acme",
@@ -153,7 +154,8 @@ async def test_staff_entry_refuses_an_inactive_product(db):
         await entry.enter_order(
             db, _staff_actor(sales), data, policy=pricing.PricePolicy(), today=clock.today()
         )
-    assert refused.value.translated(lambda m, **p: m % p if p else m) == {
+    assert list(refused.value.errors) == [Place("row", "product", 1)]  # the domain knows no HTML name
+    assert named(refused.value, row_names()).translated(lambda m, **p: m % p if p else m) == {
         "sku_1": f"{product.sku} is no longer available."
     }
     await db.rollback()

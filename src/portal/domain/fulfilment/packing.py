@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.fulfilment import Package, ProductionMilestone
 from portal.db.orders import Order, OrderLine
-from portal.domain.errors import InvalidTransition, ValidationFailed
+from portal.domain.errors import Field, InvalidTransition, Place, ValidationFailed
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment.milestones import PACKED, QC
 from portal.domain.orders import events, service, views
@@ -101,13 +101,13 @@ def _weight(weight: Decimal | None) -> str:
 
 def _check(
     lines: dict[int, OrderLine], packed: dict[int, int], quantities: dict[int, int], *, done: bool
-) -> dict[str, str]:
+) -> dict[Field, str]:
     """Refuse more than is left to pack of a line (packing happens before any shipment of packed goods)."""
-    errors: dict[str, str] = {}
+    errors: dict[Field, str] = {}
     for line_id, qty in quantities.items():
         line = lines.get(line_id)
         if line is None or qty < 0 or qty > line.quantity - line.shipped_qty - packed[line_id]:
-            errors[f"pack_{line_id}"] = TOO_MANY
+            errors[Place("line", "quantity", line_id)] = TOO_MANY
     if not errors and not done and not any(quantities.values()):
         errors["pack"] = N_("Enter a quantity for at least one line.")
     after = {i: line.shipped_qty + packed[i] + quantities.get(i, 0) for i, line in lines.items()}

@@ -14,7 +14,7 @@ from portal import clock
 from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderEvent, OrderLine
-from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
+from portal.domain.errors import Field, InvalidTransition, NotFound, Place, ValidationFailed
 from portal.domain.fulfilment import production
 from portal.domain.orders import events, notify, service, states
 from portal.domain.orders.actors import Actor
@@ -64,7 +64,7 @@ async def ship(
     if order.status not in states.SHIPPABLE:
         raise InvalidTransition()
     early = production.producing(order.status, await production.load_rows(db, order.id))
-    errors: dict[str, str] = {}
+    errors: dict[Field, str] = {}
     carrier = await db.get(Carrier, carrier_code) if carrier_code else None
     if carrier is None:
         errors["carrier"] = N_("Choose a carrier.")
@@ -109,15 +109,17 @@ async def ship(
 
 def _check_lines(
     order: Order, lines: dict[int, OrderLine], quantities: dict[int, int], *, early: bool
-) -> dict[str, str]:
+) -> dict[Field, str]:
     """Per line at most what is left; early, only stock, and a backorder only once the buyer took a part."""
-    errors: dict[str, str] = {}
+    errors: dict[Field, str] = {}
     for line_id, qty in quantities.items():
         line = lines.get(line_id)
         if line is None or qty < 0 or qty > line.quantity - line.shipped_qty:
-            errors[f"qty_{line_id}"] = N_("At most the quantity still to ship.")
+            errors[Place("line", "quantity", line_id)] = N_("At most the quantity still to ship.")
         elif early and qty and line.allocation == "made_to_order":
-            errors[f"qty_{line_id}"] = N_("Made-to-order goods ship after their inspection and packing.")
+            errors[Place("line", "quantity", line_id)] = N_(
+                "Made-to-order goods ship after their inspection and packing."
+            )
     if not errors and not any(quantities.values()):
         errors["lines"] = N_("Enter a quantity for at least one line.")
     backordered = any(ln.allocation == "backordered" for ln in lines.values())
@@ -143,7 +145,7 @@ async def _take_unreserved_stock(
     db: AsyncSession,
     lines: dict[int, OrderLine],
     quantities: dict[int, int],
-    errors: dict[str, str],
+    errors: dict[Field, str],
     params: dict[str, object],
 ) -> None:
     """Goods leaving the warehouse beyond what was reserved (a backorder now in stock) come off stock now."""
@@ -160,7 +162,9 @@ async def _take_unreserved_stock(
         )
         if product.stock_on_hand < needed:
             params["available"] = line.reserved_qty - line.shipped_qty + product.stock_on_hand
-            errors[f"qty_{line_id}"] = N_("Only %(available)s of this line are in stock to ship.")
+            errors[Place("line", "quantity", line_id)] = N_(
+                "Only %(available)s of this line are in stock to ship."
+            )
             continue
         product.stock_on_hand -= needed
         line.reserved_qty += needed

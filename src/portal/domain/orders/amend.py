@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
-from portal.domain.errors import OrderChanged, ValidationFailed
+from portal.domain.errors import Field, OrderChanged, Place, ValidationFailed
 from portal.domain.orders import attachments, cart, entry, line_rule, pricing, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import (
@@ -31,7 +31,7 @@ class Amendment(CheckoutInput):
 
     quantities: dict[int, int] = field(default_factory=dict)  # 0 removes the line
     specs: dict[int, dict[str, str]] = field(default_factory=dict)
-    added: list[LineInput] = field(default_factory=list)  # rows ``add_sku_<n>``, ``add_qty_<n>``...
+    added: list[LineInput] = field(default_factory=list)  # products added: the rows typed in
     message: str = ""
     version: int | None = None
 
@@ -55,13 +55,13 @@ def _apply_quantities(order: Order, quantities: dict[int, int]) -> None:
 
 
 async def _check_lines(
-    db: AsyncSession, order: Order, errors: dict[str, str], per_field: dict[str, dict[str, object]]
+    db: AsyncSession, order: Order, errors: dict[Field, str], per_field: dict[Field, dict[str, object]]
 ) -> None:
     """Every line that stays must pass the line rule, as at checkout: a product sold meanwhile is refused."""
     for line, found in await line_rule.refusals(db, order.account_id, list(order.lines)):
-        name = f"qty_{line.id}" if found.kind == "quantity" else f"line_{line.id}"
-        if name not in errors:
-            errors[name], per_field[name] = found.message, found.params
+        place = Place("line", found.kind, line.id)
+        if place not in errors:
+            errors[place], per_field[place] = found.message, found.params
 
 
 def _apply_specs(order: Order, specs: dict[int, dict[str, str]]) -> None:
@@ -72,13 +72,13 @@ def _apply_specs(order: Order, specs: dict[int, dict[str, str]]) -> None:
 
 
 async def _changed_lines(
-    db: AsyncSession, order: Order, data: Amendment, errors: dict[str, str], per_field: dict
+    db: AsyncSession, order: Order, data: Amendment, errors: dict[Field, str], per_field: dict
 ) -> None:
     """Quantities, options and added products, then every line that stays through the line rule."""
     _apply_quantities(order, data.quantities)
     _apply_specs(order, data.specs)
     try:
-        await entry.add_lines(db, account_id=order.account_id, order=order, lines=data.added, prefix="add_")
+        await entry.add_lines(db, account_id=order.account_id, order=order, lines=data.added)
     except ValidationFailed as exc:
         errors.update(exc.errors)
         per_field.update(exc.per_field)
@@ -102,9 +102,9 @@ async def amend_and_resubmit(
     service.ensure_allowed(order, actor, Action.RESUBMIT)
     if data.version is not None and data.version != order.version:
         raise OrderChanged()
-    errors: dict[str, str] = {}
+    errors: dict[Field, str] = {}
     params: dict[str, Any] = {}
-    per_field: dict[str, dict[str, object]] = {}
+    per_field: dict[Field, dict[str, object]] = {}
     await _changed_lines(db, order, data, errors, per_field)
     errors.update(data.unreadable)  # a quantity the form could not read left its line as it was
     wanted = validate_date(

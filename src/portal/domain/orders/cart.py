@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import literal_column
 from sqlalchemy.dialects.postgresql import insert
@@ -13,13 +12,13 @@ from sqlalchemy.orm import selectinload
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order, OrderLine
 from portal.domain.catalog.products import ProductOffer, offer_by_sku, offers_by_ids
-from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.errors import NotFound, Place, ValidationFailed
 from portal.domain.orders import line_rule, pricing
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
 from portal.i18n import N_
 
-CART_FIELDS = {"product": "sku", "quantity": "quantity", "spec": "spec_{option}"}
+NO_PRODUCT = N_("There is no product with this SKU.")
 # The predicate of the partial index uq_orders_one_cart_per_user, written with SQL literals: sent as
 # bind parameters, PostgreSQL's generic plan of the prepared upsert (from its 6th run on a connection)
 # cannot prove the predicate and refuses ON CONFLICT; literals also let the cart lookup use the index.
@@ -60,11 +59,58 @@ async def get_or_create_cart(db: AsyncSession, actor: Actor) -> Order:
     return await db.scalar(cart_query(actor, lock=True).execution_options(populate_existing=True))
 
 
-def read_specs(form: Mapping[str, Any], offer: ProductOffer) -> dict[str, str]:
-    """The ``spec_<option>`` fields of a form as a specification; the line rule judges it."""
-    specs = {name: str(form.get(f"spec_{name}", "")).strip() for name in offer.spec_options}
-    specs.update({k[5:]: str(v) for k, v in form.items() if k.startswith("spec_") and k[5:] not in specs})
-    return specs
+@dataclass(frozen=True)
+class LineInput:
+    """One line typed into an order form, as the web layer read it: row ``n`` of the form (0 for the
+    cart's one add form), the SKU as typed, a whole quantity (by the one quantity rule) and the options.
+
+    A quantity or specification the form could not read is None, with its message in ``unreadable``
+    under the line rule's kind (``quantity``, ``spec``); the row is refused with that message.
+    """
+
+    n: int
+    sku: str = ""
+    quantity: int | None = None
+    specs: dict[str, str] | None = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)
+
+
+def _beside(
+    row: LineInput, kind: str, message: str, params: dict | None = None, option: str = ""
+) -> ValidationFailed:
+    place = Place("row", kind, row.n, option)
+    return ValidationFailed({place: message}, per_field={place: params or {}})
+
+
+def checked_row(row: LineInput, offer: ProductOffer | None) -> tuple[ProductOffer, int, dict[str, str]]:
+    """The row's product, quantity and options once the line rule passes them.
+
+    Raises ValidationFailed with the row's first refusal at ``Place("row", kind, row.n)``: no such
+    product, a field the form could not read, or the rule's refusal (``kind`` product, quantity, spec).
+    """
+    if offer is None:
+        raise _beside(row, "product", NO_PRODUCT)
+    if row.unreadable:
+        kind, message = next(iter(row.unreadable.items()))  # quantity before spec, as the form reads them
+        raise _beside(row, kind, message)
+    try:
+        quantity = line_rule.quantity(row.quantity)  # read already; a row never read is refused here too
+    except ValidationFailed as exc:
+        raise _beside(row, "quantity", exc.errors["quantity"]) from None
+    specs = dict(row.specs or {})
+    if found := line_rule.refusal(offer, quantity, specs):
+        raise _beside(row, found.kind, found.message, found.params, found.option)
+    return offer, quantity, specs
+
+
+def put_row(order: Order, row: LineInput, checked: tuple[ProductOffer, int, dict[str, str]]) -> None:
+    """Add a checked row to ``order`` (same product and specs merge); a merged quantity over the
+    product's maximum is refused at the row's quantity."""
+    try:
+        put_line(order, *checked)
+    except ValidationFailed as exc:
+        key = next(iter(exc.errors))
+        raise _beside(row, "quantity", exc.errors[key], exc.params_of(key)) from None
 
 
 def put_line(cart: Order, offer: ProductOffer, quantity: int, specs: dict[str, str]) -> None:
@@ -92,38 +138,32 @@ def put_line(cart: Order, offer: ProductOffer, quantity: int, specs: dict[str, s
     )
 
 
-async def add_line(
-    db: AsyncSession,
-    actor: Actor,
-    *,
-    sku: str,
-    quantity_raw: Any,
-    form: Mapping[str, Any],
-    policy: pricing.PricePolicy,
-) -> Order:
-    offer = await offer_by_sku(db, account_id=actor.account_id, sku=str(sku or "").strip(), active_only=False)
-    if offer is None:
-        raise ValidationFailed({"sku": N_("There is no product with this SKU.")})
-    quantity = line_rule.quantity(quantity_raw)
-    specs = read_specs(form, offer)
-    line_rule.enforce(offer, quantity, specs, fields=CART_FIELDS)
+async def add_line(db: AsyncSession, actor: Actor, *, line: LineInput, policy: pricing.PricePolicy) -> Order:
+    """Add a product to the buyer's cart; refusals are at ``Place("row", kind, 0)`` (see :func:`checked_row`).
+
+    An option of the product the form did not send reads as not chosen; options keep the product's order.
+    """
+    offer = await offer_by_sku(db, account_id=actor.account_id, sku=line.sku.strip(), active_only=False)
+    if offer is not None:
+        line = replace(line, specs={**dict.fromkeys(offer.spec_options, ""), **(line.specs or {})})
+    checked = checked_row(line, offer)
     cart = await get_or_create_cart(db, actor)
-    put_line(cart, offer, quantity, specs)
+    put_row(cart, line, checked)
     pricing.apply_totals(cart, cart.lines, policy=policy)
     await db.flush()
     return cart
 
 
 async def change_line(
-    db: AsyncSession, actor: Actor, *, line_id: int, quantity_raw: Any, policy: pricing.PricePolicy
+    db: AsyncSession, actor: Actor, *, line_id: int, quantity: int, policy: pricing.PricePolicy
 ) -> Order:
-    """Set a line's quantity; 0 removes the line."""
+    """Set a line's quantity (read by the one quantity rule) within the product's limits; 0 removes the line."""
     cart = await get_cart(db, actor, lock=True)
     line = next((ln for ln in cart.lines if ln.id == line_id), None) if cart else None
     if cart is None or line is None:
         raise NotFound()
     offers = await _offers(db, actor, [line.product_id] if line.product_id else [])
-    quantity = line_rule.quantity(quantity_raw, offers.get(line.product_id), allow_zero=True)
+    quantity = line_rule.quantity(quantity, offers.get(line.product_id), allow_zero=True)
     if quantity == 0:
         cart.lines.remove(line)
     else:

@@ -15,7 +15,7 @@ from portal import numbers
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order
 from portal.domain.catalog.products import offers_by_ids
-from portal.domain.errors import ValidationFailed
+from portal.domain.errors import Field, Place, ValidationFailed
 from portal.domain.orders import attachments, cart, pricing, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
@@ -100,7 +100,7 @@ def validate_date(
 
 
 async def resolve_address(
-    db: AsyncSession, actor: Actor, data: CheckoutInput, errors: dict[str, str]
+    db: AsyncSession, actor: Actor, data: CheckoutInput, errors: dict[Field, str]
 ) -> dict[str, str] | None:
     if data.shipping_address_id and data.shipping_address_id != "new":
         found = None
@@ -115,7 +115,7 @@ async def resolve_address(
     new = {f: (data.new_address.get(f) or "").strip()[:300] for f in ADDRESS_FIELDS}
     missing = [f for f in REQUIRED_ADDRESS if not new[f]]
     if missing:
-        errors[f"address_{missing[0]}"] = N_(
+        errors[Place("address", missing[0])] = N_(
             "Recipient, phone, city and street are needed for a new address."
         )
         return None
@@ -157,7 +157,7 @@ async def checkout(
         return number
     if order is None or not order.lines:
         raise ValidationFailed({"cart": N_("Your cart is empty.")})
-    errors: dict[str, str] = dict(data.unreadable)
+    errors: dict[Field, str] = dict(data.unreadable)
     params: dict[str, Any] = {}
     if not KEY.match(data.idempotency_key):
         errors["idempotency_key"] = N_("This form has expired. Please reload the page and try again.")
@@ -168,9 +168,10 @@ async def checkout(
     if not data.invoice_title.strip():
         errors["invoice_title"] = N_("Enter the invoice title.")
     checked = checked_uploads(data.uploads, limits, errors, params)
-    per_line = {}
+    per_line: dict[Field, dict[str, object]] = {}
     for line, refusal in await cart.refresh_prices(db, actor, order, policy):
-        errors[f"line_{line.id}"], per_line[f"line_{line.id}"] = refusal.message, refusal.params
+        place = Place("line", refusal.kind, line.id)
+        errors[place], per_line[place] = refusal.message, refusal.params
         errors["cart"] = N_("Please change these lines in your cart before you order:")
     if errors:
         raise ValidationFailed(errors, params=params, per_field=per_line)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -11,14 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import numbers
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.orders import Order
 from portal.domain.catalog.products import ProductOffer, offers_for_account, to_offer
-from portal.domain.errors import ValidationFailed
-from portal.domain.orders import cart, line_rule, pricing, service
+from portal.domain.errors import Field, ValidationFailed
+from portal.domain.orders import cart, pricing, service
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.cart import LineInput
 from portal.domain.orders.checkout import (
     KEY,
     CheckoutInput,
@@ -34,17 +32,6 @@ PRIORITIES = {"normal": N_("normal"), "urgent": N_("urgent")}
 MAX_LINES = 10
 NO_ACCOUNT = N_("Choose a customer account.")
 NO_CONTACT = N_("Choose a contact of this customer.")
-_SPEC_PARTS = re.compile(r"[;；\n]")
-
-
-@dataclass(frozen=True)
-class LineInput:
-    """One numbered row of the form: ``sku_<n>``, ``qty_<n>``, ``specs_<n>``."""
-
-    n: int
-    sku: str = ""
-    quantity: str = ""
-    specs: str = ""
 
 
 @dataclass
@@ -55,7 +42,7 @@ class EntryInput(OrderDetails):
     contact_id: int | None = None
     channel: str = ""
     priority: str = "normal"
-    lines: list[LineInput] = field(default_factory=list)
+    lines: list[LineInput] = field(default_factory=list)  # the rows with anything typed in
 
 
 @dataclass(frozen=True)
@@ -79,11 +66,8 @@ class EntryChoices:
         }
 
 
-def _id(raw: str) -> int | None:
-    return numbers.ident(raw)
-
-
-async def choices(db: AsyncSession, *, customer_id: str) -> EntryChoices:
+async def choices(db: AsyncSession, *, customer_id: int | None) -> EntryChoices:
+    """Every active account; for ``customer_id`` (when it is one of them) its contacts and addresses."""
     accounts = list(
         await db.scalars(
             select(CustomerAccount)
@@ -91,7 +75,7 @@ async def choices(db: AsyncSession, *, customer_id: str) -> EntryChoices:
             .order_by(CustomerAccount.is_key_account.desc(), CustomerAccount.name, CustomerAccount.id)
         )
     )
-    account = next((a for a in accounts if a.id == _id(customer_id)), None)
+    account = next((a for a in accounts if a.id == customer_id), None)
     if account is None:
         return EntryChoices(accounts)
     contacts = await db.scalars(
@@ -120,53 +104,16 @@ async def offers_by_sku(
     return {p.sku.lower(): to_offer(p, price) for p, price in (await db.execute(stmt)).all()}
 
 
-def parse_spec_text(text: str) -> dict[str, str]:
-    """``voltage=380V; seal=mechanical`` as a dict; ``name: value`` is read the same way."""
-    specs: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in _SPEC_PARTS.split(text))):
-        name, sep, value = part.partition("=") if "=" in part else part.partition(":")
-        if not sep or not name.strip() or not value.strip():
-            raise ValidationFailed({"specs": N_("Write options as name=value; name=value.")})
-        specs[name.strip()] = value.strip()
-    return specs
-
-
-def _as_field(name: str, check: Callable[..., Any], *args: Any) -> Any:
-    """Run a cart check and report its error beside the form's field ``name``."""
-    try:
-        return check(*args)
-    except ValidationFailed as exc:
-        key, message = next(iter(exc.errors.items()))
-        raise ValidationFailed({name: message}, per_field={name: exc.params_of(key)}) from None
-
-
-def _put(order: Order, line: LineInput, offer: ProductOffer | None, prefix: str) -> None:
-    """Check one row with the line rule, then add it (same product and specs merge)."""
-    sku, qty, specs_field = (f"{prefix}{name}_{line.n}" for name in ("sku", "qty", "specs"))
-    if offer is None:
-        raise ValidationFailed({sku: N_("There is no product with this SKU.")})
-    quantity = line_rule.quantity(line.quantity, name=qty)
-    specs = _as_field(specs_field, parse_spec_text, line.specs)
-    line_rule.enforce(offer, quantity, specs, fields={"product": sku, "quantity": qty, "spec": specs_field})
-    _as_field(qty, cart.put_line, order, offer, quantity, specs)
-
-
-def filled(lines: list[LineInput]) -> list[LineInput]:
-    return [line for line in lines if line.sku or line.quantity or line.specs]
-
-
-async def add_lines(
-    db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput], prefix: str = ""
-) -> None:
-    """Every filled-in row as an order line; all refusals are reported together, beside ``<prefix>sku_<n>``..."""
-    rows = filled(lines)
+async def add_lines(db: AsyncSession, *, account_id: int, order: Order, lines: list[LineInput]) -> None:
+    """Every typed-in row as an order line; all refusals are reported together, each at its
+    ``Place("row", kind, n)`` (kind product, quantity or spec; see ``cart.checked_row``)."""
     offers = await offers_by_sku(
-        db, account_id=account_id, skus=[line.sku for line in rows], active_only=False
+        db, account_id=account_id, skus=[line.sku for line in lines], active_only=False
     )
     errors, per_field = {}, {}
-    for line in rows:
+    for line in lines:
         try:
-            _put(order, line, offers.get(line.sku.lower()), prefix)
+            cart.put_row(order, line, cart.checked_row(line, offers.get(line.sku.strip().lower())))
         except ValidationFailed as exc:
             errors.update(exc.errors)
             per_field.update({k: exc.params_of(k) for k in exc.errors})
@@ -253,7 +200,7 @@ async def enter_order(
     """Place an order for the customer as the staff ``actor``; returns its number (a replayed form's too)."""
     if KEY.match(data.idempotency_key) and (number := await _replayed(db, data.idempotency_key)):
         return number
-    errors: dict[str, str] = {}
+    errors: dict[Field, str] = {}
     params: dict[str, Any] = {}
     _check_form(data, errors)
     account = await _account(db, data.customer_id, errors)
@@ -263,8 +210,8 @@ async def enter_order(
     scoped = replace(actor, account_id=account.id)  # lead times and addresses of this customer
     order = _draft(actor, account, data)
     order.contact_user_id = await _contact(db, data.contact_id, account_id=account.id, errors=errors)
-    per_field: dict[str, dict[str, object]] = {}
-    if not filled(data.lines):
+    per_field: dict[Field, dict[str, object]] = {}
+    if not data.lines:
         errors["lines"] = N_("Enter at least one order line.")
     try:
         await add_lines(db, account_id=account.id, order=order, lines=data.lines)

@@ -103,16 +103,8 @@ def refusal(
     return quantity_refusal(quantity, offer) or spec_refusal(specs, offer)
 
 
-def enforce(
-    offer: ProductOffer | None, quantity: int, specs: Mapping[str, Any], *, fields: Mapping[str, str]
-) -> None:
-    """Raise the rule's refusal beside the form field ``fields[kind]`` (``{option}`` is filled in)."""
-    if found := refusal(offer, quantity, specs):
-        raise refused(fields[found.kind].format(option=found.option), found)
-
-
 def refused(name: str, found: Refusal) -> ValidationFailed:
-    """The refusal as a 422 beside the form field ``name``."""
+    """The refusal as a 422 beside the field ``name``."""
     return ValidationFailed({name: found.message}, per_field={name: found.params})
 
 

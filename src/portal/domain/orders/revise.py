@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.db.orders import Order, OrderEvent, OrderLine
-from portal.domain.errors import InvalidTransition, OrderChanged, ValidationFailed
+from portal.domain.errors import Field, InvalidTransition, OrderChanged, Place, ValidationFailed
 from portal.domain.orders import events, line_rule, pricing, service, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import CheckoutInput, resolve_address
@@ -31,7 +31,8 @@ MAX_MONEY = Decimal("1e11")
 class Changes:
     """The revise form as typed values: per line price and quantity (0 removes it), fee, address, promise.
 
-    ``unreadable`` holds the fields the form could not read (name: message), refused with the rest.
+    ``unreadable`` holds the fields the form could not read (name: message), refused with the rest;
+    a line whose price could not be read has no new price or quantity (0 still removes it).
     """
 
     prices: dict[int, Decimal] = field(default_factory=dict)
@@ -54,7 +55,7 @@ def _line_snapshot(lines: list[OrderLine]) -> list[tuple[str, int, str]]:
     return [(ln.sku, ln.quantity, str(ln.unit_price)) for ln in lines]
 
 
-def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, str]) -> list[OrderLine]:
+def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[Field, str]) -> list[OrderLine]:
     """New prices and quantities on the lines; returns the lines set to 0, which the revision removes."""
     removed = []
     for line in lines:
@@ -62,7 +63,7 @@ def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, st
         quantity = changes.quantities.get(line.id, line.quantity)
         if quantity == 0:
             removed.append(line)
-        elif f"price_{line.id}" not in errors:  # a price the form could not read changes nothing
+        else:
             line.unit_price, line.quantity = price, quantity
             line.line_total = pricing.line_total(price, line.quantity)
     if len(removed) == len(lines):
@@ -71,17 +72,17 @@ def _revise_lines(lines: list[OrderLine], changes: Changes, errors: dict[str, st
 
 
 async def _check_rule(
-    db: AsyncSession, order: Order, kept: list[OrderLine], errors: dict[str, str], per_field: dict
+    db: AsyncSession, order: Order, kept: list[OrderLine], errors: dict[Field, str], per_field: dict
 ) -> None:
     """The lines that stay pass the line rule checkout applies; a product sold meanwhile must go."""
     for line, found in await line_rule.refusals(db, order.account_id, kept):
-        name = f"rqty_{line.id}" if found.kind == "quantity" else f"rline_{line.id}"
-        if name not in errors:
-            errors[name], per_field[name] = found.message, found.params
+        place = Place("line", found.kind, line.id)
+        if place not in errors:
+            errors[place], per_field[place] = found.message, found.params
 
 
 async def _new_address(
-    db: AsyncSession, actor: Actor, order: Order, changes: Changes, errors: dict[str, str]
+    db: AsyncSession, actor: Actor, order: Order, changes: Changes, errors: dict[Field, str]
 ) -> dict[str, str] | None:
     """One of the customer's addresses or a new one saved to the account, by checkout's rules."""
     if not changes.shipping_address_id:
@@ -94,7 +95,7 @@ async def _new_address(
     return address
 
 
-def _promise(promised: date | None, errors: dict[str, str]) -> date | None:
+def _promise(promised: date | None, errors: dict[Field, str]) -> date | None:
     try:
         return check_promised(promised, today=clock.today())
     except ValidationFailed as exc:
@@ -121,8 +122,8 @@ async def revise(
             select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position, OrderLine.id)
         )
     )
-    errors: dict[str, str] = dict(changes.unreadable)
-    per_field: dict[str, dict[str, object]] = {}
+    errors: dict[Field, str] = dict(changes.unreadable)
+    per_field: dict[Field, dict[str, object]] = {}
     before = {
         "lines": _line_snapshot(lines),
         "address": order.shipping_address,
