@@ -24,6 +24,7 @@ from tests.helpers import (
     sign_in,
     text_of,
 )
+from tests.pdf_reading import read_pdf
 
 pytestmark = pytest.mark.business_midnight
 
@@ -98,6 +99,18 @@ async def test_decline_then_version_2_shows_what_changed(client, db):
         )
     ).all()
     assert [(d.version, d.status) for d in docs] == [(1, "declined"), (2, "sent")]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+async def test_the_pdf_is_in_the_readers_language(client, db, locale):
+    buyer, _, order = await confirmation_sent(db)
+    await sign_in(client, buyer.email)
+    r = await client.get(f"/orders/{order.number}/confirmation.pdf", headers={"accept-language": locale})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert r.headers["content-type"] == "application/pdf"
+    text = read_pdf(r.content).squeezed()  # read back with PDFium, white space removed
+    expected = f"订单确认书{order.number}" if locale == "zh-CN" else f"Orderconfirmation{order.number}"
+    assert expected in text
 
 
 async def test_other_accounts_cannot_see_the_confirmation(client, db):
