@@ -54,9 +54,10 @@ async def profile(
             statuses[status] += 1
         profiler.stop()
         wall = time.perf_counter() - started
+    cpu = profiler.last_session.cpu_time if profiler.last_session else 0.0
     head = (
-        f"profile of GET {path}: {requests} requests in process, {wall * 1000 / requests:.2f} ms wall each "
-        f"(profiler on), statuses {dict(statuses)}"
+        f"profile of GET {path}: {requests} requests in process, {wall * 1000 / requests:.2f} ms wall and "
+        f"{cpu * 1000 / requests:.2f} ms CPU each (profiler on), statuses {dict(statuses)}"
     )
     body = profiler.output_text(unicode=True, color=False, show_all=False)
     report = f"{head}\n{body}"
