@@ -147,6 +147,10 @@ def warnings(rows: list[Row], run: dict[str, Any]) -> list[str]:
         lines += [f"  {r.label} (fixed rate): {r.fixed.errors} errors" for r in failing_fixed if r.fixed]
         lines.append("Their req/s count 2xx only; a page with errors does not meet its goal.")
         blocks.append(banner(lines))
+    silent = [r.label for r in rows if not r.rps]
+    if silent:
+        blocks.append(banner(["NO 2xx RESPONSE COMPLETED within a measurement (each slower than its duration):",
+                              f"  {', '.join(silent)}", "Try a longer --duration, or a quieter machine."]))  # fmt: skip
     before = run.get("busy_cores_before", 0.0)
     during = max((r.others_cores_max for r in rows), default=0.0)
     if before > BUSY_THRESHOLD or during > BUSY_THRESHOLD:
@@ -181,4 +185,17 @@ def statements_lines(lengths: dict[str, Any]) -> list[str]:
             f"  {path:<14} {small['rows']:>3} rows: {small['statements']:>2} statements   "
             f"{large['rows']:>3} rows: {large['statements']:>2} statements   {flag}"
         )
+    return out
+
+
+def scale_lines(rows: list[Row], small: dict[str, Any], orders: int) -> list[str]:
+    """Page cost at this size over its cost at 10,000 orders (from that run's results): goal ≤ 1.2."""
+    before = {r["name"]: r for r in small.get("rows", [])}
+    out = [f"Cost at {orders:,} orders over cost at 10,000 (req/s at 10k ÷ req/s now; goal ≤ 1.2):"]
+    for r in rows:
+        old = before.get(r.name)
+        if r.kind != "portal" or not old or not r.rps:
+            continue
+        cost = old["rps"] / r.rps
+        out.append(f"  {r.label:<28} {cost:5.2f}  {'met' if cost <= 1.2 else 'NOT MET'}")
     return out

@@ -31,6 +31,7 @@ import signal
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
@@ -189,6 +190,7 @@ def run(args: argparse.Namespace, stack: ExitStack) -> None:
 
     def measure(s: Scenario, seconds: float) -> load.Sample:
         url = f"http://{HOST}:{port}{s.path}"
+        server.wait_idle(proc.pid, db_url)  # what the previous endpoint left queued is not counted here
         monitor.start()
         if wrk:
             sample = load.wrk(wrk, url, cookie=s.cookie, seconds=seconds, connections=args.connections,
@@ -222,7 +224,7 @@ def run(args: argparse.Namespace, stack: ExitStack) -> None:
     per_page = counted.get("per_page", {})
     rows = [report.summarize(s, samples[s.name], per_page.get(s.name)) for s in found]
     if hey and not args.no_fixed:
-        _fixed_rate(hey, found, rows, args, port, client_core)
+        _fixed_rate(hey, found, rows, args, port, client_core, lambda: server.wait_idle(proc.pid, db_url))
     elif not args.no_fixed:
         results["run"]["fixed_rate_skipped"] = "hey is not available (apt-get install hey)"
     report.judge(rows, {s.name: s for s in found})
@@ -231,9 +233,14 @@ def run(args: argparse.Namespace, stack: ExitStack) -> None:
     blocks = report.warnings(rows, results["run"])
     results["warnings"] = blocks
     _print(rows, counted, blocks, args)
+    text = json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n"
     out = DATA_DIR / "results.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    say(f"results written to {out.relative_to(ROOT)}")
+    out.write_text(text)
+    (DATA_DIR / f"results-{args.orders}.json").write_text(text)  # kept per size: 1m is compared with 10k
+    say(f"results written to {out.relative_to(ROOT)} and results-{args.orders}.json")
+    small = DATA_DIR / "results-10000.json"
+    if args.orders > 10_000 and small.exists():
+        print("\n".join(report.scale_lines(rows, json.loads(small.read_text()), args.orders)))
     if proc.poll() is not None:
         say(f"WARNING: granian exited during the run (code {proc.returncode}); see var/bench/server.log")
 
@@ -254,6 +261,7 @@ def _fixed_rate(
     args: argparse.Namespace,
     port: int,
     core: int | None,
+    settle: Callable[[], float],
 ) -> None:
     say(f"fixed-rate run (hey): each endpoint at half its median req/s for {args.fixed_duration:g} s")
     for s, row in zip(found, rows, strict=True):
@@ -262,6 +270,7 @@ def _fixed_rate(
         if target < 1:
             row.fixed.note = "not run: saturation below 2 req/s"
             continue
+        settle()
         try:
             sample = load.hey(hey, f"http://{HOST}:{port}{s.path}", cookie=s.cookie, seconds=args.fixed_duration,
                               rate=target, workers=args.fixed_workers, core=core)  # fmt: skip

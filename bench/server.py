@@ -70,6 +70,51 @@ async def backend_pids(url: str) -> set[int]:
     return {r["pid"] for r in rows}
 
 
+def _tree_cpu(pid: int) -> float:
+    import psutil
+
+    total = 0.0
+    try:
+        proc = psutil.Process(pid)
+        for p in (proc, *proc.children(recursive=True)):
+            t = p.cpu_times()
+            total += t.user + t.system
+    except psutil.Error:
+        pass
+    return total
+
+
+async def _busy_queries(url: str) -> int:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'active' AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+
+
+def wait_idle(pid: int, db_url: str, timeout: float = 60.0) -> float:
+    """Wait until the server has finished what the last load left queued: its processes use under
+    10% of a core over 0.2 s and no query of the bench database runs. Returns the seconds waited.
+
+    Without this, the requests still queued when wrk stops (32 slow pages) would run during the
+    next endpoint's measurement and be counted against it.
+    """
+    import asyncio
+
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        before = _tree_cpu(pid)
+        time.sleep(0.2)
+        if _tree_cpu(pid) - before < 0.02 and asyncio.run(_busy_queries(db_url)) == 0:
+            break
+    return time.monotonic() - started
+
+
 def environment(db_url: str, redis_url: str, secret: str, port: int, account_id: int) -> dict[str, str]:
     """The server's environment: as deployed (PORTAL_ENV=prod: Secure cookies, HSTS, no dev mailbox)."""
     return {
