@@ -112,6 +112,7 @@ def wrk(
 _HEY_PCT = re.compile(r"^\s*(\d+)%+ in ([\d.]+) secs", re.M)
 _HEY_STATUS = re.compile(r"^\s*\[(\d{3})\]\s+(\d+) responses", re.M)
 _HEY_ERROR = re.compile(r"^\s*\[(\d+)\]\s+(.+)$", re.M)
+_HEY_SLOWEST = re.compile(r"Slowest:\s+([\d.]+) secs")
 
 
 def hey(
@@ -127,7 +128,11 @@ def hey(
     out = done.stdout
     if done.returncode != 0 or "Latency distribution" not in out:
         raise RuntimeError(f"hey failed ({done.returncode}): {done.stderr.strip() or out.strip()[-300:]}")
-    pct = {int(p): float(s) * 1000 for p, s in _HEY_PCT.findall(out)}
+    pct = {int(p): float(s) * 1000 for p, s in _HEY_PCT.findall(out) if int(p)}
+    if 99 not in pct and (slowest := _HEY_SLOWEST.search(out)):
+        pct[99] = (
+            float(slowest.group(1)) * 1000
+        )  # hey prints "0%" below 100 responses: p99 is then the slowest
     statuses = {code: int(n) for code, n in _HEY_STATUS.findall(out)}
     error_part = out.split("Error distribution:", 1)[1] if "Error distribution:" in out else ""
     errors = Counter()
