@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright, expect
 
 from portal.db.demo import seed_demo
 from portal.embedded import answers, free_port, stop_server
@@ -47,6 +47,9 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SERVER_START_TIMEOUT = 30.0
 SERVER_STOP_TIMEOUT = 5.0
 DEFAULT_TIMEOUT_MS = 10_000
+# expect() polls until this: a sign-in (argon2id) on a machine busy with other work can take seconds
+EXPECT_TIMEOUT_MS = 20_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 SERVER_LOG_KEY = pytest.StashKey[Path]()
 REPORT_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 
