@@ -30,8 +30,11 @@ async def _invitation_link(db, settings, recipient: str) -> tuple[OutboxMessage,
     return message, rendered.text, token
 
 
-async def _invite(client, db, token: str, name: str, email: str, locale: str, **account_kw):  # noqa: ANN001, ANN202
-    """An admin invites one user (``name``, ``email``, ``locale``) to a new account: (the account, the answer)."""
+async def _invite(client, db, token: str, name: str, email: str, locale: str, /, **account_kw):  # noqa: ANN001, ANN202
+    """An admin invites one user (name, e-mail, locale) to a new account made with ``account_kw``.
+
+    Returns the account and the answer to the invitation form (not followed).
+    """
     account = await make_account(db, **account_kw)
     await db.commit()
     r = await client.post(
