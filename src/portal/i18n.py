@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -74,6 +74,7 @@ def normalize(value: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)  # browsers send the same few headers again and again
 def best_from_accept_language(header: str | None) -> str | None:
     if not header:
         return None
