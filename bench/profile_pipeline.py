@@ -1,29 +1,31 @@
 """Where a request's CPU goes: the portal's ASGI app driven in process, profiled with pyinstrument.
 
-    PYTHONPATH=src python -m bench.profile_pipeline [--requests 300] [--env prod] [--path /orders ...]
+    PYTHONPATH=src:. python -m bench.profile_pipeline [--requests 100] [--rounds 5] [--top 15]
+        [--path orders ...] [--no-profile] [--json out.json] [--html DIR] [--keep] [--env prod]
 
 Database and Redis: PROFILE_DATABASE_URL / PROFILE_REDIS_URL, else TEST_DATABASE_URL / TEST_REDIS_URL.
 The database's ``public`` schema is DROPPED and rebuilt (migrations + ``portal.db.demo`` seed) unless
 ``--keep``: point it at a throwaway database. The Redis database is flushed.
 
 No server and no HTTP client: each request is an ASGI call (scope, receive, send) on the app that
-``portal serve`` builds, one at a time on one event loop, so what is measured is the portal's own
-work. Per page it prints
+``portal serve`` builds (``--env prod``: secure cookies, HSTS, templates not re-checked on disk),
+one at a time on one event loop, beside a bare Litestar app (``bench.bare``) as the yardstick.
+Signed in as the demo buyer and the demo reviewer. Per page it prints
 
-* CPU ms per request (``time.process_time`` over ``--requests`` unprofiled requests) and wall ms;
+* CPU ms per request (``time.process_time``; the quickest of ``--rounds`` rounds: on a busy machine
+  other work only ever adds time), the same as a multiple of the bare app's, and wall ms;
 * SQL statements, Redis round trips and Set-Cookie headers per request;
-* that CPU split by stage (a second, profiled pass; each sample is charged to the innermost frame
-  on its stack that belongs to a stage, see ``STAGES``, and the shares are scaled to the unprofiled
-  CPU so the profiler's own overhead is not counted). Time waiting for PostgreSQL or Redis is not
-  CPU and shows only in wall ms.
-
-``--html DIR`` also writes one pyinstrument HTML report per page.
+* that CPU split by stage (a profiled pass; each sample is charged to the innermost frame on its
+  stack that belongs to a stage, see ``STAGES``, and the shares are scaled to the unprofiled CPU so
+  the profiler's own overhead is not counted). Waiting for PostgreSQL or Redis is not CPU: it
+  shows in wall ms only. ``--top N`` lists the costliest functions of each page by stage.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import re
@@ -32,7 +34,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -95,6 +97,7 @@ class Result:
     set_cookies: float
     body_bytes: int
     stages: dict[str, float] = field(default_factory=dict)  # ms of CPU per request
+    functions: dict[str, float] = field(default_factory=dict)  # "stage: function (file)" -> ms per request
 
 
 # --- a minimal in-process ASGI client -----------------------------------------------------------------
@@ -237,12 +240,13 @@ def _fallback(stack: list[tuple[str, str]]) -> str:
     return "other"
 
 
-def attribute(session: Any) -> Counter:
-    """Seconds of non-idle samples per stage, from a pyinstrument session."""
+def attribute(session: Any) -> tuple[Counter, Counter]:
+    """Seconds of samples per stage, and per (stage, innermost function), from a pyinstrument session."""
     totals: Counter = Counter()
+    functions: Counter = Counter()
     root = session.root_frame(trim_stem=False)
     if root is None:
-        return totals
+        return totals, functions
 
     def walk(frame: Any, stack: list[tuple[str, str]]) -> None:
         here = [(frame.file_path or "", frame.function or ""), *stack]
@@ -256,10 +260,19 @@ def attribute(session: Any) -> Counter:
         if function in IDLE and ("selectors.py" in file or "base_events.py" in file):
             totals["(idle: waiting for sockets)"] += own
             return
-        totals[_stage_of(here) or _fallback(here)] += own
+        stage = _stage_of(here) or _fallback(here)
+        totals[stage] += own
+        functions[stage, f"{function} ({_short(file)})"] += own
 
     walk(root, [])
-    return totals
+    return totals, functions
+
+
+def _short(path: str) -> str:
+    for marker in ("site-packages/", "/src/", "/templates/", "/lib/python3"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path.rsplit("/", 1)[-1]
 
 
 # --- the run ----------------------------------------------------------------------------------------------
@@ -304,20 +317,25 @@ async def pages_for(db_url: str) -> list[Page]:
 
 
 async def measure(
-    app: Any, page: Page, cookies: dict[str, str], n: int, counters: Counters, html: Path | None
+    app: Any, page: Page, cookies: dict[str, str], args: argparse.Namespace, counters: Counters
 ) -> Result:
-    from pyinstrument import Profiler
+    """``args.rounds`` rounds of ``args.requests`` requests; CPU and wall per request of the quickest round.
 
+    On a shared machine other work only ever adds time: the minimum is the steadiest figure.
+    """
     first = await call(app, page.method, page.path, cookies=cookies)
-    for _ in range(max(10, n // 10)):  # warm: connections, template and statement caches
+    for _ in range(max(10, args.requests // 5)):  # warm: connections, template and statement caches
         await call(app, page.method, page.path, cookies=cookies)
     sql0, redis0, set_cookies = counters.sql, counters.redis, 0
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    for _ in range(n):
-        r = await call(app, page.method, page.path, cookies=cookies)
-        set_cookies += sum(1 for k, _ in r.headers if k.lower() == b"set-cookie")
-    cpu = (time.process_time() - cpu0) / n
-    wall = (time.perf_counter() - wall0) / n
+    cpu, wall = float("inf"), float("inf")
+    for _ in range(args.rounds):
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        for _ in range(args.requests):
+            r = await call(app, page.method, page.path, cookies=cookies)
+            set_cookies += sum(1 for k, _ in r.headers if k.lower() == b"set-cookie")
+        cpu = min(cpu, (time.process_time() - cpu0) / args.requests)
+        wall = min(wall, (time.perf_counter() - wall0) / args.requests)
+    n = args.rounds * args.requests
     result = Result(
         page,
         first.status,
@@ -328,25 +346,33 @@ async def measure(
         set_cookies / n,
         len(first.body),
     )
+    if args.profile:
+        await _profile(app, page, cookies, args, result)
+    return result
+
+
+async def _profile(
+    app: Any, page: Page, cookies: dict[str, str], args: argparse.Namespace, result: Result
+) -> None:
+    """Fill ``result.stages`` (and ``.functions``) from a profiled pass, scaled to the unprofiled CPU."""
+    from pyinstrument import Profiler
+
     profiler = Profiler(interval=0.0001, async_mode="disabled")
     profiler.start()
-    for _ in range(n):
+    for _ in range(args.requests):
         await call(app, page.method, page.path, cookies=cookies)
     session = profiler.stop()
-    totals = attribute(session)
+    totals, functions = attribute(session)
     busy = sum(v for k, v in totals.items() if not k.startswith("(idle"))
     if busy > 0:
-        result.stages = {
-            k: v / busy * result.cpu_ms for k, v in totals.most_common() if not k.startswith("(idle")
-        }
-    if html is not None:
-        html.mkdir(parents=True, exist_ok=True)
+        scale = result.cpu_ms / busy
+        result.stages = {k: v * scale for k, v in totals.most_common() if not k.startswith("(idle")}
+        result.functions = {f"{stage}: {fn}": v * scale for (stage, fn), v in functions.most_common(60)}
+    if args.html is not None:
+        args.html.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", page.name.lower()).strip("-")
-        (html / f"{slug}.html").write_text(profiler.output_html())
-        (html / f"{slug}.txt").write_text(
-            profiler.output_text(unicode=True, show_all=True, time="percent_of_total")
-        )
-    return result
+        (args.html / f"{slug}.html").write_text(profiler.output_html())
+        (args.html / f"{slug}.txt").write_text(profiler.output_text(unicode=True, time="percent_of_total"))
 
 
 async def run(args: argparse.Namespace) -> list[Result]:
@@ -389,7 +415,7 @@ async def run(args: argparse.Namespace) -> list[Result]:
         }
         for page in pages:
             target = bare if page.who == "bare" else app
-            result = await measure(target, page, sessions[page.who], args.requests, counters, args.html)
+            result = await measure(target, page, sessions[page.who], args, counters)
             results.append(result)
             print(
                 f"profiled {page.name:<20} {result.cpu_ms:6.2f} ms CPU/request", file=sys.stderr, flush=True
@@ -397,37 +423,55 @@ async def run(args: argparse.Namespace) -> list[Result]:
     return results
 
 
-def report(results: list[Result]) -> str:
+def report(results: list[Result], top: int) -> str:
     lines = [
-        f"{'page':<20} {'status':>6} {'cpu ms':>7} {'wall ms':>7} {'sql':>4} {'redis':>5} {'cookies':>7} {'bytes':>7}",
+        f"{'page':<20} {'status':>6} {'cpu ms':>7} {'÷ bare':>7} {'wall ms':>7} {'sql':>4} {'redis':>5} "
+        f"{'cookies':>7} {'bytes':>7}",
     ]
+    bare = next((r.cpu_ms for r in results if r.page.who == "bare"), 0.0)
     for r in results:
         lines.append(
-            f"{r.page.name:<20} {r.status:>6} {r.cpu_ms:>7.2f} {r.wall_ms:>7.2f} {r.statements:>4.1f} "
-            f"{r.redis_trips:>5.1f} {r.set_cookies:>7.1f} {r.body_bytes:>7}"
+            f"{r.page.name:<20} {r.status:>6} {r.cpu_ms:>7.3f} {r.cpu_ms / bare if bare else 0:>7.1f} "
+            f"{r.wall_ms:>7.2f} {r.statements:>4.1f} {r.redis_trips:>5.1f} {r.set_cookies:>7.1f} {r.body_bytes:>7}"
         )
-    lines.append("")
-    lines.append("CPU ms per request by stage (profiled pass, scaled to the unprofiled CPU):")
+    if not any(r.stages for r in results):
+        return "\n".join(lines)
+    lines += ["", "CPU ms per request by stage (profiled pass, scaled to the unprofiled CPU):"]
     stages = list(dict.fromkeys(s for r in results for s in r.stages))
     width = 34
     lines.append(f"{'stage':<{width}}" + "".join(f"{r.page.name[:12]:>13}" for r in results))
     for stage in stages:
         lines.append(f"{stage:<{width}}" + "".join(f"{r.stages.get(stage, 0.0):>13.3f}" for r in results))
+    if top:
+        for r in results:
+            lines += ["", f"{r.page.name}: the {top} costliest functions (self time, ms per request)"]
+            lines += [f"  {ms:7.3f}  {name}" for name, ms in list(r.functions.items())[:top]]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="bench.profile_pipeline", description=__doc__.split("\n\n")[0])
-    p.add_argument("--requests", type=int, default=300, help="requests per page and pass (default 300)")
+    p.add_argument("--requests", type=int, default=100, help="requests per round (default 100)")
+    p.add_argument(
+        "--rounds", type=int, default=5, help="timed rounds per page; the quickest counts (default 5)"
+    )
     p.add_argument("--env", choices=("prod", "dev"), default="prod", help="settings mode (default prod)")
     p.add_argument("--path", action="append", help="only these pages (name or path); repeatable")
     p.add_argument("--keep", action="store_true", help="keep the database (no schema reset)")
+    p.add_argument("--no-profile", dest="profile", action="store_false", help="CPU per request only")
+    p.add_argument("--top", type=int, default=0, help="also list each page's N costliest functions")
+    p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     p.add_argument(
         "--html", type=Path, help="write pyinstrument reports (HTML and text trees) into this directory"
     )
     args = p.parse_args(argv)
+    if args.requests < 1 or args.rounds < 1:
+        p.error("--requests and --rounds must be at least 1")
     results = asyncio.run(run(args))
-    print(report(results))
+    print(report(results, args.top))
+    if args.json:
+        rows = [asdict(r) | {"page": asdict(r.page)} for r in results]
+        args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
