@@ -10,12 +10,6 @@ from pathlib import Path
 
 warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
 
-from advanced_alchemy.extensions.litestar import (  # noqa: E402
-    AsyncSessionConfig,
-    EngineConfig,
-    SQLAlchemyAsyncConfig,
-    SQLAlchemyPlugin,
-)
 from arq.connections import ArqRedis  # noqa: E402
 from litestar import Litestar  # noqa: E402
 from litestar.config.csrf import CSRFConfig  # noqa: E402
@@ -25,22 +19,22 @@ from litestar.middleware import DefineMiddleware  # noqa: E402
 from litestar.plugins.htmx import HTMXPlugin  # noqa: E402
 from litestar.static_files import create_static_files_router  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from portal import customer, staff  # noqa: E402
 from portal.auth.sessions import SessionStore  # noqa: E402
 from portal.auth.throttle import LoginThrottle  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
-from portal.db.engine import async_url  # noqa: E402
 from portal.public import invitations, tracking_page, webhooks  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
 from portal.web import devmail, system  # noqa: E402
-from portal.web.context import RequestContextMiddleware  # noqa: E402
+from portal.web.context import LEAN, RequestContextMiddleware  # noqa: E402
 from portal.web.csrf import PortalCSRFMiddleware  # noqa: E402
 from portal.web.errors import EXCEPTION_HANDLERS  # noqa: E402
 from portal.web.forms import PortalRequest  # noqa: E402
 from portal.web.security import security_headers  # noqa: E402
 from portal.web.templating import make_environment, template_config  # noqa: E402
-from portal.web.transaction import provide_db  # noqa: E402
+from portal.web.transaction import ENGINE_KEY, provide_db, web_database  # noqa: E402
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 CSRF_COOKIE = "portal_csrf"
@@ -59,8 +53,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per outgoing request is noise
 
+    database = web_database(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+
     @asynccontextmanager
-    async def redis_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+    async def services_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
         app.state.redis = redis
         # connects lazily: the app starts (and serves pages) while Redis is briefly down
@@ -74,15 +72,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             await redis.aclose()
+            await database[ENGINE_KEY].dispose()
 
-    db_config = SQLAlchemyAsyncConfig(
-        connection_string=async_url(settings.database_url),
-        session_config=AsyncSessionConfig(expire_on_commit=False, autoflush=False),
-        engine_config=EngineConfig(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow),
-        session_dependency_key="db_session",
-        engine_app_state_key="db_engine",
-        create_all=False,
-    )
     return Litestar(
         route_handlers=[
             system.health,
@@ -96,12 +87,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *staff.ROUTES,
             invitations.InvitationController,
             create_static_files_router(
-                path="/static", directories=[STATIC_DIR], name="static", include_in_schema=False
+                path="/static",
+                directories=[STATIC_DIR],
+                name="static",
+                include_in_schema=False,
+                opt={LEAN: True},  # assets need no session, locale or CSRF token
             ),
         ],
+        # the request's session and transaction, for the handlers that ask for ``db`` (web/transaction.py)
         dependencies={"db": Provide(provide_db)},
-        plugins=[SQLAlchemyPlugin(config=db_config), HTMXPlugin()],
-        lifespan=[redis_lifespan],
+        signature_namespace={"AsyncSession": AsyncSession},
+        plugins=[HTMXPlugin()],
+        lifespan=[services_lifespan],
         # Litestar's own CSRF middleware answers 500 to a token that is not ASCII text: ours refuses it
         middleware=[
             RequestContextMiddleware(),
@@ -112,8 +109,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(make_environment(auto_reload=settings.dev_mode)),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_request_body,
-        # advanced-alchemy renames the engine's state key when several apps exist (tests): remember it
-        state=State({"settings": settings, "db_engine_key": db_config.engine_app_state_key}),
+        # db_engine_key: where tests, /ready and the locale note find the engine
+        state=State({"settings": settings, **database, "db_engine_key": ENGINE_KEY}),
         openapi_config=None,
         debug=False,
     )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -33,6 +33,7 @@ def N_(message: str) -> str:
 
 @cache
 def translations(locale: str) -> NullTranslations:
+    """The compiled catalog of ``locale`` (read once per process); an unknown locale translates nothing."""
     po = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
     if not po.exists():
         return NullTranslations()
@@ -42,6 +43,23 @@ def translations(locale: str) -> NullTranslations:
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
     return Translations(fp=buf)
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    """``message -> translation`` of ``locale`` as one flat dict, built once per process.
+
+    ``catalog(locale).get(message, message)`` answers exactly what ``translations(locale).gettext``
+    does (GNU gettext falls back to the singular of a plural entry), in one dict lookup.
+    """
+    t = translations(locale)
+    entries: dict = getattr(t, "_catalog", {})
+    flat = {key: text for key, text in entries.items() if isinstance(key, str)}
+    singular = t.plural(1) if hasattr(t, "plural") else 0
+    for key, text in entries.items():
+        if isinstance(key, tuple) and key[1] == singular:
+            flat.setdefault(key[0], text)
+    return flat
 
 
 def normalize(value: str | None) -> str | None:
@@ -56,6 +74,7 @@ def normalize(value: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)  # browsers send the same few headers again and again
 def best_from_accept_language(header: str | None) -> str | None:
     if not header:
         return None
@@ -106,7 +125,7 @@ def fill(text: str, variables: Mapping[str, object]) -> str:
 
 
 def gettext(message: str, **variables: object) -> str:
-    text = translations(_current.get()).gettext(message)
+    text = catalog(_current.get()).get(message, message)
     return fill(text, variables) if variables else text
 
 

@@ -61,8 +61,14 @@ MAIL_STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "
 
 @pass_context
 def _gettext(ctx: Context, message: str, **variables: object) -> str:
-    """Jinja's new-style gettext (autoescaped, always a format string), filled by ``i18n.fill``."""
+    """Jinja's new-style gettext (autoescaped, always a format string), filled by ``i18n.fill``.
+
+    A translation without ``%`` and without variables is its own result (``text % {}`` changes
+    nothing then): most calls on a page are a dict lookup.
+    """
     text = i18n.gettext(message)
+    if not variables and "%" not in text:
+        return Markup(text) if ctx.eval_ctx.autoescape else text
     return i18n.fill(Markup(text) if ctx.eval_ctx.autoescape else text, variables)
 
 
@@ -96,7 +102,8 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(gettext=_gettext, ngettext=_ngettext)  # jinja's own "%" would double "Co.."
+    # jinja's own "%" would double "Co.."; ``_`` straight to ours (jinja's alias resolves "gettext" per call)
+    env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)
     env.filters.update(FILTERS, category=category_label, unit=unit_label, term=term)
     env.globals.update(
         locales=i18n.LOCALES,

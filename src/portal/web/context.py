@@ -1,19 +1,24 @@
 """Per-request context: the signed-in customer or staff session and the locale.
 
 One ASGI middleware loads both before any guard or handler runs, so guards, handlers,
-templates and error pages all read the same ``request.state``.
+templates and error pages all read the same ``request.state``. Its cost per request: one pass
+over the headers, the cookies parsed once (shared with Litestar's ``request.cookies`` and the CSRF
+check), and for a signed-in request one Redis round trip whichever sessions the browser holds.
+Routes marked ``opt={"lean": True}`` (``/health``, ``/favicon.ico``, ``/static``) get neither a
+session nor a locale: only the NUL and id checks that protect every route.
 """
 
 from __future__ import annotations
 
 import logging
-from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING
 
-from litestar.datastructures import State
+from litestar._parsers import parse_cookie_string
 from litestar.enums import ScopeType
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.middleware import ASGIMiddleware
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import i18n, numbers
@@ -26,27 +31,29 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("portal.context")
 LANG_COOKIE = "portal_lang"
-# paths that need neither a session nor a user's locale: kept lean (health checks, assets, machines)
+LEAN = "lean"  # route opt: the route needs no session, no locale, no CSRF token (see app.py)
+# paths that need neither a session (machines, the public tracking page) but do speak the viewer's language
 LEAN_PREFIXES = ("/static/", "/favicon.ico", "/health", "/webhooks/", "/track/")
-
-
-def _cookies(scope: Scope) -> dict[str, str]:
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header is treated as no cookies
-                return {}
-            return {k: m.value for k, m in jar.items()}
-    return {}
+SESSION_COOKIES = tuple(COOKIE_NAMES.items())  # (kind, cookie name)
 
 
 def _header(scope: Scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", ()):
-        if name == wanted:
+        if name.lower() == wanted:
             return value.decode("latin-1")
     return None
+
+
+def scope_cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, parsed once per request: the very dict Litestar's ``request.cookies`` returns.
+
+    The parsed dict is shared (parsing is cached per Cookie header): read it, never change it.
+    """
+    state = ScopeState.from_scope(scope)
+    if state.cookies is Empty:
+        raw = _header(scope, b"cookie")
+        state.cookies = parse_cookie_string(raw) if raw else {}
+    return state.cookies  # type: ignore[return-value]
 
 
 def _query_lang(scope: Scope) -> str | None:
@@ -89,30 +96,28 @@ class RequestContextMiddleware(ASGIMiddleware):
         path: str = scope["path"]
         if "\x00" in path or b"%00" in scope.get("query_string", b""):
             raise ClientException(detail="NUL in request")  # PostgreSQL text cannot hold it: 400, not 500
-        if any(_impossible_id(v) for v in scope.get("path_params", {}).values()):
+        if (params := scope.get("path_params")) and any(_impossible_id(v) for v in params.values()):
             raise NotFoundException()  # /products/10**30: no row has that id, and PostgreSQL cannot compare it
-        state = State(scope.setdefault("state", {}))
+        if scope["route_handler"].opt.get(LEAN):
+            await next_app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
         app: Litestar = scope["litestar_app"]
-        settings = app.state.settings
-        customer: SessionData | None = None
-        staff: SessionData | None = None
-        cookies = _cookies(scope)
-        if not path.startswith(LEAN_PREFIXES):
+        cookies = scope_cookies(scope)
+        sessions: dict[str, SessionData] = {}
+        if not path.startswith(LEAN_PREFIXES) and any(name in cookies for _, name in SESSION_COOKIES):
             store: SessionStore = app.state.sessions
-            if sid := cookies.get(COOKIE_NAMES["customer"]):
-                customer = await store.load(sid, "customer")
-            if sid := cookies.get(COOKIE_NAMES["staff"]):
-                staff = await store.load(sid, "staff")
-        state.customer = customer
-        state.staff = staff
+            sessions = await store.load_kinds({kind: cookies.get(name) for kind, name in SESSION_COOKIES})
+        customer = state["customer"] = sessions.get("customer")
+        staff = state["staff"] = sessions.get("staff")
         user = staff if path.startswith("/staff") else customer
         locale = choose_locale(
             cookie=_query_lang(scope) or cookies.get(LANG_COOKIE),
             user_locale=user.locale if user else None,
             accept_language=_header(scope, b"accept-language"),
-            default=settings.default_locale,
+            default=app.state.settings.default_locale,
         )
-        state.locale = locale
+        state["locale"] = locale
         if user is not None and user.last_locale != locale:
             await _record_locale(app, user, locale)
         with i18n.using_locale(locale):

@@ -37,18 +37,32 @@ def _signed_in(scope: Scope) -> bool:
 
 
 def security_headers(*, hsts: bool):
-    """Build the hook. A handler may set its own Referrer-Policy (the tracking page uses no-referrer)."""
-    extra = BASE_HEADERS + ([HSTS] if hsts else [])
+    """Build the hook. A handler may set its own Referrer-Policy (the tracking page uses no-referrer).
+
+    The headers every response ends with are one tuple of raw bytes, built here once; per response
+    the hook makes one pass over the headers already set.
+    """
+    # an empty Server header replaces the one granian would add: no banner, no version
+    tail = (*BASE_HEADERS, *((HSTS,) if hsts else ()), (b"server", b""))
+    referrer, cache_control = DEFAULT_REFERRER[0], NO_STORE[0]
 
     async def add_security_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED]
-        if not any(k.lower() == b"referrer-policy" for k, _ in headers):
+        signed_in = _signed_in(scope)
+        headers: list[tuple[bytes, bytes]] = []
+        has_referrer = False
+        for key, value in message.get("headers", ()):
+            name = key.lower()
+            if name in _REPLACED or (signed_in and name == cache_control):
+                continue
+            has_referrer = has_referrer or name == referrer
+            headers.append((key, value))
+        if not has_referrer:
             headers.append(DEFAULT_REFERRER)
-        if _signed_in(scope):
-            headers = [(k, v) for k, v in headers if k.lower() != NO_STORE[0]] + [NO_STORE]
-        # an empty Server header replaces the one granian would add: no banner, no version
-        message["headers"] = [*headers, *extra, (b"server", b"")]
+        if signed_in:
+            headers.append(NO_STORE)
+        headers.extend(tail)
+        message["headers"] = headers
 
     return add_security_headers

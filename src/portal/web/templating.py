@@ -68,7 +68,7 @@ def page(
         "customer": request.state.get("customer"),
         "staff": request.state.get("staff"),
         # whose words the page speaks in (orders.wording): staff pages, else the signed-in buyer
-        "audience": "staff" if request.url.path.startswith("/staff") else "customer",
+        "audience": "staff" if request.scope["path"].startswith("/staff") else "customer",
         "locale": request.state.get("locale", i18n.DEFAULT_LOCALE),
         "flashes": flashes,
         **context,
