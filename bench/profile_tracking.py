@@ -148,35 +148,85 @@ async def _tracked(database_url: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _cpu_us(samples: list[float]) -> str:
-    return f"{statistics.median(samples) * 1e6:7.0f} µs median, {statistics.mean(samples) * 1e6:7.0f} µs mean"
-
-
-async def measure(
-    call: Call, path: str, headers: dict[str, str], n: int, expect: int = 200
-) -> dict[str, float]:
-    """n sequential requests after a warm-up; CPU and wall time per request."""
-    for _ in range(min(200, n)):
+async def measure(call: Call, path: str, headers: dict[str, str], n: int, expect: int = 200) -> float:
+    """Mean CPU seconds per request over n sequential requests (after a short warm-up)."""
+    for _ in range(min(100, n)):
         status, _, _ = await call(path, headers)
-        assert status == expect, (path, status)
-    cpu, wall = [], []
-    for _ in range(n):
-        c0, w0 = time.process_time(), time.perf_counter()
-        status, _, _ = await call(path, headers)
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
         if status != expect:
             raise RuntimeError(f"{path} answered {status}, expected {expect}")
-    total_cpu = sum(cpu)
-    return {
-        "cpu_us_mean": total_cpu / n * 1e6,
-        "cpu_us_median": statistics.median(cpu) * 1e6,
-        "wall_us_median": statistics.median(wall) * 1e6,
-        "rps_if_cpu_bound": n / total_cpu if total_cpu else float("inf"),
-    }
+    c0 = time.process_time()
+    for _ in range(n):
+        status, _, _ = await call(path, headers)
+        if status != expect:
+            raise RuntimeError(f"{path} answered {status}, expected {expect}")
+    return (time.process_time() - c0) / n
+
+
+async def parts(portal: Litestar, order_id: int, token: str, rounds: int, n: int) -> None:
+    """The pieces of a tracking request, each timed alone (CPU µs per call, median of rounds)."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from portal.domain.fulfilment.public_view import current_fingerprint, fingerprint, tracking_snapshot
+    from portal.lru import BoundedLRU
+
+    links = portal.state.tracking_links
+    engine = portal.state[portal.state.db_engine_key]
+    redis = portal.state.redis
+    await redis.set("profile:page", b"x" * 7500)
+    lru: BoundedLRU[tuple[int, str, str], bytes] = BoundedLRU(512)
+    lru.put((order_id, "zh_CN", "etag"), b"x" * 7500)
+    version = links.read(token).version
+
+    async def orm_fingerprint() -> None:  # what advanced-alchemy's per-request session did
+        async with AsyncSession(engine, expire_on_commit=False, autoflush=False) as db:
+            await fingerprint(db, order_id)
+            await db.commit()
+
+    async def verify() -> None:
+        links._verify(token)
+
+    async def remembered() -> None:
+        links.read(token)
+
+    async def raw_fingerprint() -> None:
+        await current_fingerprint(engine, order_id)
+
+    async def redis_get() -> None:
+        await redis.get("profile:page")
+
+    async def lru_get() -> None:
+        lru.get((order_id, "zh_CN", "etag"))
+
+    async def snapshot() -> None:
+        await tracking_snapshot(engine, order_id=order_id, link_version=version)
+
+    async def response() -> None:
+        Response(b"x" * 7500, media_type=MediaType.HTML, headers={"ETag": '"e"', "Cache-Control": "no-store"})
+
+    pieces = [
+        ("token: joserfc verify (before, every request)", verify, n),
+        ("token: remembered, expiry compared (after)", remembered, n),
+        ("fingerprint: ORM session + commit (before)", orm_fingerprint, n),
+        ("fingerprint: asyncpg on the engine pool (after)", raw_fingerprint, n),
+        ("Redis GET of a 7.5 KB render (before, every hit)", redis_get, n),
+        ("in-process LRU lookup (after)", lru_get, n),
+        ("miss: REPEATABLE READ snapshot, ORM", snapshot, max(n // 10, 20)),
+        ("Litestar Response() of the body", response, n),
+    ]
+    cpu: dict[str, list[float]] = {name: [] for name, *_ in pieces}
+    for _ in range(rounds):
+        for name, fn, count in pieces:
+            c0 = time.process_time()
+            for _ in range(count):
+                await fn()
+            cpu[name].append((time.process_time() - c0) / count)
+    print(f"\n{'piece (timed alone)':<50} {'CPU µs/call':>12}")
+    for name, *_ in pieces:
+        print(f"{name:<50} {statistics.median(cpu[name]) * 1e6:>12.0f}")
 
 
 async def main_async(args: argparse.Namespace) -> None:
+    from bench.bare import BARE_PATH, bare_app
     from portal.app import create_app
     from portal.auth.tracking_links import TrackingLinks
     from portal.settings import Settings
@@ -198,6 +248,7 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     portal = create_app(settings)
     reference = reference_app(db_url)
+    bare = asgi_caller(bare_app())
     token_path = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days).path(
         order_id, version
     )
@@ -211,34 +262,29 @@ async def main_async(args: argparse.Namespace) -> None:
         print(
             f"tracking page: {len(body)} bytes, etag={etag!r}, cache-control={headers.get('cache-control')!r}"
         )
-        rows: list[tuple[str, dict[str, float]]] = [
-            ("reference (asyncpg 12 rows + Jinja)", await measure(ref, REFERENCE_PATH, {}, args.requests)),
-            ("/health (portal, no I/O)", await measure(track, "/health", {}, args.requests)),
-            ("/track/{token} (render cached)", await measure(track, token_path, browser, args.requests)),
+        scenarios: list[tuple[str, Call, str, dict[str, str], int]] = [
+            ("reference: asyncpg 12 rows + Jinja", ref, REFERENCE_PATH, {}, 200),
+            ("bare Litestar endpoint", bare, BARE_PATH, {}, 200),
+            ("/health (portal, no I/O)", track, "/health", {}, 200),
+            ("/track/{token}, render cached", track, token_path, browser, 200),
         ]
         if etag:
             revalidate = {**browser, "if-none-match": etag}
-            rows.append(
-                (
-                    "/track/{token} If-None-Match → 304",
-                    await measure(track, token_path, revalidate, args.requests, 304),
-                )
-            )
-        rows.append(
-            (
-                "/track/{bad token} → 404",
-                await measure(track, "/track/not-a-token", browser, args.requests, 404),
-            )
-        )
-        print(
-            f"\n{'page':<40} {'CPU µs/req (mean)':>18} {'median':>8} {'wall µs':>8} {'req/s if CPU-bound':>19} {'÷ ref':>6}"
-        )
-        base = rows[0][1]["cpu_us_mean"]
-        for name, m in rows:
-            print(
-                f"{name:<40} {m['cpu_us_mean']:>18.0f} {m['cpu_us_median']:>8.0f} {m['wall_us_median']:>8.0f}"
-                f" {m['rps_if_cpu_bound']:>19.0f} {base / m['cpu_us_mean']:>6.2f}"
-            )
+            scenarios.append(("/track/{token}, If-None-Match → 304", track, token_path, revalidate, 304))
+        scenarios.append(("/track/{bad token} → 404", track, "/track/not-a-token", browser, 404))
+        cpu: dict[str, list[float]] = {name: [] for name, *_ in scenarios}
+        for _ in range(args.rounds):  # alternating rounds: a busy machine slows every page alike
+            for name, caller, path, headers, expect in scenarios:
+                cpu[name].append(await measure(caller, path, headers, args.requests, expect))
+        reference_cpu = cpu[scenarios[0][0]]
+        print(f"\n{args.rounds} rounds × {args.requests} requests; medians over the rounds")
+        print(f"{'page':<40} {'CPU µs/req':>11} {'req/s if CPU-bound':>19} {'÷ reference':>12}")
+        for name, *_ in scenarios:
+            median = statistics.median(cpu[name])
+            ratio = statistics.median(r / c for r, c in zip(reference_cpu, cpu[name], strict=True))
+            print(f"{name:<40} {median * 1e6:>11.0f} {1 / median:>19.0f} {ratio:>11.2f}×")
+        if args.parts:
+            await parts(portal, order_id, token_path.rsplit("/", 1)[1], args.rounds, args.requests)
         if args.profile:
             from pyinstrument import Profiler
 
@@ -251,7 +297,9 @@ async def main_async(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=1000, help="per page and round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--parts", action="store_true", help="also time the pieces of a request alone")
     parser.add_argument("--profile", action="store_true", help="pyinstrument over the tracking loop")
     parser.add_argument(
         "--no-seed", dest="seed", action="store_false", help="reuse the dataset already there"

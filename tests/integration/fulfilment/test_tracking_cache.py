@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+import pytest
 import time_machine
+from sqlalchemy import text
+from sqlalchemy.util import greenlet_spawn
 
 from portal.auth.tracking_links import TrackingLinks
+from portal.db.engine import make_engine
+from portal.domain.fulfilment.public_view import current_fingerprint, fingerprint
 from portal.domain.orders import service
 from portal.public.tracking_page import RENDERS_STATE_KEY
 from tests.fulfilment_helpers import confirmed
@@ -122,3 +128,26 @@ async def test_a_remembered_token_still_expires(client, db, settings):
     with time_machine.travel(time.time() + 120, tick=True):
         r = await client.get(path)
     assert r.status_code == 404 and "not valid" in r.text
+
+
+async def test_the_fingerprint_read_without_a_session_equals_the_orm_one_and_survives_a_dead_connection(
+    db, settings
+):
+    _, order = await confirmed(db)
+    engine = make_engine(settings.database_url, pool_size=1)
+    engine.pool._max_overflow = 0  # one connection: a slot not given back would hang the next read
+    try:
+        assert await current_fingerprint(engine, order.id) == await fingerprint(db, order.id)
+        assert await current_fingerprint(engine, 10**9) is None
+        pooled = await engine.raw_connection()
+        pid = pooled.driver_connection.get_server_pid()
+        await greenlet_spawn(pooled.close)
+        await db.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(Exception):  # noqa: B017 - whatever asyncpg raises for a closed connection
+            await asyncio.wait_for(current_fingerprint(engine, order.id), 5)
+        # the dead connection was discarded, not pooled: the next read opens a new one
+        assert await asyncio.wait_for(current_fingerprint(engine, order.id), 5) == await fingerprint(
+            db, order.id
+        )
+    finally:
+        await engine.dispose()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, func, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.util import await_, greenlet_spawn
 
 from portal.db.customers import CustomerUser
 from portal.db.fulfilment import CarrierEvent, ProductionMilestone, Shipment
@@ -140,22 +141,27 @@ async def current_fingerprint(engine: AsyncEngine, order_id: int) -> Fingerprint
     """``fingerprint`` read without an ORM session: the hot path of every tracking-page request.
 
     The same statement, compiled once, sent by asyncpg itself on a connection borrowed from the
-    engine's pool (asyncpg prepares it once per connection and reuses it). The connection is
-    outside any transaction: one statement, one snapshot. A connection that fails or is
-    interrupted mid-statement is discarded, not returned to the pool. Not seen by SQLAlchemy's
-    ``before_cursor_execute`` events (statement counters): it is one statement per request.
-    Raises what asyncpg raises (the page then answers 500, like any database failure).
+    engine's pool (asyncpg prepares it once per connection and reuses it); checkout, query and
+    return happen in one greenlet hop. The connection is outside any transaction: one statement,
+    one snapshot. A connection that fails or is interrupted mid-statement is discarded, not
+    returned to the pool. Not seen by SQLAlchemy's ``before_cursor_execute`` events (statement
+    counters): it is one statement per request. Raises what asyncpg raises (a database failure).
     """
-    pooled = await engine.raw_connection()
+    record = await greenlet_spawn(_fetch_fingerprint, engine.sync_engine, order_id)
+    return tuple(record) if record is not None else None
+
+
+def _fetch_fingerprint(engine: Engine, order_id: int) -> Any:
+    """Inside a greenlet: check a connection out, run the statement on asyncpg, check it back in."""
+    pooled = engine.raw_connection()
     try:
-        record = await pooled.driver_connection.fetchrow(_fingerprint_sql(engine.dialect), order_id)
+        return await_(pooled.driver_connection.fetchrow(_fingerprint_sql(engine.dialect), order_id))
     except BaseException:
-        await greenlet_spawn(pooled.invalidate)
+        pooled.invalidate()  # returns the slot to the pool without the connection
         raise
     finally:
         if pooled.is_valid:
-            await greenlet_spawn(pooled.close)
-    return tuple(record) if record is not None else None
+            pooled.close()
 
 
 async def tracking_snapshot(
