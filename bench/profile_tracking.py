@@ -1,16 +1,22 @@
 """CPU per request of the public tracking page, in process, beside an asyncpg + Jinja reference page.
 
     PROFILE_DATABASE_URL=postgresql://... PROFILE_REDIS_URL=redis://.../N \\
-        python -m bench.profile_tracking [--requests 2000] [--profile] [--no-seed]
+        python -m bench.profile_tracking [--requests 1000] [--rounds 5] [--concurrency 1]
+                                         [--parts] [--profile] [--no-seed]
 
-The database's schema is dropped and rebuilt (like BENCH_DATABASE_URL): point it at a throwaway
-database. ``bench.dataset`` then builds a small dataset whose tracked order was walked through the
-real domain (production, packing, two shipments, carrier events).
+(TEST_DATABASE_URL / TEST_REDIS_URL are used when the PROFILE_ ones are not set.) The database's
+schema is dropped and rebuilt (like BENCH_DATABASE_URL): point it at a throwaway database.
+``bench.dataset`` then builds a small dataset whose tracked order was walked through the real
+domain (production, packing, two shipments, carrier events); ``--no-seed`` reuses it.
 
-Requests are ASGI calls made directly on the app (no HTTP client, no server), one after another,
-so ``time.process_time()`` per request is the worker's own CPU: Python, asyncpg's protocol,
-Jinja, redis-py. PostgreSQL's and Redis's own CPU is in their processes and not counted.
-``--profile`` runs pyinstrument over the tracking loop and prints where the time goes.
+Requests are ASGI calls made directly on the apps (no HTTP client, no server), so
+``time.process_time()`` over a batch is the worker's own CPU per request: Python, asyncpg's
+protocol, Jinja, redis-py, and the kernel's share of their sockets. PostgreSQL's and Redis's own
+CPU is in their processes and not counted. The pages are measured in alternating rounds and the
+medians reported, with each page's ratio to the reference (one asyncpg query of 12 rows and a
+Jinja page, issue 11's yardstick) and to a bare Litestar endpoint. ``--parts`` also times the
+pieces of a tracking request alone; ``--profile`` runs pyinstrument (wall clock) over the page.
+See bench/TRACKING.md for what it showed.
 """
 
 from __future__ import annotations
@@ -96,7 +102,9 @@ def reference_app(database_url: str) -> Any:
     pool: dict[str, Any] = {}
 
     async def open_pool(app: Litestar) -> None:
-        pool["p"] = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+        pool["p"] = await asyncpg.create_pool(
+            dsn, min_size=1, max_size=10
+        )  # the portal's pool: 5 + 10 overflow
 
     async def close_pool(app: Litestar) -> None:
         await pool["p"].close()
@@ -148,18 +156,25 @@ async def _tracked(database_url: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-async def measure(call: Call, path: str, headers: dict[str, str], n: int, expect: int = 200) -> float:
-    """Mean CPU seconds per request over n sequential requests (after a short warm-up)."""
-    for _ in range(min(100, n)):
-        status, _, _ = await call(path, headers)
-        if status != expect:
-            raise RuntimeError(f"{path} answered {status}, expected {expect}")
+async def measure(
+    call: Call, path: str, headers: dict[str, str], n: int, expect: int = 200, concurrency: int = 1
+) -> float:
+    """Mean CPU seconds per request over n requests, ``concurrency`` at a time (after a warm-up).
+
+    One at a time, the process idles during every database round trip and other processes take
+    the core (and its caches); many at a time, like a server under load, it always has work.
+    """
+
+    async def client(count: int) -> None:
+        for _ in range(count):
+            status, _, _ = await call(path, headers)
+            if status != expect:
+                raise RuntimeError(f"{path} answered {status}, expected {expect}")
+
+    await client(min(100, n))
     c0 = time.process_time()
-    for _ in range(n):
-        status, _, _ = await call(path, headers)
-        if status != expect:
-            raise RuntimeError(f"{path} answered {status}, expected {expect}")
-    return (time.process_time() - c0) / n
+    await asyncio.gather(*(client(n // concurrency) for _ in range(concurrency)))
+    return (time.process_time() - c0) / (n // concurrency * concurrency)
 
 
 async def parts(portal: Litestar, order_id: int, token: str, rounds: int, n: int) -> None:
@@ -275,9 +290,14 @@ async def main_async(args: argparse.Namespace) -> None:
         cpu: dict[str, list[float]] = {name: [] for name, *_ in scenarios}
         for _ in range(args.rounds):  # alternating rounds: a busy machine slows every page alike
             for name, caller, path, headers, expect in scenarios:
-                cpu[name].append(await measure(caller, path, headers, args.requests, expect))
+                cpu[name].append(
+                    await measure(caller, path, headers, args.requests, expect, args.concurrency)
+                )
         reference_cpu = cpu[scenarios[0][0]]
-        print(f"\n{args.rounds} rounds × {args.requests} requests; medians over the rounds")
+        print(
+            f"\n{args.rounds} rounds × {args.requests} requests, {args.concurrency} at a time;"
+            " medians over the rounds"
+        )
         print(f"{'page':<40} {'CPU µs/req':>11} {'req/s if CPU-bound':>19} {'÷ reference':>12}")
         for name, *_ in scenarios:
             median = statistics.median(cpu[name])
@@ -299,6 +319,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000, help="per page and round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once")
     parser.add_argument("--parts", action="store_true", help="also time the pieces of a request alone")
     parser.add_argument("--profile", action="store_true", help="pyinstrument over the tracking loop")
     parser.add_argument(

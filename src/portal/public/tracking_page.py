@@ -67,7 +67,9 @@ def _templates_digest() -> str:
     """What the bytes of a render depend on besides the data: the templates and the catalogs.
 
     Read once per process; a deploy that changes a template or a translation changes every
-    ETag and every Redis key, so no worker serves or confirms a render of the old text.
+    ETag and every Redis key, so no worker serves or confirms a render of the old text. (A code
+    change that alters the page's text without touching them does not: such renders live on in
+    Redis for at most ``CACHE_SECONDS``, as before the ETag existed.)
     """
     digest = hashlib.sha256()
     for root in (jinja.TEMPLATES_DIR, i18n.LOCALES_DIR):
@@ -77,6 +79,7 @@ def _templates_digest() -> str:
 
 
 def _etag(order_id: int, locale: str, fp: Fingerprint) -> str:
+    """The strong ETag of the page of ``order_id`` in ``locale`` at fingerprint ``fp`` (quoted)."""
     raw = f"{_templates_digest()}|{order_id}|{locale}|{fp!r}".encode()
     return '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
 
