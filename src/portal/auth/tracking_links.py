@@ -3,6 +3,13 @@
 A JWT (HS256, joserfc) carries the order id, the order's link version, an audience and an
 expiry. joserfc's ``decode`` checks only the signature, so the claims are checked here;
 bumping the order's ``tracking_link_version`` revokes every link sent before.
+
+Each link is opened again and again (every shipping e-mail, every refresh), so a token whose
+signature and audience were verified is remembered, per instance, with its expiry: a repeated
+read costs a dictionary lookup, and the expiry is still compared with the clock on every read.
+Only genuine tokens are remembered (a flood of forged ones fills nothing), the cache is bounded,
+and a remembered token is still subject to revocation, which the caller checks against the
+order's current link version.
 """
 
 from __future__ import annotations
@@ -16,8 +23,12 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
+from portal.lru import BoundedLRU
+
 AUDIENCE = "portal:tracking"
 HEADER = {"alg": "HS256"}
+MAX_TOKEN_CHARS = 2000
+VERIFIED_TOKENS = 4096  # ~1 MB at most: the links opened lately, per process
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class TrackingLinks:
         derived = hmac.new(secret_key.encode(), b"portal tracking links v1", hashlib.sha256).digest()
         self.key = OctKey.import_key(derived)
         self.ttl = ttl_days * 86400
+        # token -> (claim, expiry in Unix seconds) of tokens whose signature and audience were checked
+        self._verified: BoundedLRU[str, tuple[TrackingClaim, int]] = BoundedLRU(VERIFIED_TOKENS)
 
     def token(self, order_id: int, version: int, *, now: float | None = None) -> str:
         issued = int(now if now is not None else time.time())
@@ -49,16 +62,28 @@ class TrackingLinks:
 
     def read(self, token: str, *, now: float | None = None) -> TrackingClaim | None:
         """The claim of a genuine, unexpired token for our audience; None for anything else."""
-        if not token or len(token) > 2000:
+        if not token or len(token) > MAX_TOKEN_CHARS:
             return None
+        current = now if now is not None else time.time()
+        known = self._verified.get(token)
+        if known is None:
+            known = self._verify(token)
+            if known is None:
+                return None
+            self._verified.put(token, known)
+        claim, expires = known
+        return claim if expires > current else None
+
+    def _verify(self, token: str) -> tuple[TrackingClaim, int] | None:
+        """(claim, expiry) when the signature and the audience hold; the expiry is the caller's to check."""
         try:
             claims = jwt.decode(token, self.key, algorithms=["HS256"]).claims
         except (JoseError, ValueError, TypeError):
             return None
-        current = now if now is not None else time.time()
         try:
-            if claims.get("aud") != AUDIENCE or int(claims["exp"]) <= current:
+            if claims.get("aud") != AUDIENCE:
                 return None
-            return TrackingClaim(order_id=int(claims["sub"]), version=int(claims["ver"]))
+            claim = TrackingClaim(order_id=int(claims["sub"]), version=int(claims["ver"]))
+            return claim, int(claims["exp"])
         except (KeyError, ValueError, TypeError):
             return None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.util import await_, greenlet_spawn
 
 from portal.db.customers import CustomerUser
 from portal.db.fulfilment import CarrierEvent, ProductionMilestone, Shipment
@@ -86,12 +89,13 @@ async def find_for_lookup(db: AsyncSession, *, number: str, email: str) -> tuple
     return (row[0], row[1]) if row else None
 
 
-async def fingerprint(db: AsyncSession, order_id: int) -> tuple | None:
-    """One cheap statement that changes whenever anything the tracking page shows changes.
+Fingerprint = (
+    tuple  # (link version, order version, last event id, last carrier event id, last milestone update)
+)
 
-    (link version, order version, last event, last carrier event, last milestone update); None when
-    the order does not exist. A page rendered for one fingerprint can be served again until it moves.
-    """
+
+def _fingerprint_statement() -> Select:
+    """The fingerprint of the order ``:order_id``, as one statement of scalar subqueries."""
     last_event = select(func.max(OrderEvent.id)).where(OrderEvent.order_id == Order.id).scalar_subquery()
     last_carrier_event = (
         select(func.max(CarrierEvent.id))
@@ -104,11 +108,71 @@ async def fingerprint(db: AsyncSession, order_id: int) -> tuple | None:
         .where(ProductionMilestone.order_id == Order.id)
         .scalar_subquery()
     )
-    row = (
-        await db.execute(
-            select(
-                Order.tracking_link_version, Order.version, last_event, last_carrier_event, last_milestone
-            ).where(Order.id == order_id)
-        )
-    ).first()
+    return select(
+        Order.tracking_link_version, Order.version, last_event, last_carrier_event, last_milestone
+    ).where(Order.id == bindparam("order_id"))
+
+
+FINGERPRINT = _fingerprint_statement()
+_compiled: dict[type, str] = {}  # dialect class -> the statement's SQL, compiled once per process
+
+
+def _fingerprint_sql(dialect: Dialect) -> str:
+    sql = _compiled.get(type(dialect))
+    if sql is None:
+        compiled = FINGERPRINT.compile(dialect=dialect)
+        if list(compiled.positiontup or ()) != ["order_id"]:  # the driver call passes exactly one value
+            raise RuntimeError(f"unexpected parameters in the fingerprint statement: {compiled.positiontup}")
+        sql = _compiled[type(dialect)] = str(compiled)
+    return sql
+
+
+async def fingerprint(db: AsyncSession, order_id: int) -> Fingerprint | None:
+    """One cheap statement that changes whenever anything the tracking page shows changes.
+
+    (link version, order version, last event, last carrier event, last milestone update); None when
+    the order does not exist. A page rendered for one fingerprint can be served again until it moves.
+    """
+    row = (await db.execute(FINGERPRINT, {"order_id": order_id})).first()
     return tuple(row) if row else None
+
+
+async def current_fingerprint(engine: AsyncEngine, order_id: int) -> Fingerprint | None:
+    """``fingerprint`` read without an ORM session: the hot path of every tracking-page request.
+
+    The same statement, compiled once, sent by asyncpg itself on a connection borrowed from the
+    engine's pool (asyncpg prepares it once per connection and reuses it); checkout, query and
+    return happen in one greenlet hop. The connection is outside any transaction: one statement,
+    one snapshot. A connection that fails or is interrupted mid-statement is discarded, not
+    returned to the pool. Not seen by SQLAlchemy's ``before_cursor_execute`` events (statement
+    counters): it is one statement per request. Raises what asyncpg raises (a database failure).
+    """
+    record = await greenlet_spawn(_fetch_fingerprint, engine.sync_engine, order_id)
+    return tuple(record) if record is not None else None
+
+
+def _fetch_fingerprint(engine: Engine, order_id: int) -> Any:
+    """Inside a greenlet: check a connection out, run the statement on asyncpg, check it back in."""
+    pooled = engine.raw_connection()
+    try:
+        return await_(pooled.driver_connection.fetchrow(_fingerprint_sql(engine.dialect), order_id))
+    except BaseException:
+        pooled.invalidate()  # returns the slot to the pool without the connection
+        raise
+    finally:
+        if pooled.is_valid:
+            pooled.close()
+
+
+async def tracking_snapshot(
+    engine: AsyncEngine, *, order_id: int, link_version: int
+) -> tuple[Fingerprint, TrackingView] | None:
+    """(fingerprint, view) read in one REPEATABLE READ snapshot, so the view is what that fingerprint
+    names (a render cached under it never shows a newer or older state); None like ``tracking_view``."""
+    async with AsyncSession(engine, expire_on_commit=False, autoflush=False) as db:
+        await db.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        fp = await fingerprint(db, order_id)
+        if fp is None or fp[0] != link_version:
+            return None
+        view = await tracking_view(db, order_id=order_id, link_version=link_version)
+        return (fp, view) if view is not None else None
