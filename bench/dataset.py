@@ -112,7 +112,7 @@ async def generate(
             staff=staff,
             progress=progress,
         )
-        async with engine.connect() as conn:
+        async with engine.begin() as conn:  # committed: a rolled-back ANALYZE leaves no statistics
             await conn.execute(text("ANALYZE"))
             total_products = (await conn.execute(text("SELECT count(*) FROM products"))).scalar_one()
             demo_orders = (
