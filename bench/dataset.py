@@ -112,7 +112,7 @@ async def generate(
             staff=staff,
             progress=progress,
         )
-        async with engine.connect() as conn:
+        async with engine.begin() as conn:  # committed: a rolled-back ANALYZE leaves no statistics
             await conn.execute(text("ANALYZE"))
             total_products = (await conn.execute(text("SELECT count(*) FROM products"))).scalar_one()
             demo_orders = (
@@ -165,13 +165,11 @@ async def _fill_cart(db: AsyncSession, people: _People) -> int:
         product = await db.scalar(select(Product).where(Product.sku == sku, Product.is_active))
         if product is None:
             continue
-        form = {f"spec_{name}": choices[0] for name, choices in product.spec_options.items() if choices}
+        specs = {name: choices[0] for name, choices in product.spec_options.items() if choices}
         order = await cart.add_line(
             db,
             _buyer(people),
-            sku=sku,
-            quantity_raw="2",
-            form=form,
+            line=cart.LineInput(0, sku, 2, specs),
             policy=pricing.PricePolicy(
                 shipping_fee=Decimal("200.00"), free_shipping_over=Decimal("10000.00")
             ),

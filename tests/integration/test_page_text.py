@@ -112,8 +112,7 @@ async def _place(db, settings, buyer, lines, *, wanted: date, note: str = "") ->
     """The buyer fills the cart with ``lines`` (sku, quantity, specs) and checks out now."""
     actor, policy = customer_actor(buyer), pricing.policy_from(settings)
     for sku, quantity, specs in lines:
-        form = {f"spec_{k}": v for k, v in specs.items()}
-        await cart.add_line(db, actor, sku=sku, quantity_raw=str(quantity), form=form, policy=policy)
+        await cart.add_line(db, actor, line=cart.LineInput(0, sku, quantity, dict(specs)), policy=policy)
     address_id = await db.scalar(select(Address.id).where(Address.account_id == buyer.account_id))
     number = await checkout.checkout(
         db,
@@ -229,12 +228,12 @@ async def _others(db, settings, who) -> None:  # noqa: ANN001
         await _place(db, settings, buyer, motor, wanted=date(2026, 12, 31))
     with at(11, 30, 16, 25):
         actor, policy = customer_actor(buyer), pricing.policy_from(settings)
-        for sku, qty, form in (
+        for sku, qty, specs in (
             ("PMP-CP50", 1, {}),
-            ("MTR-5K5", 2, {"spec_voltage": "380V", "spec_poles": "2"}),
+            ("MTR-5K5", 2, {"voltage": "380V", "poles": "2"}),
             ("BRG-6205", 40, {}),
         ):
-            await cart.add_line(db, actor, sku=sku, quantity_raw=str(qty), form=form, policy=policy)
+            await cart.add_line(db, actor, line=cart.LineInput(0, sku, qty, specs), policy=policy)
         await db.commit()
 
 

@@ -16,7 +16,7 @@ from portal.auth.guards import customer_required
 from portal.domain.orders import backorder, pages, queries, service
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
-from portal.web import inputs
+from portal.web import inputs, words
 from portal.web.acting import OrderStep, apply_order_form
 from portal.web.actors import customer_actor
 from portal.web.downloads import OrderAttachments
@@ -85,6 +85,8 @@ class OrdersController(OrderAttachments):
             orders=result.rows,
             next_after=result.next_after,
             filters=filters,
+            state_words=words.state_words("customer"),  # a label per row: looked up, not translated
+            channel_words=words.channel_words(),
         )
 
     async def _detail(

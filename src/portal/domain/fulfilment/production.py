@@ -7,8 +7,10 @@ packing (``packing.py``). Like the order service, nothing here commits: the call
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -84,8 +86,8 @@ def is_done(rows: dict[str, ProductionMilestone], milestone: str) -> bool:
     return row is not None and row.actual_date is not None
 
 
-def staff_view(milestone: str, row: ProductionMilestone | None) -> MilestoneRow:
-    """One milestone as staff see it, recorded or not."""
+def staff_view(milestone: str, row: Any) -> MilestoneRow:
+    """One milestone as staff see it, recorded or not (``row``: a ProductionMilestone or alike, or None)."""
     if row is None:
         return MilestoneRow(milestone, None, None, 0, False)
     done = row.actual_date is not None
@@ -100,13 +102,18 @@ def staff_view(milestone: str, row: ProductionMilestone | None) -> MilestoneRow:
     )
 
 
-async def milestones_for(db: AsyncSession, order_id: int) -> list[MilestoneView]:
-    """All five milestones in order, recorded or not, with public fields only."""
-    rows = await load_rows(db, order_id)
+def public_views(rows: Mapping[str, Any]) -> list[MilestoneView]:
+    """All five milestones in order from the recorded ``rows`` (by milestone: anything with
+    planned_date, actual_date, progress, note and updated_by), with public fields only."""
     return [
         MilestoneView(v.milestone, v.planned_date, v.actual_date, v.progress, v.done)
         for v in (staff_view(m, rows.get(m)) for m in MILESTONES)
     ]
+
+
+async def milestones_for(db: AsyncSession, order_id: int) -> list[MilestoneView]:
+    """All five milestones in order, recorded or not, with public fields only."""
+    return public_views(await load_rows(db, order_id))
 
 
 async def delivery_estimate(db: AsyncSession, order_id: int) -> date | None:

@@ -50,6 +50,11 @@ class CaseView:
     resolution: str
 
 
+def tracking_url(template: str | None, tracking_number: str) -> str:
+    """The carrier's tracking page for this number ("{tracking_number}" in its URL replaced); "" without one."""
+    return template.replace("{tracking_number}", tracking_number) if template else ""
+
+
 async def shipments_for(db: AsyncSession, order_id: int) -> list[ShipmentView]:
     """All shipments of an order with their lines and events: three statements, whatever the count."""
     rows = (
@@ -89,7 +94,7 @@ async def shipments_for(db: AsyncSession, order_id: int) -> list[ShipmentView]:
             s.carrier_code,
             name,
             s.tracking_number,
-            url.replace("{tracking_number}", s.tracking_number) if url else "",
+            tracking_url(url, s.tracking_number),
             s.status,
             s.shipped_at,
             s.eta,

@@ -22,6 +22,7 @@ from portal.domain.orders import (
     checks,
     confirmation_docs,
     line_rule,
+    order_read,
     queries,
     queues,
     service,
@@ -49,7 +50,7 @@ async def _address_book(db: AsyncSession, account_id: int) -> list[Address]:
 @dataclass(frozen=True)
 class CustomerOrderPage:
     order: views.OrderView
-    attachments: list[OrderAttachment]
+    attachments: list[order_read.AttachmentView]
     timeline: list[timeline.TimelineEntry]
     milestones: list[production.MilestoneView]
     delivery_estimate: date | None
@@ -59,17 +60,18 @@ class CustomerOrderPage:
 
 
 async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> CustomerOrderPage:
-    """The buyer's order page: the order, its files, timeline, production, shipments and backorder."""
-    order, events = await views.order_detail(db, actor, number=number)
+    """The buyer's order page: the order, its files, timeline, production, shipments and backorder,
+    in one statement (``order_read``; a backorder adds its offer's reads)."""
+    read = await order_read.customer_order(db, actor, number)
     return CustomerOrderPage(
-        order=order,
-        attachments=await attachments.list_for_order(db, order.id),
-        timeline=timeline.customer_timeline(events),
-        milestones=await production.milestones_for(db, order.id),
-        delivery_estimate=await production.delivery_estimate(db, order.id),
-        shipments=await shipping_views.shipments_for(db, order.id),
-        cases=await shipping_views.cases_for(db, order.id),
-        backorder=await backorder.offer(db, order.id),
+        order=read.order,
+        attachments=read.attachments,
+        timeline=timeline.customer_timeline(read.events),
+        milestones=read.milestones,
+        delivery_estimate=read.delivery_estimate,
+        shipments=read.shipments,
+        cases=read.cases,
+        backorder=read.backorder,
     )
 
 

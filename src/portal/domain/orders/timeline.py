@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from portal.db.orders import OrderEvent
 from portal.domain.orders import wording
@@ -26,14 +27,29 @@ class TimelineEntry:
     to_state: str | None = None
 
 
-def _text(e: OrderEvent, audience: str) -> str:
+class EventRecord(NamedTuple):
+    """What a timeline reads of an event, as a hand-written read returns it (an OrderEvent also fits)."""
+
+    at: datetime
+    actor_kind: str
+    actor_name: str
+    action: str
+    from_state: str | None
+    data: dict[str, Any]
+    note: str
+    public: bool = True
+
+
+def _text(e: OrderEvent | EventRecord, audience: str) -> str:
     name = e.actor_name if e.actor_kind == "customer" and audience == wording.CUSTOMER else ""
     return wording.event_text(
         e.action, audience, from_state=e.from_state, data=e.data or {}, name=name, actor=e.actor_name
     )
 
 
-def customer_timeline(events: Sequence[OrderEvent], *, public_page: bool = False) -> list[TimelineEntry]:
+def customer_timeline(
+    events: Sequence[OrderEvent | EventRecord], *, public_page: bool = False
+) -> list[TimelineEntry]:
     """Oldest first; only public events, in the viewer's language, no internal notes or staff names.
 
     ``public_page`` (the tracking link, opened without signing in) also leaves out people's
