@@ -84,6 +84,7 @@ class OrdersController(Controller):
             shipments=shown.shipments,
             cases=shown.cases,
             backorder=shown.backorder,
+            invoices=shown.invoices,
             errors=errors or {},
         )
 
