@@ -55,5 +55,9 @@ class InvoicesController(Controller):
         """``/credit-notes/CN-2026-000001`` is the page, ``….pdf`` the PDF."""
         doc = await documents.credit_note_document(db, customer_actor(request), document_number(number))
         return document_or_pdf(
-            request, number, doc, render_pdf=render_credit_note_pdf, template="customer/invoices/credit_note.html"
+            request,
+            number,
+            doc,
+            render_pdf=render_credit_note_pdf,
+            template="customer/invoices/credit_note.html",
         )

@@ -47,9 +47,7 @@ async def test_crediting_every_unit_in_two_parts_gives_back_exactly_the_invoice(
     finance = await _finance(db)
     lines = await _lines(db, invoice)
 
-    first = await issue_credit_note(
-        db, invoice, lines={lines[0].id: 1}, reason="One damaged", actor=finance
-    )
+    first = await issue_credit_note(db, invoice, lines={lines[0].id: 1}, reason="One damaged", actor=finance)
     await db.commit()
     rest = {ln.id: ln.quantity - (1 if ln.id == lines[0].id else 0) for ln in lines}
     second = await issue_credit_note(db, invoice, lines=rest, reason="Returned", actor=finance)
@@ -73,7 +71,9 @@ async def test_never_more_units_than_invoiced_minus_credited(db):
     await db.commit()
     with pytest.raises(ValidationFailed) as refused:
         await issue_credit_note(db, invoice, lines={line.id: 2}, reason="Again", actor=finance)
-    assert refused.value.errors == {f"cn_qty_{line.id}": "At most %(left)s units of this line can still be credited."}
+    assert refused.value.errors == {
+        f"cn_qty_{line.id}": "At most %(left)s units of this line can still be credited."
+    }
     assert refused.value.params_of(f"cn_qty_{line.id}") == {"left": 1}
     invoice = await _after_rollback(db, invoice)
     # a line of another invoice is no line of this one
@@ -84,7 +84,9 @@ async def test_never_more_units_than_invoiced_minus_credited(db):
 async def test_an_amount_is_capped_by_what_is_left_and_the_rest_credits_exactly(db):
     _, _, issued = await shipped_in_three(db)
     invoice, finance = issued[0], await _finance(db)
-    allowance = await issue_credit_note(db, invoice, amount=Decimal("100.00"), reason="Price allowance", actor=finance)
+    allowance = await issue_credit_note(
+        db, invoice, amount=Decimal("100.00"), reason="Price allowance", actor=finance
+    )
     await db.commit()
     assert allowance.total == Decimal("100.00")
     assert allowance.subtotal == Decimal("88.50") and allowance.tax_amount == Decimal("11.50")  # 100 / 1.13
@@ -132,12 +134,16 @@ async def test_the_credit_note_is_on_the_timeline_and_mailed_unless_told_not_to(
     await db.commit()
     events = (
         await db.scalars(
-            select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.action == "credit_note_issued")
+            select(OrderEvent).where(
+                OrderEvent.order_id == order.id, OrderEvent.action == "credit_note_issued"
+            )
         )
     ).all()
     assert [e.data["number"] for e in events] == [mailed.number, quiet.number]
     assert events[0].role == "finance" and events[0].public
-    mails = (await db.scalars(select(OutboxMessage).where(OutboxMessage.template == "credit_note_issued"))).all()
+    mails = (
+        await db.scalars(select(OutboxMessage).where(OutboxMessage.template == "credit_note_issued"))
+    ).all()
     assert [(m.recipient, m.context["credit_note_number"]) for m in mails] == [(buyer.email, mailed.number)]
     assert quiet.source == "return" and quiet.source_ref == "RMA-2026-000001"
 

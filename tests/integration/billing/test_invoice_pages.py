@@ -67,7 +67,11 @@ async def test_the_invoice_page_is_the_document(client, db, settings, three):
     invoice = issued[0]
     text = text_of((await client.get(f"/invoices/{invoice.number}")).text)
     with using_locale("en"):
-        fee, total, due = money(SHIPPING_FEE), money(invoice.total), day(invoice.issued_on + timedelta(days=30))
+        fee, total, due = (
+            money(SHIPPING_FEE),
+            money(invoice.total),
+            day(invoice.issued_on + timedelta(days=30)),
+        )
     for value in (
         settings.seller_name,
         settings.seller_bank_name,
@@ -86,7 +90,9 @@ async def test_the_invoice_page_is_the_document(client, db, settings, three):
 async def test_invoice_and_credit_note_pdfs_in_both_languages(client, db, settings, three, locale):
     buyer, _, issued = three
     finance = staff_actor(await make_staff(db, "finance"))
-    note = await issue_credit_note(db, issued[0], amount=Decimal("10.00"), reason="Late delivery", actor=finance)
+    note = await issue_credit_note(
+        db, issued[0], amount=Decimal("10.00"), reason="Late delivery", actor=finance
+    )
     await db.commit()
     await sign_in(client, buyer.email)
     headers = {"accept-language": "zh-CN" if locale == "zh_CN" else "en"}
@@ -98,7 +104,13 @@ async def test_invoice_and_credit_note_pdfs_in_both_languages(client, db, settin
     with using_locale(locale):
         title = gettext("Invoice %(number)s", number=issued[0].number).replace(" ", "")
         vat = gettext("VAT %(rate)s%%", rate="13").replace(" ", "")
-    for value in (title, vat, "OddPricesLtd", "91310000MA1FL8XQ37", settings.seller_bank_account.replace(" ", "")):
+    for value in (
+        title,
+        vat,
+        "OddPricesLtd",
+        "91310000MA1FL8XQ37",
+        settings.seller_bank_account.replace(" ", ""),
+    ):
         assert value in pdf, value
     assert ("发票" in pdf) == (locale == "zh_CN")
 
@@ -187,7 +199,9 @@ async def test_the_invoice_lists_cost_the_same_with_2_and_20_invoices(client, db
 
 async def test_finance_filters_by_status_customer_and_how_long_overdue(client, db, three):
     _, _, issued = three
-    other = await make_customer(db, account=await db.get(CustomerAccount, (await make_customer(db)).account_id))
+    other = await make_customer(
+        db, account=await db.get(CustomerAccount, (await make_customer(db)).account_id)
+    )
     old = await make_order(db, customer=other, status="shipped", number="SO-2026-000099")
     long_ago = clock.today() - timedelta(days=100)
     db.add(

@@ -104,7 +104,9 @@ async def test_three_partial_shipments_are_invoiced_to_the_order_total_to_the_ce
     # each invoice bills what its shipment carried, at the snapshotted prices
     for invoice, split in zip(issued, SPLITS, strict=True):
         lines = (
-            await db.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.id))
+            await db.scalars(
+                select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.id)
+            )
         ).all()
         billed = {(ln.unit_price, ln.quantity) for ln in lines}
         assert billed == {(p, q) for p, q in zip(PRICES, split, strict=True) if q}

@@ -67,7 +67,7 @@ def _lines(pdf: FPDF, title: str, lines: list[DocumentLine], locale: str, curren
 
 
 def vat_label(rate: Decimal) -> str:
-    """"VAT 13%" in the reader's language and number format."""
+    """The VAT label ("VAT 13%") in the reader's language and number format."""
     return _("VAT %(rate)s%%", rate=number((rate * 100).normalize()))
 
 
