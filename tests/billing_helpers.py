@@ -41,20 +41,13 @@ async def odd_order(db, *, buyer=None, terms: str = "net", days: int = 30):  # n
     order = await make_order(db, customer=buyer, quantity=QUANTITIES[0], unit_price=PRICES[0])
     for position, (price, quantity) in enumerate(zip(PRICES[1:], QUANTITIES[1:], strict=True), start=1):
         product = await make_product(db, list_price=price, stock_on_hand=100)
-        db.add(
-            OrderLine(
-                order_id=order.id,
-                product_id=product.id,
-                position=position,
-                sku=product.sku,
-                name_zh=product.name_zh,
-                name_en=product.name_en,
-                quantity=quantity,
-                unit=product.unit,
-                unit_price=price,
-                line_total=pricing.line_total(price, quantity),
-            )
+        copied = {k: getattr(product, k) for k in ("sku", "name_zh", "name_en", "unit")}
+        total = pricing.line_total(price, quantity)
+        line = OrderLine(
+            order_id=order.id, product_id=product.id, quantity=quantity, unit_price=price, **copied
         )
+        line.position, line.line_total = position, total
+        db.add(line)
     await db.flush()
     order.payment_terms, order.payment_days = terms, days
     order.shipping_fee = SHIPPING_FEE

@@ -28,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from portal.db.orders import Order
+from portal.domain.billing.invoices import readable
 from portal.domain.billing.money import ZERO, money, tax_share
-from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.errors import ValidationFailed
 from portal.domain.numbering import Series, next_number
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
@@ -47,14 +48,8 @@ AMOUNT = N_("Enter an amount above 0 with at most two decimals.")
 
 
 def readable_credit_notes(actor: Actor) -> Select[tuple[CreditNote]]:
-    """Credit notes this actor may read: a customer their own account's only; staff all."""
-    if actor.kind == "customer":
-        if actor.account_id is None:
-            raise NotFound()
-        return select(CreditNote).where(CreditNote.account_id == actor.account_id)
-    if actor.kind in ("staff", "system"):
-        return select(CreditNote)
-    raise NotFound()
+    """The credit notes ``actor`` may read (``invoices.readable``: a customer their own account's only)."""
+    return readable(CreditNote, actor)
 
 
 async def issue_credit_note(

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -123,115 +123,83 @@ def _buyer(invoice: Invoice, account_name: str) -> Buyer:
     return Buyer(account_name, invoice.invoice_title, invoice.tax_id, invoice.buyer_address)
 
 
-async def invoice_document(db: AsyncSession, actor: Actor, number: str) -> InvoiceDocument:
-    """The invoice numbered ``number`` as printed, with its settlement so far (five statements)."""
+def _copied(row: object, shape: type) -> dict[str, Any]:
+    """The fields of the dataclass ``shape`` that the ORM row has under the same names."""
+    return {f: getattr(row, f) for f in shape.__dataclass_fields__ if hasattr(type(row), f)}
+
+
+def _columns(model: type, shape: type, **others: Any) -> list[Any]:
+    """The columns that fill ``shape`` in field order: ``model``'s of the same name, else ``others``."""
+    return [others[f] if f in others else getattr(model, f) for f in shape.__dataclass_fields__]
+
+
+async def _all(db: AsyncSession, shape: type, stmt: Select) -> list[Any]:
+    return [shape(*r) for r in (await db.execute(stmt)).all()]
+
+
+def _number(number: str) -> str:
+    """A document number as typed in a URL; one no document can have is not found."""
     if not number.isascii() or len(number) > 40:
         raise NotFound()
+    return number
+
+
+async def invoice_document(db: AsyncSession, actor: Actor, number: str) -> InvoiceDocument:
+    """The invoice numbered ``number`` as printed, with its settlement so far (five statements)."""
     stmt = (
         readable_invoices(actor)
         .add_columns(Order.number, CustomerAccount.name, paid_amount(), credited_amount())
         .join(Order, Order.id == Invoice.order_id)
         .join(CustomerAccount, CustomerAccount.id == Invoice.account_id)
-        .where(Invoice.number == number)
+        .where(Invoice.number == _number(number))
     )
     found = (await db.execute(stmt)).first()
     if found is None:
         raise NotFound()
     invoice, order_number, account_name, paid, credited = found
-    return InvoiceDocument(
-        number=invoice.number,
-        kind=invoice.kind,
-        order_number=order_number,
-        buyer=_buyer(invoice, account_name),
-        currency=invoice.currency,
-        issued_on=invoice.issued_on,
-        due_on=invoice.due_on,
-        payment_terms=invoice.payment_terms,
-        payment_days=invoice.payment_days,
-        subtotal=invoice.subtotal,
-        shipping_fee=invoice.shipping_fee,
-        tax_rate=invoice.tax_rate,
-        tax_amount=invoice.tax_amount,
-        total=invoice.total,
-        paid=paid,
-        credited=credited,
-        status=_status(invoice, paid, credited),
-        lines=await _invoice_lines(db, invoice.id),
-        credit_notes=await _credit_notes(db, invoice.id),
-        payments=await _payments(db, invoice.id),
-        fapiao=await _fapiao(db, invoice.id),
-    )
-
-
-def _status(invoice: Invoice, paid: Decimal, credited: Decimal) -> str:
-    return status_of(invoice.total, paid, credited, invoice.due_on, clock.today()).value
-
-
-async def _invoice_lines(db: AsyncSession, invoice_id: int) -> list[DocumentLine]:
-    summed = (
+    credited_units = (
         select(func.coalesce(func.sum(CreditNoteLine.quantity), 0))
         .where(CreditNoteLine.invoice_line_id == InvoiceLine.id)
         .correlate(InvoiceLine)
         .scalar_subquery()
     )
-    rows = await db.execute(
-        select(
-            InvoiceLine.id,
-            InvoiceLine.position,
-            InvoiceLine.sku,
-            InvoiceLine.name_zh,
-            InvoiceLine.name_en,
-            InvoiceLine.unit,
-            InvoiceLine.quantity,
-            InvoiceLine.unit_price,
-            InvoiceLine.line_total,
-            summed,
-        )
-        .where(InvoiceLine.invoice_id == invoice_id)
-        .order_by(InvoiceLine.position, InvoiceLine.id)
+    # what the document lists, each in one statement: field -> (row shape, query)
+    listed = {
+        "lines": (
+            DocumentLine,
+            select(*_columns(InvoiceLine, DocumentLine, credited_units=credited_units))
+            .where(InvoiceLine.invoice_id == invoice.id)
+            .order_by(InvoiceLine.position, InvoiceLine.id),
+        ),
+        "credit_notes": (
+            CreditNoteRow,
+            select(*_columns(CreditNote, CreditNoteRow))
+            .where(CreditNote.invoice_id == invoice.id)
+            .order_by(CreditNote.id),
+        ),
+        "payments": (
+            PaymentRow,
+            select(*_columns(Payment, PaymentRow, amount=PaymentAllocation.amount))
+            .join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .where(PaymentAllocation.invoice_id == invoice.id)
+            .order_by(Payment.received_on, PaymentAllocation.id),
+        ),
+        "fapiao": (
+            FapiaoRow,
+            select(*_columns(FapiaoNumber, FapiaoRow))
+            .where(FapiaoNumber.invoice_id == invoice.id)
+            .order_by(FapiaoNumber.id),
+        ),
+    }
+    return InvoiceDocument(
+        **_copied(invoice, InvoiceDocument),
+        order_number=order_number,
+        buyer=_buyer(invoice, account_name),
+        paid=paid,
+        credited=credited,
+        status=status_of(invoice.total, paid, credited, invoice.due_on, clock.today()).value,
+        **{name: await _all(db, shape, stmt) for name, (shape, stmt) in listed.items()},
     )
-    return [DocumentLine(*r) for r in rows.all()]
-
-
-async def _credit_notes(db: AsyncSession, invoice_id: int) -> list[CreditNoteRow]:
-    rows = await db.execute(
-        select(
-            CreditNote.number,
-            CreditNote.issued_on,
-            CreditNote.total,
-            CreditNote.reason,
-            CreditNote.source,
-            CreditNote.source_ref,
-            CreditNote.issued_by,
-        )
-        .where(CreditNote.invoice_id == invoice_id)
-        .order_by(CreditNote.id)
-    )
-    return [CreditNoteRow(*r) for r in rows.all()]
-
-
-async def _payments(db: AsyncSession, invoice_id: int) -> list[PaymentRow]:
-    rows = await db.execute(
-        select(Payment.received_on, PaymentAllocation.amount, Payment.method, Payment.reference)
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(PaymentAllocation.invoice_id == invoice_id)
-        .order_by(Payment.received_on, PaymentAllocation.id)
-    )
-    return [PaymentRow(*r) for r in rows.all()]
-
-
-async def _fapiao(db: AsyncSession, invoice_id: int) -> list[FapiaoRow]:
-    rows = await db.execute(
-        select(
-            FapiaoNumber.fapiao_number,
-            FapiaoNumber.fapiao_type,
-            FapiaoNumber.issued_on,
-            FapiaoNumber.recorded_by,
-        )
-        .where(FapiaoNumber.invoice_id == invoice_id)
-        .order_by(FapiaoNumber.id)
-    )
-    return [FapiaoRow(*r) for r in rows.all()]
 
 
 @dataclass(frozen=True)
@@ -254,49 +222,29 @@ class CreditNoteDocument:
 
 async def credit_note_document(db: AsyncSession, actor: Actor, number: str) -> CreditNoteDocument:
     """The credit note numbered ``number`` as printed, with the invoice lines it credits (two statements)."""
-    if not number.isascii() or len(number) > 40:
-        raise NotFound()
     stmt = (
         readable_credit_notes(actor)
         .add_columns(Invoice, Order.number, CustomerAccount.name)
         .join(Invoice, Invoice.id == CreditNote.invoice_id)
         .join(Order, Order.id == CreditNote.order_id)
         .join(CustomerAccount, CustomerAccount.id == CreditNote.account_id)
-        .where(CreditNote.number == number)
+        .where(CreditNote.number == _number(number))
     )
     found = (await db.execute(stmt)).first()
     if found is None:
         raise NotFound()
     note, invoice, order_number, account_name = found
-    rows = await db.execute(
-        select(
-            CreditNoteLine.id,
-            InvoiceLine.position,
-            InvoiceLine.sku,
-            InvoiceLine.name_zh,
-            InvoiceLine.name_en,
-            InvoiceLine.unit,
-            CreditNoteLine.quantity,
-            CreditNoteLine.unit_price,
-            CreditNoteLine.line_total,
-        )
+    credited = {f: getattr(CreditNoteLine, f) for f in ("id", "quantity", "unit_price", "line_total")}
+    lines = (
+        select(*_columns(InvoiceLine, DocumentLine, credited_units=literal(0), **credited))
         .join(InvoiceLine, InvoiceLine.id == CreditNoteLine.invoice_line_id)
         .where(CreditNoteLine.credit_note_id == note.id)
         .order_by(InvoiceLine.position, CreditNoteLine.id)
     )
     return CreditNoteDocument(
-        number=note.number,
+        **_copied(note, CreditNoteDocument),
         invoice_number=invoice.number,
         order_number=order_number,
         buyer=_buyer(invoice, account_name),
-        currency=note.currency,
-        issued_on=note.issued_on,
-        reason=note.reason,
-        source=note.source,
-        source_ref=note.source_ref,
-        subtotal=note.subtotal,
-        tax_rate=note.tax_rate,
-        tax_amount=note.tax_amount,
-        total=note.total,
-        lines=[DocumentLine(*r) for r in rows.all()],
+        lines=await _all(db, DocumentLine, lines),
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,7 @@ from portal.formatting import iso
 from portal.i18n import N_
 
 SHIPMENT, PREPAYMENT = "shipment", "prepayment"
+T = TypeVar("T")
 ISSUER = "system"  # ``Invoice.issued_by`` of an invoice issued automatically
 
 FAPIAO_TYPES = ("special", "ordinary", "digital")
@@ -54,15 +56,21 @@ FAPIAO_TYPE_LABELS = {
 FAPIAO_NUMBER = N_("Enter the fapiao number: 8 to 20 digits as printed on the fapiao.")
 
 
-def readable_invoices(actor: Actor) -> Select[tuple[Invoice]]:
-    """The one scoping helper of invoices: a customer reads their own account's only; staff read all."""
+def readable(model: type[T], actor: Actor) -> Select[tuple[T]]:
+    """The one scoping helper of settlement documents (``Invoice``, ``CreditNote``, …, any model with
+    an ``account_id``): a customer reads their own account's only, staff and the system all."""
     if actor.kind == "customer":
         if actor.account_id is None:
             raise NotFound()
-        return select(Invoice).where(Invoice.account_id == actor.account_id)
+        return select(model).where(model.account_id == actor.account_id)  # type: ignore[attr-defined]
     if actor.kind in ("staff", "system"):
-        return select(Invoice)
+        return select(model)
     raise NotFound()
+
+
+def readable_invoices(actor: Actor) -> Select[tuple[Invoice]]:
+    """The invoices ``actor`` may read (see ``readable``)."""
+    return readable(Invoice, actor)
 
 
 async def load_invoice(db: AsyncSession, actor: Actor, number: str, *, lock: bool = False) -> Invoice:
