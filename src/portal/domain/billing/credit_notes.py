@@ -20,6 +20,7 @@ A credit note is not a 红字发票 (the reversal of an official VAT fapiao, rai
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
@@ -30,7 +31,7 @@ from portal.db.billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from portal.db.orders import Order
 from portal.domain.billing.invoices import readable
 from portal.domain.billing.money import ZERO, money, tax_share
-from portal.domain.errors import ValidationFailed
+from portal.domain.errors import Forbidden, ValidationFailed
 from portal.domain.numbering import Series, next_number
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
@@ -70,6 +71,8 @@ async def issue_credit_note(
     missing reason, both or neither of lines and amount, too many units or too much money; Forbidden
     for an actor who may not issue credit notes (finance, after-sales, the system may).
     """
+    if actor.acting_role(events.STEP_ROLES[events.EventKind.CREDIT_NOTE_ISSUED]) is None:
+        raise Forbidden()  # before a number is drawn
     reason = (reason or "").strip()[:4000]
     wanted = {k: v for k, v in (lines or {}).items() if v}
     errors: dict[str, str] = {} if reason else {"reason": REASON_REQUIRED}
@@ -94,17 +97,21 @@ async def issue_credit_note(
     if net + tax > left:
         field = "lines" if wanted else AMOUNT_FIELD
         raise ValidationFailed({field: TOO_MUCH}, params={"left": str(max(left, ZERO))})
-    note = await _write(db, invoice, net, tax, credit_lines, reason=reason, actor=actor, source=source)
-    note.source_ref = (source_ref or "")[:40]
+    note = await _write(
+        db, invoice, net, tax, credit_lines, reason=reason, actor=actor, source=(source, source_ref)
+    )
     await _announce(db, invoice, note, actor, mail=mail)
     return note
 
 
+@dataclass(frozen=True)
 class _Credited:
     """What earlier credit notes of one invoice took: net, tax and total, and units per invoice line."""
 
-    def __init__(self, net: Decimal, tax: Decimal, total: Decimal, units: dict[int, int]) -> None:
-        self.net, self.tax, self.total, self.units = net, tax, total, units
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    units: dict[int, int]
 
 
 async def _credited(db: AsyncSession, invoice_id: int) -> _Credited:
@@ -123,7 +130,8 @@ async def _credited(db: AsyncSession, invoice_id: int) -> _Credited:
         .where(CreditNote.invoice_id == invoice_id)
         .group_by(CreditNoteLine.invoice_line_id)
     )
-    return _Credited(*(Decimal(v) for v in sums), units={k: int(v) for k, v in units.all()})
+    net, tax, total = (Decimal(v) for v in sums)
+    return _Credited(net, tax, total, units={k: int(v) for k, v in units.all()})
 
 
 async def _order_net_before(db: AsyncSession, invoice: Invoice) -> Decimal:
@@ -189,8 +197,9 @@ async def _write(
     *,
     reason: str,
     actor: Actor,
-    source: str,
+    source: tuple[str, str],
 ) -> CreditNote:
+    """The credit note row and its lines; ``source`` is (``manual``|``return``, its reference)."""
     issued_on = clock.today()
     note = CreditNote(
         number=await next_number(db, Series.CREDIT_NOTE, issued_on.year),
@@ -198,7 +207,8 @@ async def _write(
         order_id=invoice.order_id,
         account_id=invoice.account_id,
         reason=reason,
-        source=source,
+        source=source[0],
+        source_ref=(source[1] or "")[:40],
         currency=invoice.currency,
         issued_at=clock.now(),
         issued_on=issued_on,

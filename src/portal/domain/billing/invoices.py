@@ -54,6 +54,7 @@ FAPIAO_TYPE_LABELS = {
     "digital": N_("digital invoice"),
 }
 FAPIAO_NUMBER = N_("Enter the fapiao number: 8 to 20 digits as printed on the fapiao.")
+TAKEN = N_("This fapiao number is already recorded (invoice %(invoice)s).")
 
 
 def readable(model: type[T], actor: Actor) -> Select[tuple[T]]:
@@ -267,7 +268,7 @@ async def record_fapiao(db: AsyncSession, actor: Actor, invoice: Invoice, data: 
     if not (number.isascii() and number.isdigit() and 8 <= len(number) <= 20):
         errors["fapiao_number"] = FAPIAO_NUMBER
     elif (taken := await _fapiao_holder(db, number)) is not None:
-        errors["fapiao_number"] = N_("This fapiao number is already recorded (invoice %(invoice)s).")
+        errors["fapiao_number"] = TAKEN
         params["invoice"] = taken
     if data.fapiao_type not in FAPIAO_TYPES:
         errors["fapiao_type"] = N_("Choose the kind of fapiao.")
@@ -282,7 +283,13 @@ async def record_fapiao(db: AsyncSession, actor: Actor, invoice: Invoice, data: 
         issued_on=data.issued_on,
         recorded_by=actor.name,
     )
-    db.add(fapiao)
+    try:
+        async with db.begin_nested():  # the same number recorded at the same moment elsewhere
+            db.add(fapiao)
+    except IntegrityError:
+        raise ValidationFailed(
+            {"fapiao_number": TAKEN}, params={"invoice": await _fapiao_holder(db, number)}
+        ) from None
     audit.record(
         db,
         actor,
