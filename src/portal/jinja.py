@@ -10,6 +10,9 @@ from markupsafe import Markup
 
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
+from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS
+from portal.domain.billing.views import OVERDUE_LABELS
+from portal.domain.billing.views import STATUS_LABELS as INVOICE_STATUS_LABELS
 from portal.domain.catalog.categories import category_label
 from portal.domain.catalog.labels import term
 from portal.domain.catalog.units import unit_label
@@ -128,5 +131,8 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         milestone_labels=MILESTONE_LABELS,
         milestone_reached=REACHED_WORDING,
         qc_result_labels=QC_RESULT_LABELS,
+        invoice_status_labels=INVOICE_STATUS_LABELS,
+        overdue_labels=OVERDUE_LABELS,
+        fapiao_type_labels=FAPIAO_TYPE_LABELS,
     )
     return env

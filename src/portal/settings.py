@@ -48,6 +48,9 @@ class Settings:
     seller_phone: str = "+86 21 5555 0100"
     seller_email: str = "orders@portal.local"
     seller_bank: str = "Example Bank, Shanghai Pudong Branch, account 0000 1111 2222 3333"
+    # where buyers pay invoices: printed with the payment instructions of invoices
+    seller_bank_name: str = "Example Bank, Shanghai Pudong Branch"
+    seller_bank_account: str = "0000 1111 2222 3333"
 
     @property
     def dev_mode(self) -> bool:
@@ -112,4 +115,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         seller_phone=env.get("SELLER_PHONE", Settings.seller_phone),
         seller_email=env.get("SELLER_EMAIL", Settings.seller_email),
         seller_bank=env.get("SELLER_BANK", Settings.seller_bank),
+        seller_bank_name=env.get("SELLER_BANK_NAME", Settings.seller_bank_name),
+        seller_bank_account=env.get("SELLER_BANK_ACCOUNT", Settings.seller_bank_account),
     )

@@ -125,6 +125,7 @@ async def _seed(db) -> dict:  # noqa: ANN001
     await shipping.record_event(db, shipment, event, source="manual", actor=logistics)
     await db.commit()
     case_id = await _first_case(db)
+    invoice, credit_note, invoice_line_ids = await _documents(db, admin)
     orders = {"submitted": submitted, "awaiting": awaiting, "production": in_production, "shipped": shipped}
     product_id, sku = await _first_product(db)
     return {
@@ -142,8 +143,27 @@ async def _seed(db) -> dict:  # noqa: ANN001
         },
         "user_ids": {"/staff/admin/users/": other_staff.id, "/staff/admin/accounts/": other_buyer.id},
         "sku": sku,
-        "line_ids": [i for o in orders.values() for i in await _line_ids(db, o)],
+        "documents": {"/invoices/": invoice, "/credit-notes/": credit_note},
+        "line_ids": [i for o in orders.values() for i in await _line_ids(db, o)] + invoice_line_ids,
     }
+
+
+async def _documents(db, admin) -> tuple[str, str, list[int]]:  # noqa: ANN001
+    """The invoice the shipment issued and a credit note against it (their numbers), the invoice's line ids."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from portal.db.billing import Invoice, InvoiceLine
+    from portal.domain.billing.credit_notes import issue_credit_note
+
+    invoice = await db.scalar(select(Invoice))
+    note = await issue_credit_note(
+        db, invoice, amount=Decimal("1.00"), reason="probe", actor=staff_actor(admin)
+    )
+    await db.commit()
+    line_ids = list(await db.scalars(select(InvoiceLine.id).where(InvoiceLine.invoice_id == invoice.id)))
+    return invoice.number, note.number, line_ids
 
 
 async def _line_ids(db, order) -> list[int]:  # noqa: ANN001
@@ -192,6 +212,8 @@ def fill_path(path: str, seed: dict, odd: str | None = None) -> str:
         name = match.group(1)
         if odd is not None:
             return quote(odd, safe="")
+        if name == "number" and (doc := next((n for p, n in seed["documents"].items() if p in path), None)):
+            return doc
         if name == "number":
             word = next((o for w, o in ORDER_BY_WORD if w in path), "submitted")
             return seed["orders"][word].number

@@ -5,6 +5,7 @@ from portal.customer.cart import CartController
 from portal.customer.catalog import CatalogController
 from portal.customer.checkout import CheckoutController
 from portal.customer.confirmation import ConfirmationController
+from portal.customer.invoices import InvoicesController
 from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
 
@@ -15,5 +16,6 @@ ROUTES = [
     ConfirmationController,
     OrderChangesController,
     OrdersController,
+    InvoicesController,
     CatalogController,
 ]

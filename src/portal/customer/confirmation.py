@@ -20,6 +20,7 @@ from portal.domain.orders.confirmation_pdf import render_pdf, seller_from
 from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import customer_actor
+from portal.web.downloads import pdf_download
 from portal.web.readers import read_form
 from portal.web.templating import page
 
@@ -82,15 +83,7 @@ class ConfirmationController(Controller):
         _order, docs = await _versions(request, db, number)
         seller = seller_from(request.app.state.settings)
         body = render_pdf(docs[0], locale=request.state.locale, seller=seller)
-        filename = f"{number}-v{docs[0].version}.pdf"
-        return Response(
-            body,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename}"',
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return pdf_download(body, f"{number}-v{docs[0].version}.pdf")
 
     @post("/{number:str}/confirmation/accept")
     async def accept(

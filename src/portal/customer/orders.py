@@ -112,6 +112,7 @@ class OrdersController(OrderAttachments):
             shipments=shown.shipments,
             cases=shown.cases,
             backorder=shown.backorder,
+            invoices=shown.invoices,
             errors=errors or {},
         )
 

@@ -68,8 +68,8 @@ PRODUCTS = [
 # fmt: off
 ACCOUNT_FIELDS = ("name", "tax_id", "invoice_title", "credit_limit", "payment_terms", "payment_days", "is_key_account", "default_locale")
 ACCOUNTS = [
-    ("demo", "Demo Manufacturing Co.", "91310000MA1FL8XQ3K", "演示制造有限公司", Decimal("500000.00"), "net", 30, True, "zh_CN"),
-    ("other", "Harbour Distribution Ltd.", "91440300MA5G2K7Y1P", "港湾分销有限公司", Decimal("100000.00"), "prepaid", 0, False, "en"),
+    ("demo", "Demo Manufacturing Co.", "91310000MA1FL8XQ37", "演示制造有限公司", Decimal("500000.00"), "net", 30, True, "zh_CN"),
+    ("other", "Harbour Distribution Ltd.", "91440300MA5G2K7Y1C", "港湾分销有限公司", Decimal("100000.00"), "prepaid", 0, False, "en"),
 ]
 BUYERS = [  # account, e-mail, name, phone, locale
     ("demo", "buyer@example.com", "王伟 Wang Wei", "+86 21 5555 0101", None),

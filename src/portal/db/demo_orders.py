@@ -109,7 +109,7 @@ async def _place(db: AsyncSession, cast: _Cast, plan: DemoOrder) -> Order:
             requested_delivery_date=earliest.day + timedelta(days=7),
             shipping_address_id=str(cast.address_id),
             invoice_title="演示制造有限公司",
-            tax_id="91310000MA1FL8XQ3K",
+            tax_id="91310000MA1FL8XQ37",
             special_requirements=plan.note,
             idempotency_key=f"demo-{uuid.uuid4().hex}",
         ),

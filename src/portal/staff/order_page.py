@@ -80,6 +80,7 @@ async def render_order(
         confirmations=shown.confirmations,
         production=shown.production,
         shipping=shown.shipping,
+        invoices=shown.invoices,
         errors=errors or {},
         today=today,
         addresses=shown.addresses,

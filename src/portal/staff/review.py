@@ -55,6 +55,9 @@ def _changes(form: Any) -> revision.Changes:
         promised_date=typed.promised_date,
         shipping_address_id=typed.shipping_address_id,
         new_address=inputs.new_address(form),
+        # absent from the form keeps them; a blank tax ID clears it
+        invoice_title=form_text(form, "invoice_title", limit=200) if "invoice_title" in form else None,
+        tax_id=form_text(form, "tax_id", limit=100) if "tax_id" in form else None,
         unreadable={**unreadable, **bad_prices, **bad_quantities},
     )
 

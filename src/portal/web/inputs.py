@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from portal import numbers
+from portal.domain.billing import credit_notes
 from portal.domain.fulfilment import packing
 from portal.domain.fulfilment.milestones import MILESTONES
 from portal.domain.fulfilment.production import PROGRESS_RANGE
@@ -153,6 +154,21 @@ class ReviseForm(msgspec.Struct, frozen=True):
         default=None, name="revise_promised_date"
     )
     shipping_address_id: text(20) = ""
+
+
+class CreditNoteForm(msgspec.Struct, frozen=True):
+    """A credit note against an invoice: why, and an amount (its units are the ``cn_qty_<line>`` family)."""
+
+    reason: text(4000) = ""
+    cn_amount: amount(credit_notes.AMOUNT) | None = None  # blank: the units say what is credited
+
+
+class FapiaoForm(msgspec.Struct, frozen=True):
+    """An official fapiao recorded against an invoice: its number, kind and date."""
+
+    fapiao_number: text(60) = ""
+    fapiao_type: text(12) = ""
+    issued_on: day(report_as="fapiao_issued_on") | None = msgspec.field(default=None, name="fapiao_issued_on")
 
 
 def new_address(form: Any) -> dict[str, str]:

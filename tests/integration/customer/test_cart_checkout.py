@@ -137,7 +137,7 @@ async def test_checkout_places_exactly_one_order_with_attachments(client, db, bu
         "_csrf_token": token,
         "requested_delivery_date": (clock.today() + timedelta(days=10)).isoformat(),
         "invoice_title": "Acme Ltd",
-        "tax_id": "91310000X",
+        "tax_id": "91310000MA1FL8XQ37",
         "special_requirements": "Deliver to gate 3",
     }
     files = [

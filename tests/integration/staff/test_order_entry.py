@@ -43,7 +43,7 @@ async def _address(db, account_id: int, street: str) -> Address:
 @pytest.fixture
 async def world(db) -> World:
     account = await make_account(
-        db, name="Acme Pumps Ltd", is_key_account=True, tax_id="91310000ACME", payment_days=60
+        db, name="Acme Pumps Ltd", is_key_account=True, tax_id="91310000ACME00000C", payment_days=60
     )
     contact = await make_customer(db, account, name="Li Lei")  # no own locale: the account's zh_CN
     other = await make_customer(db, name="Somebody Else")
@@ -92,7 +92,7 @@ async def _form(client, world: World) -> dict[str, str]:
         "requested_delivery_date": (clock.today() + timedelta(days=10)).isoformat(),
         "shipping_address_id": str(world.address.id),
         "invoice_title": "Acme Pumps Ltd",
-        "tax_id": "91310000ACME",
+        "tax_id": "91310000ACME00000C",
         "special_requirements": "Call Mr Li before delivery",
     }
 
@@ -112,7 +112,7 @@ async def test_the_form_lists_accounts_and_follows_the_chosen_one(client, db, wo
     )
     assert block.status_code == 200 and "<html" not in block.text and 'id="account-fields"' in block.text
     assert world.contact.name in block.text and "Zhangjiang Rd 88" in block.text
-    assert 'value="91310000ACME"' in block.text and "net 60 days" in block.text
+    assert 'value="91310000ACME00000C"' in block.text and "net 60 days" in block.text
     assert world.other_contact.name not in block.text and "Elsewhere 1" not in block.text
 
 

@@ -59,7 +59,12 @@ async def test_audit_log_calls_an_accounts_name_the_company_name(client, db):
         "payment_terms": "prepaid",
         "payment_days": "0",
     }
-    form |= {"default_locale": "zh_CN", "is_active": "on", "invoice_title": "甲乙机械", "tax_id": "9131"}
+    form |= {
+        "default_locale": "zh_CN",
+        "is_active": "on",
+        "invoice_title": "甲乙机械",
+        "tax_id": "91310000MA1FL8XQ37",
+    }
     r = await client.post("/staff/admin/accounts", data={**form, "_csrf_token": token}, headers=ZH)
     assert r.status_code < 400, r.text
     log = (await client.get("/staff/admin/audit?entity=customer_account", headers=ZH)).text

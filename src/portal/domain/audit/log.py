@@ -21,6 +21,7 @@ ENTITY_LABELS = {
     "customer_user": N_("customer user"),
     "staff_user": N_("staff user"),
     "settings": N_("settings"),
+    "invoice": N_("invoice"),
 }
 ACTION_LABELS = {
     "create": N_("created"),
@@ -29,6 +30,7 @@ ACTION_LABELS = {
     "enable": N_("enabled"),
     "invite": N_("invited"),
     "set_password": N_("password set"),
+    "fapiao_recorded": N_("fapiao recorded"),
 }
 FIELD_LABELS = {
     "sku": N_("SKU"),
@@ -63,6 +65,9 @@ FIELD_LABELS = {
     "approval_thresholds": N_("Approval thresholds"),
     "review_sla_hours": N_("Review SLA (hours)"),
     "invitation": N_("Invitation"),
+    "fapiao_number": N_("Fapiao no."),
+    "fapiao_type": N_("Kind of fapiao"),
+    "issued_on": N_("Date of issue"),
 }
 # a field whose meaning depends on what was changed: a customer account's name is its company's
 ENTITY_FIELD_LABELS = {("customer_account", "name"): N_("Company name")}

@@ -14,6 +14,7 @@ from portal.domain.errors import NotFound
 from portal.domain.fields import FormReader
 from portal.domain.orders.actors import Actor
 from portal.domain.paging import PAGE_SIZE, Page, by_name, name_cursor, page_of
+from portal.domain.tax_ids import check_tax_id
 from portal.i18n import LOCALES, N_
 
 PAYMENT_TERMS = ("prepaid", "net")
@@ -69,7 +70,7 @@ def parse_account(values: dict[str, str]) -> AccountData:
         )
     data = AccountData(
         name=form.text("name", limit=200, required=True),
-        tax_id=form.text("tax_id", limit=40),
+        tax_id=check_tax_id(form.raw("tax_id"), form.errors),
         invoice_title=form.text("invoice_title", limit=200),
         credit_limit=form.money(
             "credit_limit", message=N_("Enter an amount of 0 or more with at most two decimals.")

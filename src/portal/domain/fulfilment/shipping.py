@@ -14,6 +14,7 @@ from portal import clock
 from portal.db.catalog import Product
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.domain.billing import invoices
 from portal.domain.errors import Field, InvalidTransition, NotFound, Place, ValidationFailed
 from portal.domain.fulfilment import production
 from portal.domain.orders import events, notify, service, states
@@ -56,7 +57,7 @@ async def ship(
     tracking_number: str,
     quantities: dict[int, int],
 ) -> Shipment:
-    """Hand goods to a carrier: never more per line than ordered minus already shipped.
+    """Hand goods to a carrier: never more per line than ordered minus already shipped; invoice them.
 
     Before the order is packed only stock ships (early, in part); the last shipment waits for
     production, QC and packing of the rest, whether or not part of the order left early.
@@ -104,6 +105,7 @@ async def ship(
             db.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line_id, quantity=qty))
             lines[line_id].shipped_qty += qty
     await service.ship(db, actor, order, complete=complete, mail=_mail(carrier, shipment, lines))
+    await invoices.issue_for_shipment(db, order, shipment.id)  # the goods that left are invoiced now
     return shipment
 
 

@@ -22,6 +22,7 @@ from portal.domain.orders.checkout import (
 )
 from portal.domain.orders.entry import LineInput
 from portal.domain.orders.states import Action
+from portal.domain.tax_ids import check_tax_id
 from portal.i18n import N_
 
 
@@ -113,12 +114,13 @@ async def amend_and_resubmit(
     address = await resolve_address(db, actor, data, errors)
     if not data.invoice_title.strip():
         errors["invoice_title"] = N_("Enter the invoice title.")
+    tax_id = check_tax_id(data.tax_id, errors)
     already = len(await attachments.list_for_order(db, order.id))
     checked = checked_uploads(data.uploads, limits, errors, params, already=already)
     if errors:
         raise ValidationFailed(errors, params=params, per_field=per_field)
     order.requested_delivery_date, order.shipping_address = wanted, address
-    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
+    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], tax_id
     order.special_requirements = data.special_requirements.strip()[:4000]
     pricing.apply_totals(order, order.lines, policy=policy)
     async with attachments.removed_on_failure(db, actor, order, checked, limits.storage):

@@ -19,6 +19,7 @@ from portal.domain.errors import Field, Place, ValidationFailed
 from portal.domain.orders import attachments, cart, pricing, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
+from portal.domain.tax_ids import check_tax_id
 from portal.i18n import N_
 
 KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -167,6 +168,7 @@ async def checkout(
     address = await resolve_address(db, actor, data, errors)
     if not data.invoice_title.strip():
         errors["invoice_title"] = N_("Enter the invoice title.")
+    tax_id = check_tax_id(data.tax_id, errors)
     checked = checked_uploads(data.uploads, limits, errors, params)
     per_line: dict[Field, dict[str, object]] = {}
     for line, refusal in await cart.refresh_prices(db, actor, order, policy):
@@ -177,7 +179,7 @@ async def checkout(
         raise ValidationFailed(errors, params=params, per_field=per_line)
     account = await db.get(CustomerAccount, actor.account_id)
     order.requested_delivery_date, order.shipping_address = wanted, address
-    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], data.tax_id.strip()[:40]
+    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], tax_id
     order.special_requirements = data.special_requirements.strip()[:4000]
     order.payment_terms, order.payment_days = account.payment_terms, account.payment_days
     order.priority = "normal"

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.db.orders import Confirmation, Order, OrderEvent
+from portal.domain.billing import invoices
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders import allocation, events, notify, service
 from portal.domain.orders.actors import Actor
@@ -25,7 +26,9 @@ class Signature:
 
 
 async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signature) -> Confirmation:
-    """E-sign the current version: name typed, agreement ticked, and the hash of what was read."""
+    """E-sign the current version: name typed, agreement ticked, and the hash of what was read.
+
+    A prepaid order is invoiced in full here (``billing.invoices.issue_prepayment``)."""
     errors = {}
     if not signature.signer_name.strip():
         errors["signer_name"] = N_("Type your full name to sign.")
@@ -54,6 +57,8 @@ async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signat
         },
     )
     await _allocate(db, actor, order, event)
+    if order.payment_terms == "prepaid":  # paid before anything ships: invoiced in full now
+        await invoices.issue_prepayment(db, order)
     return current
 
 

@@ -25,6 +25,7 @@ from portal.domain.orders.checkout import (
     resolve_address,
     validate_date,
 )
+from portal.domain.tax_ids import check_tax_id
 from portal.i18n import N_
 
 CHANNELS = ("phone", "email", "fax", "sales_rep")
@@ -179,7 +180,6 @@ def _draft(actor: Actor, account: CustomerAccount, data: EntryInput) -> Order:
         payment_terms=account.payment_terms,
         payment_days=account.payment_days,
         invoice_title=data.invoice_title.strip()[:200],
-        tax_id=data.tax_id.strip()[:40],
         special_requirements=data.special_requirements.strip()[:4000],
         idempotency_key=data.idempotency_key,
         lines=[],
@@ -209,6 +209,7 @@ async def enter_order(
     errors.update(data.unreadable)
     scoped = replace(actor, account_id=account.id)  # lead times and addresses of this customer
     order = _draft(actor, account, data)
+    order.tax_id = check_tax_id(data.tax_id, errors)
     order.contact_user_id = await _contact(db, data.contact_id, account_id=account.id, errors=errors)
     per_field: dict[Field, dict[str, object]] = {}
     if not data.lines:

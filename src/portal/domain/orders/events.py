@@ -33,6 +33,8 @@ _STEPS = {
     "MILESTONE": "milestone",  # production plan, progress or a milestone reached
     "QC_INSPECTION": "qc_inspection",
     "PACKED": "packed",  # one package packed
+    "INVOICE_ISSUED": "invoice_issued",  # an invoice (发票) was issued for a shipment or a prepayment
+    "CREDIT_NOTE_ISSUED": "credit_note_issued",  # a credit note (贷项通知单) against one of its invoices
 }
 # every event kind: one per ``states.Action`` (the transitions of the table), then the steps
 EventKind = StrEnum("EventKind", {**{a.name: a.value for a in Action}, **_STEPS}, module=__name__)
@@ -55,6 +57,10 @@ STEP_ROLES: dict[EventKind, frozenset[str]] = {
     K.MILESTONE: frozenset({"production"}),
     K.QC_INSPECTION: frozenset({"production"}),
     K.PACKED: frozenset({"production", "logistics"}),
+    # invoices are issued by the system when a shipment leaves or a prepaid order is confirmed
+    K.INVOICE_ISSUED: frozenset({states.SYSTEM, "finance"}),
+    # finance by hand; after-sales and the system when a return is resolved with a credit
+    K.CREDIT_NOTE_ISSUED: frozenset({"finance", "aftersales", states.SYSTEM}),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order, OrderAttachment, OrderEvent
+from portal.domain.billing import views as billing_views
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment import views as shipping_views
 from portal.domain.fulfilment.panel import ProductionPanel, production_panel
@@ -57,6 +58,7 @@ class CustomerOrderPage:
     shipments: list[shipping_views.ShipmentView]
     cases: list[shipping_views.CaseView]
     backorder: backorder.BackorderOffer | None
+    invoices: list[billing_views.InvoiceRow]
 
 
 async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> CustomerOrderPage:
@@ -72,6 +74,7 @@ async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> Cu
         shipments=read.shipments,
         cases=read.cases,
         backorder=read.backorder,
+        invoices=await billing_views.order_invoices(db, actor, read.order.id),
     )
 
 
@@ -157,6 +160,7 @@ class StaffOrderPage:
     production: ProductionPanel | None
     shipping: shipping_views.ShippingPanel
     addresses: list[Address]
+    invoices: list[billing_views.InvoiceRow]
 
 
 async def _review(db: AsyncSession, actor: Actor, number: str, today: date) -> Review:
@@ -185,6 +189,7 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         shipping=await shipping_views.shipping_panel(db, order.id),
         # the revise form offers the customer's addresses
         addresses=await _address_book(db, order.account_id) if order.status == "submitted" else [],
+        invoices=await billing_views.order_invoices(db, actor, order.id),
     )
 
 

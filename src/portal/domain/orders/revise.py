@@ -19,6 +19,7 @@ from portal.domain.errors import Field, InvalidTransition, OrderChanged, Place, 
 from portal.domain.orders import events, line_rule, pricing, service, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import CheckoutInput, resolve_address
+from portal.domain.tax_ids import check_tax_id
 from portal.formatting import iso
 from portal.i18n import N_
 
@@ -29,7 +30,8 @@ MAX_MONEY = Decimal("1e11")
 
 @dataclass
 class Changes:
-    """The revise form as typed values: per line price and quantity (0 removes it), fee, address, promise.
+    """The revise form as typed values: per line price and quantity (0 removes it), fee, address, promise,
+    invoice title and tax ID.
 
     ``unreadable`` holds the fields the form could not read (name: message), refused with the rest;
     a line whose price could not be read has no new price or quantity (0 still removes it).
@@ -41,6 +43,8 @@ class Changes:
     promised_date: date | None = None  # None keeps the current promise
     shipping_address_id: str = ""  # empty keeps the current address; "new" takes ``new_address``
     new_address: dict[str, str] = field(default_factory=dict)
+    invoice_title: str | None = None  # None keeps the invoice title
+    tax_id: str | None = None  # None keeps the tax ID; "" clears it
     unreadable: dict[str, str] = field(default_factory=dict)
 
 
@@ -95,6 +99,15 @@ async def _new_address(
     return address
 
 
+def _invoice_details(order: Order, changes: Changes, errors: dict[Field, str]) -> tuple[str, str]:
+    """The invoice title and tax ID after the revision (the tax ID checked like at checkout)."""
+    title = order.invoice_title if changes.invoice_title is None else changes.invoice_title.strip()[:200]
+    if not title and changes.invoice_title is not None:
+        errors["invoice_title"] = N_("Enter the invoice title.")
+    tax_id = order.tax_id if changes.tax_id is None else check_tax_id(changes.tax_id, errors)
+    return title, tax_id
+
+
 def _promise(promised: date | None, errors: dict[Field, str]) -> date | None:
     try:
         return check_promised(promised, today=clock.today())
@@ -128,6 +141,7 @@ async def revise(
         "lines": _line_snapshot(lines),
         "address": order.shipping_address,
         "promised": order.promised_delivery_date,
+        "invoice": {"invoice_title": order.invoice_title, "tax_id": order.tax_id},
     }
     removed = _revise_lines(lines, changes, errors)
     kept = [ln for ln in lines if ln not in removed]
@@ -135,6 +149,7 @@ async def revise(
     fee = order.shipping_fee if changes.shipping_fee is None else pricing.money(changes.shipping_fee)
     promised = _promise(changes.promised_date, errors)
     address = await _new_address(db, actor, order, changes, errors)
+    invoice_title, tax_id = _invoice_details(order, changes, errors)
     if errors:
         raise ValidationFailed(errors, per_field=per_field)
     for line in removed:
@@ -142,6 +157,7 @@ async def revise(
     order.shipping_fee = fee
     order.shipping_address = address or order.shipping_address
     order.promised_delivery_date = promised or order.promised_delivery_date
+    order.invoice_title, order.tax_id = invoice_title, tax_id
     pricing.apply_totals(order, kept)
     event = events.record(
         db,
@@ -170,4 +186,7 @@ def _changed(before: dict[str, Any], order: Order, kept: list[OrderLine]) -> dic
             "before": iso(before["promised"]),
             "after": order.promised_delivery_date.isoformat(),
         }
+    invoice = {"invoice_title": order.invoice_title, "tax_id": order.tax_id}
+    if invoice != before["invoice"]:
+        data["invoice"] = {"before": before["invoice"], "after": invoice}
     return data

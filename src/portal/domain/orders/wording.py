@@ -140,6 +140,13 @@ EVENT_WORDING: dict[EventKind, Words] = {
     K.QC_INSPECTION: _same(N_("Quality inspection: %(result)s")),
     K.PACKED: _same(N_("Package %(position)s packed")),
     K.MILESTONE: _same(N_("Production plan updated")),
+    # the public tracking page names no document: numbers lead to amounts
+    K.INVOICE_ISSUED: Words(
+        N_("Invoice %(document)s issued"), N_("Invoice %(document)s issued"), N_("Invoice issued")
+    ),
+    K.CREDIT_NOTE_ISSUED: Words(
+        N_("Credit note %(document)s issued"), N_("Credit note %(document)s issued"), N_("Credit note issued")
+    ),
 }
 
 # where one kind reads several ways: (kind, variant) -> words; see ``event_words``
@@ -190,6 +197,8 @@ MESSAGE_LABELS: dict[str, str] = {
     "production_milestone": N_("Production progress (to the customer)"),
     "review_sla_breached": N_("Review overdue (to reviewers)"),
     "invitation": N_("Invitation to the portal"),
+    "invoice_issued": N_("Invoice issued (to the customer)"),
+    "credit_note_issued": N_("Credit note issued (to the customer)"),
 }
 
 
@@ -239,6 +248,7 @@ def _params(data: dict[str, Any], name: str, actor: str) -> dict[str, Any]:
         "result": label(QC_RESULT_LABELS, data.get("result")),
         "choice": label(BACKORDER_CHOICE_LABELS, data.get("choice")),
         "kind": label(EXCEPTION_LABELS, data.get("kind")),
+        "document": data.get("number", ""),  # an invoice's or credit note's number
     }
 
 

@@ -15,7 +15,7 @@ from tests.helpers import make_account, make_customer, text_of
 
 FORM = {
     "name": "Acme Pumps Ltd.",
-    "tax_id": "91310000MA1FL0000X",
+    "tax_id": "91310000MA1FL0000N",
     "invoice_title": "Acme Pumps Ltd.",
     "credit_limit": "250000",
     "payment_terms": "net",

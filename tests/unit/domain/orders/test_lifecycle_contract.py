@@ -144,6 +144,18 @@ SAMPLE = {
     "invite_url": "https://portal.example/invite/abc",
     "name": "Li Lei",
     "company": "Suzhou Precision Co.",
+    "invoice_number": "INV-2026-000001",
+    "invoice_kind": "shipment",
+    "invoice_total": "5650.00",
+    "invoice_currency": "CNY",
+    "invoice_issued_on": "2026-11-30",
+    "invoice_due_on": "2026-12-30",
+    "invoice_path": "/invoices/INV-2026-000001",
+    "credit_note_number": "CN-2026-000001",
+    "credit_note_total": "113.00",
+    "credit_note_issued_on": "2026-12-01",
+    "credit_note_reason": "Price allowance",
+    "credit_note_path": "/credit-notes/CN-2026-000001",
 }
 
 

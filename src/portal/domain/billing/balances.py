@@ -1,0 +1,80 @@
+"""What is still owed: per invoice, the amounts paid (allocated) and credited, the balance and the status.
+
+An invoice's balance = total − Σ payment allocations − Σ credit notes against it (never stored: the
+sums are taken from the rows, in the same statement as the invoices they belong to). Its status,
+in the buyer's and finance's words (GLOSSARY.md):
+
+- ``credited``      credit notes cover the whole total
+- ``paid``          nothing left to pay (payments, or payments and credit notes, cover it)
+- ``overdue``       something left to pay and the due date has passed (Shanghai business day)
+- ``partly_paid``   something paid or credited, something left, not yet due
+- ``open``          nothing paid yet, not yet due
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from portal.db.billing import CreditNote, Invoice, PaymentAllocation
+
+
+class InvoiceStatus(StrEnum):
+    OPEN = "open"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    CREDITED = "credited"
+
+
+# the statuses in which something is still owed
+UNSETTLED = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.OVERDUE})
+
+
+def paid_amount() -> ColumnElement[Decimal]:
+    """Σ allocations to ``Invoice`` (reversals included, as negative allocations); 0.00 when none."""
+    return (
+        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
+        .where(PaymentAllocation.invoice_id == Invoice.id)
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+
+
+def credited_amount() -> ColumnElement[Decimal]:
+    """Σ credit notes against ``Invoice``; 0.00 when none."""
+    return (
+        select(func.coalesce(func.sum(CreditNote.total), 0))
+        .where(CreditNote.invoice_id == Invoice.id)
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+
+
+def invoices_with_balances() -> Select:
+    """``SELECT Invoice, paid, credited, balance FROM invoices`` — add ``where``/``order_by`` to taste.
+
+    Row shape: ``(Invoice, paid: Decimal, credited: Decimal, balance: Decimal)``.
+    """
+    paid = paid_amount().label("paid")
+    credited = credited_amount().label("credited")
+    balance = (Invoice.total - paid_amount() - credited_amount()).label("balance")
+    return select(Invoice, paid, credited, balance)
+
+
+def status_of(total: Decimal, paid: Decimal, credited: Decimal, due_on: date, today: date) -> InvoiceStatus:
+    """The status of an invoice from its sums (see the module docstring); ``today`` from ``clock.today()``."""
+    balance = total - paid - credited
+    if credited >= total and total > 0:
+        return InvoiceStatus.CREDITED
+    if balance <= 0:
+        return InvoiceStatus.PAID
+    if due_on < today:
+        return InvoiceStatus.OVERDUE
+    if paid > 0 or credited > 0:
+        return InvoiceStatus.PARTLY_PAID
+    return InvoiceStatus.OPEN
