@@ -71,7 +71,9 @@ async def test_counts_and_numbers(db, dataset):  # noqa: ANN001
     assert await _scalar(db, "SELECT nextval(pg_get_serial_sequence('orders', 'id')) > max(id) FROM orders")
     assert dataset.cart_lines == 5
     # the planner has statistics of the big tables (an ANALYZE that is rolled back leaves none)
-    analyzed = "SELECT count(DISTINCT tablename) FROM pg_stats WHERE schemaname = 'public' AND tablename = ANY(:t)"
+    analyzed = (
+        "SELECT count(DISTINCT tablename) FROM pg_stats WHERE schemaname = 'public' AND tablename = ANY(:t)"
+    )
     assert await _scalar(db, analyzed, t=["orders", "order_lines", "order_events"]) == 3
 
 

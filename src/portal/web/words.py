@@ -28,7 +28,9 @@ def _per_locale(name: str, build: Callable[[], dict[str, str]]) -> dict[str, str
 
 def state_words(audience: str) -> dict[str, str]:
     """{state: its label for ``audience`` ("customer", "staff", "public")} in the reader's language."""
-    return _per_locale(f"state:{audience}", lambda: {s.value: state_label(s.value, audience) for s in OrderState})
+    return _per_locale(
+        f"state:{audience}", lambda: {s.value: state_label(s.value, audience) for s in OrderState}
+    )
 
 
 def channel_words() -> dict[str, str]:
