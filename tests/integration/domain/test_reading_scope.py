@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from portal.db.orders import Order, OrderEvent
 from portal.domain.errors import NotFound, OrderChanged
@@ -48,6 +48,24 @@ async def test_a_customer_without_an_account_reads_nothing_rather_than_everythin
         await views.order_detail(db, nobody, number=order.number)
     with pytest.raises(NotFound):
         queries.readable_orders(Actor("carrier", None, "x", ()))
+
+
+async def test_the_hand_written_reads_scope_exactly_as_readable_orders(db):
+    buyer, order = await confirmed(db)
+    other_buyer, other_order = await confirmed(db)
+    readers = [customer_actor(buyer), customer_actor(other_buyer), staff_actor(await make_staff(db, "sales"))]
+    for reader in readers:
+        scope, params = queries.readable_where(reader, "orders")
+        by_text = set((await db.execute(select(Order.id).where(text(scope)), params)).scalars())
+        by_helper = set((await db.scalars(queries.readable_orders(reader).with_only_columns(Order.id))).all())
+        assert by_text == by_helper and by_text & {order.id, other_order.id}
+        shown = (await pages.customer_order_page(db, reader, order.number)) if order.id in by_text else None
+        assert shown is None or shown.order.id == order.id
+    with pytest.raises(NotFound):
+        await pages.customer_order_page(db, customer_actor(other_buyer), order.number)
+    for nobody in (Actor("customer", 1, "x", ("customer",), None), Actor("carrier", None, "x", ())):
+        with pytest.raises(NotFound):
+            queries.readable_where(nobody, "orders")
 
 
 async def test_revoking_tracking_links_bumps_the_link_version_and_writes_its_event(db):

@@ -9,8 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -22,6 +37,8 @@ from portal.domain.paging import LIKE_ESCAPE, Page
 
 PAGE_SIZE = 20
 MAX_ID = 2**63 - 1  # PostgreSQL bigint
+ORDER = Order.__table__.c  # the list helpers use table columns: their statements run as plain Core
+LINE = OrderLine.__table__.c
 
 
 def readable_orders(actor: Actor) -> Select[tuple[Order]]:
@@ -94,12 +111,17 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     return when, ident
 
 
+def _newest_first(stmt: Select, *, cursor: tuple | None, limit: int | BindParameter) -> Select:
+    """Placed orders only, newest first, after ``cursor`` (submitted_at, id: values or bind parameters)."""
+    stmt = stmt.where(ORDER.number.is_not(None), ORDER.submitted_at.is_not(None))
+    if cursor:
+        stmt = stmt.where(tuple_(ORDER.submitted_at, ORDER.id) < tuple_(*cursor))
+    return stmt.order_by(ORDER.submitted_at.desc(), ORDER.id.desc()).limit(limit)
+
+
 def placed_newest_first(stmt: Select, *, after: str | None, limit: int) -> Select:
     """Placed orders only, newest first, after the cursor; one row more than a page tells if more exist."""
-    stmt = stmt.where(Order.number.is_not(None), Order.submitted_at.is_not(None))
-    if cursor := decode_cursor(after):
-        stmt = stmt.where(tuple_(Order.submitted_at, Order.id) < tuple_(*cursor))
-    return stmt.order_by(Order.submitted_at.desc(), Order.id.desc()).limit(limit + 1)
+    return _newest_first(stmt, cursor=decode_cursor(after), limit=limit + 1)
 
 
 def _day_start(day: date) -> datetime | None:
@@ -110,21 +132,28 @@ def _day_start(day: date) -> datetime | None:
         return None
 
 
+def day_bounds(from_date: date | None, to_date: date | None) -> tuple[datetime | None, datetime | None]:
+    """(first instant, instant after the last) of business days ``from_date`` to ``to_date``; None
+    for an open end (no day given, or a day at the ends of the calendar)."""
+    start = _day_start(from_date) if from_date else None
+    end = _day_start(to_date + timedelta(days=1)) if to_date and to_date < date.max else None
+    return start, end
+
+
 def submitted_between(stmt: Select, from_date: date | None, to_date: date | None) -> Select:
     """Orders placed on business days ``from_date`` to ``to_date``, both included."""
-    if from_date and (start := _day_start(from_date)):
-        stmt = stmt.where(Order.submitted_at >= start)
-    if to_date and to_date < date.max and (end := _day_start(to_date + timedelta(days=1))):
-        stmt = stmt.where(Order.submitted_at < end)
+    start, end = day_bounds(from_date, to_date)
+    if start:
+        stmt = stmt.where(ORDER.submitted_at >= start)
+    if end:
+        stmt = stmt.where(ORDER.submitted_at < end)
     return stmt
 
 
-def number_or_sku(pattern: str) -> list[ColumnElement[bool]]:
+def number_or_sku(pattern: str | BindParameter) -> list[ColumnElement[bool]]:
     """Conditions matching an order whose number or one of whose SKUs contains ``pattern``."""
-    by_sku = exists().where(
-        OrderLine.order_id == Order.id, func.lower(OrderLine.sku).like(pattern, escape=LIKE_ESCAPE)
-    )
-    return [func.lower(Order.number).like(pattern, escape=LIKE_ESCAPE), by_sku]
+    by_sku = exists().where(LINE.order_id == ORDER.id, func.lower(LINE.sku).like(pattern, escape=LIKE_ESCAPE))
+    return [func.lower(ORDER.number).like(pattern, escape=LIKE_ESCAPE), by_sku]
 
 
 def as_id(raw: str | None) -> int | None:
@@ -146,41 +175,60 @@ def assigned(stmt: Select, assignee: str | None, *, me: int) -> Select:
     return stmt
 
 
-def _filtered(stmt: Select, f: OrderFilter) -> Select:
-    if f.status:
-        stmt = stmt.where(Order.status == f.status)
-    if f.q.strip():
-        stmt = stmt.where(or_(*number_or_sku(paging.like(f.q))))
-    return submitted_between(stmt, f.from_date, f.to_date)
-
-
 async def customer_orders(
     db: AsyncSession, actor: Actor, *, filters: OrderFilter, limit: int = PAGE_SIZE
 ) -> Page[OrderRow]:
     """One page of the orders this actor may read, newest first, in a single statement."""
-    return await _order_rows(db, readable_orders(actor), filters=filters, limit=limit)
+    return await _order_rows(db, actor, filters=filters, limit=limit)
 
 
 async def account_history(db: AsyncSession, actor: Actor, *, account_id: int, limit: int) -> Page[OrderRow]:
     """The newest placed orders of one account, as a staff member reads them beside an order."""
-    stmt = readable_orders(actor).where(Order.account_id == account_id)
-    return await _order_rows(db, stmt, filters=OrderFilter(), limit=limit)
+    return await _order_rows(db, actor, filters=OrderFilter(), limit=limit, account_id=account_id)
 
 
-async def _order_rows(db: AsyncSession, base: Select, *, filters: OrderFilter, limit: int) -> Page[OrderRow]:
-    lines = select(func.count(OrderLine.id)).where(OrderLine.order_id == Order.id).scalar_subquery()
-    stmt = base.with_only_columns(
-        Order.id,
-        Order.number,
-        Order.status,
-        Order.channel,
-        Order.submitted_at,
-        Order.requested_delivery_date,
-        Order.promised_delivery_date,
-        Order.total,
-        Order.currency,
-        lines,
-    )
-    stmt = placed_newest_first(_filtered(stmt, filters), after=filters.after, limit=limit)
-    rows = [OrderRow(*r) for r in (await db.execute(stmt)).all()]
+@cache
+def _rows_statement(scope: str, given: frozenset[str]) -> Select:
+    """The list statement for one scope and one shape of filter (the names of the values ``given``:
+    account_id, status, pattern, since, until, after_at and after_id), values as bind parameters.
+
+    Built once per shape and process: building it per request cost more CPU than running it. Table
+    columns, not ORM attributes, so it executes as plain Core.
+    """
+    lines = select(func.count(LINE.id)).where(LINE.order_id == ORDER.id).scalar_subquery()
+    stmt = select(
+        ORDER.id, ORDER.number, ORDER.status, ORDER.channel, ORDER.submitted_at, ORDER.requested_delivery_date,
+        ORDER.promised_delivery_date, ORDER.total, ORDER.currency, lines,
+    ).where(text(scope))  # fmt: skip
+    if "account_id" in given:
+        stmt = stmt.where(ORDER.account_id == bindparam("account_id"))
+    if "status" in given:
+        stmt = stmt.where(ORDER.status == bindparam("status"))
+    if "pattern" in given:
+        stmt = stmt.where(or_(*number_or_sku(bindparam("pattern", type_=String))))
+    if "since" in given:
+        stmt = stmt.where(ORDER.submitted_at >= bindparam("since"))
+    if "until" in given:
+        stmt = stmt.where(ORDER.submitted_at < bindparam("until"))
+    cursor = (bindparam("after_at", type_=ORDER.submitted_at.type), bindparam("after_id", type_=BigInteger))
+    after = cursor if "after_at" in given else None
+    return _newest_first(stmt, cursor=after, limit=bindparam("limit", type_=Integer))
+
+
+async def _order_rows(
+    db: AsyncSession, actor: Actor, *, filters: OrderFilter, limit: int, account_id: int | None = None
+) -> Page[OrderRow]:
+    scope, params = readable_where(actor, "orders")
+    since, until = day_bounds(filters.from_date, filters.to_date)
+    cursor = decode_cursor(filters.after)
+    q = filters.q.strip()
+    values = {
+        "account_id": account_id, "status": filters.status or None, "pattern": paging.like(q) if q else None,
+        "since": since, "until": until, "after_at": cursor[0] if cursor else None,
+        "after_id": cursor[1] if cursor else None,
+    }  # fmt: skip
+    given = {k: v for k, v in values.items() if v is not None}
+    stmt = _rows_statement(scope, frozenset(given))
+    result = await db.execute(stmt, {**params, **given, "limit": limit + 1})
+    rows = [OrderRow(*r) for r in result.all()]
     return paging.page_of(rows, limit, order_cursor)
