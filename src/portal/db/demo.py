@@ -152,7 +152,9 @@ async def _seed(db: AsyncSession) -> None:
         [Address(account_id=ids[a], **dict(zip(ADDRESS_FIELDS, row, strict=True))) for a, *row in ADDRESSES]
     )
     db.add_all([StaffUser(email=e, name=n, roles=r, password_hash=pw) for e, n, r in STAFF])
-    db.add_all([BankProfile(name=name, mapping=mapping, updated_by="demo") for name, mapping in BANK_PROFILES])
+    db.add_all(
+        [BankProfile(name=name, mapping=mapping, updated_by="demo") for name, mapping in BANK_PROFILES]
+    )
     db.add_all(
         [
             Product(
