@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 
 from portal.db.billing import BankProfile, BankStatementLine, Payment
 from portal.db.customers import CustomerAccount
-from portal.db.demo import seed_demo
+from portal.db.demo import DEMO_PASSWORD, seed_demo
 from portal.db.outbox import OutboxMessage
 from portal.domain.billing import bank_import, payment_views, payments
 from portal.domain.billing.balances import InvoiceStatus
 from portal.domain.errors import ValidationFailed
+from tests.helpers import as_staff, sign_in, text_of
 from tests.payment_helpers import finance, invoice_by_number, standing
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples" / "bank"
@@ -177,3 +178,80 @@ async def test_a_file_that_is_no_statement_is_refused(db, demo):
         assert refused.value.errors == {"statement": message}
         await db.rollback()
     assert await _count(db, BankStatementLine) == 0
+
+
+async def test_finance_imports_and_confirms_through_the_pages_and_the_buyer_sees_the_invoice_paid(
+    client, db, demo
+):
+    _, token = await as_staff(client, db, "finance")
+    assert "中国工商银行 ICBC" in (await client.get("/staff/finance/bank/")).text
+    profile_id = str(await _profile(db, "中国工商银行 ICBC"))
+
+    upload = {"_csrf_token": token, "profile_id": profile_id}
+    odd = await client.post(
+        "/staff/finance/bank/imports", data=upload, files={"statement": ("x.csv", b"\xff\x00", "text/csv")}
+    )
+    assert odd.status_code == 422 and "encoding is not recognised" in odd.text
+    r = await client.post(
+        "/staff/finance/bank/imports",
+        data=upload,
+        files={"statement": ("icbc-2026-11-gbk.csv", GBK, "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    preview_url = r.headers["location"]
+    preview = text_of((await client.get(preview_url)).text)
+    for seen in (
+        "INV-2026-000001",
+        "演示制造有限公司",
+        "invoice no. in the reference",
+        "same amount, similar payer",
+    ):
+        assert seen in preview
+    assert "no match found" in preview
+
+    first, *_, last = await _lines(db)
+    import_id = preview_url.rsplit("/", 1)[1]
+    confirm = f"/staff/finance/bank/lines/{first.id}/confirm"
+    r = await client.post(
+        confirm, data={"_csrf_token": token, "import_id": import_id}, follow_redirects=False
+    )
+    assert (r.status_code, r.headers["location"]) == (303, preview_url)
+    r = await client.post(confirm, data={"_csrf_token": token, "import_id": import_id})
+    assert "This line was confirmed before" in r.text
+    assert await _count(db, Payment) == 1
+
+    wrong = {"_csrf_token": token, "import_id": import_id, "invoice": "INV-2099-999999"}
+    r = await client.post(f"/staff/finance/bank/lines/{last.id}/confirm", data=wrong, follow_redirects=False)
+    assert r.status_code == 422 and "No invoice has this number." in r.text
+    r = await client.post(
+        f"/staff/finance/bank/lines/{last.id}/ignore", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert (r.status_code, r.headers["location"]) == (303, "/staff/finance/bank/")
+
+    await sign_in(client, "buyer@example.com", DEMO_PASSWORD)
+    invoice = text_of((await client.get("/invoices/INV-2026-000001")).text)
+    assert "paid" in invoice and "付 INV-2026-000001 货款" in invoice
+
+
+async def test_bank_profiles_are_kept_per_bank(client, db, demo):
+    _, token = await as_staff(client, db, "finance")
+    half = {"_csrf_token": token, "name": "Bank of Testing", "col_date": "Datum"}
+    r = await client.post("/staff/finance/bank/profiles", data=half, follow_redirects=False)
+    assert r.status_code == 422 and "Name the date column and either" in r.text
+    whole = {**half, "col_amount": "Betrag", "col_payer": "Name", "delimiter": "semicolon", "decimal": ","}
+    r = await client.post("/staff/finance/bank/profiles", data=whole, follow_redirects=False)
+    assert r.status_code == 303
+    saved = await db.scalar(select(BankProfile).where(BankProfile.name == "Bank of Testing"))
+    assert saved.mapping == {
+        "date": "Datum",
+        "amount": "Betrag",
+        "payer": "Name",
+        "delimiter": ";",
+        "decimal": ",",
+    }
+    page = await client.get(f"/staff/finance/bank/profiles/{saved.id}")
+    assert 'value="Betrag"' in page.text and '<option value="semicolon" selected' in page.text
+    taken = {**whole, "name": "中国工商银行 ICBC"}
+    r = await client.post(f"/staff/finance/bank/profiles/{saved.id}", data=taken, follow_redirects=False)
+    assert r.status_code == 422 and "A bank profile of this name exists already." in r.text

@@ -23,7 +23,7 @@ from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import staff_actor
 from portal.web.forms import read_amounts, refused_form, typed_values
-from portal.web.readers import read_form
+from portal.web.readers import read_fields, read_form
 from portal.web.templating import page, redirect
 
 BASE = "/staff/finance"
@@ -87,8 +87,8 @@ class PaymentsController(Controller):
     async def record(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
         """Record a payment; its page then allocates it."""
         form = await request.form()
+        sent, _unreadable = read_fields(form, inputs.PaymentForm)  # None where unreadable: the domain says why
         try:
-            sent = read_form(form, inputs.PaymentForm)
             data = payments.PaymentInput(
                 sent.account_id, sent.received_on, sent.amount, sent.method, sent.reference, sent.note
             )
