@@ -10,7 +10,11 @@ from markupsafe import Markup
 
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
+from portal.domain.billing.bank_csv import DELIMITER_LABELS
+from portal.domain.billing.bank_import import LINE_STATUS_LABELS
+from portal.domain.billing.bank_matching import MATCH_RULE_LABELS
 from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS
+from portal.domain.billing.payments import METHOD_LABELS as PAYMENT_METHOD_LABELS
 from portal.domain.billing.views import OVERDUE_LABELS
 from portal.domain.billing.views import STATUS_LABELS as INVOICE_STATUS_LABELS
 from portal.domain.catalog.categories import category_label
@@ -134,5 +138,9 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         invoice_status_labels=INVOICE_STATUS_LABELS,
         overdue_labels=OVERDUE_LABELS,
         fapiao_type_labels=FAPIAO_TYPE_LABELS,
+        payment_method_labels=PAYMENT_METHOD_LABELS,
+        bank_line_status_labels=LINE_STATUS_LABELS,
+        match_rule_labels=MATCH_RULE_LABELS,
+        delimiter_labels=DELIMITER_LABELS,
     )
     return env

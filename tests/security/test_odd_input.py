@@ -30,6 +30,7 @@ from tests.fulfilment_helpers import (
 from tests.helpers import csrf_token, make_customer, make_order, make_staff, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_STATEMENT = ROOT / "docs" / "examples" / "bank" / "icbc-2026-11-gbk.csv"
 SECRET = "odd-input-carrier-secret"
 FILE = ("odd.bin", b"\x00\xff odd file", "application/octet-stream")
 ODD = {
@@ -126,6 +127,7 @@ async def _seed(db) -> dict:  # noqa: ANN001
     await db.commit()
     case_id = await _first_case(db)
     invoice, credit_note, invoice_line_ids = await _documents(db, admin)
+    settlement = await _settlement(db, admin, buyer.account_id)
     orders = {"submitted": submitted, "awaiting": awaiting, "production": in_production, "shipped": shipped}
     product_id, sku = await _first_product(db)
     return {
@@ -140,6 +142,7 @@ async def _seed(db) -> dict:  # noqa: ANN001
             "attachment_id": 1,
             "message_id": 1,
             "line_id": None,  # the buyer's cart line, added once signed in
+            **settlement,
         },
         "user_ids": {"/staff/admin/users/": other_staff.id, "/staff/admin/accounts/": other_buyer.id},
         "sku": sku,
@@ -164,6 +167,36 @@ async def _documents(db, admin) -> tuple[str, str, list[int]]:  # noqa: ANN001
     await db.commit()
     line_ids = list(await db.scalars(select(InvoiceLine.id).where(InvoiceLine.invoice_id == invoice.id)))
     return invoice.number, note.number, line_ids
+
+
+async def _settlement(db, admin, account_id: int) -> dict[str, int]:  # noqa: ANN001
+    """A payment, partly allocated, and the example GBK statement imported: the ids their pages take."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from portal import clock
+    from portal.db.billing import BankProfile, BankStatementLine, Invoice
+    from portal.domain.billing import bank_import, payments
+
+    actor = staff_actor(admin)
+    data = payments.PaymentInput(account_id, clock.today(), Decimal("5.00"), "cash", "probe")
+    payment = await payments.record_payment(db, actor, data)
+    await payments.allocate(db, actor, payment.id, {await db.scalar(select(Invoice.id)): Decimal("1.00")})
+    profile = BankProfile(name="Probe bank")
+    db.add(profile)
+    await db.flush()
+    done = await bank_import.import_statement(
+        db, actor, profile.id, "probe.csv", EXAMPLE_STATEMENT.read_bytes()
+    )
+    await db.commit()
+    line_id = await db.scalar(select(BankStatementLine.id).order_by(BankStatementLine.id))
+    return {
+        "payment_id": payment.id,
+        "import_id": done.statement.id,
+        "bank_line_id": line_id,
+        "profile_id": profile.id,
+    }
 
 
 async def _line_ids(db, order) -> list[int]:  # noqa: ANN001

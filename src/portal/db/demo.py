@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.passwords import hash_password
+from portal.db.billing import BankProfile
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.demo_labels import labels_for
@@ -84,6 +85,13 @@ ADDRESSES = [
 ]
 # fmt: on
 DEMO_CARRIERS = [("democarrier", "Demo Express 演示快递", "demo-carrier-secret")]
+# the banks of the example statements in docs/examples/bank/: one with its columns named, one that
+# learns them from the first file imported (see domain/billing/bank_import.py)
+ICBC_COLUMNS = {"date": "交易日期", "credit": "贷方金额", "debit": "借方金额", "payer": "对方户名"}
+BANK_PROFILES = [
+    ("中国工商银行 ICBC", {**ICBC_COLUMNS, "payer_account": "对方账号", "reference": "附言", "decimal": "."}),
+    ("Demo Bank (semicolons)", {}),
+]
 
 
 async def _ensure_carriers(db: AsyncSession) -> None:
@@ -144,6 +152,9 @@ async def _seed(db: AsyncSession) -> None:
         [Address(account_id=ids[a], **dict(zip(ADDRESS_FIELDS, row, strict=True))) for a, *row in ADDRESSES]
     )
     db.add_all([StaffUser(email=e, name=n, roles=r, password_hash=pw) for e, n, r in STAFF])
+    db.add_all(
+        [BankProfile(name=name, mapping=mapping, updated_by="demo") for name, mapping in BANK_PROFILES]
+    )
     db.add_all(
         [
             Product(

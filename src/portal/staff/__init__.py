@@ -3,7 +3,7 @@
 from portal.staff.admin import ROUTES as ADMIN_ROUTES
 from portal.staff.auth import StaffAuthController
 from portal.staff.dashboard import DashboardController
-from portal.staff.finance import FinanceController
+from portal.staff.finance import ROUTES as FINANCE_ROUTES
 from portal.staff.order_entry import StaffOrderEntryController
 from portal.staff.orders import StaffOrdersController
 from portal.staff.production import ProductionController
@@ -19,6 +19,6 @@ ROUTES = [
     ProductionController,
     ShippingController,
     revoke_tracking_links,
-    FinanceController,
+    *FINANCE_ROUTES,
     *ADMIN_ROUTES,
 ]

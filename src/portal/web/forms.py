@@ -110,11 +110,16 @@ def read_quantities(
 
 
 def read_amounts(
-    form: Any, prefix: str, *, message: str, maximum: Decimal = numbers.MAX_AMOUNT
+    form: Any, prefix: str, *, message: str, maximum: Decimal = numbers.MAX_AMOUNT, skip_blank: bool = False
 ) -> tuple[dict[int, Decimal], dict[str, str]]:
-    """``<prefix><line>`` amounts (``price_17``) of at least 0, typed in the reader's locale, and the refusals."""
+    """``<prefix><line>`` amounts (``price_17``) of at least 0, typed in the reader's locale, and the refusals.
 
-    def read(raw: str, name: str) -> Decimal:
+    ``skip_blank``: a blank field is left out (a form where only some rows get an amount).
+    """
+
+    def read(raw: str, name: str) -> Decimal | None:
+        if skip_blank and not raw.strip():
+            return None
         try:
             value = numbers.decimal(raw, maximum=maximum)
         except numbers.NotANumber:
@@ -123,7 +128,8 @@ def read_amounts(
             raise ValidationFailed({name: message})
         return value
 
-    return read_ids(form, prefix, read)
+    found, errors = read_ids(form, prefix, read)
+    return {k: v for k, v in found.items() if v is not None}, errors
 
 
 def form_quantities(form: Any, prefix: str, *, message: str = line_rule.WHOLE) -> dict[int, int]:

@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from portal import numbers
-from portal.domain.billing import credit_notes
+from portal.domain.billing import bank_csv, bank_import, credit_notes, payments
 from portal.domain.fulfilment import packing
 from portal.domain.fulfilment.milestones import MILESTONES
 from portal.domain.fulfilment.production import PROGRESS_RANGE
@@ -169,6 +169,58 @@ class FapiaoForm(msgspec.Struct, frozen=True):
     fapiao_number: text(60) = ""
     fapiao_type: text(12) = ""
     issued_on: day(report_as="fapiao_issued_on") | None = msgspec.field(default=None, name="fapiao_issued_on")
+
+
+class PaymentForm(msgspec.Struct, frozen=True):
+    """A payment received: from which account, when, how much, how it was paid, its reference and a note."""
+
+    account_id: whole(payments.ACCOUNT, maximum=numbers.MAX_ID) | None = None
+    received_on: day(report_as="received_on") | None = None
+    amount: amount(credit_notes.AMOUNT) | None = None
+    method: text(20) = ""
+    reference: text(200) = ""
+    note: text(4000) = ""
+
+
+class ReversalForm(msgspec.Struct, frozen=True):
+    """Why a payment is reversed."""
+
+    reason: text(4000) = ""
+
+
+class StatementUploadForm(msgspec.Struct, frozen=True):
+    """A bank statement upload: which bank's profile reads it (the file is the ``statement`` part)."""
+
+    profile_id: whole(bank_import.PROFILE, maximum=numbers.MAX_ID) | None = None
+
+
+class BankLineForm(msgspec.Struct, frozen=True):
+    """Confirming a bank line: another invoice or an account than proposed (blank: the proposal), and
+    the import page to return to."""
+
+    invoice: text(40) = ""
+    account_id: whole(payments.ACCOUNT, maximum=numbers.MAX_ID) | None = None
+    import_id: text(20) = ""  # an id, read leniently: an odd one returns to the bank page
+
+
+class BankProfileForm(msgspec.Struct, frozen=True):
+    """A bank profile: its name, delimiter and decimal mark (its columns are ``col_<field>``)."""
+
+    name: text(120) = ""
+    delimiter: text(12) = ""
+    decimal: text(1) = "."
+
+
+# The header name of each column of a bank's export: ``col_<field>``.
+BankColumns = msgspec.defstruct(
+    "BankColumns", [(f"col_{f}", text(120), "") for f in bank_csv.FIELDS], frozen=True
+)
+
+
+def bank_columns(form: Any) -> dict[str, str]:
+    """The ``col_<field>`` fields as {field: header name}."""
+    typed, _never = read_fields(form, BankColumns)
+    return {f: getattr(typed, f"col_{f}") for f in bank_csv.FIELDS}
 
 
 def new_address(form: Any) -> dict[str, str]:

@@ -22,7 +22,7 @@ from portal.db.billing import Invoice
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import paging
-from portal.domain.billing.balances import InvoiceStatus, credited_amount, paid_amount
+from portal.domain.billing.balances import UNSETTLED, InvoiceStatus, credited_amount, paid_amount
 from portal.domain.billing.invoices import readable_invoices
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.staff_list import customer_choices
@@ -129,7 +129,8 @@ def _cursor(row: InvoiceRow) -> str:
     return paging.encode_cursor(row.issued_on.isoformat(), row.id)
 
 
-def _after(cursor: str | None) -> tuple[date, int] | None:
+def day_cursor(cursor: str | None) -> tuple[date, int] | None:
+    """The (day, id) a keyset cursor of a list sorted by a date names; None for none or a mangled one."""
     found = paging.decode_cursor(cursor)
     if found is None:
         return None
@@ -165,7 +166,7 @@ async def invoice_list(
     if filters.status in InvoiceStatus.__members__.values():
         stmt = stmt.where(cols.status == filters.status)
     stmt = _overdue_band(stmt, filters.overdue, clock.today())
-    if cursor := _after(filters.after):
+    if cursor := day_cursor(filters.after):
         stmt = stmt.where(tuple_(cols.issued_on, cols.id) < tuple_(*cursor))
     stmt = stmt.order_by(cols.issued_on.desc(), cols.id.desc()).limit(limit + 1)
     rows = [_row(r) for r in (await db.execute(stmt)).all()]
@@ -189,4 +190,12 @@ async def order_invoices(db: AsyncSession, actor: Actor, order_id: int) -> list[
     """The invoices of one order the actor may read, oldest first (one statement)."""
     stmt = _rows(readable_invoices(actor).where(Invoice.order_id == order_id))
     stmt = stmt.order_by(stmt.selected_columns.id)
+    return [_row(r) for r in (await db.execute(stmt)).all()]
+
+
+async def open_invoices(db: AsyncSession, actor: Actor, account_id: int) -> list[InvoiceRow]:
+    """The account's invoices with something still owed (open, partly paid, overdue), oldest due first."""
+    stmt = _rows(readable_invoices(actor).where(Invoice.account_id == account_id))
+    cols = stmt.selected_columns
+    stmt = stmt.where(cols.status.in_(sorted(UNSETTLED))).order_by(cols.due_on, cols.id)
     return [_row(r) for r in (await db.execute(stmt)).all()]

@@ -35,6 +35,8 @@ _STEPS = {
     "PACKED": "packed",  # one package packed
     "INVOICE_ISSUED": "invoice_issued",  # an invoice (发票) was issued for a shipment or a prepayment
     "CREDIT_NOTE_ISSUED": "credit_note_issued",  # a credit note (贷项通知单) against one of its invoices
+    "PAYMENT_RECEIVED": "payment_received",  # finance allocated a payment (收款) to one of its invoices
+    "PAYMENT_REVERSED": "payment_reversed",  # a wrong payment was reversed by a reversing entry
 }
 # every event kind: one per ``states.Action`` (the transitions of the table), then the steps
 EventKind = StrEnum("EventKind", {**{a.name: a.value for a in Action}, **_STEPS}, module=__name__)
@@ -61,6 +63,9 @@ STEP_ROLES: dict[EventKind, frozenset[str]] = {
     K.INVOICE_ISSUED: frozenset({states.SYSTEM, "finance"}),
     # finance by hand; after-sales and the system when a return is resolved with a credit
     K.CREDIT_NOTE_ISSUED: frozenset({"finance", "aftersales", states.SYSTEM}),
+    # finance records, allocates (核销) and reverses payments, by hand or from a bank statement line
+    K.PAYMENT_RECEIVED: frozenset({"finance"}),
+    K.PAYMENT_REVERSED: frozenset({"finance"}),
 }
 
 

@@ -147,6 +147,16 @@ EVENT_WORDING: dict[EventKind, Words] = {
     K.CREDIT_NOTE_ISSUED: Words(
         N_("Credit note %(document)s issued"), N_("Credit note %(document)s issued"), N_("Credit note issued")
     ),
+    K.PAYMENT_RECEIVED: Words(
+        N_("We received your payment for invoice %(document)s"),
+        N_("Payment received for invoice %(document)s"),
+        N_("Payment received"),
+    ),
+    K.PAYMENT_REVERSED: Words(
+        N_("A payment entry for invoice %(document)s was corrected"),
+        N_("Payment for invoice %(document)s reversed"),
+        N_("Payment entry corrected"),
+    ),
 }
 
 # where one kind reads several ways: (kind, variant) -> words; see ``event_words``
@@ -199,6 +209,7 @@ MESSAGE_LABELS: dict[str, str] = {
     "invitation": N_("Invitation to the portal"),
     "invoice_issued": N_("Invoice issued (to the customer)"),
     "credit_note_issued": N_("Credit note issued (to the customer)"),
+    "payment_received": N_("Payment received (to the customer)"),
 }
 
 

@@ -156,6 +156,9 @@ SAMPLE = {
     "credit_note_issued_on": "2026-12-01",
     "credit_note_reason": "Price allowance",
     "credit_note_path": "/credit-notes/CN-2026-000001",
+    "payment_amount": "2000.00",
+    "payment_received_on": "2026-12-02",
+    "invoice_balance": "3650.00",
 }
 
 
