@@ -11,6 +11,8 @@ from markupsafe import Markup
 from portal import i18n
 from portal.auth.roles import ROLE_LABELS
 from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS
+from portal.domain.billing.statement import BUCKET_LABELS, BUCKETS, ENTRY_LABELS
+from portal.domain.billing.statement_files import entry_reference
 from portal.domain.billing.views import OVERDUE_LABELS
 from portal.domain.billing.views import STATUS_LABELS as INVOICE_STATUS_LABELS
 from portal.domain.catalog.categories import category_label
@@ -127,5 +129,9 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         invoice_status_labels=INVOICE_STATUS_LABELS,
         overdue_labels=OVERDUE_LABELS,
         fapiao_type_labels=FAPIAO_TYPE_LABELS,
+        entry_labels=ENTRY_LABELS,  # statement of account
+        entry_reference=entry_reference,
+        ageing_buckets=BUCKETS,
+        ageing_labels=BUCKET_LABELS,
     )
     return env
