@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
 from portal.db.orders import Order
+from portal.domain.billing import archive
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import attachments, backorder, pages, queries, service
 from portal.domain.orders.actors import Actor
@@ -21,7 +22,7 @@ from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import customer_actor
-from portal.web.downloads import download
+from portal.web.downloads import archive_download, download
 from portal.web.forms import form_version, query_day, query_text, refused_form
 from portal.web.readers import read_form
 from portal.web.templating import page, redirect
@@ -93,6 +94,13 @@ class OrdersController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
         return await self._detail(request, db, number)
+
+    @get("/{number:str}/archive.zip")
+    async def archive(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
+        """The order's archive: confirmations, delivery note, invoices, credit notes, payments, timeline."""
+        return archive_download(request, await archive.order_archive(db, customer_actor(request), number))
 
     @get("/{number:str}/attachments/{attachment_id:int}")
     async def attachment(
