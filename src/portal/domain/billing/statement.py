@@ -40,7 +40,7 @@ from portal.i18n import N_
 
 CURRENCY = "CNY"
 INVOICE, CREDIT_NOTE, PAYMENT = "invoice", "credit_note", "payment"
-ENTRY_LABELS = {INVOICE: N_("Invoice"), CREDIT_NOTE: N_("Credit note"), PAYMENT: N_("Payment")}
+ENTRY_LABELS = {INVOICE: N_("Invoice"), CREDIT_NOTE: N_("Credit note"), PAYMENT: N_("Payment received")}
 CURRENT = "current"
 BUCKETS = (CURRENT, *OVERDUE_BANDS)  # current, 1-30, 31-60, 61-90, 90+
 BUCKET_LABELS = {CURRENT: N_("current"), **OVERDUE_LABELS}

@@ -86,7 +86,7 @@ def render_statement_pdf(st: Statement, *, locale: str, seller: Seller) -> bytes
             pdf,
             [
                 (_("Opening balance"), money(st.opening, cur)),
-                (_("Invoiced"), money(st.invoiced, cur)),
+                (_("Invoiced amount"), money(st.invoiced, cur)),
                 (_("Credit notes"), money(st.credited, cur)),
                 (_("Payments"), money(st.paid, cur)),
                 (_("Closing balance"), money(st.closing, cur)),
