@@ -15,13 +15,14 @@ on the staff order page: the same rule, each unmet condition named in a Validati
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.db.billing import Invoice, InvoiceLine
 from portal.db.fulfilment import LogisticsCase
 from portal.db.orders import Order, OrderEvent, OrderLine
+from portal.domain.billing.balances import correlated_sum
 from portal.domain.billing.receivables import invoice_balance
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import service, states
@@ -39,11 +40,8 @@ OPEN_CASE = N_("A delivery exception of this order is still open.")
 
 def fully_invoiced() -> ColumnElement[bool]:
     """No line of ``Order`` has fewer (or more) units on invoices than were ordered."""
-    invoiced = (
-        select(func.coalesce(func.sum(InvoiceLine.quantity), 0))
-        .where(InvoiceLine.order_line_id == OrderLine.id)
-        .correlate(OrderLine)
-        .scalar_subquery()
+    invoiced = correlated_sum(
+        InvoiceLine.quantity, InvoiceLine.order_line_id == OrderLine.id, outer=OrderLine
     )
     return ~exists().where(OrderLine.order_id == Order.id, OrderLine.quantity != invoiced).correlate(Order)
 

@@ -25,7 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from portal.db.billing import BankStatementLine, Invoice, Payment, PaymentAllocation
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
-from portal.domain.billing.balances import credited_amount, paid_amount
+from portal.domain.billing.balances import correlated_sum, credited_amount, paid_amount
 from portal.domain.orders import states
 
 ZERO = Decimal("0.00")
@@ -43,12 +43,7 @@ def counted_payment() -> ColumnElement[bool]:
 
 def allocated_of_payment() -> ColumnElement[Decimal]:
     """Σ allocations of ``Payment`` (correlated); 0 when none."""
-    return (
-        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-        .where(PaymentAllocation.payment_id == Payment.id)
-        .correlate(Payment)
-        .scalar_subquery()
-    )
+    return correlated_sum(PaymentAllocation.amount, PaymentAllocation.payment_id == Payment.id, outer=Payment)
 
 
 def unapplied_amount() -> ColumnElement[Decimal]:
@@ -81,12 +76,7 @@ async def exposure(db: AsyncSession, account_id: int, *, excluding_order_id: int
         .where(Invoice.account_id == account_id)
         .scalar_subquery()
     )
-    billed = (
-        select(func.coalesce(func.sum(Invoice.total), 0))
-        .where(Invoice.order_id == Order.id)
-        .correlate(Order)
-        .scalar_subquery()
-    )
+    billed = correlated_sum(Invoice.total, Invoice.order_id == Order.id, outer=Order)
     uninvoiced = (
         select(func.coalesce(func.sum(func.greatest(Order.total - billed, 0)), 0))
         .where(

@@ -32,6 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from portal.db.billing import CreditNote, Invoice, Payment, PaymentAllocation
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
+from portal.domain.billing.balances import correlated_sum
 from portal.domain.billing.receivables import ZERO, counted_payment
 from portal.domain.billing.views import OVERDUE_BANDS, OVERDUE_LABELS
 from portal.domain.errors import NotFound
@@ -224,18 +225,15 @@ async def _entries(db: AsyncSession, account_id: int, period: Period, opening: D
 async def _ageing(db: AsyncSession, account_id: int, end: date) -> Ageing:
     """What was open at the end of ``end`` (three statements): invoices by bucket, and the credit."""
     received = and_(counted_payment(), Payment.received_on <= end)
-    paid = (
-        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(PaymentAllocation.invoice_id == Invoice.id, received)
-        .correlate(Invoice)
-        .scalar_subquery()
+    counted = select(Payment.id).where(received)
+    paid = correlated_sum(
+        PaymentAllocation.amount,
+        PaymentAllocation.invoice_id == Invoice.id,
+        PaymentAllocation.payment_id.in_(counted),
+        outer=Invoice,
     )
-    credited = (
-        select(func.coalesce(func.sum(CreditNote.total), 0))
-        .where(CreditNote.invoice_id == Invoice.id, CreditNote.issued_on <= end)
-        .correlate(Invoice)
-        .scalar_subquery()
+    credited = correlated_sum(
+        CreditNote.total, CreditNote.invoice_id == Invoice.id, CreditNote.issued_on <= end, outer=Invoice
     )
     balance = (Invoice.total - paid - credited).label("balance")
     rows = await db.execute(

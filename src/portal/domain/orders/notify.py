@@ -100,17 +100,11 @@ async def notify(
     return await send(db, order, template, audience, event=event, extra=extra)
 
 
-async def send(
-    db: AsyncSession,
-    order: Order,
-    template: str,
-    audience: str,
-    *,
-    event: OrderEvent | None = None,
-    extra: dict[str, Any] | None = None,
-) -> int:
-    """Queue ``template`` about ``order`` to its contact ("customer") or to staff with a role; how many."""
-    return len(await messages(db, order, template, audience, event=event, extra=extra))
+async def send(db: AsyncSession, order: Order, template: str, audience: str, **kw: Any) -> int:
+    """Queue ``template`` about ``order`` to its contact ("customer") or to staff with a role; how many.
+
+    ``kw``: ``event`` (the OrderEvent the mail follows) and ``extra`` context, as for ``messages``."""
+    return len(await messages(db, order, template, audience, **kw))
 
 
 async def messages(
