@@ -49,7 +49,9 @@ async def measure(
                 started = time.process_time()
                 for _ in range(requests):
                     status, _size = await harness.call(s.path, s.cookie)
-                    if not 200 <= status < 300 and not s.name.startswith("/"):  # a path may be a 404 on purpose
+                    if not 200 <= status < 300 and not s.name.startswith(
+                        "/"
+                    ):  # a path may be a 404 on purpose
                         raise RuntimeError(f"{s.name}: GET {s.path} answered {status}")
                 out[s.name].append((time.process_time() - started) * 1000 / requests)
         return out

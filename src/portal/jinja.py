@@ -15,6 +15,8 @@ from portal.domain.billing.bank_import import LINE_STATUS_LABELS
 from portal.domain.billing.bank_matching import MATCH_RULE_LABELS
 from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS
 from portal.domain.billing.payments import METHOD_LABELS as PAYMENT_METHOD_LABELS
+from portal.domain.billing.statement import BUCKET_LABELS, BUCKETS, ENTRY_LABELS
+from portal.domain.billing.statement_files import entry_reference
 from portal.domain.billing.views import OVERDUE_LABELS
 from portal.domain.billing.views import STATUS_LABELS as INVOICE_STATUS_LABELS
 from portal.domain.catalog.categories import category_label
@@ -142,5 +144,9 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         bank_line_status_labels=LINE_STATUS_LABELS,
         match_rule_labels=MATCH_RULE_LABELS,
         delimiter_labels=DELIMITER_LABELS,
+        entry_labels=ENTRY_LABELS,  # statement of account
+        entry_reference=entry_reference,
+        ageing_buckets=BUCKETS,
+        ageing_labels=BUCKET_LABELS,
     )
     return env

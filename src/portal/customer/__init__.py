@@ -8,6 +8,7 @@ from portal.customer.confirmation import ConfirmationController
 from portal.customer.invoices import InvoicesController
 from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
+from portal.customer.statement import StatementController
 
 ROUTES = [
     CustomerAuthController,
@@ -17,5 +18,6 @@ ROUTES = [
     OrderChangesController,
     OrdersController,
     InvoicesController,
+    StatementController,
     CatalogController,
 ]

@@ -13,13 +13,14 @@ from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
+from portal.domain.billing import archive
 from portal.domain.orders import backorder, pages, queries, service
 from portal.domain.orders.states import OrderState, allowed_actions
 from portal.i18n import gettext as _
 from portal.web import inputs, words
 from portal.web.acting import OrderStep, apply_order_form
 from portal.web.actors import customer_actor
-from portal.web.downloads import OrderAttachments
+from portal.web.downloads import OrderAttachments, archive_download
 from portal.web.forms import form_version, query_day, query_text
 from portal.web.readers import read_form
 from portal.web.templating import page
@@ -121,6 +122,13 @@ class OrdersController(OrderAttachments):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template:
         return await self._detail(request, db, number)
+
+    @get("/{number:str}/archive.zip")
+    async def archive(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
+        """The order's archive: confirmations, delivery note, invoices, credit notes, payments, timeline."""
+        return archive_download(request, await archive.order_archive(db, customer_actor(request), number))
 
     @post("/{number:str}/cancel")
     async def cancel(

@@ -8,6 +8,7 @@ from portal.staff.order_entry import StaffOrderEntryController
 from portal.staff.orders import StaffOrdersController
 from portal.staff.production import ProductionController
 from portal.staff.review import ReviewController
+from portal.staff.settlement import SettlementController
 from portal.staff.shipping import ShippingController, revoke_tracking_links
 
 ROUTES = [
@@ -20,5 +21,6 @@ ROUTES = [
     ShippingController,
     revoke_tracking_links,
     *FINANCE_ROUTES,
+    SettlementController,
     *ADMIN_ROUTES,
 ]

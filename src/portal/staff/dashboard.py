@@ -7,9 +7,13 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
 from portal.auth.guards import staff_required
 from portal.domain.orders import pages
 from portal.web.templating import page
+
+# where finance works through the bank statement lines no payment was matched to yet
+BANK_LINES_URL = "/staff/finance/bank-statements?status=unmatched"
 
 
 class DashboardController(Controller):
@@ -18,7 +22,13 @@ class DashboardController(Controller):
 
     @get("/")
     async def dashboard(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
-        shown = await pages.staff_dashboard(db, roles=list(request.state.staff.roles))
+        shown = await pages.staff_dashboard(db, roles=list(request.state.staff.roles), today=clock.today())
         return page(
-            request, "staff/dashboard.html", cards=shown.cards, overdue=shown.overdue, cases=shown.cases
+            request,
+            "staff/dashboard.html",
+            cards=shown.cards,
+            overdue=shown.overdue,
+            cases=shown.cases,
+            finance=shown.finance,
+            bank_lines_url=BANK_LINES_URL,
         )

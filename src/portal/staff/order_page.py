@@ -81,6 +81,7 @@ async def render_order(
         production=shown.production,
         shipping=shown.shipping,
         invoices=shown.invoices,
+        closing=shown.closing,
         errors=errors or {},
         today=today,
         addresses=shown.addresses,

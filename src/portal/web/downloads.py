@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock, i18n
 from portal.db.orders import OrderAttachment
+from portal.domain.billing.archive import ArchiveContents, archive_zip
+from portal.domain.billing.statement import Period, Statement
+from portal.domain.billing.statement_files import render_statement_pdf, statement_csv
+from portal.domain.exports import CSV_TYPE
 from portal.domain.orders import attachments
 from portal.domain.orders.actors import Actor
 from portal.domain.pdf import seller_from
+from portal.web.forms import query_day
 from portal.web.templating import page
 
 PDF = ".pdf"
+# the statement of account's query: ?from=2026-11-01&to=2026-11-30&format=pdf
+FromDay = Annotated[str | None, QueryParameter(name="from", required=False)]
+ToDay = Annotated[str | None, QueryParameter(name="to", required=False)]
+Format = Annotated[str | None, QueryParameter(name="format", required=False)]
 
 
 def download(request: Request, attachment: OrderAttachment) -> File:
@@ -56,16 +66,21 @@ class OrderAttachments(Controller):
         return download(request, found)
 
 
-def pdf_download(body: bytes, filename: str) -> Response:
-    """A generated PDF (confirmation, invoice, credit note) as a private download named ``filename``."""
+def file_download(body: bytes, filename: str, media_type: str) -> Response:
+    """A generated file (PDF, CSV, ZIP) as a private download named ``filename`` (ASCII)."""
     return Response(
         body,
-        media_type="application/pdf",
+        media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def pdf_download(body: bytes, filename: str) -> Response:
+    """A generated PDF (confirmation, invoice, credit note) as a private download named ``filename``."""
+    return file_download(body, filename, "application/pdf")
 
 
 def document_or_pdf(
@@ -90,3 +105,36 @@ def document_or_pdf(
 def document_number(requested: str) -> str:
     """The document number of ``/invoices/INV-2026-000001`` or ``/invoices/INV-2026-000001.pdf``."""
     return requested.removesuffix(PDF)
+
+
+def statement_response(
+    request: Request, st: Statement, *, requested: str | None, template: str, **context: Any
+) -> Template | Response:
+    """A statement of account: ``requested`` "pdf" or "csv" downloads it, anything else is its page."""
+    locale = request.state.locale
+    name = f"statement-{st.account_id}-{st.period.start.isoformat()}-{st.period.end.isoformat()}"
+    if requested == "pdf":
+        seller = seller_from(request.app.state.settings)
+        return pdf_download(render_statement_pdf(st, locale=locale, seller=seller), f"{name}.pdf")
+    if requested == "csv":
+        return file_download(statement_csv(st, locale=locale), f"{name}.csv", CSV_TYPE)
+    return page(request, template, st=st, **context)
+
+
+def statement_period(from_day: str | None, to_day: str | None) -> Period:
+    """The period a statement URL asks for; unreadable dates fall back to this month so far."""
+    return Period.of(query_day(from_day), query_day(to_day), clock.today())
+
+
+def archive_download(request: Request, contents: ArchiveContents) -> Response:
+    """The order's archive as a ZIP in the reader's language, the delivery note as the page prints it."""
+    locale = request.state.locale
+    note = None
+    if contents.print_documents is not None:
+        template = request.app.template_engine.engine.get_template("documents/delivery_note.html")
+        with i18n.using_locale(locale):
+            docs = contents.print_documents
+            note = template.render(docs=docs, order=docs.order, locale=locale, audience=contents.audience)
+    seller = seller_from(request.app.state.settings)
+    body = archive_zip(contents, locale=locale, seller=seller, delivery_note=note)
+    return file_download(body, f"{contents.number}-archive.zip", "application/zip")

@@ -11,8 +11,10 @@ warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
 from arq import cron, func  # noqa: E402
 from arq.connections import RedisSettings  # noqa: E402
 
+from portal import clock  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
 from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
+from portal.domain.billing import closing, reminders  # noqa: E402
 from portal.domain.notifications import delivery  # noqa: E402
 from portal.domain.notifications.mailer import make_mailer  # noqa: E402
 from portal.domain.notifications.render import EmailRenderer  # noqa: E402
@@ -71,6 +73,22 @@ async def complete_delivered_orders(ctx: dict[str, Any]) -> int:
     return done
 
 
+async def send_invoice_reminders(ctx: dict[str, Any]) -> int:
+    """Cron: "due in 3 days", "1 day overdue", "7 days overdue" e-mails, once per invoice and kind."""
+    async with ctx["sessionmaker"]() as db, db.begin():
+        sent = await reminders.send_reminders(db, clock.today())
+    if sent:
+        await drain_outbox(ctx)
+    return sent
+
+
+async def close_settled_orders(ctx: dict[str, Any]) -> int:
+    """Cron: completed orders that are fully invoiced and paid, with nothing open, become closed."""
+    async with ctx["sessionmaker"]() as db, db.begin():
+        closed = await closing.close_settled(db)
+    return closed
+
+
 def redis_settings() -> RedisSettings:
     return RedisSettings.from_dsn(load_settings().redis_url)
 
@@ -87,6 +105,14 @@ class WorkerSettings:
             second={0},
             timeout=120,
         ),
+        cron(
+            close_settled_orders,
+            name="billing.close_settled_orders",
+            minute={12, 42},
+            second={0},
+            timeout=120,
+        ),
+        cron(send_invoice_reminders, name="billing.invoice_reminders", minute={20}, second={0}, timeout=300),
         cron(review_sla_watchdog, name="orders.review_sla_watchdog", second={5}, timeout=60),
         cron(
             sweep_outbox,

@@ -12,9 +12,12 @@ One module per concept; doors (``customer/``, ``staff/finance/``) call these and
 - ``pdf``          invoices and credit notes as PDF (layout shared with the confirmation: ``domain.pdf``)
 - ``payments``     recording, allocating (核销) and reversing payments; unapplied credit
 - ``bank_import``  reading a bank's CSV export, proposing matches, confirming them
-- ``statement``    the statement of account (对账单) with ageing
+- ``receivables``  what an account owes and its credit exposure (the review's credit check), and
+                   the receivables and work queues on finance's dashboard
+- ``statement``    the statement of account (对账单) with ageing; ``statement_files`` its PDF and CSV
 - ``reminders``    due and overdue reminders, once per invoice and kind
-- ``closing``      closing settled orders and the per-order archive
+- ``closing``      closing settled orders (the settlement cron and finance's button)
+- ``archive``      the per-order ZIP archive of its documents, payments and timeline
 
 Numbers come from ``portal.domain.numbering`` (``INV-2026-000001``, ``CN-2026-000001``).
 """

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -35,24 +36,20 @@ class InvoiceStatus(StrEnum):
 UNSETTLED = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.OVERDUE})
 
 
+def correlated_sum(column: Any, *where: Any, outer: Any) -> ColumnElement[Decimal]:
+    """Σ ``column`` over the rows matching ``where``, for each row of ``outer`` (a correlated scalar
+    subquery); 0 when none match."""
+    return select(func.coalesce(func.sum(column), 0)).where(*where).correlate(outer).scalar_subquery()
+
+
 def paid_amount() -> ColumnElement[Decimal]:
     """Σ allocations to ``Invoice`` (reversals included, as negative allocations); 0.00 when none."""
-    return (
-        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-        .where(PaymentAllocation.invoice_id == Invoice.id)
-        .correlate(Invoice)
-        .scalar_subquery()
-    )
+    return correlated_sum(PaymentAllocation.amount, PaymentAllocation.invoice_id == Invoice.id, outer=Invoice)
 
 
 def credited_amount() -> ColumnElement[Decimal]:
     """Σ credit notes against ``Invoice``; 0.00 when none."""
-    return (
-        select(func.coalesce(func.sum(CreditNote.total), 0))
-        .where(CreditNote.invoice_id == Invoice.id)
-        .correlate(Invoice)
-        .scalar_subquery()
-    )
+    return correlated_sum(CreditNote.total, CreditNote.invoice_id == Invoice.id, outer=Invoice)
 
 
 def invoices_with_balances() -> Select:

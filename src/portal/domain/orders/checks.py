@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.catalog import AccountPrice, Product
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order, OrderLine
-from portal.domain.orders import line_rule, states
+from portal.domain.billing import receivables
+from portal.domain.orders import line_rule
 from portal.i18n import N_
 
 
@@ -63,20 +64,28 @@ async def _stock(db: AsyncSession, order: Order, lines: list[OrderLine], today: 
 
 
 async def _credit(db: AsyncSession, order: Order, account: CustomerAccount) -> Check:
+    """The account's true exposure (``billing.receivables.exposure``: open invoice balances, confirmed
+    orders not yet invoiced, minus unapplied credit) plus this order, against the credit limit."""
     if account.payment_terms == "prepaid":
         return Check("credit", "pass", N_("Prepaid: no credit needed."))
-    exposure = await db.scalar(
-        select(func.coalesce(func.sum(Order.total), 0)).where(
-            Order.account_id == account.id, Order.id != order.id, Order.status.in_(states.OPEN)
-        )
-    ) or Decimal(0)
-    total = exposure + order.total
-    params = {"used": total, "limit": account.credit_limit, "open": Decimal(exposure)}
+    owed = await receivables.exposure(db, account.id, excluding_order_id=order.id)
+    total = owed.total + order.total
+    params = {
+        "used": total,
+        "limit": account.credit_limit,
+        "invoiced": owed.invoiced,
+        "uninvoiced": owed.uninvoiced,
+        "unapplied": owed.unapplied,
+    }
     if total > account.credit_limit:
         return Check(
             "credit",
             "fail",
-            N_("Open orders %(open)s plus this order come to %(used)s, over the credit limit of %(limit)s."),
+            N_(
+                "Open invoices %(invoiced)s, confirmed orders not yet invoiced %(uninvoiced)s, less "
+                "unapplied credit %(unapplied)s, plus this order come to %(used)s, over the credit limit "
+                "of %(limit)s."
+            ),
             params,
         )
     if total > account.credit_limit * Decimal("0.9"):

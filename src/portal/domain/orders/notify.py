@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order, OrderEvent
+from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
@@ -99,7 +100,14 @@ async def notify(
     return await send(db, order, template, audience, event=event, extra=extra)
 
 
-async def send(
+async def send(db: AsyncSession, order: Order, template: str, audience: str, **kw: Any) -> int:
+    """Queue ``template`` about ``order`` to its contact ("customer") or to staff with a role; how many.
+
+    ``kw``: ``event`` (the OrderEvent the mail follows) and ``extra`` context, as for ``messages``."""
+    return len(await messages(db, order, template, audience, **kw))
+
+
+async def messages(
     db: AsyncSession,
     order: Order,
     template: str,
@@ -107,8 +115,8 @@ async def send(
     *,
     event: OrderEvent | None = None,
     extra: dict[str, Any] | None = None,
-) -> int:
-    """Queue ``template`` about ``order`` to its contact ("customer") or to staff with a role."""
+) -> list[OutboxMessage]:
+    """``send``, returning the outbox rows written (not yet flushed), one per recipient."""
     account_name = (
         await db.scalar(select(CustomerAccount.name).where(CustomerAccount.id == order.account_id)) or ""
     )
@@ -119,6 +127,7 @@ async def send(
         recipients = [(recipient[0], recipient[1])] if recipient else []
     else:
         recipients = await _staff_recipients(db, order, audience)
-    for email, locale in recipients:
+    return [
         queue_email(db, template=template, recipient=email, locale=locale, context=context, order_id=order.id)
-    return len(recipients)
+        for email, locale in recipients
+    ]

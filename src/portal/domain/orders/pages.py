@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order, OrderAttachment, OrderEvent
+from portal.domain.billing import closing as billing_closing
+from portal.domain.billing import receivables
 from portal.domain.billing import views as billing_views
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment import views as shipping_views
@@ -161,6 +163,7 @@ class StaffOrderPage:
     shipping: shipping_views.ShippingPanel
     addresses: list[Address]
     invoices: list[billing_views.InvoiceRow]
+    closing: dict[str, str]  # why a completed order cannot close yet (empty: it can), by field
 
 
 async def _review(db: AsyncSession, actor: Actor, number: str, today: date) -> Review:
@@ -177,6 +180,7 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
     order, events = await views.order_detail(db, actor, number=number)
     history = await queries.account_history(db, actor, account_id=order.account_id, limit=6)
     in_review = order.status in states.IN_REVIEW
+    closable = states.sources(Action.CLOSE)
     return StaffOrderPage(
         order=order,
         events=events,
@@ -190,23 +194,29 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         # the revise form offers the customer's addresses
         addresses=await _address_book(db, order.account_id) if order.status == "submitted" else [],
         invoices=await billing_views.order_invoices(db, actor, order.id),
+        closing=await billing_closing.blockers(db, order.id) if order.status in closable else {},
     )
 
 
 @dataclass(frozen=True)
 class StaffDashboard:
-    """The staff dashboard: a card per work queue the member's roles own, review-SLA alerts, open cases."""
+    """The staff dashboard: a card per work queue the member's roles own, review-SLA alerts, open cases,
+    and for finance the receivables and its own queues (``finance``, None for other roles)."""
 
     cards: list
     overdue: list
     cases: list
+    finance: receivables.FinanceOverview | None = None
 
 
-async def staff_dashboard(db: AsyncSession, *, roles: list[str]) -> StaffDashboard:
+async def staff_dashboard(db: AsyncSession, *, roles: list[str], today: date) -> StaffDashboard:
     """What the dashboard shows to a member with ``roles``: nothing they may not act on."""
-    sees = set(roles) | ({"reviewer", "sales", "logistics", "aftersales"} if "admin" in roles else set())
+    sees = set(roles) | (
+        {"reviewer", "sales", "logistics", "aftersales", "finance"} if "admin" in roles else set()
+    )
     return StaffDashboard(
         cards=await queues.queue_counts(db, roles=roles),
         overdue=await watchdog.overdue(db) if sees & {"reviewer", "sales"} else [],
         cases=await shipping_views.open_cases(db) if sees & {"logistics", "sales", "aftersales"} else [],
+        finance=await receivables.finance_overview(db, today) if "finance" in sees else None,
     )

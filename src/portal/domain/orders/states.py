@@ -100,7 +100,8 @@ FULLY_SHIPPED = (S.SHIPPED, S.DELIVERED, S.COMPLETED)  # everything left: after-
 RECEIVED = (S.DELIVERED, S.COMPLETED)  # at the customer: finance settles these
 SOMETHING_SHIPPED = (S.PARTIALLY_SHIPPED, *FULLY_SHIPPED)  # at least one shipment left
 ON_THE_WAY = (S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED)  # a tracking page has news
-CONFIRMED_ONWARD = (*CONFIRMED_UNSHIPPED, *SOMETHING_SHIPPED, S.CLOSED)  # production shows, as a record later
+COMMITTED = (*CONFIRMED_UNSHIPPED, *SOMETHING_SHIPPED)  # confirmed, not closed: owed, or about to be invoiced
+CONFIRMED_ONWARD = (*COMMITTED, S.CLOSED)  # production shows, as a record later
 CONFIRMATION_ISSUED = (S.CONFIRMATION_SENT, *CONFIRMED_ONWARD)  # the buyer can read the confirmation
 _STAFF_CANCELLABLE = (*BEFORE_CONFIRMED, *CONFIRMED_UNSHIPPED)
 
@@ -154,6 +155,7 @@ GROUPS: dict[str, tuple[OrderState, ...] | frozenset[OrderState]] = {
     "RECEIVED": RECEIVED,
     "SOMETHING_SHIPPED": SOMETHING_SHIPPED,
     "ON_THE_WAY": ON_THE_WAY,
+    "COMMITTED": COMMITTED,
     "CONFIRMED_ONWARD": CONFIRMED_ONWARD,
     "CONFIRMATION_ISSUED": CONFIRMATION_ISSUED,
 }

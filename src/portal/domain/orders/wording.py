@@ -208,6 +208,7 @@ MESSAGE_LABELS: dict[str, str] = {
     "review_sla_breached": N_("Review overdue (to reviewers)"),
     "invitation": N_("Invitation to the portal"),
     "invoice_issued": N_("Invoice issued (to the customer)"),
+    "invoice_reminder": N_("Payment reminder (to the customer)"),
     "credit_note_issued": N_("Credit note issued (to the customer)"),
     "payment_received": N_("Payment received (to the customer)"),
 }

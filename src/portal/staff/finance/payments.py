@@ -87,7 +87,9 @@ class PaymentsController(Controller):
     async def record(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
         """Record a payment; its page then allocates it."""
         form = await request.form()
-        sent, _unreadable = read_fields(form, inputs.PaymentForm)  # None where unreadable: the domain says why
+        sent, _unreadable = read_fields(
+            form, inputs.PaymentForm
+        )  # None where unreadable: the domain says why
         try:
             data = payments.PaymentInput(
                 sent.account_id, sent.received_on, sent.amount, sent.method, sent.reference, sent.note
