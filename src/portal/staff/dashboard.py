@@ -13,7 +13,7 @@ from portal.domain.orders import pages
 from portal.web.templating import page
 
 # where finance works through the bank statement lines no payment was matched to yet
-BANK_LINES_URL = "/staff/finance/bank-statements?status=unmatched"
+BANK_LINES_URL = "/staff/finance/bank"  # the import page lists the lines still unmatched
 
 
 class DashboardController(Controller):
