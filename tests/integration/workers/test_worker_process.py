@@ -18,7 +18,7 @@ from portal.db.outbox import OutboxMessage
 from portal.domain.notifications.outbox import DRAIN_JOB, queue_email
 from portal.domain.orders import service
 from portal.embedded import free_port
-from portal.web.transaction import provide_db
+from portal.web.transaction import SESSIONMAKER_KEY, provide_db
 from tests.helpers import csrf_token, customer_actor, make_customer, make_order, sign_in
 from tests.workers import start_worker, stop
 
@@ -61,14 +61,19 @@ async def test_mail_committed_while_redis_is_down_arrives_later(db, engine, sett
     order = await make_order(db, customer=buyer)
     actor = customer_actor(buyer)
     # the request's transaction commits, and the enqueue after it hits a Redis that does not answer
-    down = State({"arq": ArqRedis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)})
-    async with make_sessionmaker(engine)() as session:
-        tx = provide_db(session, down)
-        s = await anext(tx)
-        mine = await s.get(type(order), order.id)
-        await service.submit(s, actor, mine)
-        with pytest.raises(StopAsyncIteration):
-            await anext(tx)  # commit + failed enqueue, logged but not raised
+    down = State(
+        {
+            "arq": ArqRedis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5),
+            SESSIONMAKER_KEY: make_sessionmaker(engine),
+        }
+    )
+    # the request's session comes from the app state, as in a request
+    tx = provide_db(down)
+    s = await anext(tx)
+    mine = await s.get(type(order), order.id)
+    await service.submit(s, actor, mine)
+    with pytest.raises(StopAsyncIteration):
+        await anext(tx)  # commit + failed enqueue, logged but not raised
     await down.arq.aclose()
     assert (await db.scalar(select(OutboxMessage.status))) == "pending"
     # Redis is back (the worker uses the real one): the sweeper delivers it
