@@ -121,7 +121,7 @@ async def _place(db, settings, buyer, lines, *, wanted: date, note: str = "") ->
             requested_delivery_date=wanted,
             shipping_address_id=str(address_id),
             invoice_title=(await db.get(CustomerAccount, buyer.account_id)).name,
-            tax_id="91320594MA1MXXXX0K",
+            tax_id="91320594MA1MXQ7R4A",
             special_requirements=note,
             idempotency_key=f"page-text-{buyer.id}-{wanted.isoformat()}-{len(lines)}",
         ),

@@ -25,7 +25,7 @@ async def _completed(db):  # noqa: ANN001, ANN202
     """The odd order shipped in three parts (three invoices), delivered and completed; committed."""
     buyer, order, issued = await shipped_in_three(db)
     order = await db.get(Order, order.id, populate_existing=True)
-    system = Actor.system("test")
+    system = Actor.system("settlement")
     await service.deliver(db, system, order)
     await service.complete(db, system, order)
     await db.commit()

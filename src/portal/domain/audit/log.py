@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import numbers
 from portal.db.admin import AuditEntry
+from portal.domain.orders.actors import shown_name
 from portal.domain.paging import Page, page_of
 from portal.i18n import N_
 
@@ -118,7 +119,7 @@ async def recent(
             e.id,
             e.at,
             e.actor_kind,
-            e.actor_name,
+            shown_name(e.actor_kind, e.actor_name),
             e.entity,
             e.entity_id,
             e.action,

@@ -13,6 +13,7 @@ from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
+from portal.domain.orders.actors import SYSTEM_NAMES
 from portal.domain.orders.states import Action
 from portal.formatting import iso
 
@@ -33,6 +34,13 @@ NOTIFICATIONS: dict[Action, tuple[str, str]] = {
 }
 
 
+def system_msgid(event: OrderEvent | None) -> str:
+    """The msgid naming the system actor of ``event``; "" when a person acted (or no event)."""
+    if event is None or event.actor_kind != "system":
+        return ""
+    return SYSTEM_NAMES.get(event.actor_name, "")
+
+
 def order_context(order: Order, account_name: str, event: OrderEvent | None) -> dict[str, Any]:
     """Plain JSON values only: the message is rendered later, in the recipient's language."""
     return {
@@ -48,7 +56,9 @@ def order_context(order: Order, account_name: str, event: OrderEvent | None) -> 
         "promised_delivery_date": iso(order.promised_delivery_date),
         "channel": order.channel,
         "note": event.note if event else "",
-        "actor_name": event.actor_name if event else "",
+        # a system actor's name is the msgid of its words, translated when the mail is rendered
+        "actor_name": system_msgid(event) or (event.actor_name if event else ""),
+        "actor_is_system": bool(system_msgid(event)),
         "delivery_estimate": iso(order.delivery_estimate),
         "order_path": f"/orders/{order.number}",
         # the renderer turns this into a signed tracking link when the mail is sent

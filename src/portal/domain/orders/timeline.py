@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from portal.db.orders import OrderEvent
 from portal.domain.orders import wording
+from portal.domain.orders.actors import shown_name
 from portal.domain.orders.events import EventKind
 
 
@@ -43,7 +44,12 @@ class EventRecord(NamedTuple):
 def _text(e: OrderEvent | EventRecord, audience: str) -> str:
     name = e.actor_name if e.actor_kind == "customer" and audience == wording.CUSTOMER else ""
     return wording.event_text(
-        e.action, audience, from_state=e.from_state, data=e.data or {}, name=name, actor=e.actor_name
+        e.action,
+        audience,
+        from_state=e.from_state,
+        data=e.data or {},
+        name=name,
+        actor=shown_name(e.actor_kind, e.actor_name),
     )
 
 
@@ -76,7 +82,7 @@ def staff_timeline(events: Sequence[OrderEvent]) -> list[TimelineEntry]:
             at=e.at,
             text=_text(e, wording.STAFF),
             note=e.note,
-            actor=e.actor_name,
+            actor=shown_name(e.actor_kind, e.actor_name),
             role=e.role,
             from_state=e.from_state,
             to_state=e.to_state,
