@@ -45,7 +45,7 @@ from portal.domain.errors import Forbidden, NotFound, ValidationFailed
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
 from portal.formatting import iso
-from portal.i18n import N_
+from portal.i18n import N_, gettext
 
 METHODS = ("bank_transfer", "cash", "cheque", "acceptance_bill", "other")
 METHOD_LABELS = {
@@ -55,6 +55,13 @@ METHOD_LABELS = {
     "acceptance_bill": N_("acceptance bill"),
     "other": N_("other"),
 }
+
+
+def method_label(method: str) -> str:
+    """How the money was paid, in the reader's language (an unknown code reads "other")."""
+    return gettext(METHOD_LABELS.get(method, METHOD_LABELS["other"]))
+
+
 ALLOC_FIELD = "alloc_"  # the form field of an amount for one invoice: alloc_<invoice id>
 AUDITED = ("account_id", "received_on", "amount", "method", "reference", "note", "bank_line_id")
 
