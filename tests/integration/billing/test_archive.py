@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from portal import clock
@@ -111,6 +112,10 @@ async def test_the_archive_csv_files_speak_the_readers_language(client, db):
             customer = next(i for i, e in enumerate(codes, start=1) if e["role"] == "customer")
             assert timeline[customer][role] == gettext("customer")
             cells = {c for row in timeline[1:] for c in (row[role], row[to_state])}
+        # people read the time in business time to the second; programs read ISO in UTC
+        first = datetime.fromisoformat(codes[0]["at"])
+        assert first.utcoffset() == timedelta(0)
+        assert timeline[1][0] == first.astimezone(clock.BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
         if locale == "zh_CN":  # no code left (in English some labels spell like their codes)
             assert not cells & {"shipped", "confirmed", "customer", "system", "finance"}, cells
     assert payments[1][3] == "bank transfer"  # the last one read was English

@@ -112,19 +112,26 @@ async def order_archive(db: AsyncSession, actor: Actor, number: str) -> ArchiveC
     )
 
 
+def _fields(audience: str) -> tuple[str, ...]:
+    return CUSTOMER_FIELDS if audience == "customer" else STAFF_FIELDS
+
+
 def _timeline_rows(contents: ArchiveContents) -> list[dict[str, Any]]:
-    """The timeline for timeline.json: the role and the states as codes, for programs to read."""
-    fields = CUSTOMER_FIELDS if contents.audience == "customer" else STAFF_FIELDS
+    """The timeline for timeline.json: times ISO in UTC, the role and the states as codes, for programs."""
     return [
-        {f: (getattr(e, f).isoformat() if f == "at" else getattr(e, f)) for f in fields}
+        {f: (getattr(e, f).isoformat() if f == "at" else getattr(e, f)) for f in _fields(contents.audience)}
         for e in contents.timeline
     ]
 
 
-def _worded(row: dict[str, Any]) -> list[Any]:
-    """A timeline row for timeline.csv, for people: the role and the states in the reader's words."""
+def _worded_rows(contents: ArchiveContents) -> list[list[Any]]:
+    """The timeline for timeline.csv, for people: times in business time (``exports.cell``), the role
+    and the states in the reader's words."""
     words = {"role": role_label, "from_state": _staff_state, "to_state": _staff_state}
-    return [words[f](v) if f in words and v else v for f, v in row.items()]
+    return [
+        [words[f](v) if f in words and v else v for f in _fields(contents.audience) for v in (getattr(e, f),)]
+        for e in contents.timeline
+    ]
 
 
 def _staff_state(state: str) -> str:
@@ -164,10 +171,9 @@ def archive_zip(
             for p in contents.payments
         ]
         z.writestr(f"{base}/payments.csv", excel_csv([heads, *payments]))
-        rows = _timeline_rows(contents)
+        timeline_csv = excel_csv([_timeline_heads(contents.audience), *_worded_rows(contents)])
+        z.writestr(f"{base}/timeline.csv", timeline_csv)
         z.writestr(
-            f"{base}/timeline.csv",
-            excel_csv([_timeline_heads(contents.audience), *(_worded(r) for r in rows)]),
+            f"{base}/timeline.json", json.dumps(_timeline_rows(contents), ensure_ascii=False, indent=2)
         )
-        z.writestr(f"{base}/timeline.json", json.dumps(rows, ensure_ascii=False, indent=2))
     return buffer.getvalue()
