@@ -27,8 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,6 +42,7 @@ from portal.domain.billing.balances import invoices_with_balances
 from portal.domain.billing.credit_notes import AMOUNT
 from portal.domain.billing.invoices import mail_context
 from portal.domain.billing.money import ZERO, money
+from portal.domain.billing.receivables import unapplied_amount
 from portal.domain.errors import Forbidden, NotFound, ValidationFailed
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
@@ -96,20 +98,6 @@ def require_finance(actor: Actor, kind: events.EventKind = events.EventKind.PAYM
         raise Forbidden()
 
 
-def _allocated(payment_id: object) -> ColumnElement[Decimal]:
-    """Σ allocations of the payment ``payment_id`` (a value or a correlated column); 0 when none."""
-    return (
-        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-        .where(PaymentAllocation.payment_id == payment_id)
-        .scalar_subquery()
-    )
-
-
-def unapplied_amount() -> ColumnElement[Decimal]:
-    """``Payment.amount`` minus its allocations, as a column of a query over ``Payment``."""
-    return Payment.amount - _allocated(Payment.id).correlate(Payment)
-
-
 async def record_payment(
     db: AsyncSession, actor: Actor, data: PaymentInput, *, bank_line_id: int | None = None
 ) -> Payment:
@@ -155,16 +143,17 @@ async def record_payment(
     return payment
 
 
-async def _locked_payment(db: AsyncSession, payment_id: int) -> Payment:
-    payment = await db.scalar(
-        select(Payment)
-        .where(Payment.id == payment_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+Locked = TypeVar("Locked", Payment, BankStatementLine)
+
+
+async def locked(db: AsyncSession, model: type[Locked], row_id: int) -> Locked:
+    """The payment or bank line ``row_id``, locked for the transaction and read afresh; NotFound if none."""
+    row = await db.scalar(
+        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
     )
-    if payment is None:
+    if row is None:
         raise NotFound()
-    return payment
+    return row
 
 
 async def _reversal_of(db: AsyncSession, payment_id: int) -> Payment | None:
@@ -206,7 +195,7 @@ async def allocate(
     wanted = {k: v for k, v in wanted.items() if v}
     if not wanted:
         raise ValidationFailed({"allocations": NOTHING})
-    payment = await _locked_payment(db, payment_id)
+    payment = await locked(db, Payment, payment_id)
     if payment.reverses_payment_id is not None or await _reversal_of(db, payment.id) is not None:
         raise ValidationFailed({"allocations": SETTLED})
     invoices = await _locked_invoices(db, payment.account_id, sorted(wanted))
@@ -263,7 +252,7 @@ async def reverse_payment(db: AsyncSession, actor: Actor, payment_id: int, reaso
     reason = (reason or "").strip()[:4000]
     if not reason:
         raise ValidationFailed({"reason": REASON})
-    payment = await _locked_payment(db, payment_id)
+    payment = await locked(db, Payment, payment_id)
     if payment.reverses_payment_id is not None:
         raise ValidationFailed({"reason": NOT_REVERSIBLE})
     if await _reversal_of(db, payment.id) is not None:
