@@ -167,6 +167,7 @@ async def test_finance_confirms_the_bank_match_and_the_buyer_sees_the_order_paid
     await staff_sign_in(finance, *FINANCE)
     await import_statement(finance, "zh_CN")
     preview_url = finance.url
+    await expect(finance.locator("dl.facts")).to_contain_text(f"{GBK.name} · GB18030")
 
     # then: the 16,159.00 line is proposed for the shipped order's invoice: same amount, similar payer
     line = bank_line(finance, invoice)
