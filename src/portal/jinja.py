@@ -13,7 +13,7 @@ from portal.auth.roles import ACTOR_ROLE_LABELS
 from portal.domain.billing.bank_csv import DELIMITER_LABELS
 from portal.domain.billing.bank_import import LINE_STATUS_LABELS
 from portal.domain.billing.bank_matching import MATCH_RULE_LABELS
-from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS
+from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS, fapiao_type_label
 from portal.domain.billing.payments import METHOD_LABELS as PAYMENT_METHOD_LABELS
 from portal.domain.billing.payments import method_label as payment_method_label
 from portal.domain.billing.statement import BUCKET_LABELS, BUCKETS, ENTRY_LABELS
@@ -141,6 +141,7 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         invoice_status_labels=INVOICE_STATUS_LABELS,
         overdue_labels=OVERDUE_LABELS,
         fapiao_type_labels=FAPIAO_TYPE_LABELS,
+        fapiao_type_label=fapiao_type_label,
         payment_method_labels=PAYMENT_METHOD_LABELS,
         payment_method_label=payment_method_label,
         bank_line_status_labels=LINE_STATUS_LABELS,
