@@ -9,7 +9,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from portal import i18n
-from portal.auth.roles import ACTOR_ROLE_LABELS
+from portal.auth.roles import ACTOR_ROLE_LABELS, role_label
 from portal.domain.billing.bank_csv import DELIMITER_LABELS
 from portal.domain.billing.bank_import import LINE_STATUS_LABELS
 from portal.domain.billing.bank_matching import MATCH_RULE_LABELS
@@ -127,6 +127,7 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         message_label=message_label,
         action_labels=ACTION_LABELS,
         role_labels=ACTOR_ROLE_LABELS,
+        role_label=role_label,
         mail_status_labels=MAIL_STATUS_LABELS,
         channel_labels=CHANNEL_LABELS,
         check_labels=CHECK_LABELS,

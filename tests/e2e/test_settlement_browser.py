@@ -211,6 +211,8 @@ async def test_finance_confirms_the_bank_match_and_the_buyer_sees_the_order_paid
     await closing.get_by_role("button", name=zh("Close the order")).click()
     await expect(finance.locator("#toasts")).to_contain_text(zh("The order is closed."))
     await expect(order_status(finance)).to_have_text(state("zh_CN", "closed", "staff"))
+    timeline = finance.get_by_role("region", name=zh("Timeline"))
+    await expect(timeline).to_contain_text(f"{FINANCE[1]} ({zh('finance')})")  # who, in which role
 
     # then: the buyer sees the order closed, and downloads the statement of account and the archive
     await buyer.reload()
