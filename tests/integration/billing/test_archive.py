@@ -24,18 +24,19 @@ def _csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+async def _pay_in_full(db, buyer, invoice, reference: str = "") -> None:  # noqa: ANN001
+    """The invoice paid today by bank transfer, all of the payment allocated to it."""
+    total = str(invoice.total)
+    await pay(
+        db, buyer.account_id, total, received_on=clock.today(), to=((invoice, total),), reference=reference
+    )
+
+
 async def test_the_buyer_and_finance_download_the_order_archive(client, db):
     buyer, order, issued = await shipped_in_three(db)
     finance = staff_actor(await make_staff(db, "finance"))
     note = await issue_credit_note(db, issued[1], amount=Decimal("5.00"), reason="Scratch", actor=finance)
-    await pay(
-        db,
-        buyer.account_id,
-        str(issued[0].total),
-        received_on=clock.today(),
-        to=((issued[0], str(issued[0].total)),),
-        reference="ARCHIVE-PAY",
-    )
+    await _pay_in_full(db, buyer, issued[0], reference="ARCHIVE-PAY")
     await db.commit()
     n = order.number
 
@@ -85,13 +86,7 @@ async def test_the_archive_csv_files_speak_the_readers_language(client, db):
     """Codes in the CSV files (payment method, role, states) are read as labels, in the reader's language;
     timeline.json keeps the codes for programs."""
     buyer, order, issued = await shipped_in_three(db)
-    await pay(
-        db,
-        buyer.account_id,
-        str(issued[0].total),
-        received_on=clock.today(),
-        to=((issued[0], str(issued[0].total)),),
-    )
+    await _pay_in_full(db, buyer, issued[0])
     await db.commit()
     n = order.number
     await as_staff(client, db, "finance")
