@@ -266,6 +266,8 @@ async def test_finance_imports_and_confirms_without_javascript(
     await expect(finance).to_have_url(preview_url)
     await expect(harbour.locator(".badge")).to_have_text(zh("matched"))
     await expect(harbour).to_contain_text(zh("booked to the account as unapplied credit"))
+    # matched (匹配) to the account, but not allocated (核销) to any invoice: the words keep them apart
+    await expect(harbour.locator(".badge")).not_to_contain_text("核销")
 
     # set aside the payer nobody knows
     unknown = bank_line(finance, "上海未知贸易有限公司")
