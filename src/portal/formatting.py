@@ -177,7 +177,19 @@ def join_list(items: Iterable[object]) -> str:
     return reduce(middle.format, texts)
 
 
-FILTERS = {"money": money, "number": number, "day": day, "moment": moment, "join_list": join_list}
+def colon(label: object) -> str:
+    """A label followed by the reader's colon: "付款条件：" in Chinese, "Payment terms: " in English."""
+    return label + ("：" if _current().language == "zh" else ": ")  # type: ignore[operator]  # str or Markup
+
+
+FILTERS = {
+    "colon": colon,
+    "money": money,
+    "number": number,
+    "day": day,
+    "moment": moment,
+    "join_list": join_list,
+}
 
 
 def iso(value: date | datetime | None) -> str | None:
