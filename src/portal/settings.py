@@ -44,13 +44,18 @@ class Settings:
     # the seller named on order confirmations (the document the customer signs)
     seller_name: str = "Example Industrial Equipment Co., Ltd."
     seller_address: str = "No. 1 Example Road, Pudong New Area, Shanghai 200120, China"
-    seller_tax_id: str = "91310000EXAMPLE000"
+    seller_tax_id: str = "91310115MA1K4EXM0H"
     seller_phone: str = "+86 21 5555 0100"
     seller_email: str = "orders@portal.local"
     seller_bank: str = "Example Bank, Shanghai Pudong Branch, account 0000 1111 2222 3333"
     # where buyers pay invoices: printed with the payment instructions of invoices
     seller_bank_name: str = "Example Bank, Shanghai Pudong Branch"
     seller_bank_account: str = "0000 1111 2222 3333"
+    # the same in Chinese, printed on documents read in Chinese (the English ones when these are empty)
+    seller_name_zh: str = "示例工业设备有限公司"
+    seller_address_zh: str = "中国上海市浦东新区示例路1号，邮编 200120"
+    seller_bank_zh: str = "示例银行上海浦东支行，账号 0000 1111 2222 3333"
+    seller_bank_name_zh: str = "示例银行上海浦东支行"
 
     @property
     def dev_mode(self) -> bool:
@@ -117,4 +122,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         seller_bank=env.get("SELLER_BANK", Settings.seller_bank),
         seller_bank_name=env.get("SELLER_BANK_NAME", Settings.seller_bank_name),
         seller_bank_account=env.get("SELLER_BANK_ACCOUNT", Settings.seller_bank_account),
+        seller_name_zh=env.get("SELLER_NAME_ZH", Settings.seller_name_zh),
+        seller_address_zh=env.get("SELLER_ADDRESS_ZH", Settings.seller_address_zh),
+        seller_bank_zh=env.get("SELLER_BANK_ZH", Settings.seller_bank_zh),
+        seller_bank_name_zh=env.get("SELLER_BANK_NAME_ZH", Settings.seller_bank_name_zh),
     )

@@ -81,7 +81,7 @@ class ConfirmationController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response:
         _order, docs = await _versions(request, db, number)
-        seller = seller_from(request.app.state.settings)
+        seller = seller_from(request.app.state.settings, request.state.locale)
         body = render_pdf(docs[0], locale=request.state.locale, seller=seller)
         return pdf_download(body, f"{number}-v{docs[0].version}.pdf")
 

@@ -46,17 +46,26 @@ class Seller:
     bank_account: str = ""  # SELLER_BANK_ACCOUNT, on invoices
 
 
-def seller_from(settings: object) -> Seller:
-    """The seller block of a Settings object (SELLER_* variables)."""
+def seller_from(settings: object, locale: str = "en") -> Seller:
+    """The seller block of a Settings object (SELLER_* variables) for a document read in ``locale``.
+
+    In Chinese the name, address and bank come from SELLER_NAME_ZH, SELLER_ADDRESS_ZH, SELLER_BANK_ZH and
+    SELLER_BANK_NAME_ZH, each falling back to its English value when empty.
+    """
+
+    def text(field: str) -> str:
+        value: str = getattr(settings, field)
+        return (getattr(settings, f"{field}_zh", "") or value) if locale.startswith("zh") else value
+
     return Seller(
-        name=settings.seller_name,  # type: ignore[attr-defined]
-        address=settings.seller_address,  # type: ignore[attr-defined]
+        name=text("seller_name"),
+        address=text("seller_address"),
         tax_id=settings.seller_tax_id,  # type: ignore[attr-defined]
         phone=settings.seller_phone,  # type: ignore[attr-defined]
         email=settings.seller_email,  # type: ignore[attr-defined]
-        bank=settings.seller_bank,  # type: ignore[attr-defined]
-        bank_name=getattr(settings, "seller_bank_name", ""),
-        bank_account=getattr(settings, "seller_bank_account", ""),
+        bank=text("seller_bank"),
+        bank_name=text("seller_bank_name"),
+        bank_account=settings.seller_bank_account,  # type: ignore[attr-defined]
     )
 
 

@@ -96,7 +96,7 @@ def document_or_pdf(
 
     ``render_pdf(doc, locale=..., seller=...)`` draws it; the page gets ``doc`` and ``seller`` too.
     """
-    seller = seller_from(request.app.state.settings)
+    seller = seller_from(request.app.state.settings, request.state.locale)
     if requested.endswith(PDF):
         return pdf_download(render_pdf(doc, locale=request.state.locale, seller=seller), requested)
     return page(request, template, doc=doc, seller=seller, **context)
@@ -114,7 +114,7 @@ def statement_response(
     locale = request.state.locale
     name = f"statement-{st.account_id}-{st.period.start.isoformat()}-{st.period.end.isoformat()}"
     if requested == "pdf":
-        seller = seller_from(request.app.state.settings)
+        seller = seller_from(request.app.state.settings, request.state.locale)
         return pdf_download(render_statement_pdf(st, locale=locale, seller=seller), f"{name}.pdf")
     if requested == "csv":
         return file_download(statement_csv(st, locale=locale), f"{name}.csv", CSV_TYPE)
@@ -135,6 +135,6 @@ def archive_download(request: Request, contents: ArchiveContents) -> Response:
         with i18n.using_locale(locale):
             docs = contents.print_documents
             note = template.render(docs=docs, order=docs.order, locale=locale, audience=contents.audience)
-    seller = seller_from(request.app.state.settings)
+    seller = seller_from(request.app.state.settings, request.state.locale)
     body = archive_zip(contents, locale=locale, seller=seller, delivery_note=note)
     return file_download(body, f"{contents.number}-archive.zip", "application/zip")

@@ -113,6 +113,10 @@ async def test_invoice_and_credit_note_pdfs_in_both_languages(client, db, settin
     ):
         assert value in pdf, value
     assert ("发票" in pdf) == (locale == "zh_CN")
+    # the seller reads in the document's language: SELLER_NAME_ZH and its bank in Chinese
+    chinese, english = settings.seller_name_zh, settings.seller_name.replace(" ", "")
+    assert (chinese in pdf, english in pdf) == ((True, False) if locale == "zh_CN" else (False, True))
+    assert (settings.seller_bank_name_zh in pdf) == (locale == "zh_CN")
 
     r = await client.get(f"/credit-notes/{note.number}.pdf", headers=headers)
     assert r.status_code == 200

@@ -127,7 +127,7 @@ def _assert_is_the_document(pdf, snapshot, settings, locale: str) -> None:
         footer = squeeze(gettext("Order confirmation %(number)s", number=snapshot["number"]).split())
     body = "".join(page[: page.rfind(footer)] for page in map(pdf.squeezed, range(len(pdf.pages))))
     assert squeeze(snapshot["special_requirements"].split()) in body  # runs on over page breaks
-    seller = seller_from(settings)
+    seller = seller_from(settings, locale)  # the Chinese name and address on a Chinese document
     for value in (seller.name, seller.address, seller.tax_id, seller.phone):
         assert squeeze(value.split()) in text
     pages = len(pdf.pages)
