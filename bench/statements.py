@@ -15,8 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bench.inprocess import Harness
-from portal.db.engine import RAW_STATEMENT_LISTENERS
 from bench.scenarios import Scenario, sign_in
+from portal.db.engine import RAW_STATEMENT_LISTENERS
 
 ORDER_NUMBER = re.compile(r"SO-\d{4}-\d{6}")
 
