@@ -2,7 +2,8 @@
 
 - ``invoice_list``: one keyset page of invoices (the buyer's account, or finance's filters) with
   their paid, credited and open amounts and status, in one statement however long the page;
-- ``order_invoices``: the invoices of one order, for the order pages.
+- ``order_invoices``: the invoices of one order, for the order pages (the buyer's order page reads
+  them inside its own statement: ``ORDER_INVOICES_JSON`` and ``order_invoice_rows``).
 
 A customer reads only their own account's invoices. The documents themselves are in ``documents``.
 """
@@ -22,7 +23,7 @@ from portal.db.billing import Invoice
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import paging
-from portal.domain.billing.balances import UNSETTLED, InvoiceStatus, credited_amount, paid_amount
+from portal.domain.billing.balances import UNSETTLED, InvoiceStatus, credited_amount, paid_amount, status_of
 from portal.domain.billing.invoices import readable_invoices
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.staff_list import customer_choices
@@ -184,6 +185,46 @@ class FinanceList:
 async def finance_list(db: AsyncSession, actor: Actor, filters: InvoiceFilter) -> FinanceList:
     """The staff invoice list page in two statements: the page, and the accounts to filter by."""
     return FinanceList(await invoice_list(db, actor, filters), await customer_choices(db))
+
+
+# The invoices of the order ``o`` (an alias in the order pages' one statement) as a JSON array of
+# positional values, oldest first: id, number, kind, currency, issued_on, due_on, total, paid, credited
+# (money as text). The sums are those of ``balances.paid_amount`` and ``credited_amount``.
+ORDER_INVOICES_JSON = """
+    (SELECT json_agg(json_build_array(
+                i.id, i.number, i.kind, i.currency, i.issued_on, i.due_on, i.total::text,
+                (SELECT coalesce(sum(pa.amount), 0) FROM payment_allocations pa WHERE pa.invoice_id = i.id)::text,
+                (SELECT coalesce(sum(cn.total), 0) FROM credit_notes cn WHERE cn.invoice_id = i.id)::text)
+            ORDER BY i.id)
+       FROM invoices i WHERE i.order_id = o.id AND i.account_id = o.account_id)"""
+
+
+def order_invoice_rows(
+    rows: list, *, order_number: str, account_id: int, account_name: str, today: date
+) -> list[InvoiceRow]:
+    """``ORDER_INVOICES_JSON`` decoded into the rows ``order_invoices`` returns, status as of ``today``."""
+    out = []
+    for ident, number, kind, currency, issued, due, total, paid, credited in rows:
+        total, paid, credited = Decimal(total), Decimal(paid), Decimal(credited)
+        issued_on, due_on = date.fromisoformat(issued), date.fromisoformat(due)
+        out.append(
+            InvoiceRow(
+                ident,
+                number,
+                kind,
+                order_number,
+                account_id,
+                account_name,
+                currency,
+                issued_on,
+                due_on,
+                total,
+                paid,
+                credited,
+                status_of(total, paid, credited, due_on, today).value,
+            )  # fmt: skip
+        )
+    return out
 
 
 async def order_invoices(db: AsyncSession, actor: Actor, order_id: int) -> list[InvoiceRow]:

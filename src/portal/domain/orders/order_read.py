@@ -1,5 +1,5 @@
 """The buyer's order page in one SQL statement: the order, its lines, public events, files, production
-milestones, shipments (with their lines and carrier events) and delivery cases.
+milestones, shipments (with their lines and carrier events), delivery cases and invoices.
 
 PostgreSQL nests each collection as a JSON array of positional values in its own column, so the
 page costs one round trip whatever the order holds (a backorder adds the offer's own reads).
@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
+from portal.domain.billing.views import ORDER_INVOICES_JSON, InvoiceRow, order_invoice_rows
 from portal.domain.errors import NotFound
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment.views import CaseView, EventView, ShipmentView, tracking_url
@@ -53,6 +55,7 @@ class OrderRead:
     shipments: list[ShipmentView]
     cases: list[CaseView]
     backorder: backorder.BackorderOffer | None
+    invoices: list[InvoiceRow]
 
 
 # the order's own columns, named as OrderView's fields (lines come from their own column)
@@ -64,7 +67,8 @@ _ORDER = """
     o.shipping_address, o.invoice_title, o.tax_id, o.special_requirements, o.submitted_at"""
 _ORDER_FIELDS = [f for f in OrderView.__dataclass_fields__ if f != "lines"]
 
-_COLLECTIONS = """
+_COLLECTIONS = (
+    """
     (SELECT json_agg(json_build_array(l.id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
                                       l.quantity, l.unit, l.unit_price::text, l.line_total::text)
                      ORDER BY l.position, l.id)
@@ -90,9 +94,13 @@ _COLLECTIONS = """
     (SELECT json_agg(json_build_array(k.id, k.shipment_id, k.kind, k.note, k.opened_at,
                                       k.resolved_at, k.resolution) ORDER BY k.id)
        FROM logistics_cases k WHERE k.order_id = o.id) AS cases,
+    """
+    + ORDER_INVOICES_JSON
+    + """ AS invoices,
     o.delivery_estimate,
     EXISTS (SELECT FROM order_lines b WHERE b.order_id = o.id AND b.allocation = 'backordered')
       AS backordered"""
+)
 
 
 @cache
@@ -177,4 +185,11 @@ async def customer_order(db: AsyncSession, actor: Actor, number: str) -> OrderRe
             for i, sid, kind, note, opened, resolved, resolution in _list(row["cases"])
         ],
         backorder=await backorder.offer(db, order.id) if row["backordered"] else None,
+        invoices=order_invoice_rows(
+            _list(row["invoices"]),
+            order_number=order.number,
+            account_id=order.account_id,
+            account_name=order.account_name,
+            today=clock.today(),
+        ),
     )

@@ -76,7 +76,7 @@ async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> Cu
         shipments=read.shipments,
         cases=read.cases,
         backorder=read.backorder,
-        invoices=await billing_views.order_invoices(db, actor, read.order.id),
+        invoices=read.invoices,
     )
 
 
