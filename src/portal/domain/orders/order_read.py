@@ -13,12 +13,11 @@ values (specs, labels, event data) decode as ``json.loads`` decodes them, instan
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.domain.errors import NotFound
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment.views import CaseView, EventView, ShipmentView, tracking_url
+from portal.domain.json_rows import day as _day
+from portal.domain.json_rows import instant as _instant
+from portal.domain.json_rows import json_list as _list
 from portal.domain.orders import backorder, queries
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.timeline import EventRecord
@@ -104,21 +106,6 @@ def _statement(scope: str) -> TextClause:
         "  LEFT JOIN customer_users u ON u.id = o.contact_user_id\n"
         f" WHERE {scope} AND o.number = :number"
     )
-
-
-def _instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value).astimezone(UTC) if value else None
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _list(value: Any) -> list:
-    """A JSON column: asyncpg hands json over decoded, or as text when it is not told how."""
-    if value is None:
-        return []
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def _lines(rows: list) -> list[LineView]:
