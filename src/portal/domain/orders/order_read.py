@@ -57,27 +57,19 @@ class OrderRead:
     backorder: backorder.BackorderOffer | None
 
 
-# the order's own columns, named as OrderView's fields (lines come from their own column)
-_ORDER = """
-    o.id, o.number, o.status, o.version, o.channel, o.priority, o.account_id,
+# the order's own columns, named as OrderView's fields (lines come from their own column), on the
+# orders table named ``{o}``; the staff order page (``staff_read``) reads them and the collections below too
+ORDER_COLUMNS = """
+    {o}.id, {o}.number, {o}.status, {o}.version, {o}.channel, {o}.priority, {o}.account_id,
     a.name AS account_name, a.is_key_account, coalesce(u.name, '') AS contact_name,
-    o.currency, o.subtotal, o.tax_rate, o.tax_amount, o.shipping_fee, o.total,
-    o.payment_terms, o.payment_days, o.requested_delivery_date, o.promised_delivery_date,
-    o.shipping_address, o.invoice_title, o.tax_id, o.special_requirements, o.submitted_at"""
-_ORDER_FIELDS = [f for f in OrderView.__dataclass_fields__ if f != "lines"]
-
-_COLLECTIONS = """
-    (SELECT json_agg(json_build_array(l.id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
-                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text)
-                     ORDER BY l.position, l.id)
-       FROM order_lines l WHERE l.order_id = o.id) AS lines,
-    (SELECT json_agg(json_build_array(e.at, e.actor_kind, e.actor_name, e.action, e.from_state,
-                                      e.data, e.note) ORDER BY e.id)
-       FROM order_events e WHERE e.order_id = o.id AND e.public) AS events,
+    {o}.currency, {o}.subtotal, {o}.tax_rate, {o}.tax_amount, {o}.shipping_fee, {o}.total,
+    {o}.payment_terms, {o}.payment_days, {o}.requested_delivery_date, {o}.promised_delivery_date,
+    {o}.shipping_address, {o}.invoice_title, {o}.tax_id, {o}.special_requirements, {o}.submitted_at"""
+ORDER_FIELDS = [f for f in OrderView.__dataclass_fields__ if f != "lines"]
+ATTACHMENTS = """
     (SELECT json_agg(json_build_array(f.id, f.filename, f.size) ORDER BY f.id)
-       FROM order_attachments f WHERE f.order_id = o.id) AS attachments,
-    (SELECT json_agg(json_build_array(m.milestone, m.planned_date, m.actual_date, m.progress))
-       FROM production_milestones m WHERE m.order_id = o.id) AS milestones,
+       FROM order_attachments f WHERE f.order_id = {o}.id) AS attachments"""
+SHIPMENTS = """
     (SELECT json_agg(json_build_array(
                 s.id, s.carrier_code, c.name, c.tracking_url, s.tracking_number, s.status,
                 s.shipped_at, s.eta, s.delivered_at,
@@ -88,20 +80,36 @@ _COLLECTIONS = """
                                                   ce.location, ce.note) ORDER BY ce.occurred_at, ce.id)
                    FROM carrier_events ce WHERE ce.shipment_id = s.id))
             ORDER BY s.shipped_at, s.id)
-       FROM shipments s JOIN carriers c ON c.code = s.carrier_code WHERE s.order_id = o.id) AS shipments,
+       FROM shipments s JOIN carriers c ON c.code = s.carrier_code WHERE s.order_id = {o}.id) AS shipments,
     (SELECT json_agg(json_build_array(k.id, k.shipment_id, k.kind, k.note, k.opened_at,
                                       k.resolved_at, k.resolution) ORDER BY k.id)
-       FROM logistics_cases k WHERE k.order_id = o.id) AS cases,
+       FROM logistics_cases k WHERE k.order_id = {o}.id) AS cases"""
+
+_COLLECTIONS = (
+    """
+    (SELECT json_agg(json_build_array(l.id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
+                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text)
+                     ORDER BY l.position, l.id)
+       FROM order_lines l WHERE l.order_id = o.id) AS lines,
+    (SELECT json_agg(json_build_array(e.at, e.actor_kind, e.actor_name, e.action, e.from_state,
+                                      e.data, e.note) ORDER BY e.id)
+       FROM order_events e WHERE e.order_id = o.id AND e.public) AS events,
+    (SELECT json_agg(json_build_array(m.milestone, m.planned_date, m.actual_date, m.progress))
+       FROM production_milestones m WHERE m.order_id = o.id) AS milestones,
     o.delivery_estimate,
     EXISTS (SELECT FROM order_lines b WHERE b.order_id = o.id AND b.allocation = 'backordered')
-      AS backordered"""
+      AS backordered,"""
+    + ATTACHMENTS.format(o="o")
+    + ","
+    + SHIPMENTS.format(o="o")
+)
 
 
 @cache
 def _statement(scope: str) -> TextClause:
     """The page's statement for one scope condition (there are two: a customer's, and everything)."""
     return text(
-        f"SELECT {_ORDER},{_COLLECTIONS}\n"
+        f"SELECT {ORDER_COLUMNS.format(o='o')},{_COLLECTIONS}\n"
         "  FROM orders o JOIN customer_accounts a ON a.id = o.account_id\n"
         "  LEFT JOIN customer_users u ON u.id = o.contact_user_id\n"
         f" WHERE {scope} AND o.number = :number"
@@ -115,7 +123,7 @@ def _lines(rows: list) -> list[LineView]:
     ]
 
 
-def _shipments(rows: list) -> list[ShipmentView]:
+def shipments(rows: list) -> list[ShipmentView]:
     return [
         ShipmentView(
             sid,
@@ -131,6 +139,13 @@ def _shipments(rows: list) -> list[ShipmentView]:
             [EventView(st, kind, _instant(at), place, note) for st, kind, at, place, note in events or []],
         )  # fmt: skip
         for sid, code, name, url, number, status, shipped, eta, delivered, lines, events in rows
+    ]
+
+
+def cases(rows: list) -> list[CaseView]:
+    return [
+        CaseView(i, sid, kind, note, _instant(opened), _instant(resolved), resolution)
+        for i, sid, kind, note, opened, resolved, resolution in rows
     ]
 
 
@@ -150,7 +165,7 @@ async def customer_order(db: AsyncSession, actor: Actor, number: str) -> OrderRe
     row = (await db.execute(_statement(scope), {**params, "number": number})).mappings().first()
     if row is None:
         raise NotFound()
-    order = OrderView(**{f: row[f] for f in _ORDER_FIELDS}, lines=_lines(_list(row["lines"])))
+    order = OrderView(**{f: row[f] for f in ORDER_FIELDS}, lines=_lines(_list(row["lines"])))
     recorded = {m: _Milestone(_day(p), _day(a), n) for m, p, a, n in _list(row["milestones"])}
     return OrderRead(
         order=order,
@@ -158,10 +173,7 @@ async def customer_order(db: AsyncSession, actor: Actor, number: str) -> OrderRe
         events=[EventRecord(_instant(at), *rest) for at, *rest in _list(row["events"])],
         attachments=[AttachmentView(*f) for f in _list(row["attachments"])],
         milestones=production.public_views(recorded),
-        shipments=_shipments(_list(row["shipments"])),
-        cases=[
-            CaseView(i, sid, kind, note, _instant(opened), _instant(resolved), resolution)
-            for i, sid, kind, note, opened, resolved, resolution in _list(row["cases"])
-        ],
+        shipments=shipments(_list(row["shipments"])),
+        cases=cases(_list(row["cases"])),
         backorder=await backorder.offer(db, order.id) if row["backordered"] else None,
     )
