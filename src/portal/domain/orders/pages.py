@@ -167,13 +167,13 @@ class StaffOrderPage:
     closing: dict[str, str]  # why a completed order cannot close yet (empty: it can), by field
 
 
-async def _review(db: AsyncSession, actor: Actor, number: str, today: date) -> Review:
-    """The automatic checks and the approval levels the order's amount needs."""
-    order = await service.load_order(db, actor, number=number)
-    settings = await config.load(db)
-    found = await checks.run_checks(db, order, today=today)
-    levels = approval.levels_required(order.total, settings.approval_thresholds)
-    return Review(found, checks.overall(found), levels, order.approval_level, order.currency)
+def _review(read: staff_read.StaffRead, today: date) -> Review | None:
+    """The automatic checks and the approval levels the order's amount needs (an order in review)."""
+    if read.review is None:
+        return None
+    found = checks.checks_of(read.review, today=today)
+    levels = approval.levels_required(read.order.total, config.thresholds_of(read.thresholds))
+    return Review(found, checks.overall(found), levels, read.approval_level, read.order.currency)
 
 
 def _invoices(read: staff_read.StaffRead, today: date) -> list[billing_views.InvoiceRow]:
@@ -200,7 +200,7 @@ def _invoices(read: staff_read.StaffRead, today: date) -> list[billing_views.Inv
 
 async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: date) -> StaffOrderPage:
     """The staff order page: the order, checks in review, the customer's history, mail and fulfilment,
-    in one statement (``staff_read``); an order in review adds its checks' reads."""
+    in one statement (``staff_read``), the review checks' facts included."""
     read = await staff_read.staff_order(db, actor, number)
     order = read.order
     production = panel_of(
@@ -225,7 +225,7 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         events=read.events,
         notifications=read.notifications,
         attachments=read.attachments,
-        review=await _review(db, actor, number, today) if order.status in states.IN_REVIEW else None,
+        review=_review(read, today),
         history=read.history,
         confirmations=read.confirmations,
         production=production,

@@ -21,24 +21,27 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import TextClause, literal_column, select, text
+from sqlalchemy import TextClause, and_, case, literal_column, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.billing import Invoice
+from portal.db.catalog import Product
 from portal.db.customers import CustomerAccount, CustomerUser
-from portal.db.orders import Order
-from portal.domain.billing import closing
+from portal.db.orders import Order, OrderLine
+from portal.domain.billing import closing, receivables
 from portal.domain.billing.balances import credited_amount, paid_amount
+from portal.domain.catalog.products import offers_for_account
 from portal.domain.errors import NotFound
 from portal.domain.fulfilment.packing import LinePacking, PackageView, PackedItem
 from portal.domain.fulfilment.qc import InspectionView
 from portal.domain.fulfilment.views import CaseView, ShipmentView
 from portal.domain.json_rows import day, instant, json_list, json_rows, money_text
-from portal.domain.orders import order_read, queries
+from portal.domain.orders import checks, order_read, queries, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import OrderRow
 from portal.domain.orders.views import LineView, NotificationView, OrderView
+from portal.domain.settings import config
 
 
 class StaffLine(NamedTuple):
@@ -65,6 +68,16 @@ class StaffLine(NamedTuple):
         return self.view.quantity
 
 
+class ReviewLine(NamedTuple):
+    """A line as the review checks read it (``checks.CheckedLine``)."""
+
+    product_id: int | None
+    sku: str
+    quantity: int
+    specs: dict[str, Any]
+    unit_price: Decimal
+
+
 class StaffEvent(NamedTuple):
     """An event as ``timeline.staff_timeline`` reads it (an OrderEvent fits as well)."""
 
@@ -88,6 +101,21 @@ class Milestone(NamedTuple):
     progress: int
     note: str
     updated_by: str
+
+
+class OfferRow(NamedTuple):
+    """A line's product as the account sees it, as the review checks read it (``checks.Offer``)."""
+
+    id: int
+    sku: str
+    is_active: bool
+    min_order_qty: int
+    max_order_qty: int
+    spec_options: dict[str, list[str]]
+    stock_on_hand: int
+    made_to_order: bool
+    lead_time_days: int
+    price: Decimal
 
 
 @dataclass(frozen=True)
@@ -155,6 +183,8 @@ class StaffRead:
     addresses: list[AddressRow]
     invoices: list[InvoiceSums]
     closable: tuple[bool, bool, bool]  # fully invoiced, paid, no open delivery exception
+    thresholds: Any  # the approval thresholds as stored (config.thresholds_of reads them)
+    review: checks.ReviewFacts | None  # what the review checks weigh, for an order in review
 
     def packing_lines(self) -> list[LinePacking]:
         packed: dict[int, int] = {}
@@ -219,7 +249,12 @@ _COLLECTIONS = """
                                       d.district, d.street, d.postal_code, d.is_default)
                      ORDER BY d.is_default DESC, d.id)
        FROM addresses d WHERE d.account_id = orders.account_id) AS addresses,
-    orders.approval_level, orders.backorder_choice, orders.delivery_estimate,"""
+    orders.approval_level, orders.backorder_choice, orders.delivery_estimate, orders.contact_user_id,
+    a.payment_terms AS account_terms, a.credit_limit,"""
+_OFFER_COLUMNS = [
+    Product.id, Product.sku, Product.is_active, Product.min_order_qty, Product.max_order_qty, Product.spec_options,
+    Product.stock_on_hand, Product.made_to_order, Product.lead_time_days,
+]  # fmt: skip
 
 
 def _invoices() -> Any:
@@ -238,6 +273,32 @@ def _invoices() -> Any:
     )
 
 
+def _review_facts(account: Any) -> list[Any]:
+    """For an order in review only (NULL otherwise): its products as the account sees them, and the
+    account's exposure unless it pays in advance (``checks``)."""
+    in_review = Order.status.in_(states.IN_REVIEW)
+    offered = offers_for_account(Order.account_id)
+    price = offered.selected_columns.price
+    offers = (
+        offered.with_only_columns(json_rows([*_OFFER_COLUMNS, money_text(price)]))
+        .where(
+            Product.id.in_(
+                select(OrderLine.product_id).where(OrderLine.order_id == Order.id).correlate(Order)
+            )
+        )
+        .scalar_subquery()
+    )
+    on_credit = and_(in_review, account.c.payment_terms != checks.PREPAID)
+    sums = receivables.exposure_sums(Order.account_id, Order.id)
+    return [
+        case((in_review, offers)).label("offers"),
+        *(case((on_credit, money_text(v))).label(n) for n, v in zip(_SUMS, sums, strict=True)),
+    ]
+
+
+_SUMS = ("invoiced", "uninvoiced", "unapplied")
+
+
 @cache
 def _statement(scope: str) -> TextClause:
     """The page's statement for one scope condition on ``orders`` (staff: ``true``), as SQL text."""
@@ -252,6 +313,8 @@ def _statement(scope: str) -> TextClause:
             closing.fully_invoiced().label("fully_invoiced"),
             closing.paid().label("paid"),
             closing.nothing_open().label("nothing_open"),
+            config.stored("approval_thresholds").label("thresholds"),
+            *_review_facts(account),
         )
         .select_from(
             Order.__table__.join(account, account.c.id == Order.account_id).outerjoin(
@@ -374,4 +437,26 @@ async def staff_order(db: AsyncSession, actor: Actor, number: str) -> StaffRead:
             )
         ],
         closable=(row["fully_invoiced"], row["paid"], row["nothing_open"]),
+        thresholds=row["thresholds"],
+        review=_facts(row, order, lines) if order.status in states.IN_REVIEW else None,
+    )
+
+
+def _facts(row: Any, order: OrderView, lines: list[StaffLine]) -> checks.ReviewFacts:
+    offers = {o[0]: OfferRow(*o[:9], Decimal(o[9])) for o in json_list(row["offers"])}
+    prepaid = row["account_terms"] == checks.PREPAID
+    return checks.ReviewFacts(
+        total=order.total,
+        requested_delivery_date=order.requested_delivery_date,
+        shipping_address=order.shipping_address,
+        invoice_title=order.invoice_title,
+        tax_id=order.tax_id,
+        contact_user_id=row["contact_user_id"],
+        credit_limit=row["credit_limit"],
+        lines=[
+            ReviewLine(ln.product_id, ln.view.sku, ln.view.quantity, ln.view.specs, ln.view.unit_price)
+            for ln in lines
+        ],
+        offers=offers,
+        exposure=None if prepaid else receivables.Exposure(*(Decimal(row[n]) for n in _SUMS)),
     )
