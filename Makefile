@@ -21,8 +21,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/portal run
 
+# One pytest-xdist worker per core, at most four; each file runs whole on one worker, and each worker
+# has its own database, Redis database and data folder (tests/conftest.py). TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -127,7 +127,7 @@ def _dataset(args: argparse.Namespace, db_url: str) -> Dataset:
     say(
         f"dataset ready in {dataset.seconds:.1f} s ({dataset.products:,} products, {dataset.orders:,} orders)"
     )
-    saved.parent.mkdir(parents=True, exist_ok=True)  # absent with BENCH_DATABASE_URL on a fresh clone
+    saved.parent.mkdir(parents=True, exist_ok=True)  # var/bench is not there when BENCH_DATABASE_URL is given
     saved.write_text(json.dumps({"key": key, "dataset": asdict(dataset)}, indent=2) + "\n")
     return dataset
 

@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 import pytest_asyncio  # noqa: E402
 from litestar.testing import AsyncTestClient  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import make_url, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession  # noqa: E402
 
 from portal.db import metadata  # noqa: E402
@@ -28,6 +28,44 @@ from portal.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+
+
+# Under pytest-xdist (`make test` runs one worker per core) each worker has its own database, Redis
+# database and data folder, so that the workers never see each other's rows, keys or files.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... or "" without xdist
+WORKER_NUMBER = int(WORKER[2:]) if WORKER.startswith("gw") and WORKER[2:].isdigit() else -1
+
+
+def _worker_database(url: str) -> str:
+    """``url`` with this worker's database (``portal_test_gw1``), created on first use; ``url`` alone without xdist."""
+    if not WORKER:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{WORKER}"
+    admin = base.set(database="postgres").render_as_string(hide_password=False)
+    asyncio.run(_create_database(admin, name))
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+async def _create_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+def _worker_redis(url: str) -> str:
+    """``url`` with this worker's Redis database: counting down from the given one (15 → 14, 13...)."""
+    if not WORKER:
+        return url
+    head, _, tail = url.rpartition("/")
+    given, base = (int(tail), head) if tail.isdigit() else (0, url.rstrip("/"))
+    return f"{base}/{(given - 1 - WORKER_NUMBER) % 16}"
 
 
 async def _reset_schema(url: str) -> None:
@@ -46,9 +84,13 @@ def service_urls() -> Iterator[tuple[str, str]]:
     if not db_url or not redis_url:
         from portal.embedded import EmbeddedServices
 
-        embedded = EmbeddedServices(data_dir=ROOT / "var" / "test", database="portal_test")
+        embedded = EmbeddedServices(
+            data_dir=ROOT / "var" / "test" / (WORKER or "main"), database="portal_test"
+        )
         db_url = db_url or embedded.start_postgres()
         redis_url = redis_url or embedded.start_redis()
+    else:
+        db_url, redis_url = _worker_database(db_url), _worker_redis(redis_url)
     from portal.db.migrate import upgrade
 
     asyncio.run(_reset_schema(db_url))
@@ -68,6 +110,7 @@ def settings(service_urls: tuple[str, str]) -> Settings:
         secret_key="test-secret-key-" + "x" * 32,
         base_url="http://testserver.local",
         login_max_failures=5,
+        data_dir=ROOT / "var" / "test" / (WORKER or "main") / "data",
     )
 
 

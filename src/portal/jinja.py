@@ -9,12 +9,13 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from portal import i18n
-from portal.auth.roles import ROLE_LABELS
+from portal.auth.roles import ACTOR_ROLE_LABELS, role_label
 from portal.domain.billing.bank_csv import DELIMITER_LABELS
 from portal.domain.billing.bank_import import LINE_STATUS_LABELS
 from portal.domain.billing.bank_matching import MATCH_RULE_LABELS
-from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS
+from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS, fapiao_type_label
 from portal.domain.billing.payments import METHOD_LABELS as PAYMENT_METHOD_LABELS
+from portal.domain.billing.payments import method_label as payment_method_label
 from portal.domain.billing.statement import BUCKET_LABELS, BUCKETS, ENTRY_LABELS
 from portal.domain.billing.statement_files import entry_reference
 from portal.domain.billing.views import OVERDUE_LABELS
@@ -125,7 +126,8 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         state_label=_state_label,
         message_label=message_label,
         action_labels=ACTION_LABELS,
-        role_labels={**ROLE_LABELS, "customer": N_("customer"), "system": N_("system")},
+        role_labels=ACTOR_ROLE_LABELS,
+        role_label=role_label,
         mail_status_labels=MAIL_STATUS_LABELS,
         channel_labels=CHANNEL_LABELS,
         check_labels=CHECK_LABELS,
@@ -140,7 +142,9 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         invoice_status_labels=INVOICE_STATUS_LABELS,
         overdue_labels=OVERDUE_LABELS,
         fapiao_type_labels=FAPIAO_TYPE_LABELS,
+        fapiao_type_label=fapiao_type_label,
         payment_method_labels=PAYMENT_METHOD_LABELS,
+        payment_method_label=payment_method_label,
         bank_line_status_labels=LINE_STATUS_LABELS,
         match_rule_labels=MATCH_RULE_LABELS,
         delimiter_labels=DELIMITER_LABELS,

@@ -5,7 +5,8 @@ Fixtures
                           on the same PostgreSQL/Redis as the other tests (``settings``)
   browser      (session)  Chromium from /usr/bin/chromium (Playwright's own browsers are not used)
   demo         (test)     empty tables and Redis, then the demo data (``portal.db.demo``)
-  new_page     (test)     ``await new_page(locale=...)``: a page in a fresh browser context
+  new_page     (test)     ``await new_page(locale=...)``: a page in a fresh browser context (other
+                          keywords go to ``new_context``: ``java_script_enabled=False``...)
   page         (test)     the first such page, locale zh-CN
   csp_violations (test)   console messages about Content Security Policy from every page of the test
 
@@ -23,6 +24,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -170,8 +172,8 @@ async def new_page(
         if message.type == "error" and "Content Security Policy" in message.text:
             csp_violations.append(f"{message.location.get('url', '?')}: {message.text}")
 
-    async def make(*, locale: str = "zh-CN") -> Page:
-        context = await browser.new_context(base_url=live_server, locale=locale)
+    async def make(*, locale: str = "zh-CN", **options: Any) -> Page:
+        context = await browser.new_context(base_url=live_server, locale=locale, **options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         contexts.append(context)
         page = await context.new_page()

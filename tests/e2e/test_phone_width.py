@@ -99,11 +99,16 @@ async def assert_fits(page: Page, path: str) -> None:
     """Open ``path``: it answers, and nothing on it is wider than the phone's screen."""
     response = await page.goto(path)
     assert response is not None and response.ok, f"{path}: {response.status if response else 'no response'}"
+    await assert_shown_fits(page, path)
+
+
+async def assert_shown_fits(page: Page, what: str) -> None:
+    """Nothing on the page as it is shown now (``what``, for the message) is wider than the screen."""
     await expect(page.locator("h1").first).to_be_visible()
     found = await page.evaluate(OVERFLOW_JS)
-    assert found["scrollWidth"] <= PHONE["width"], f"{path} scrolls sideways: {found}"
-    assert found["offenders"] == [], f"{path}: {found['offenders'][:10]}"
-    assert await page.evaluate(LABELS_JS) == [], path
+    assert found["scrollWidth"] <= PHONE["width"], f"{what} scrolls sideways: {found}"
+    assert found["offenders"] == [], f"{what}: {found['offenders'][:10]}"
+    assert await page.evaluate(LABELS_JS) == [], what
 
 
 async def fill_cart(page: Page) -> None:

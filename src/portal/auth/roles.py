@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from portal.i18n import N_
+from portal.i18n import N_, gettext
 
 
 class Role(StrEnum):
@@ -28,6 +28,14 @@ ROLE_LABELS = {
     Role.AFTERSALES: N_("after-sales"),
     Role.ADMIN: N_("admin"),
 }
+# the role an event's actor acted in: a staff role, or the buyer, or the system
+ACTOR_ROLE_LABELS = {**ROLE_LABELS, "customer": N_("customer"), "system": N_("system")}
+
+
+def role_label(role: str) -> str:
+    """An actor's role in the reader's language; a code without a label is shown as it is."""
+    label = ACTOR_ROLE_LABELS.get(role)
+    return gettext(label) if label else role
 
 
 def parse_roles(values: list[str] | tuple[str, ...]) -> list[str]:

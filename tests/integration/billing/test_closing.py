@@ -116,3 +116,21 @@ async def test_finance_closes_by_hand_once_it_is_settled(client, db):
     assert "Close the order" not in (await client.get(url)).text
     again = await client.post(f"{url}/close", data={"_csrf_token": token, "version": str(order.version)})
     assert again.status_code == 409
+
+
+async def test_finance_cannot_close_by_hand_while_a_delivery_exception_is_open(client, db):
+    buyer, order, issued = await _completed(db)
+    await _pay_in_full(db, buyer, issued)
+    shipment_id = await db.scalar(select(Shipment.id).where(Shipment.order_id == order.id).limit(1))
+    db.add(LogisticsCase(order_id=order.id, shipment_id=shipment_id, kind="lost"))
+    await db.commit()
+    _, token = await as_staff(client, db, "finance")
+    url = f"/staff/orders/{order.number}"
+    assert closing.OPEN_CASE in text_of((await client.get(url)).text)  # named beside the button
+
+    order = await db.get(Order, order.id, populate_existing=True)
+    refused = await client.post(f"{url}/close", data={"_csrf_token": token, "version": str(order.version)})
+    assert refused.status_code == 422 and closing.OPEN_CASE in text_of(refused.text)
+    assert closing.NOT_PAID not in text_of(refused.text)  # paid in full: only the case holds it
+    assert (await db.get(Order, order.id, populate_existing=True)).status == "completed"
+    assert await _closes(db, order) == 0

@@ -274,6 +274,16 @@ async def test_finance_records_fapiao_numbers_and_the_audit_log_keeps_them(clien
     bad = await client.post(path, data={**form, "fapiao_number": "12ab", "fapiao_issued_on": tomorrow})
     assert bad.status_code == 422 and "8 to 20 digits" in bad.text and "not in the future" in bad.text
 
+    # the fapiao's kind is worded in the reader's language on the page and the PDF
+    for locale in ("zh_CN", "en"):
+        with using_locale(locale):
+            kind = gettext("digital invoice")
+        page = await client.get(f"/staff/finance/invoices/{issued[0].number}", params={"lang": locale})
+        assert kind in text_of(page.text)
+        pdf = await client.get(f"/staff/finance/invoices/{issued[0].number}.pdf", params={"lang": locale})
+        assert pdf.status_code == 200
+        assert f"26312000000012345678({kind.replace(' ', '')})" in read_pdf(pdf.content).squeezed()
+
 
 async def test_only_finance_and_admin_reach_the_finance_pages(client, db, three):
     _, _, issued = three

@@ -11,6 +11,9 @@ the ZIP in the reader's language::
     SO-2026-000001/payments.csv                          the payments allocated to its invoices
     SO-2026-000001/timeline.csv, timeline.json           the buyer's public timeline; staff read all
 
+Everything a person reads is in the reader's language: the payment method and, in timeline.csv, the
+role and the states (timeline.json keeps their codes, for programs).
+
 The delivery note is rendered by the caller (it is a page template): ``delivery_note`` is its HTML,
 or None to leave it out. CSV files are UTF-8 with a BOM (``exports.excel_csv``).
 """
@@ -28,17 +31,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal.auth.roles import role_label
 from portal.db.billing import CreditNote, Invoice, Payment, PaymentAllocation
 from portal.db.orders import Confirmation
 from portal.domain.billing import documents
 from portal.domain.billing.credit_notes import readable_credit_notes
 from portal.domain.billing.invoices import readable_invoices
+from portal.domain.billing.payments import method_label
 from portal.domain.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from portal.domain.exports import excel_csv
 from portal.domain.fulfilment import packing
-from portal.domain.orders import confirmation_docs, timeline, views
+from portal.domain.orders import confirmation_docs, timeline, views, wording
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.confirmation_pdf import render_pdf as render_confirmation_pdf
+from portal.domain.orders.wording import state_label
 from portal.domain.pdf import Seller
 from portal.i18n import gettext as _
 from portal.i18n import using_locale
@@ -106,12 +112,30 @@ async def order_archive(db: AsyncSession, actor: Actor, number: str) -> ArchiveC
     )
 
 
+def _fields(audience: str) -> tuple[str, ...]:
+    return CUSTOMER_FIELDS if audience == "customer" else STAFF_FIELDS
+
+
 def _timeline_rows(contents: ArchiveContents) -> list[dict[str, Any]]:
-    fields = CUSTOMER_FIELDS if contents.audience == "customer" else STAFF_FIELDS
+    """The timeline for timeline.json: times ISO in UTC, the role and the states as codes, for programs."""
     return [
-        {f: (getattr(e, f).isoformat() if f == "at" else getattr(e, f)) for f in fields}
+        {f: (getattr(e, f).isoformat() if f == "at" else getattr(e, f)) for f in _fields(contents.audience)}
         for e in contents.timeline
     ]
+
+
+def _worded_rows(contents: ArchiveContents) -> list[list[Any]]:
+    """The timeline for timeline.csv, for people: times in business time (``exports.cell``), the role
+    and the states in the reader's words."""
+    words = {"role": role_label, "from_state": _staff_state, "to_state": _staff_state}
+    return [
+        [words[f](v) if f in words and v else v for f in _fields(contents.audience) for v in (getattr(e, f),)]
+        for e in contents.timeline
+    ]
+
+
+def _staff_state(state: str) -> str:
+    return state_label(state, wording.STAFF)
 
 
 def _timeline_heads(audience: str) -> list[str]:
@@ -143,13 +167,13 @@ def archive_zip(
             )
         heads = [_("Date received"), _("Invoice no."), _("Amount allocated"), _("Method"), _("Reference")]
         payments = [
-            [p.received_on, p.invoice_number, p.amount, p.method, p.reference] for p in contents.payments
+            [p.received_on, p.invoice_number, p.amount, method_label(p.method), p.reference]
+            for p in contents.payments
         ]
         z.writestr(f"{base}/payments.csv", excel_csv([heads, *payments]))
-        rows = _timeline_rows(contents)
+        timeline_csv = excel_csv([_timeline_heads(contents.audience), *_worded_rows(contents)])
+        z.writestr(f"{base}/timeline.csv", timeline_csv)
         z.writestr(
-            f"{base}/timeline.csv",
-            excel_csv([_timeline_heads(contents.audience), *([*r.values()] for r in rows)]),
+            f"{base}/timeline.json", json.dumps(_timeline_rows(contents), ensure_ascii=False, indent=2)
         )
-        z.writestr(f"{base}/timeline.json", json.dumps(rows, ensure_ascii=False, indent=2))
     return buffer.getvalue()

@@ -52,6 +52,11 @@ def credited_amount() -> ColumnElement[Decimal]:
     return correlated_sum(CreditNote.total, CreditNote.invoice_id == Invoice.id, outer=Invoice)
 
 
+def invoice_balance() -> ColumnElement[Decimal]:
+    """``Invoice``'s balance today: total − allocations − credit notes (negative: the account's credit)."""
+    return Invoice.total - paid_amount() - credited_amount()
+
+
 def invoices_with_balances() -> Select:
     """``SELECT Invoice, paid, credited, balance FROM invoices`` — add ``where``/``order_by`` to taste.
 
@@ -59,8 +64,7 @@ def invoices_with_balances() -> Select:
     """
     paid = paid_amount().label("paid")
     credited = credited_amount().label("credited")
-    balance = (Invoice.total - paid_amount() - credited_amount()).label("balance")
-    return select(Invoice, paid, credited, balance)
+    return select(Invoice, paid, credited, invoice_balance().label("balance"))
 
 
 def status_of(total: Decimal, paid: Decimal, credited: Decimal, due_on: date, today: date) -> InvoiceStatus:

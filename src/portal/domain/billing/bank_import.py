@@ -225,18 +225,6 @@ class Confirmed:
     created: bool  # False: the line was confirmed before, this is that payment
 
 
-async def _locked_line(db: AsyncSession, line_id: int) -> BankStatementLine:
-    line = await db.scalar(
-        select(BankStatementLine)
-        .where(BankStatementLine.id == line_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if line is None:
-        raise NotFound()
-    return line
-
-
 async def _target(
     db: AsyncSession, line: BankStatementLine, choice: LineChoice
 ) -> tuple[Invoice | None, int]:
@@ -262,7 +250,7 @@ async def confirm_line(db: AsyncSession, actor: Actor, line_id: int, choice: Lin
     and nothing proposed; ``account_id``: no such account), Forbidden for non-finance.
     """
     payments.require_finance(actor)
-    line = await _locked_line(db, line_id)
+    line = await payments.locked(db, BankStatementLine, line_id)
     if line.status == MATCHED:
         earlier = await db.scalar(
             select(Payment)
@@ -307,7 +295,7 @@ async def _balance(db: AsyncSession, invoice_id: int) -> Decimal:
 
 async def _set_aside(db: AsyncSession, actor: Actor, line_id: int, status: str, action: str) -> None:
     payments.require_finance(actor)
-    line = await _locked_line(db, line_id)
+    line = await payments.locked(db, BankStatementLine, line_id)
     if line.status == MATCHED:
         raise ValidationFailed({"line": MATCHED_ALREADY})
     before, line.status = line.status, status

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.billing import Invoice
 from portal.db.customers import CustomerAccount
-from portal.domain.billing.balances import credited_amount, paid_amount
+from portal.domain.billing.balances import invoice_balance
 from portal.domain.billing.bank_csv import StatementLine
 from portal.i18n import N_
 
@@ -116,7 +116,7 @@ async def propose(db: AsyncSession, lines: list[StatementLine]) -> list[Proposal
 
 async def _open_with_balance(db: AsyncSession, amounts: set[Decimal]) -> dict[Decimal, list[_Candidate]]:
     """Unsettled invoices whose balance is one of ``amounts``, by balance, with their account's names."""
-    balance = (Invoice.total - paid_amount() - credited_amount()).label("balance")
+    balance = invoice_balance().label("balance")
     inner = (
         select(
             Invoice.id,

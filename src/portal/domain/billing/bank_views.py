@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.billing import BankProfile, BankStatementImport, BankStatementLine, Invoice, Payment
 from portal.db.customers import CustomerAccount
-from portal.domain.billing.balances import credited_amount, paid_amount
+from portal.domain.billing.balances import credited_amount, invoice_balance, paid_amount
 from portal.domain.billing.bank_csv import DELIMITERS, FIELDS
 from portal.domain.billing.bank_import import MATCHED, UNMATCHED
 from portal.domain.billing.views import status_sql
@@ -76,7 +76,7 @@ def _imports() -> Select:
 
 def _lines() -> Select:
     """Statement lines with their proposed invoice's number, account, balance and status, and payment."""
-    balance = Invoice.total - paid_amount() - credited_amount()
+    balance = invoice_balance()
     status = status_sql(Invoice.total, paid_amount(), credited_amount(), Invoice.due_on, clock.today())
     # a matched line's payment is its latest (a reversed one set the line back to unmatched)
     payment = (

@@ -22,8 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from portal.db.billing import Invoice, InvoiceLine
 from portal.db.fulfilment import LogisticsCase
 from portal.db.orders import Order, OrderEvent, OrderLine
-from portal.domain.billing.balances import correlated_sum
-from portal.domain.billing.receivables import invoice_balance
+from portal.domain.billing.balances import correlated_sum, invoice_balance
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import service, states
 from portal.domain.orders.actors import Actor

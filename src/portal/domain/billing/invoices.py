@@ -41,7 +41,7 @@ from portal.domain.numbering import Series, next_number
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
 from portal.formatting import iso
-from portal.i18n import N_
+from portal.i18n import N_, gettext
 
 SHIPMENT, PREPAYMENT = "shipment", "prepayment"
 T = TypeVar("T")
@@ -53,6 +53,13 @@ FAPIAO_TYPE_LABELS = {
     "ordinary": N_("VAT ordinary invoice"),
     "digital": N_("digital invoice"),
 }
+
+
+def fapiao_type_label(kind: str) -> str:
+    """The kind of fapiao in the reader's language (an unknown code reads as a digital invoice)."""
+    return gettext(FAPIAO_TYPE_LABELS.get(kind, FAPIAO_TYPE_LABELS["digital"]))
+
+
 FAPIAO_NUMBER = N_("Enter the fapiao number: 8 to 20 digits as printed on the fapiao.")
 TAKEN = N_("This fapiao number is already recorded (invoice %(invoice)s).")
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -22,7 +22,7 @@ from portal.db.billing import Invoice, Payment, PaymentAllocation
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import paging
-from portal.domain.billing.payments import unapplied_amount
+from portal.domain.billing.receivables import counted_payment, unapplied_amount
 from portal.domain.billing.views import InvoiceRow, day_cursor, open_invoices
 from portal.domain.errors import NotFound
 from portal.domain.orders.actors import Actor
@@ -69,11 +69,6 @@ def _reversed_by() -> ColumnElement[int | None]:
     )
 
 
-def _live() -> ColumnElement[bool]:
-    """``Payment`` is neither a reversal nor reversed: its unapplied amount can still be allocated."""
-    return and_(Payment.reverses_payment_id.is_(None), _reversed_by().is_(None))
-
-
 def _rows() -> Select:
     """Payments with their account's name, unapplied amount and reversal, in PaymentRow's field order."""
     others = {
@@ -112,7 +107,7 @@ async def payment_list(db: AsyncSession, filters: PaymentFilter, *, limit: int =
     if filters.account_id is not None:
         stmt = stmt.where(Payment.account_id == filters.account_id)
     if filters.open_only:
-        stmt = stmt.where(_live(), unapplied_amount() > 0)
+        stmt = stmt.where(counted_payment(), unapplied_amount() > 0)
     if cursor := day_cursor(filters.after):
         stmt = stmt.where(tuple_(Payment.received_on, Payment.id) < tuple_(*cursor))
     stmt = stmt.order_by(Payment.received_on.desc(), Payment.id.desc()).limit(limit + 1)
@@ -182,7 +177,7 @@ async def unapplied_credit(db: AsyncSession) -> list[AccountCredit]:
     """
     per_payment = (
         select(Payment.account_id, unapplied_amount().label("unapplied"))
-        .where(_live(), unapplied_amount() != 0)
+        .where(counted_payment(), unapplied_amount() != 0)
         .subquery()
     )
     rows = await db.execute(

@@ -27,8 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,11 +42,12 @@ from portal.domain.billing.balances import invoices_with_balances
 from portal.domain.billing.credit_notes import AMOUNT
 from portal.domain.billing.invoices import mail_context
 from portal.domain.billing.money import ZERO, money
+from portal.domain.billing.receivables import unapplied_amount
 from portal.domain.errors import Forbidden, NotFound, ValidationFailed
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
 from portal.formatting import iso
-from portal.i18n import N_
+from portal.i18n import N_, gettext
 
 METHODS = ("bank_transfer", "cash", "cheque", "acceptance_bill", "other")
 METHOD_LABELS = {
@@ -55,6 +57,13 @@ METHOD_LABELS = {
     "acceptance_bill": N_("acceptance bill"),
     "other": N_("other"),
 }
+
+
+def method_label(method: str) -> str:
+    """How the money was paid, in the reader's language (an unknown code reads "other")."""
+    return gettext(METHOD_LABELS.get(method, METHOD_LABELS["other"]))
+
+
 ALLOC_FIELD = "alloc_"  # the form field of an amount for one invoice: alloc_<invoice id>
 AUDITED = ("account_id", "received_on", "amount", "method", "reference", "note", "bank_line_id")
 
@@ -87,20 +96,6 @@ def require_finance(actor: Actor, kind: events.EventKind = events.EventKind.PAYM
     """Forbidden unless ``actor`` may record ``kind`` (finance, or admin): checked before anything is read."""
     if actor.acting_role(events.STEP_ROLES[kind]) is None:
         raise Forbidden()
-
-
-def _allocated(payment_id: object) -> ColumnElement[Decimal]:
-    """Σ allocations of the payment ``payment_id`` (a value or a correlated column); 0 when none."""
-    return (
-        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-        .where(PaymentAllocation.payment_id == payment_id)
-        .scalar_subquery()
-    )
-
-
-def unapplied_amount() -> ColumnElement[Decimal]:
-    """``Payment.amount`` minus its allocations, as a column of a query over ``Payment``."""
-    return Payment.amount - _allocated(Payment.id).correlate(Payment)
 
 
 async def record_payment(
@@ -148,16 +143,17 @@ async def record_payment(
     return payment
 
 
-async def _locked_payment(db: AsyncSession, payment_id: int) -> Payment:
-    payment = await db.scalar(
-        select(Payment)
-        .where(Payment.id == payment_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+Locked = TypeVar("Locked", Payment, BankStatementLine)
+
+
+async def locked(db: AsyncSession, model: type[Locked], row_id: int) -> Locked:
+    """The payment or bank line ``row_id``, locked for the transaction and read afresh; NotFound if none."""
+    row = await db.scalar(
+        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
     )
-    if payment is None:
+    if row is None:
         raise NotFound()
-    return payment
+    return row
 
 
 async def _reversal_of(db: AsyncSession, payment_id: int) -> Payment | None:
@@ -199,7 +195,7 @@ async def allocate(
     wanted = {k: v for k, v in wanted.items() if v}
     if not wanted:
         raise ValidationFailed({"allocations": NOTHING})
-    payment = await _locked_payment(db, payment_id)
+    payment = await locked(db, Payment, payment_id)
     if payment.reverses_payment_id is not None or await _reversal_of(db, payment.id) is not None:
         raise ValidationFailed({"allocations": SETTLED})
     invoices = await _locked_invoices(db, payment.account_id, sorted(wanted))
@@ -256,7 +252,7 @@ async def reverse_payment(db: AsyncSession, actor: Actor, payment_id: int, reaso
     reason = (reason or "").strip()[:4000]
     if not reason:
         raise ValidationFailed({"reason": REASON})
-    payment = await _locked_payment(db, payment_id)
+    payment = await locked(db, Payment, payment_id)
     if payment.reverses_payment_id is not None:
         raise ValidationFailed({"reason": NOT_REVERSIBLE})
     if await _reversal_of(db, payment.id) is not None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fpdf import FPDF
 
 from portal.domain.billing.documents import Buyer, CreditNoteDocument, DocumentLine, InvoiceDocument
-from portal.domain.billing.invoices import FAPIAO_TYPE_LABELS
+from portal.domain.billing.invoices import fapiao_type_label
 from portal.domain.catalog.units import unit_label
 from portal.domain.pdf import (
     MUTED,
@@ -85,7 +85,7 @@ def _payment(pdf: FPDF, doc: InvoiceDocument, seller: Seller) -> None:
         (_("Payment reference"), doc.number),
     ]
     if doc.fapiao:
-        listed = [f"{f.fapiao_number} ({_(FAPIAO_TYPE_LABELS.get(f.fapiao_type, ''))})" for f in doc.fapiao]
+        listed = [f"{f.fapiao_number} ({fapiao_type_label(f.fapiao_type)})" for f in doc.fapiao]
         rows.append((_("Official fapiao"), "\n".join(listed)))
     pairs(pdf, rows)
     paragraph(

@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from portal.db.billing import BankStatementLine, Invoice, Payment, PaymentAllocation
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
-from portal.domain.billing.balances import correlated_sum, credited_amount, paid_amount
+from portal.domain.billing.balances import correlated_sum, invoice_balance
 from portal.domain.orders import states
 
 ZERO = Decimal("0.00")
@@ -34,7 +34,8 @@ UNMATCHED = "unmatched"  # BankStatementLine.status of a line no payment was mad
 
 
 def counted_payment() -> ColumnElement[bool]:
-    """``Payment`` is neither a reversal nor reversed: the statement's and the ageing's payments."""
+    """``Payment`` is neither a reversal nor reversed: the statement's and the ageing's payments, and
+    the only ones whose unapplied amount can still be allocated."""
     reversal = aliased(Payment)
     return and_(
         Payment.reverses_payment_id.is_(None),
@@ -50,11 +51,6 @@ def allocated_of_payment() -> ColumnElement[Decimal]:
 def unapplied_amount() -> ColumnElement[Decimal]:
     """The unapplied credit of one ``Payment`` row: its amount minus what was allocated of it."""
     return Payment.amount - allocated_of_payment()
-
-
-def invoice_balance() -> ColumnElement[Decimal]:
-    """``Invoice``'s balance today: total − allocations − credit notes (negative: the account's credit)."""
-    return Invoice.total - paid_amount() - credited_amount()
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.billing import Invoice, InvoiceReminder
 from portal.db.orders import Order
+from portal.domain.billing.balances import invoice_balance
 from portal.domain.billing.invoices import mail_context
-from portal.domain.billing.receivables import invoice_balance
 from portal.domain.orders import notify
 
 BATCH = 500
