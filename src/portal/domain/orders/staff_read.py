@@ -5,12 +5,13 @@ what keeps it from closing.
 
 Like the buyer's page (``order_read``), PostgreSQL nests each collection as a JSON array in its own
 column, so the page costs one round trip whatever the order holds. The statement is built with Core
-once, at import, so the billing rules it reuses (what an invoice has been paid and credited, the
+once per process (on first use), so the billing rules it reuses (what an invoice has been paid and credited, the
 closing conditions) are the same expressions the rest of the portal runs; it is then compiled once to
 SQL text, so a request neither builds nor compiles nor computes a cache key for it.
 
-The automatic review checks of an order in review read more (the catalog, agreed prices, the credit
-exposure): ``pages.staff_order_page`` runs them beside this statement, and only for such an order.
+For an order in review the statement also reads what the automatic review checks weigh (the
+lines' products as the account sees them, the account's credit exposure; the approval thresholds
+always): for any other order those columns are NULL and PostgreSQL does not compute them.
 """
 
 from __future__ import annotations
