@@ -68,8 +68,13 @@ async def blockers(db: AsyncSession, order_id: int) -> dict[str, str]:
     row = (
         await db.execute(select(fully_invoiced(), paid(), nothing_open()).where(Order.id == order_id))
     ).one()
+    return blockers_of(tuple(row))
+
+
+def blockers_of(met: tuple[bool, bool, bool]) -> dict[str, str]:
+    """The reasons of ``blockers`` from its three conditions (fully invoiced, paid, nothing open)."""
     reasons = {"close_invoiced": NOT_INVOICED, "close_paid": NOT_PAID, "close_case": OPEN_CASE}
-    return {field: message for (field, message), met in zip(reasons.items(), row, strict=True) if not met}
+    return {field: message for (field, message), ok in zip(reasons.items(), met, strict=True) if not ok}
 
 
 async def close_settled(db: AsyncSession, *, limit: int = BATCH) -> int:

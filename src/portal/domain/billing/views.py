@@ -2,8 +2,8 @@
 
 - ``invoice_list``: one keyset page of invoices (the buyer's account, or finance's filters) with
   their paid, credited and open amounts and status, in one statement however long the page;
-- ``order_invoices``: the invoices of one order, for the order pages (the buyer's order page reads
-  them inside its own statement: ``ORDER_INVOICES_JSON`` and ``order_invoice_rows``).
+- ``order_invoices``: the invoices of one order, for the order pages (the order pages read
+  them inside their own one statement: ``order_invoices_json`` and ``order_invoice_rows``).
 
 A customer reads only their own account's invoices. The documents themselves are in ``documents``.
 """
@@ -25,6 +25,7 @@ from portal.db.orders import Order
 from portal.domain import paging
 from portal.domain.billing.balances import UNSETTLED, InvoiceStatus, credited_amount, paid_amount, status_of
 from portal.domain.billing.invoices import readable_invoices
+from portal.domain.json_rows import json_list, json_rows, money_text
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.staff_list import customer_choices
 from portal.domain.paging import Page
@@ -187,26 +188,32 @@ async def finance_list(db: AsyncSession, actor: Actor, filters: InvoiceFilter) -
     return FinanceList(await invoice_list(db, actor, filters), await customer_choices(db))
 
 
-# The invoices of the order ``o`` (an alias in the order pages' one statement) as a JSON array of
-# positional values, oldest first: id, number, kind, currency, issued_on, due_on, total, paid, credited
-# (money as text). The sums are those of ``balances.paid_amount`` and ``credited_amount``.
-ORDER_INVOICES_JSON = """
-    (SELECT json_agg(json_build_array(
-                i.id, i.number, i.kind, i.currency, i.issued_on, i.due_on, i.total::text,
-                (SELECT coalesce(sum(pa.amount), 0) FROM payment_allocations pa WHERE pa.invoice_id = i.id)::text,
-                (SELECT coalesce(sum(cn.total), 0) FROM credit_notes cn WHERE cn.invoice_id = i.id)::text)
-            ORDER BY i.id)
-       FROM invoices i WHERE i.order_id = o.id AND i.account_id = o.account_id)"""
+def order_invoices_json() -> ColumnElement:
+    """The invoices of the enclosing statement's order (``orders``) as one JSON array, oldest first: per
+    invoice [id, number, kind, account id, account name, currency, issued on, due on, total, paid,
+    credited], money as text; the sums are ``paid_amount`` and ``credited_amount``. For the order pages'
+    one-statement reads; ``order_invoice_rows`` decodes it."""
+    billed = CustomerAccount.__table__.alias("billed")  # the page's own account row is another FROM
+    columns = [
+        Invoice.id, Invoice.number, Invoice.kind, Invoice.account_id, billed.c.name, Invoice.currency,
+        Invoice.issued_on, Invoice.due_on, money_text(Invoice.total), money_text(paid_amount()),
+        money_text(credited_amount()),
+    ]  # fmt: skip
+    return (
+        select(json_rows(columns, Invoice.id))
+        .select_from(Invoice.__table__.join(billed, billed.c.id == Invoice.account_id))
+        .where(Invoice.order_id == Order.id, Invoice.account_id == Order.account_id)
+        .scalar_subquery()
+    )
 
 
-def order_invoice_rows(
-    rows: list, *, order_number: str, account_id: int, account_name: str, today: date
-) -> list[InvoiceRow]:
-    """``ORDER_INVOICES_JSON`` decoded into the rows ``order_invoices`` returns, status as of ``today``."""
+def order_invoice_rows(value: Any, *, order_number: str, today: date) -> list[InvoiceRow]:
+    """``order_invoices_json``'s column decoded: the rows ``order_invoices`` returns, status as of ``today``."""
     out = []
-    for ident, number, kind, currency, issued, due, total, paid, credited in rows:
-        total, paid, credited = Decimal(total), Decimal(paid), Decimal(credited)
-        issued_on, due_on = date.fromisoformat(issued), date.fromisoformat(due)
+    for ident, number, kind, account_id, name, currency, issued, due, *sums in json_list(value):
+        total, paid, credited = (Decimal(v) for v in sums)
+        due_on = date.fromisoformat(due)
+        status = status_of(total, paid, credited, due_on, today).value
         out.append(
             InvoiceRow(
                 ident,
@@ -214,14 +221,14 @@ def order_invoice_rows(
                 kind,
                 order_number,
                 account_id,
-                account_name,
+                name,
                 currency,
-                issued_on,
+                date.fromisoformat(issued),
                 due_on,
                 total,
                 paid,
                 credited,
-                status_of(total, paid, credited, due_on, today).value,
+                status,
             )  # fmt: skip
         )
     return out
