@@ -12,7 +12,7 @@ from portal.i18n import using_locale
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # a translated or looked-up label closed by "}}" and followed by an ASCII colon
-LABEL_THEN_ASCII_COLON = re.compile(r"\)\s*\}\}:")
+LABEL_THEN_ASCII_COLON = re.compile(r"\)\s*\}\}(?:</(?:strong|b|em|span|label)>)?:")
 # ``a if c else b | colon`` filters only ``b``: a conditional label needs parentheses
 UNBRACKETED_CONDITIONAL = re.compile(
     r"\{\{ (?!\()(?:(?!\}\}).)* if (?:(?!\}\}).)* else (?:(?!\}\}).)*\| colon \}\}"
