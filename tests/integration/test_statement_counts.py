@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from itertools import count
 
 from portal import clock
@@ -20,10 +21,13 @@ from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Package, Shipment, ShipmentLine
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.db.outbox import OutboxMessage
+from portal.domain.orders import cart
+from portal.domain.orders.pricing import PricePolicy
 from tests.fulfilment_helpers import confirmed, produce
 from tests.helpers import (
     StatementCounter,
     an_address,
+    customer_actor,
     make_account,
     make_customer,
     make_product,
@@ -151,6 +155,37 @@ async def test_the_customer_order_page_costs_the_same_however_large_the_order(cl
     buyer, order = await _shipped_order(db)
     await sign_in(client, buyer.email)
     await _constant(client, db, order, f"/orders/{order.number}")
+
+
+async def test_the_customer_order_page_costs_one_statement(client, db):
+    buyer, order = await _shipped_order(db)
+    await sign_in(client, buyer.email)
+    assert await _count(client, f"/orders/{order.number}") == 1
+
+
+async def _fill_cart(db, buyer, n: int) -> None:  # noqa: ANN001
+    """``n`` more lines in the buyer's cart, one of them of a product no longer sold."""
+    actor, policy = (
+        customer_actor(buyer),
+        PricePolicy(Decimal("0.13"), Decimal("200.00"), Decimal("10000.00")),
+    )
+    products = [await make_product(db) for _ in range(n)]
+    for product in products:
+        await cart.add_line(db, actor, line=cart.LineInput(0, product.sku, 2, {}), policy=policy)
+    products[0].is_active = False
+    await db.commit()
+
+
+async def test_the_cart_costs_one_statement_with_2_and_20_lines(client, db):
+    buyer = await make_customer(db)
+    await sign_in(client, buyer.email)
+    await _fill_cart(db, buyer, 2)
+    few = await _count(client, "/cart")
+    await _fill_cart(db, buyer, 18)
+    many = await _count(client, "/cart")
+    assert few == many == 1
+    page = (await client.get("/cart")).text
+    assert page.count('class="field-error"') == 2  # each lot's product no longer sold, told beside its line
 
 
 async def test_the_staff_order_page_costs_one_statement_however_large_the_order(client, db):

@@ -26,18 +26,16 @@ from sqlalchemy import TextClause, and_, case, literal_column, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.db.catalog import Product
 from portal.db.customers import CustomerAccount, CustomerUser
-from portal.db.orders import Order, OrderLine
+from portal.db.orders import Order
 from portal.domain.billing import closing, receivables
 from portal.domain.billing import views as billing_views
-from portal.domain.catalog.products import offers_for_account
 from portal.domain.errors import NotFound
 from portal.domain.fulfilment.packing import LinePacking, PackageView, PackedItem
 from portal.domain.fulfilment.qc import InspectionView
 from portal.domain.fulfilment.views import CaseView, ShipmentView
-from portal.domain.json_rows import day, instant, json_list, json_rows, money_text
-from portal.domain.orders import checks, order_read, queries, states
+from portal.domain.json_rows import day, instant, json_list, money_text
+from portal.domain.orders import checks, line_rule, order_read, queries, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import OrderRow
 from portal.domain.orders.views import LineView, NotificationView, OrderView
@@ -101,21 +99,6 @@ class Milestone(NamedTuple):
     progress: int
     note: str
     updated_by: str
-
-
-class OfferRow(NamedTuple):
-    """A line's product as the account sees it, as the review checks read it (``checks.Offer``)."""
-
-    id: int
-    sku: str
-    is_active: bool
-    min_order_qty: int
-    max_order_qty: int
-    spec_options: dict[str, list[str]]
-    stock_on_hand: int
-    made_to_order: bool
-    lead_time_days: int
-    price: Decimal
 
 
 @dataclass(frozen=True)
@@ -234,27 +217,13 @@ _COLLECTIONS = """
        FROM addresses d WHERE d.account_id = orders.account_id) AS addresses,
     orders.approval_level, orders.backorder_choice, orders.delivery_estimate, orders.contact_user_id,
     a.payment_terms AS account_terms, a.credit_limit,"""
-_OFFER_COLUMNS = [
-    Product.id, Product.sku, Product.is_active, Product.min_order_qty, Product.max_order_qty, Product.spec_options,
-    Product.stock_on_hand, Product.made_to_order, Product.lead_time_days,
-]  # fmt: skip
 
 
 def _review_facts(account: Any) -> list[Any]:
     """For an order in review only (NULL otherwise): its products as the account sees them, and the
     account's exposure unless it pays in advance (``checks``)."""
     in_review = Order.status.in_(states.IN_REVIEW)
-    offered = offers_for_account(Order.account_id)
-    price = offered.selected_columns.price
-    offers = (
-        offered.with_only_columns(json_rows([*_OFFER_COLUMNS, money_text(price)]))
-        .where(
-            Product.id.in_(
-                select(OrderLine.product_id).where(OrderLine.order_id == Order.id).correlate(Order)
-            )
-        )
-        .scalar_subquery()
-    )
+    offers = line_rule.order_offers_json()
     on_credit = and_(in_review, account.c.payment_terms != checks.PREPAID)
     sums = receivables.exposure_sums(Order.account_id, Order.id)
     return [
@@ -393,7 +362,7 @@ async def staff_order(db: AsyncSession, actor: Actor, number: str) -> StaffRead:
 
 
 def _facts(row: Any, order: OrderView, lines: list[StaffLine]) -> checks.ReviewFacts:
-    offers = {o[0]: OfferRow(*o[:9], Decimal(o[9])) for o in json_list(row["offers"])}
+    offers = line_rule.order_offers(row["offers"])
     prepaid = row["account_terms"] == checks.PREPAID
     return checks.ReviewFacts(
         total=order.total,
