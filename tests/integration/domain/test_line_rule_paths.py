@@ -174,7 +174,7 @@ async def test_review_flags_and_revision_refuses_a_line_deactivated_meanwhile(cl
     reviewer = await make_staff(db, "reviewer")
     await sign_in(client, reviewer.email, staff=True)
     page = (await client.get(f"/staff/orders/{order.number}")).text
-    assert f"Order lines : {gone.sku} is no longer available." in text_of(page)
+    assert f"Order lines: {gone.sku} is no longer available." in text_of(page)
     form = {
         "_csrf_token": await csrf_token(client, "/staff/login"),
         "version": page.split('name="version" value="')[1].split('"')[0],
