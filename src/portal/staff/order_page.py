@@ -82,6 +82,7 @@ async def render_order(
         shipping=shown.shipping,
         invoices=shown.invoices,
         closing=shown.closing,
+        aftersales=shown.aftersales,
         errors=errors or {},
         today=today,
         addresses=shown.addresses,

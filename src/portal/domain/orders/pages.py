@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order, OrderAttachment, OrderEvent
+from portal.domain.aftersales import cases as aftersales_cases
 from portal.domain.billing import closing as billing_closing
 from portal.domain.billing import receivables
 from portal.domain.billing import views as billing_views
@@ -61,6 +62,7 @@ class CustomerOrderPage:
     cases: list[shipping_views.CaseView]
     backorder: backorder.BackorderOffer | None
     invoices: list[billing_views.InvoiceRow]
+    aftersales: list[aftersales_cases.CaseView]
 
 
 async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> CustomerOrderPage:
@@ -77,6 +79,7 @@ async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> Cu
         cases=read.cases,
         backorder=read.backorder,
         invoices=await billing_views.order_invoices(db, actor, read.order.id),
+        aftersales=await aftersales_cases.order_cases(db, read.order.id),  # read.order is the actor's
     )
 
 
@@ -164,6 +167,7 @@ class StaffOrderPage:
     addresses: list[Address]
     invoices: list[billing_views.InvoiceRow]
     closing: dict[str, str]  # why a completed order cannot close yet (empty: it can), by field
+    aftersales: list[aftersales_cases.CaseView]
 
 
 async def _review(db: AsyncSession, actor: Actor, number: str, today: date) -> Review:
@@ -195,6 +199,7 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         addresses=await _address_book(db, order.account_id) if order.status == "submitted" else [],
         invoices=await billing_views.order_invoices(db, actor, order.id),
         closing=await billing_closing.blockers(db, order.id) if order.status in closable else {},
+        aftersales=await aftersales_cases.order_cases(db, order.id),
     )
 
 
@@ -207,6 +212,7 @@ class StaffDashboard:
     overdue: list
     cases: list
     finance: receivables.FinanceOverview | None = None
+    receipt_cases: list[aftersales_cases.OpenCaseRow] | None = None  # after-sales: open receipt cases
 
 
 async def staff_dashboard(db: AsyncSession, *, roles: list[str], today: date) -> StaffDashboard:
@@ -219,4 +225,5 @@ async def staff_dashboard(db: AsyncSession, *, roles: list[str], today: date) ->
         overdue=await watchdog.overdue(db) if sees & {"reviewer", "sales"} else [],
         cases=await shipping_views.open_cases(db) if sees & {"logistics", "sales", "aftersales"} else [],
         finance=await receivables.finance_overview(db, today) if "finance" in sees else None,
+        receipt_cases=await aftersales_cases.open_cases(db) if "aftersales" in sees else None,
     )
