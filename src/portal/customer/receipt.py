@@ -90,7 +90,9 @@ class ReceiptController(Controller):
         )
 
     @get("/{number:str}/receipt")
-    async def show(self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]) -> Template:
+    async def show(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
         return await self._form(request, db, number)
 
     @post("/{number:str}/receipt", request_max_body_size=UPLOAD_LIMIT)
@@ -104,7 +106,9 @@ class ReceiptController(Controller):
         if form.get("itemised") != "1":  # the order page's one-click button
             note = read_form(form, inputs.DecisionForm).note
             if not await receipt.confirm_simply(db, actor, order, expected_version=version, note=note):
-                flash = _("A delivery problem is still open: please check each line before confirming receipt.")
+                flash = _(
+                    "A delivery problem is still open: please check each line before confirming receipt."
+                )
                 return redirect(request, f"/orders/{number}/receipt", flash=flash, category="error")
             return redirect(request, f"/orders/{number}", flash=_("Thank you: receipt confirmed."))
         root = cases.photo_root(request.app.state.settings.data_dir)
@@ -112,8 +116,13 @@ class ReceiptController(Controller):
             report = await report_of(form)
             case = await receipt.confirm(db, actor, order, report, expected_version=version, photo_root=root)
         except ValidationFailed as exc:
-            return await refused_form(db, exc, lambda **kw: self._form(request, db, number, **kw), values=typed_values(form))
+            return await refused_form(
+                db, exc, lambda **kw: self._form(request, db, number, **kw), values=typed_values(form)
+            )
         if case is None:
             return redirect(request, f"/orders/{number}", flash=_("Thank you: receipt confirmed."))
-        flash = _("Thank you: receipt confirmed. We opened after-sales case %(case)s and will contact you.", case=case)
+        flash = _(
+            "Thank you: receipt confirmed. We opened after-sales case %(case)s and will contact you.",
+            case=case,
+        )
         return redirect(request, f"/orders/{number}#aftersales", flash=flash)

@@ -28,7 +28,7 @@ from portal.i18n import N_
 RECEIPT = "receipt"
 KIND_LABELS = {RECEIPT: N_("Short or damaged goods")}
 OPEN, RESOLVED = "open", "resolved"
-STATE_LABELS = {OPEN: N_("open"), RESOLVED: N_("resolved")}
+STATE_LABELS = {OPEN: N_("being handled"), RESOLVED: N_("resolved")}
 PHOTOS_FOLDER = "photos"  # under the data folder: never served as static files
 
 
@@ -67,7 +67,9 @@ class CaseView:
     photos: list[PhotoView] = field(default_factory=list)
 
 
-async def open_case(db: AsyncSession, actor: Actor, *, kind: str, order: Order, note: str = "") -> AftersalesCase:
+async def open_case(
+    db: AsyncSession, actor: Actor, *, kind: str, order: Order, note: str = ""
+) -> AftersalesCase:
     """A new open case of ``kind`` about ``order``, numbered ``AS-YYYY-NNNNNN`` in the business year."""
     case = AftersalesCase(
         number=await next_number(db, Series.AFTER_SALES_CASE, clock.now().astimezone(clock.BUSINESS_TZ).year),

@@ -170,7 +170,8 @@ async def confirm(
         if not report.itemised and await report_required(db, order.id):
             raise ValidationFailed({"lines": REPORT_NEEDED})
     reported = [
-        {"line_id": ln.id, "sku": ln.sku, "short": said.short, "damaged": said.damaged} for ln, said in problems
+        {"line_id": ln.id, "sku": ln.sku, "short": said.short, "damaged": said.damaged}
+        for ln, said in problems
     ]
     await service.apply(
         db,
@@ -211,7 +212,13 @@ async def _open_receipt_case(
     written = cases.add_photos(db, actor, case, cleaned, photo_root)
     try:
         lines = [
-            {"sku": ln.sku, "name_zh": ln.name_zh, "name_en": ln.name_en, "short": s.short, "damaged": s.damaged}
+            {
+                "sku": ln.sku,
+                "name_zh": ln.name_zh,
+                "name_en": ln.name_en,
+                "short": s.short,
+                "damaged": s.damaged,
+            }
             for ln, s in problems
         ]
         event = events.record(
@@ -224,7 +231,10 @@ async def _open_receipt_case(
         await service.flush(db)
         extra = {
             "case_number": case.number,
-            "case_lines": [{**row, "note": s.note.strip()} for row, (_, s) in zip(lines, problems, strict=True)],
+            "staff_case_path": f"/staff/orders/{order.number}#aftersales",
+            "case_lines": [
+                {**row, "note": s.note.strip()} for row, (_, s) in zip(lines, problems, strict=True)
+            ],
             "case_note": case.note,
             "photo_count": len(cleaned),
         }
