@@ -7,6 +7,7 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
+from portal.db.aftersales import AftersalesCase, AftersalesPhoto
 from portal.db.fulfilment import Carrier, LogisticsCase, Shipment
 from portal.db.orders import Order, OrderLine
 from tests.fulfilment_helpers import confirmed
@@ -53,3 +54,30 @@ async def report(client, order: Order, buyer, *, fields: dict, photos=(), signed
     return await client.post(
         f"/orders/{order.number}/receipt", data=data, files=files or None, follow_redirects=False
     )
+
+
+async def add_case_photo(db, order: Order) -> AftersalesPhoto:  # noqa: ANN001
+    """A receipt case of ``order`` with one photo row (its file need not exist); committed."""
+    case = AftersalesCase(
+        number=f"AS-2026-9{order.id:05d}",
+        kind="receipt",
+        account_id=order.account_id,
+        order_id=order.id,
+        opened_by_kind="customer",
+    )
+    db.add(case)
+    await db.flush()
+    photo = AftersalesPhoto(
+        case_id=case.id,
+        filename="p.jpg",
+        content_type="image/jpeg",
+        size=1,
+        width=1,
+        height=1,
+        sha256="0" * 64,
+        storage_key=f"{case.id}/p.jpg",
+        uploaded_by_kind="customer",
+    )
+    db.add(photo)
+    await db.commit()
+    return photo

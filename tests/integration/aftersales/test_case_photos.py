@@ -24,7 +24,11 @@ def _polyglot() -> bytes:
 async def _reported_with(client, db, photo: bytes):  # noqa: ANN001, ANN202
     buyer, order, line = await delivered(db)
     r = await report(
-        client, order, buyer, fields={f"damaged_{line.id}": "1", f"note_{line.id}": "dented"}, photos=[("p.jpg", photo)]
+        client,
+        order,
+        buyer,
+        fields={f"damaged_{line.id}": "1", f"note_{line.id}": "dented"},
+        photos=[("p.jpg", photo)],
     )
     assert r.status_code == 303
     photo_row = await db.scalar(select(AftersalesPhoto).order_by(AftersalesPhoto.id.desc()))

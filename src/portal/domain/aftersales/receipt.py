@@ -173,11 +173,10 @@ async def confirm(
         {"line_id": ln.id, "sku": ln.sku, "short": said.short, "damaged": said.damaged}
         for ln, said in problems
     ]
-    await service.apply(
+    await service.confirm_receipt(
         db,
-        order,
         actor,
-        Action.CONFIRM_RECEIPT,
+        order,
         expected_version=expected_version,
         note=report.note,
         data={"reported": reported} if reported else None,
