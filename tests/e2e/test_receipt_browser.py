@@ -5,7 +5,6 @@ staff find the case on their dashboard and on the staff order page (in English).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Awaitable, Callable
 
