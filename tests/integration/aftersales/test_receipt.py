@@ -13,6 +13,7 @@ from portal.db.aftersales import AftersalesCase, AftersalesCaseLine, AftersalesP
 from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
 from portal.domain.aftersales import cases
+from portal.domain.billing import closing
 from portal.domain.notifications.render import EmailRenderer
 from portal.jinja import make_environment
 from tests.aftersales_helpers import delivered, jpeg_with_gps, open_exception, report
@@ -174,3 +175,42 @@ async def test_the_receipt_form_of_another_account_is_not_found(client, db):
         f"/orders/{order.number}/receipt", data={"_csrf_token": token, "version": "1", "itemised": "1"}
     )
     assert r.status_code == 404
+
+
+async def test_after_sales_resolve_the_case_and_then_the_order_may_close(client, db):
+    buyer, order, line = await delivered(db)
+    await report(client, order, buyer, fields={f"short_{line.id}": "1"})
+    case = await db.scalar(select(AftersalesCase).where(AftersalesCase.order_id == order.id))
+    assert await closing.blockers(db, order.id) == {
+        "close_invoiced": closing.NOT_INVOICED,
+        "close_aftersales": closing.OPEN_AFTERSALES,
+    }
+    url = f"/staff/orders/{order.number}/aftersales/{case.number}/resolve"
+    sales = await make_staff(db, "sales")
+    await sign_in(client, sales.email, staff=True)
+    assert "Resolve the case" not in (await client.get(f"/staff/orders/{order.number}")).text
+    token = await csrf_token(client, "/staff/login")
+    assert (await client.post(url, data={"_csrf_token": token, "resolution": "x"})).status_code == 403
+    staff = await make_staff(db, "aftersales")
+    await sign_in(client, staff.email, staff=True)
+    token = await csrf_token(client, "/staff/login")
+    r = await client.post(url, data={"_csrf_token": token, "resolution": " "})
+    assert r.status_code == 422 and "Please say how the case was resolved." in text_of(r.text)
+    r = await client.post(
+        url, data={"_csrf_token": token, "resolution": "Replacement sent"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    again = await client.post(url, data={"_csrf_token": token, "resolution": "twice"})
+    assert again.status_code == 409
+    fresh = await db.get(AftersalesCase, case.id, populate_existing=True)
+    assert (fresh.state, fresh.resolution, fresh.assignee_staff_id) == (
+        "resolved",
+        "Replacement sent",
+        staff.id,
+    )
+    assert await closing.blockers(db, order.id) == {"close_invoiced": closing.NOT_INVOICED}
+    mail = await db.scalar(select(OutboxMessage).where(OutboxMessage.template == "aftersales_case_resolved"))
+    assert mail.recipient == buyer.email and mail.context["resolution"] == "Replacement sent"
+    await sign_in(client, buyer.email)
+    page = text_of((await client.get(f"/orders/{order.number}")).text)
+    assert f"After-sales case {case.number} resolved" in page and "Replacement sent" in page

@@ -19,8 +19,9 @@ from portal.db.aftersales import AftersalesCase, AftersalesCaseLine, AftersalesP
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import images
-from portal.domain.errors import NotFound
+from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from portal.domain.numbering import Series, next_number
+from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
 from portal.i18n import N_
@@ -30,6 +31,8 @@ KIND_LABELS = {RECEIPT: N_("Short or damaged goods")}
 OPEN, RESOLVED = "open", "resolved"
 STATE_LABELS = {OPEN: N_("being handled"), RESOLVED: N_("resolved")}
 PHOTOS_FOLDER = "photos"  # under the data folder: never served as static files
+RESOLUTION_REQUIRED = N_("Please say how the case was resolved.")
+RESOLUTION_LIMIT = 4000
 
 
 def photo_root(data_dir: Path) -> Path:
@@ -147,6 +150,33 @@ async def order_cases(db: AsyncSession, order_id: int) -> list[CaseView]:
         )
         for c in found
     ]
+
+
+async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: str, resolution: str) -> None:
+    """After-sales resolve an open case of ``order``: timeline event (the buyer reads the resolution) and mail.
+
+    NotFound for a case of another order, InvalidTransition when it is resolved already, Forbidden
+    without the after-sales role, ValidationFailed without a resolution.
+    """
+    case = await db.scalar(
+        select(AftersalesCase)
+        .where(AftersalesCase.number == case_number, AftersalesCase.order_id == order.id)
+        .with_for_update()
+    )
+    if case is None:
+        raise NotFound()
+    if case.resolved_at is not None:
+        raise InvalidTransition()
+    text = resolution.strip()[:RESOLUTION_LIMIT]
+    if not text:
+        raise ValidationFailed({"resolution": RESOLUTION_REQUIRED})
+    data = {"number": case.number, "case_kind": case.kind}
+    event = events.record(db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, note=text, data=data)
+    case.state, case.resolved_at, case.resolution = RESOLVED, clock.now(), text
+    case.assignee_staff_id = case.assignee_staff_id or actor.id
+    await db.flush()
+    extra = {"case_number": case.number, "resolution": text}
+    await notify.send(db, order, "aftersales_case_resolved", "customer", event=event, extra=extra)
 
 
 async def find_photo(db: AsyncSession, actor: Actor, *, number: str, photo_id: int) -> AftersalesPhoto:

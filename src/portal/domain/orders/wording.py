@@ -162,6 +162,11 @@ EVENT_WORDING: dict[EventKind, Words] = {
         N_("After-sales case %(document)s opened"),
         N_("After-sales case opened"),
     ),
+    K.AFTERSALES_CASE_RESOLVED: Words(
+        N_("After-sales case %(document)s resolved"),
+        N_("After-sales case %(document)s resolved"),
+        N_("After-sales case resolved"),
+    ),
 }
 
 # where one kind reads several ways: (kind, variant) -> words; see ``event_words``
@@ -190,6 +195,7 @@ CUSTOMER_NOTES = frozenset(
         K.BACKORDER_CHOICE,
         K.CASE_RESOLVED,
         K.AFTERSALES_CASE_OPENED,
+        K.AFTERSALES_CASE_RESOLVED,
     }
 )
 PUBLIC_NOTES = frozenset({K.CASE_RESOLVED})  # how a delivery problem was resolved, on the tracking page
@@ -223,6 +229,7 @@ MESSAGE_LABELS: dict[str, str] = {
     "credit_note_issued": N_("Credit note issued (to the customer)"),
     "payment_received": N_("Payment received (to the customer)"),
     "aftersales_case_opened": N_("Short or damaged goods reported (to after-sales)"),
+    "aftersales_case_resolved": N_("After-sales case resolved (to the customer)"),
 }
 
 
