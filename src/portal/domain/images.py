@@ -23,7 +23,8 @@ from portal.i18n import N_
 
 MAX_BYTES = 10 * 1024 * 1024  # a phone photo is 2–6 MB
 MAX_PIXELS = 24_000_000  # 6000 × 4000; a 12 MP phone photo passes, a 30 MP bomb does not
-LONGEST_SIDE = 3000  # stored at most this wide or tall: enough to see a scratch, small to keep
+LONGEST_SIDE = 3000  # photos are stored at most this wide or tall: enough to see a scratch, small to keep
+DRAWING_PIXELS = 40_000_000  # a drawing attached to an order (an A2 scan at 300 dpi), kept at full size
 ACCEPTED = "JPEG, PNG, WebP"
 
 # the leading bytes of each accepted kind -> (Pillow's format name, content type, extension)
@@ -35,7 +36,7 @@ _KINDS = {
 
 NOT_AN_IMAGE = N_("Only JPEG, PNG and WebP photos can be uploaded.")
 TOO_LARGE = N_("Each photo may be at most %(mb)s MB.")
-TOO_MANY_PIXELS = N_("A photo may have at most %(mp)s megapixels.")
+TOO_MANY_PIXELS = N_("An image may have at most %(mp)s megapixels.")
 TOO_MANY = N_("Attach at most %(n)s photos.")
 
 
@@ -85,23 +86,33 @@ def _open(data: bytes, fmt: str, *, max_pixels: int, field: str) -> Image.Image:
     return image
 
 
-def _redraw(image: Image.Image, fmt: str) -> Image.Image:
+def _redraw(image: Image.Image, fmt: str, longest_side: int | None) -> Image.Image:
     """The first frame's pixels upright, in a mode ``fmt`` can hold, with no metadata attached."""
     image.seek(0)
     image.load()
     upright = ImageOps.exif_transpose(image) or image
     keep_alpha = fmt != "JPEG" and (upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info)
     pixels = upright.convert("RGBA" if keep_alpha else "RGB")
-    pixels.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+    if longest_side:
+        pixels.thumbnail((longest_side, longest_side))
     fresh = Image.new(pixels.mode, pixels.size)
     fresh.paste(pixels)  # a new image: none of the source's info, EXIF, ICC or comments comes along
     return fresh
 
 
 def clean(
-    data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS, field: str = "photos"
+    data: bytes,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    field: str = "photos",
+    longest_side: int | None = LONGEST_SIDE,
+    quality: int = 85,
 ) -> CleanImage:
-    """The upload re-encoded, or ``ValidationFailed`` on ``field``: wrong kind, too large, too many pixels."""
+    """The upload re-encoded, or ``ValidationFailed`` on ``field``: wrong kind, too large, too many pixels.
+
+    ``longest_side`` scales a larger picture down (None keeps its size: drawings); ``quality`` is JPEG's and WebP's.
+    """
     if len(data) > max_bytes:
         raise _refuse(TOO_LARGE, field, mb=max_bytes // (1024 * 1024))
     fmt = sniff(data)
@@ -111,16 +122,16 @@ def clean(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            fresh = _redraw(image, fmt)
+            fresh = _redraw(image, fmt, longest_side)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning):
         raise _refuse(NOT_AN_IMAGE, field) from None
     out = io.BytesIO()
     if fmt == "JPEG":
-        fresh.save(out, "JPEG", quality=85, optimize=True)
+        fresh.save(out, "JPEG", quality=quality, optimize=True)
     elif fmt == "PNG":
         fresh.save(out, "PNG", optimize=True)
     else:
-        fresh.save(out, "WEBP", quality=85)
+        fresh.save(out, "WEBP", quality=quality)
     content_type, extension = _KINDS[fmt]
     return CleanImage(out.getvalue(), content_type, extension, fresh.width, fresh.height)
 
