@@ -69,10 +69,10 @@ async def test_a_damaged_and_a_short_line_open_one_case(client, db):
     assert mail.recipient == aftersales.email
     renderer = EmailRenderer(make_environment(), base_url="https://portal.example")
     en = renderer.render("aftersales_case_opened", locale="en", context=mail.context)
-    assert case.number in en.subject and "cracked housing" in en.text and "Short: 1, Damaged: 2" in en.text
+    assert case.number in en.subject and "cracked housing" in en.text and "1 short, 2 damaged" in en.text
     assert f"https://portal.example/staff/orders/{order.number}#aftersales" in en.html
     zh = renderer.render("aftersales_case_opened", locale="zh_CN", context=mail.context)
-    assert case.number in zh.subject and "短少" in zh.text and "破损" in zh.text
+    assert case.number in zh.subject and "短少 1，破损 2" in zh.text
     # the buyer's page shows the case and the timeline says it
     page = text_of((await client.get(f"/orders/{order.number}")).text)
     assert f"Case {case.number}" in page and "cracked housing" in page
