@@ -10,6 +10,8 @@ from markupsafe import Markup
 
 from portal import i18n
 from portal.auth.roles import ACTOR_ROLE_LABELS, role_label
+from portal.domain.aftersales.cases import KIND_LABELS as CASE_KIND_LABELS
+from portal.domain.aftersales.cases import STATE_LABELS as CASE_STATE_LABELS
 from portal.domain.billing.bank_csv import DELIMITER_LABELS
 from portal.domain.billing.bank_import import LINE_STATUS_LABELS
 from portal.domain.billing.bank_matching import MATCH_RULE_LABELS
@@ -152,5 +154,7 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         entry_reference=entry_reference,
         ageing_buckets=BUCKETS,
         ageing_labels=BUCKET_LABELS,
+        case_kind_labels=CASE_KIND_LABELS,  # after-sales cases
+        case_state_labels=CASE_STATE_LABELS,
     )
     return env

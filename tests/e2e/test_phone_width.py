@@ -145,6 +145,7 @@ async def test_customer_pages_fit_a_phone(
         await assert_fits(page, f"/orders/{number}")
     await assert_fits(page, f"/orders/{demo_orders['confirmation_sent']}/confirmation")
     await assert_fits(page, f"/orders/{demo_orders['changes_requested']}/edit")
+    await assert_fits(page, f"/orders/{demo_orders['delivered']}/receipt")  # receipt line by line
 
     # and with goods in the cart: the cart and the checkout
     await fill_cart(page)

@@ -140,6 +140,8 @@ async def _seed(db) -> dict:  # noqa: ANN001
             "product_id": product_id,
             "account_id": buyer.account_id,
             "attachment_id": 1,
+            "photo_id": 1,
+            "case_number": "AS-2026-000001",
             "message_id": 1,
             "line_id": None,  # the buyer's cart line, added once signed in
             **settlement,

@@ -1,4 +1,4 @@
-"""Another account's order is not found (404) on every /orders/... route and attachment URL."""
+"""Another account's order is not found (404) on every /orders/... route, attachment and case photo URL."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from litestar.routes import HTTPRoute
 
 from portal.domain.orders import service
+from tests.aftersales_helpers import add_case_photo
 from tests.helpers import add_attachment, csrf_token, customer_actor, make_customer, make_order, sign_in
 
 
@@ -15,6 +16,7 @@ async def test_another_accounts_order_is_404_everywhere(client, db):
     order = await make_order(db, customer=owner)
     await service.submit(db, customer_actor(owner), order)
     attachment = await add_attachment(db, order, storage_key=f"{order.id}/x")
+    photo = await add_case_photo(db, order)
     stranger = await make_customer(db)
     await sign_in(client, stranger.email)
     token = await csrf_token(client)
@@ -24,6 +26,7 @@ async def test_another_accounts_order_is_404_everywhere(client, db):
             continue
         path = route.path.replace("{number:str}", order.number)
         path = re.sub(r"\{attachment_id:int\}", str(attachment.id), path)
+        path = re.sub(r"\{photo_id:int\}", str(photo.id), path)
         assert "{" not in path, f"unfilled path parameter in {route.path}"
         for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
             data = {"_csrf_token": token, "reason": "x", "version": "1"} if method != "GET" else None

@@ -8,6 +8,7 @@ from portal.customer.confirmation import ConfirmationController
 from portal.customer.invoices import InvoicesController
 from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
+from portal.customer.receipt import ReceiptController
 from portal.customer.statement import StatementController
 
 ROUTES = [
@@ -17,6 +18,7 @@ ROUTES = [
     ConfirmationController,
     OrderChangesController,
     OrdersController,
+    ReceiptController,
     InvoicesController,
     StatementController,
     CatalogController,

@@ -114,6 +114,7 @@ class OrdersController(OrderAttachments):
             cases=shown.cases,
             backorder=shown.backorder,
             invoices=shown.invoices,
+            aftersales=shown.aftersales,
             errors=errors or {},
         )
 
@@ -153,19 +154,6 @@ class OrdersController(OrderAttachments):
 
         return await act_on_order(
             request, db, number, do, view=self._detail, flash=_("Thank you: we recorded your choice.")
-        )
-
-    @post("/{number:str}/receipt")
-    async def confirm_receipt(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def do(actor, order, form) -> None:  # noqa: ANN001
-            version = form_version(form)
-            note = read_form(form, inputs.DecisionForm).note
-            await service.confirm_receipt(db, actor, order, expected_version=version, note=note)
-
-        return await act_on_order(
-            request, db, number, do, view=self._detail, flash=_("Thank you: receipt confirmed.")
         )
 
     reader = staticmethod(customer_actor)  # who reads the attachments (OrderAttachments)

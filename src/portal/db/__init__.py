@@ -1,6 +1,16 @@
 """Tables of the portal. Importing this package registers every model on ``Base.metadata``."""
 
-from portal.db import admin, billing, catalog, customers, fulfilment, orders, outbox, staff  # noqa: F401
+from portal.db import (  # noqa: F401
+    admin,
+    aftersales,
+    billing,
+    catalog,
+    customers,
+    fulfilment,
+    orders,
+    outbox,
+    staff,
+)
 from portal.db.base import Base
 
 metadata = Base.metadata

@@ -21,6 +21,7 @@ from portal.db.customers import Address, CustomerUser
 from portal.db.fulfilment import Shipment
 from portal.db.orders import Order, OrderLine
 from portal.db.staff import StaffUser
+from portal.domain.aftersales import cases, receipt
 from portal.domain.fulfilment import packing, production, qc, shipping
 from portal.domain.fulfilment.milestones import IN_PRODUCTION, MATERIALS_READY, MILESTONES, PLANNED
 from portal.domain.orders import cart, checkout, confirmation, confirmation_docs, pricing, service, states
@@ -204,8 +205,21 @@ async def _fulfil(db: AsyncSession, cast: _Cast, order: Order, state: OrderState
         shipment = await _ship(db, cast, order, first_line_only=state == S.PARTIALLY_SHIPPED)
         if state in states.RECEIVED:
             await _carrier_event(db, shipment, "delivered", "苏州工业园区 Suzhou")
-        if state == S.COMPLETED:
-            await service.confirm_receipt(db, cast.buyer, order)
+        if state == S.COMPLETED:  # one item short: the demo's after-sales case (售后工单)
+            first = (await _lines(db, order))[0]
+            short = receipt.ReceiptReport(
+                lines=(receipt.LineReport(first.id, short=1),),
+                note="少了一件。One item missing.",
+                itemised=True,
+            )
+            await receipt.confirm(
+                db,
+                cast.buyer,
+                order,
+                short,
+                expected_version=None,
+                photo_root=cases.photo_root(load_settings().data_dir),
+            )
 
 
 async def _walk(db: AsyncSession, cast: _Cast, plan: DemoOrder) -> Order:

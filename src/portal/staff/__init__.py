@@ -1,6 +1,7 @@
 """The staff door: the back office."""
 
 from portal.staff.admin import ROUTES as ADMIN_ROUTES
+from portal.staff.aftersales import AftersalesCasesController
 from portal.staff.auth import StaffAuthController
 from portal.staff.dashboard import DashboardController
 from portal.staff.finance import ROUTES as FINANCE_ROUTES
@@ -13,6 +14,7 @@ from portal.staff.shipping import ShippingController, revoke_tracking_links
 
 ROUTES = [
     StaffAuthController,
+    AftersalesCasesController,
     DashboardController,
     ReviewController,
     StaffOrderEntryController,

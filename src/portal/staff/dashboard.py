@@ -30,5 +30,6 @@ class DashboardController(Controller):
             overdue=shown.overdue,
             cases=shown.cases,
             finance=shown.finance,
+            receipt_cases=shown.receipt_cases,
             bank_lines_url=BANK_LINES_URL,
         )

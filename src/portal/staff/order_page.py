@@ -82,6 +82,8 @@ async def render_order(
         shipping=shown.shipping,
         invoices=shown.invoices,
         closing=shown.closing,
+        aftersales=shown.aftersales,
+        can_resolve=request.state.staff.has_role("aftersales"),  # the resolve form on each open case
         errors=errors or {},
         today=today,
         addresses=shown.addresses,

@@ -13,7 +13,10 @@ from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock, i18n
+from portal.db.aftersales import AftersalesPhoto
 from portal.db.orders import OrderAttachment
+from portal.domain import images
+from portal.domain.aftersales import cases
 from portal.domain.billing.archive import ArchiveContents, archive_zip
 from portal.domain.billing.statement import Period, Statement
 from portal.domain.billing.statement_files import render_statement_pdf, statement_csv
@@ -45,8 +48,23 @@ def download(request: Request, attachment: OrderAttachment) -> File:
     )
 
 
+def photo_download(request: Request, photo: AftersalesPhoto) -> File:
+    """A re-encoded case photo (``domain.images``), as a download like every stored file."""
+    path = images.stored_path(cases.photo_root(request.app.state.settings.data_dir), photo.storage_key)
+    if path is None:
+        raise NotFoundException()
+    return File(
+        path=path,
+        filename=photo.filename,
+        media_type=photo.content_type,
+        content_disposition_type="attachment",
+        headers={"Cache-Control": "private, no-store"},  # nosniff: on every response (web.security)
+    )
+
+
 class OrderAttachments(Controller):
-    """``<path>/{number}/attachments/{attachment_id}``: one attachment of an order the reader may see.
+    """``<path>/{number}/attachments/{attachment_id}``: one attachment of an order the reader may see;
+    ``<path>/{number}/photos/{photo_id}``: one photo of one of its after-sales cases.
 
     A door's order controller inherits it and names its reader, ``reader = staticmethod(<actor of a
     request>)``; an attachment of an order that reader may not see is 404, like a missing one.
@@ -64,6 +82,17 @@ class OrderAttachments(Controller):
     ) -> File:
         found = await attachments.find(db, self.reader(request), number=number, attachment_id=attachment_id)
         return download(request, found)
+
+    @get("/{number:str}/photos/{photo_id:int}")
+    async def case_photo(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        photo_id: FromPath[int],
+    ) -> File:
+        found = await cases.find_photo(db, self.reader(request), number=number, photo_id=photo_id)
+        return photo_download(request, found)
 
 
 def file_download(body: bytes, filename: str, media_type: str) -> Response:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from portal import clock
@@ -18,7 +20,16 @@ from tests.helpers import an_address, csrf_token, make_customer, make_product, s
 pytestmark = pytest.mark.business_midnight
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _png() -> bytes:
+    """A real drawing as a PNG, with markup appended after it (the stored copy must drop it)."""
+    out = io.BytesIO()
+    Image.new("L", (40, 20), 255).save(out, "PNG")
+    return out.getvalue() + b"<script>alert(1)</script>"
+
+
+PNG = _png()
 
 
 @pytest.fixture
@@ -163,6 +174,11 @@ async def test_checkout_places_exactly_one_order_with_attachments(client, db, bu
     file = await client.get(f"/orders/{number}/attachments/{link}")
     assert file.status_code == 200 and file.content == PDF
     assert file.headers["content-disposition"].startswith("attachment")
+    # the PNG is an image: stored re-encoded (domain.images), what was appended to it is gone
+    png_id = await db.scalar(select(OrderAttachment.id).where(OrderAttachment.content_type == "image/png"))
+    png = await client.get(f"/orders/{number}/attachments/{png_id}")
+    assert png.status_code == 200 and b"<script" not in png.content
+    assert Image.open(io.BytesIO(png.content)).size == (40, 20)
 
 
 async def test_concurrent_submissions_of_one_form_make_one_order(client, db, buyer):

@@ -4,8 +4,8 @@ An order may close (``states.Action.CLOSE``, from ``completed`` only) when
 
 - every order line is invoiced in full: the units on its invoices equal the units ordered;
 - every invoice of the order is settled: its balance (total − payments − credit notes) is 0 or less;
-- no delivery exception (``LogisticsCase``) of it is still open. After-sales cases join this list
-  when they exist.
+- no delivery exception (``LogisticsCase``) of it is still open;
+- no after-sales case (``AftersalesCase``: a receipt with short or damaged goods...) of it is still open.
 
 ``close_settled`` is the settlement worker's cron: it closes every such order as the system, through
 ``service.close`` (the transition table, its event, in the caller's transaction), skipping rows
@@ -19,6 +19,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.db.aftersales import AftersalesCase
 from portal.db.billing import Invoice, InvoiceLine
 from portal.db.fulfilment import LogisticsCase
 from portal.db.orders import Order, OrderEvent, OrderLine
@@ -35,6 +36,7 @@ CLOSER = "settlement"  # the system actor's name on the timeline
 NOT_INVOICED = N_("Not everything ordered has been invoiced yet.")
 NOT_PAID = N_("An invoice of this order still has an amount due.")
 OPEN_CASE = N_("A delivery exception of this order is still open.")
+OPEN_AFTERSALES = N_("An after-sales case of this order is still open.")
 
 
 def fully_invoiced() -> ColumnElement[bool]:
@@ -57,23 +59,34 @@ def nothing_open() -> ColumnElement[bool]:
     )
 
 
+def no_open_aftersales() -> ColumnElement[bool]:
+    """No after-sales case of ``Order`` is unresolved."""
+    return ~exists().where(
+        AftersalesCase.order_id == Order.id, AftersalesCase.resolved_at.is_(None)
+    ).correlate(Order)
+
+
 def settled() -> ColumnElement[bool]:
     """``Order`` is fully invoiced, paid and has nothing open: what closing asks besides its state."""
-    return and_(fully_invoiced(), paid(), nothing_open())
+    return and_(fully_invoiced(), paid(), nothing_open(), no_open_aftersales())
 
 
 async def blockers(db: AsyncSession, order_id: int) -> dict[str, str]:
-    """Why the order cannot close yet, by field (``close_invoiced``, ``close_paid``, ``close_case``);
-    empty when it is settled. One statement; the state is not looked at here."""
-    row = (
-        await db.execute(select(fully_invoiced(), paid(), nothing_open()).where(Order.id == order_id))
-    ).one()
-    return blockers_of(tuple(row))
+    """Why the order cannot close yet, by field (``close_invoiced``, ``close_paid``, ``close_case``,
+    ``close_aftersales``); empty when it is settled. One statement; the state is not looked at here."""
+    met = select(fully_invoiced(), paid(), nothing_open(), no_open_aftersales()).where(Order.id == order_id)
+    return blockers_of(tuple((await db.execute(met)).one()))
 
 
-def blockers_of(met: tuple[bool, bool, bool]) -> dict[str, str]:
-    """The reasons of ``blockers`` from its three conditions (fully invoiced, paid, nothing open)."""
-    reasons = {"close_invoiced": NOT_INVOICED, "close_paid": NOT_PAID, "close_case": OPEN_CASE}
+def blockers_of(met: tuple[bool, bool, bool, bool]) -> dict[str, str]:
+    """The reasons of ``blockers`` from its four conditions (fully invoiced, paid, no open delivery
+    exception, no open after-sales case)."""
+    reasons = {
+        "close_invoiced": NOT_INVOICED,
+        "close_paid": NOT_PAID,
+        "close_case": OPEN_CASE,
+        "close_aftersales": OPEN_AFTERSALES,
+    }
     return {field: message for (field, message), ok in zip(reasons.items(), met, strict=True) if not ok}
 
 

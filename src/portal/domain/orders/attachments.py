@@ -1,4 +1,7 @@
-"""Order attachments: drawings and specifications, type checked by content, stored outside static/."""
+"""Order attachments: drawings and specifications, type checked by content, stored outside static/.
+
+PNG and JPEG files are images: ``domain.images`` re-encodes them (kept at full size) like every image
+uploaded to the portal; what is stored is the clean copy."""
 
 from __future__ import annotations
 
@@ -15,12 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order, OrderAttachment
+from portal.domain import images
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
 from portal.i18n import N_
 
 ACCEPTED = "PDF, PNG, JPEG, DXF, DWG"
+NOT_ACCEPTED = N_("Only PDF, PNG, JPEG, DXF and DWG files can be attached.")
+IMAGES = ("image/png", "image/jpeg")  # re-encoded by ``domain.images``
 
 
 @dataclass(frozen=True)
@@ -85,11 +91,29 @@ def validate(uploads: list[Upload], *, max_files: int, max_bytes: int) -> list[t
             )
         kind = sniff(upload.data)
         if kind is None or not upload.data:
-            raise ValidationFailed(
-                {"attachments": N_("Only PDF, PNG, JPEG, DXF and DWG files can be attached.")}
-            )
+            raise ValidationFailed({"attachments": NOT_ACCEPTED})
+        if kind in IMAGES:
+            upload = Upload(upload.filename, _clean_image(upload.data, max_bytes=max_bytes))
         checked.append((upload, kind))
     return checked
+
+
+def _clean_image(data: bytes, *, max_bytes: int) -> bytes:
+    """A PNG or JPEG drawing redrawn without metadata or anything appended, at full size."""
+    try:
+        cleaned = images.clean(
+            data,
+            max_bytes=max_bytes,
+            max_pixels=images.DRAWING_PIXELS,
+            field="attachments",
+            longest_side=None,
+            quality=92,
+        )
+    except ValidationFailed as exc:
+        if exc.errors.get("attachments") == images.NOT_AN_IMAGE:  # a broken image is no accepted file
+            raise ValidationFailed({"attachments": NOT_ACCEPTED}) from None
+        raise
+    return cleaned.data
 
 
 async def store(

@@ -37,6 +37,8 @@ _STEPS = {
     "CREDIT_NOTE_ISSUED": "credit_note_issued",  # a credit note (贷项通知单) against one of its invoices
     "PAYMENT_RECEIVED": "payment_received",  # finance allocated a payment (收款) to one of its invoices
     "PAYMENT_REVERSED": "payment_reversed",  # a wrong payment was reversed by a reversing entry
+    "AFTERSALES_CASE_OPENED": "aftersales_case_opened",  # short or damaged goods reported: a case (售后工单)
+    "AFTERSALES_CASE_RESOLVED": "aftersales_case_resolved",  # after-sales resolved one of its cases
 }
 # every event kind: one per ``states.Action`` (the transitions of the table), then the steps
 EventKind = StrEnum("EventKind", {**{a.name: a.value for a in Action}, **_STEPS}, module=__name__)
@@ -66,6 +68,9 @@ STEP_ROLES: dict[EventKind, frozenset[str]] = {
     # finance records, allocates (核销) and reverses payments, by hand or from a bank statement line
     K.PAYMENT_RECEIVED: frozenset({"finance"}),
     K.PAYMENT_REVERSED: frozenset({"finance"}),
+    # the buyer's receipt report opens one; after-sales, sales and the system open later kinds
+    K.AFTERSALES_CASE_OPENED: frozenset({states.CUSTOMER, "aftersales", "sales", states.SYSTEM}),
+    K.AFTERSALES_CASE_RESOLVED: frozenset({"aftersales"}),
 }
 
 

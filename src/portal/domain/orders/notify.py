@@ -82,8 +82,9 @@ async def _customer_recipient(db: AsyncSession, order: Order) -> tuple[str, str,
 
 async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[tuple[str, str]]:
     """Who on the staff hears about this order: the person responsible for it in that role, else everyone
-    with the role (reviewer mail goes to the assignee, sales mail to whoever entered the order)."""
-    responsible = order.assignee_staff_id if role == "reviewer" else order.entered_by_staff_id
+    with the role (reviewer mail goes to the assignee, sales mail to whoever entered the order; other
+    roles, after-sales among them, hold no responsibility on the order itself: all of them hear)."""
+    responsible = {"reviewer": order.assignee_staff_id, "sales": order.entered_by_staff_id}.get(role)
     active = StaffUser.is_active.is_(True)
     if responsible:
         row = (

@@ -26,6 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
+from portal.domain.aftersales.views import CASES as AFTERSALES_CASES
+from portal.domain.aftersales.views import CaseView as AftersalesCaseView
+from portal.domain.aftersales.views import case_views
 from portal.domain.billing import views as billing_views
 from portal.domain.billing.views import InvoiceRow
 from portal.domain.errors import NotFound
@@ -62,6 +65,7 @@ class OrderRead:
     cases: list[CaseView]
     backorder: backorder.BackorderOffer | None
     invoices: list[InvoiceRow]
+    aftersales: list[AftersalesCaseView]
 
 
 # the order's own columns, named as OrderView's fields (lines come from their own column), on the
@@ -109,6 +113,8 @@ _COLLECTIONS = (
     + ATTACHMENTS
     + ","
     + SHIPMENTS
+    + ","
+    + AFTERSALES_CASES
 )
 
 
@@ -196,4 +202,5 @@ async def customer_order(db: AsyncSession, actor: Actor, number: str) -> OrderRe
         invoices=billing_views.order_invoice_rows(
             row["invoices"], order_number=order.number, today=clock.today()
         ),
+        aftersales=case_views(_list(row["aftersales"])),
     )

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order, OrderAttachment
+from portal.domain.aftersales import cases as aftersales_cases
+from portal.domain.aftersales import views as aftersales_views
 from portal.domain.billing import closing as billing_closing
 from portal.domain.billing import receivables
 from portal.domain.billing import views as billing_views
@@ -61,6 +63,7 @@ class CustomerOrderPage:
     cases: list[shipping_views.CaseView]
     backorder: backorder.BackorderOffer | None
     invoices: list[billing_views.InvoiceRow]
+    aftersales: list[aftersales_views.CaseView]
 
 
 async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> CustomerOrderPage:
@@ -77,6 +80,7 @@ async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> Cu
         cases=read.cases,
         backorder=read.backorder,
         invoices=read.invoices,
+        aftersales=read.aftersales,
     )
 
 
@@ -164,6 +168,7 @@ class StaffOrderPage:
     addresses: list[staff_read.AddressRow]
     invoices: list[billing_views.InvoiceRow]
     closing: dict[str, str]  # why a completed order cannot close yet (empty: it can), by field
+    aftersales: list[aftersales_views.CaseView]
 
 
 def _review(read: staff_read.StaffRead, today: date) -> Review | None:
@@ -217,6 +222,7 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         closing=billing_closing.blockers_of(read.closable)
         if order.status in states.sources(Action.CLOSE)
         else {},
+        aftersales=read.aftersales,
     )
 
 
@@ -229,6 +235,7 @@ class StaffDashboard:
     overdue: list
     cases: list
     finance: receivables.FinanceOverview | None = None
+    receipt_cases: list[aftersales_cases.OpenCaseRow] | None = None  # after-sales: open receipt cases
 
 
 async def staff_dashboard(db: AsyncSession, *, roles: list[str], today: date) -> StaffDashboard:
@@ -241,4 +248,5 @@ async def staff_dashboard(db: AsyncSession, *, roles: list[str], today: date) ->
         overdue=await watchdog.overdue(db) if sees & {"reviewer", "sales"} else [],
         cases=await shipping_views.open_cases(db) if sees & {"logistics", "sales", "aftersales"} else [],
         finance=await receivables.finance_overview(db, today) if "finance" in sees else None,
+        receipt_cases=await aftersales_cases.open_cases(db) if "aftersales" in sees else None,
     )

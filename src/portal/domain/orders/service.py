@@ -297,9 +297,18 @@ async def deliver(
 
 
 async def confirm_receipt(
-    db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None = None, note: str = ""
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    return await _apply_noted(db, actor, order, Action.CONFIRM_RECEIPT, expected_version, note)
+    """Receipt confirmed; ``data`` names the lines reported short or damaged (``aftersales.receipt``)."""
+    return await apply(
+        db, order, actor, Action.CONFIRM_RECEIPT, expected_version=expected_version, note=note, data=data
+    )
 
 
 async def complete(

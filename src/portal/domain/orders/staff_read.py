@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
+from portal.domain.aftersales import views as aftersales_views
 from portal.domain.billing import closing, receivables
 from portal.domain.billing import views as billing_views
 from portal.domain.errors import NotFound
@@ -148,9 +149,10 @@ class StaffRead:
     carriers: list[tuple[str, str]]
     addresses: list[AddressRow]
     invoices: Any  # the JSON column of ``billing.views.order_invoices_json``
-    closable: tuple[bool, bool, bool]  # fully invoiced, paid, no open delivery exception
+    closable: tuple[bool, bool, bool, bool]  # fully invoiced, paid, no open delivery exception nor case
     thresholds: Any  # the approval thresholds as stored (config.thresholds_of reads them)
     review: checks.ReviewFacts | None  # what the review checks weigh, for an order in review
+    aftersales: list[aftersales_views.CaseView]
 
     def packing_lines(self) -> list[LinePacking]:
         packed: dict[int, int] = {}
@@ -241,7 +243,9 @@ def _statement(scope: str) -> TextClause:
     account = CustomerAccount.__table__.alias("a")
     contact = CustomerUser.__table__.alias("u")
     columns = order_read.ORDER_COLUMNS.format(o="orders")
-    collections = order_read.ATTACHMENTS.format(o="orders") + "," + order_read.SHIPMENTS.format(o="orders")
+    collections = ",".join(
+        c.format(o="orders") for c in (order_read.ATTACHMENTS, order_read.SHIPMENTS, aftersales_views.CASES)
+    )
     stmt = (
         select(
             literal_column(columns + "," + _COLLECTIONS.format(history=_HISTORY) + collections),
@@ -249,6 +253,7 @@ def _statement(scope: str) -> TextClause:
             closing.fully_invoiced().label("fully_invoiced"),
             closing.paid().label("paid"),
             closing.nothing_open().label("nothing_open"),
+            closing.no_open_aftersales().label("no_open_aftersales"),
             config.stored("approval_thresholds").label("thresholds"),
             *_review_facts(account),
         )
@@ -355,7 +360,8 @@ async def staff_order(db: AsyncSession, actor: Actor, number: str) -> StaffRead:
         carriers=[(code, name) for code, name in json_list(row["carriers"])],
         addresses=[AddressRow(*a) for a in json_list(row["addresses"])],
         invoices=row["invoices"],
-        closable=(row["fully_invoiced"], row["paid"], row["nothing_open"]),
+        closable=(row["fully_invoiced"], row["paid"], row["nothing_open"], row["no_open_aftersales"]),
+        aftersales=aftersales_views.case_views(json_list(row["aftersales"])),
         thresholds=row["thresholds"],
         review=_facts(row, order, lines) if order.status in states.IN_REVIEW else None,
     )

@@ -157,14 +157,29 @@ EVENT_WORDING: dict[EventKind, Words] = {
         N_("Payment for invoice %(document)s reversed"),
         N_("Payment entry corrected"),
     ),
+    K.AFTERSALES_CASE_OPENED: Words(
+        N_("After-sales case %(document)s opened"),
+        N_("After-sales case %(document)s opened"),
+        N_("After-sales case opened"),
+    ),
+    K.AFTERSALES_CASE_RESOLVED: Words(
+        N_("After-sales case %(document)s resolved"),
+        N_("After-sales case %(document)s resolved"),
+        N_("After-sales case resolved"),
+    ),
 }
 
 # where one kind reads several ways: (kind, variant) -> words; see ``event_words``
-REVIEW_PASSED, PROGRESS = "review_passed", "progress"
+REVIEW_PASSED, PROGRESS, RECEIPT_CASE = "review_passed", "progress", "case.receipt"
 VARIANT_WORDING: dict[tuple[EventKind, str], Words] = {
     (K.APPROVE, REVIEW_PASSED): _outside(N_("Review passed"), N_("Review passed; sent for approval")),
     (K.MILESTONE, PROGRESS): _same(N_("Production progress: %(progress)s%%")),
     **{(K.MILESTONE, f"reached.{m}"): _same(REACHED_WORDING[m]) for m in MILESTONES},
+    (K.AFTERSALES_CASE_OPENED, RECEIPT_CASE): Words(
+        N_("%(name)s reported short or damaged goods: after-sales case %(document)s"),
+        N_("The customer reported short or damaged goods: case %(document)s"),
+        N_("Short or damaged goods reported"),
+    ),
 }
 
 # notes a buyer may read on their order page; every other note is internal
@@ -179,6 +194,8 @@ CUSTOMER_NOTES = frozenset(
         K.CONFIRM_RECEIPT,
         K.BACKORDER_CHOICE,
         K.CASE_RESOLVED,
+        K.AFTERSALES_CASE_OPENED,
+        K.AFTERSALES_CASE_RESOLVED,
     }
 )
 PUBLIC_NOTES = frozenset({K.CASE_RESOLVED})  # how a delivery problem was resolved, on the tracking page
@@ -211,6 +228,8 @@ MESSAGE_LABELS: dict[str, str] = {
     "invoice_reminder": N_("Payment reminder (to the customer)"),
     "credit_note_issued": N_("Credit note issued (to the customer)"),
     "payment_received": N_("Payment received (to the customer)"),
+    "aftersales_case_opened": N_("Short or damaged goods reported (to after-sales)"),
+    "aftersales_case_resolved": N_("After-sales case resolved (to the customer)"),
 }
 
 
@@ -226,13 +245,16 @@ def message_label(template: str) -> str:
 
 
 def variant(kind: str, from_state: str | None, data: dict[str, Any]) -> str:
-    """Which way an event of ``kind`` reads ("" for its plain wording): approve passing review, milestones."""
+    """Which way an event of ``kind`` reads ("" for its plain wording): approve passing review, milestones,
+    the kind of after-sales case opened."""
     if kind == K.APPROVE and from_state == S.SUBMITTED:
         return REVIEW_PASSED
     if kind == K.MILESTONE:
         if data.get("reached") and data.get("milestone") in REACHED_WORDING:
             return f"reached.{data['milestone']}"
         return PROGRESS if data.get("progress") is not None else ""
+    if kind == K.AFTERSALES_CASE_OPENED and data.get("case_kind") == "receipt":
+        return RECEIPT_CASE
     return ""
 
 

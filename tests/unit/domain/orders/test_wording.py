@@ -30,7 +30,13 @@ def test_every_transition_is_an_event_kind_with_the_same_stored_string():
 
 
 def test_a_variant_refines_a_kind_and_every_milestone_reached_reads_its_own_way():
-    assert {k for k, _ in wording.VARIANT_WORDING} == {EventKind.APPROVE, EventKind.MILESTONE}
+    assert {k for k, _ in wording.VARIANT_WORDING} == {
+        EventKind.APPROVE,
+        EventKind.MILESTONE,
+        EventKind.AFTERSALES_CASE_OPENED,
+    }
+    receipt_case = wording.event_words(EventKind.AFTERSALES_CASE_OPENED, None, {"case_kind": "receipt"})
+    assert receipt_case is wording.VARIANT_WORDING[(EventKind.AFTERSALES_CASE_OPENED, wording.RECEIPT_CASE)]
     for m in MILESTONES:
         words = wording.event_words(EventKind.MILESTONE, None, {"milestone": m, "reached": True})
         assert words is wording.VARIANT_WORDING[(EventKind.MILESTONE, f"reached.{m}")]

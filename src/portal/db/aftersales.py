@@ -1,0 +1,82 @@
+"""After-sales (售后): one table of cases for every kind the after-sales queue works, their lines and photos.
+
+A case is numbered ``AS-YYYY-NNNNNN``. ``kind`` says what opened it: a receipt with short or damaged
+lines (``receipt``) today; low-score survey follow-ups and complaints later share the table and the
+queue, which is why ``order_id`` may be empty (a complaint need not name an order) and the account
+is always stored (every customer read is scoped by it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal import clock
+from portal.db.base import Base, IdMixin
+
+
+class AftersalesCase(IdMixin, Base):
+    __tablename__ = "aftersales_cases"
+    __table_args__ = (
+        # the queue: open cases of a kind, oldest first
+        Index("ix_aftersales_cases_state_kind_opened", "state", "kind", "opened_at", "id"),
+    )
+
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # receipt (later: low_score, complaint)
+    state: Mapped[str] = mapped_column(String(30), default="open")  # open | resolved (later: more)
+    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("customer_accounts.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True, default=None
+    )
+    opened_by_kind: Mapped[str] = mapped_column(String(10))  # customer | staff | system
+    opened_by_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    opened_by_name: Mapped[str] = mapped_column(String(120), default="")
+    assignee_staff_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("staff_users.id"), default=None
+    )
+    note: Mapped[str] = mapped_column(Text, default="")  # what the customer wrote
+    opened_at: Mapped[datetime] = mapped_column(default=clock.now)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+
+
+class AftersalesCaseLine(IdMixin, Base):
+    """One order line of a receipt case: how many were missing and how many arrived damaged."""
+
+    __tablename__ = "aftersales_case_lines"
+    __table_args__ = (
+        CheckConstraint("short_qty >= 0 AND damaged_qty >= 0", name="quantities_not_negative"),
+        CheckConstraint("short_qty + damaged_qty > 0", name="something_wrong"),
+    )
+
+    case_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("aftersales_cases.id", ondelete="CASCADE"), index=True
+    )
+    order_line_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("order_lines.id", ondelete="CASCADE"))
+    sku: Mapped[str] = mapped_column(String(60))
+    short_qty: Mapped[int] = mapped_column(Integer, default=0)
+    damaged_qty: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AftersalesPhoto(IdMixin, Base):
+    """A photo of a case, re-encoded by ``domain.images``; the file lives under the data folder."""
+
+    __tablename__ = "aftersales_photos"
+
+    case_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("aftersales_cases.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by_kind: Mapped[str] = mapped_column(String(10))
+    uploaded_by_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

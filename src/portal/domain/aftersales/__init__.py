@@ -1,0 +1,1 @@
+"""After-sales (售后): cases opened by receipts with short or damaged goods, their photos, the queue."""
