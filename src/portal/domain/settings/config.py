@@ -1,4 +1,8 @@
-"""Settings staff configure in the portal: approval thresholds and the review SLA."""
+"""Settings staff configure in the portal: approval thresholds and the review SLA; after-sales timings.
+
+The after-sales ones (``first_response_hours``, ``complaint_reopen_days``, ``working_hours``) are
+rows of ``portal_settings`` like the others; without a row the defaults below apply.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,18 @@ from portal.domain.orders.approval import DEFAULT_THRESHOLDS
 from portal.i18n import N_
 
 DEFAULT_REVIEW_SLA_HOURS = 4
+DEFAULT_FIRST_RESPONSE_HOURS = 8  # after-sales: working hours until the first staff answer
+DEFAULT_REOPEN_DAYS = 14  # a buyer's answer reopens a resolved complaint this many days after
+DEFAULT_WORKING_HOURS = {"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00", "tz": "Asia/Shanghai"}
 
 
 @dataclass(frozen=True)
 class PortalConfig:
     approval_thresholds: list[Decimal]
     review_sla_hours: int
+    first_response_hours: int = DEFAULT_FIRST_RESPONSE_HOURS
+    complaint_reopen_days: int = DEFAULT_REOPEN_DAYS
+    working_hours: dict | None = None  # {"days": [0..6], "start": "HH:MM", "end": "HH:MM", "tz": ...}
 
 
 async def load(db: AsyncSession) -> PortalConfig:
@@ -33,6 +43,9 @@ async def load(db: AsyncSession) -> PortalConfig:
         if thresholds is not None
         else list(DEFAULT_THRESHOLDS),
         review_sla_hours=int(rows.get("review_sla_hours", DEFAULT_REVIEW_SLA_HOURS)),
+        first_response_hours=int(rows.get("first_response_hours", DEFAULT_FIRST_RESPONSE_HOURS)),
+        complaint_reopen_days=int(rows.get("complaint_reopen_days", DEFAULT_REOPEN_DAYS)),
+        working_hours={**DEFAULT_WORKING_HOURS, **(rows.get("working_hours") or {})},
     )
 
 
