@@ -63,6 +63,7 @@ class QueueRow:
     sla_age: timedelta
     overdue: bool
     link: str
+    claimable: bool  # a case (not a delivery exception) still to act on, not the caller's yet
 
 
 def _sources():  # noqa: ANN202 - one SELECT per source of the kinds, with the same columns
@@ -173,6 +174,7 @@ async def page(db: AsyncSession, actor: Actor, f: QueueFilter, *, limit: int = P
                 hours.between(r.opened_at, until),
                 late,
                 kind.link(number=r.number, order=r.order_number),
+                r.source == CASES and r.state in UNSETTLED and r.assignee_id != actor.id,
             )
         )
     cursor = lambda row: encode_cursor(f"{row.opened_at.isoformat()}|{row.source}", row.id)  # noqa: E731

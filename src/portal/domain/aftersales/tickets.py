@@ -353,3 +353,12 @@ async def order_choices(db: AsyncSession, actor: Actor, *, limit: int = 50) -> l
     """The account's latest order numbers, for the ticket form's optional order."""
     stmt = readable_orders(actor).with_only_columns(Order.number).where(Order.submitted_at.is_not(None))
     return list(await db.scalars(stmt.order_by(Order.id.desc()).limit(limit)))
+
+
+def may_answer(case: AftersalesCase, side: str) -> bool:
+    """Whether the thread's answer form shows for ``side`` ("customer" or "staff"); the table decides."""
+    if side == "customer":
+        return (
+            find(case.state, Move.CUSTOMER_MESSAGE) is not None or find(case.state, Move.REOPEN) is not None
+        )
+    return find(case.state, Move.STAFF_MESSAGE) is not None

@@ -25,9 +25,7 @@ def upgrade() -> None:
     op.add_column("aftersales_cases", sa.Column("first_response_due_at", TS, nullable=True))
     op.add_column("aftersales_cases", sa.Column("first_responded_at", TS, nullable=True))
     op.add_column("aftersales_cases", sa.Column("closed_at", TS, nullable=True))
-    op.create_index(
-        "ix_aftersales_cases_opened_id", "aftersales_cases", ["opened_at", "id"], unique=False
-    )
+    op.create_index("ix_aftersales_cases_opened_id", "aftersales_cases", ["opened_at", "id"], unique=False)
     op.create_table(
         "aftersales_messages",
         sa.Column("case_id", sa.BigInteger(), nullable=False),
@@ -92,7 +90,9 @@ def upgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
-    op.create_index(op.f("ix_aftersales_photos_message_id"), "aftersales_photos", ["message_id"], unique=False)
+    op.create_index(
+        op.f("ix_aftersales_photos_message_id"), "aftersales_photos", ["message_id"], unique=False
+    )
 
 
 def downgrade() -> None:
@@ -107,5 +107,12 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_aftersales_messages_case_id"), table_name="aftersales_messages")
     op.drop_table("aftersales_messages")
     op.drop_index("ix_aftersales_cases_opened_id", table_name="aftersales_cases")
-    for column in ("closed_at", "first_responded_at", "first_response_due_at", "version", "category", "subject"):
+    for column in (
+        "closed_at",
+        "first_responded_at",
+        "first_response_due_at",
+        "version",
+        "category",
+        "subject",
+    ):
         op.drop_column("aftersales_cases", column)
