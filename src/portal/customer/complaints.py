@@ -9,7 +9,6 @@ from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
-from portal.customer.receipt import UPLOAD_LIMIT, photos_of
 from portal.domain.aftersales import cases, tickets
 from portal.domain.errors import ValidationFailed
 from portal.domain.images import ACCEPTED
@@ -17,6 +16,7 @@ from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.downloads import photo_download
 from portal.web.forms import form_text, refused_form, typed_values
+from portal.web.photos import UPLOAD_LIMIT, photos_of
 from portal.web.templating import page, redirect
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.customer.receipt import UPLOAD_LIMIT, photos_of
 from portal.domain.aftersales import cases, queue, tickets
 from portal.domain.aftersales.kinds import KINDS
 from portal.domain.aftersales.ticket_states import MOVE_LABELS, STAFF_BUTTONS, CaseState, Move, allowed
@@ -21,6 +20,7 @@ from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
 from portal.web.downloads import photo_download
 from portal.web.forms import form_text, refused_form, typed_values
+from portal.web.photos import UPLOAD_LIMIT, photos_of
 from portal.web.templating import page, redirect
 
 

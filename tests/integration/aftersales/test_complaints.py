@@ -23,7 +23,9 @@ async def _mails(db, template: str) -> list[OutboxMessage]:  # noqa: ANN001
 async def test_the_buyer_opens_a_ticket_about_an_order_with_a_photo(client, db):
     aftersales = await make_staff(db, "aftersales")
     buyer, order, _line = await delivered(db)
-    r, case = await open_ticket(client, db, buyer, order_number=order.number, photos=[("a.jpg", jpeg_with_gps())])
+    r, case = await open_ticket(
+        client, db, buyer, order_number=order.number, photos=[("a.jpg", jpeg_with_gps())]
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/complaints/{case.number}"
     assert (case.kind, case.state, case.category, case.order_id) == ("complaint", "open", "quality", order.id)
     assert case.first_response_due_at is not None and case.first_response_due_at > case.opened_at
@@ -32,7 +34,9 @@ async def test_the_buyer_opens_a_ticket_about_an_order_with_a_photo(client, db):
     assert photo.message_id == message.id
     mails = await _mails(db, "complaint_message")
     assert [m.recipient for m in mails] == [aftersales.email]
-    event = await db.scalar(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id.desc()))
+    event = await db.scalar(
+        select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id.desc())
+    )
     assert event.action == "aftersales_case_opened" and event.data["case_kind"] == "complaint"
     page = text_of((await client.get(f"/complaints/{case.number}")).text)
     assert "Three housings arrived scratched." in page and "Scratched housings" in page
@@ -71,7 +75,9 @@ async def test_the_thread_moves_through_the_table_and_reopens_within_the_window(
     await sign_in(client, staff.email, staff=True)
     token = await csrf_token(client, f"/staff/aftersales/{case.number}")
     move = lambda m: client.post(  # noqa: E731
-        f"/staff/aftersales/{case.number}/move", data={"_csrf_token": token, "move": m}, follow_redirects=False
+        f"/staff/aftersales/{case.number}/move",
+        data={"_csrf_token": token, "move": m},
+        follow_redirects=False,
     )
     assert (await move("resolve")).status_code == 303
     assert (await refresh(db, case)).state == "resolved"
@@ -105,7 +111,9 @@ async def test_the_thread_moves_through_the_table_and_reopens_within_the_window(
     assert (await post_message(client, f"/staff/aftersales/{case.number}", "x")).status_code == 409
     moves = list(
         await db.scalars(
-            select(AftersalesCaseEvent.action).where(AftersalesCaseEvent.case_id == case.id).order_by(AftersalesCaseEvent.id)
+            select(AftersalesCaseEvent.action)
+            .where(AftersalesCaseEvent.case_id == case.id)
+            .order_by(AftersalesCaseEvent.id)
         )
     )
     assert moves == ["open", "staff_message", "customer_message", "resolve", "reopen", "resolve", "close"]
@@ -131,11 +139,15 @@ async def test_tickets_and_their_photos_are_404_across_accounts(client, db):
     assert (await post_message(client, "/complaints", "intrusion")).status_code in (404, 405)
     token = await csrf_token(client, "/complaints")
     r = await client.post(
-        f"/complaints/{case.number}/messages", data={"_csrf_token": token, "message": "x"}, follow_redirects=False
+        f"/complaints/{case.number}/messages",
+        data={"_csrf_token": token, "message": "x"},
+        follow_redirects=False,
     )
     assert r.status_code == 404
     assert case.number not in (await client.get("/complaints")).text
-    count = await db.scalar(select(func.count()).select_from(AftersalesMessage).where(AftersalesMessage.case_id == case.id))
+    count = await db.scalar(
+        select(func.count()).select_from(AftersalesMessage).where(AftersalesMessage.case_id == case.id)
+    )
     assert count == 1
     # staff of after-sales read it; the photo too
     staff = await make_staff(db, "aftersales")
@@ -149,4 +161,8 @@ async def test_pages_work_at_phone_width_without_javascript(client, db):
     await sign_in(client, buyer.email)
     r = await client.get("/complaints/new")
     assert r.status_code == 200
-    assert 'method="post"' in r.text and 'action="/complaints/new"' in r.text and "hx-" not in r.text.split("<main")[-1]
+    assert (
+        'method="post"' in r.text
+        and 'action="/complaints/new"' in r.text
+        and "hx-" not in r.text.split("<main")[-1]
+    )

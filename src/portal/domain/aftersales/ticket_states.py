@@ -64,6 +64,8 @@ STATE_LABELS = {
     S.RESOLVED: N_("resolved"),
     S.CLOSED: N_("closed"),
 }
+# the buyer reads the same states spoken to them (customer pages say "your")
+CUSTOMER_STATE_LABELS = {**STATE_LABELS, S.WAITING_FOR_CUSTOMER: N_("waiting for your answer")}
 MOVE_LABELS = {M.RESOLVE: N_("Mark resolved"), M.CLOSE: N_("Close the ticket")}
 STAFF_BUTTONS = (M.RESOLVE, M.CLOSE)
 

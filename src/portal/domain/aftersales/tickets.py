@@ -35,10 +35,10 @@ from portal.domain.settings import config
 from portal.i18n import N_
 
 CATEGORIES = {
-    "quality": N_("Quality"),
-    "delivery": N_("Delivery"),
+    "quality": N_("Product quality"),
+    "delivery": N_("Delivery or logistics"),
     "service": N_("Service"),
-    "billing": N_("Billing"),
+    "billing": N_("Invoices and payment"),
     "other": N_("Other"),
 }
 SUBJECT_LIMIT, MESSAGE_LIMIT, MAX_PHOTOS = 200, 8000, 5
