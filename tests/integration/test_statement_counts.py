@@ -8,6 +8,7 @@ from itertools import count
 
 from portal import clock
 from portal.auth.tracking_links import TrackingLinks
+from portal.db.aftersales import AftersalesCase
 from portal.db.catalog import Product
 from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Package, Shipment, ShipmentLine
@@ -201,3 +202,35 @@ async def test_the_admin_lists_cost_the_same_with_2_and_20_rows(client, db):
     await _grow_admin_lists(db, 18)
     many = {p: await _count(client, p) for p in paths}
     assert few == many
+
+
+async def _add_aftersales_cases(db, order: Order, staff_id: int, n: int) -> None:  # noqa: ANN001
+    """``n`` receipt cases and ``n`` complaint tickets of ``order``, claimed by ``staff_id``."""
+    for kind in ("receipt", "complaint"):
+        for _ in range(n):
+            db.add(
+                AftersalesCase(
+                    number=f"AS-2026-8{next(_seq):05d}",
+                    kind=kind,
+                    account_id=order.account_id,
+                    order_id=order.id,
+                    opened_by_kind="customer",
+                    assignee_staff_id=staff_id,
+                    subject="Scratched",
+                    first_response_due_at=clock.now() - timedelta(hours=1),
+                )
+            )
+    await db.commit()
+
+
+async def test_the_aftersales_queue_costs_the_same_with_2_and_20_cases_of_each_kind(client, db):
+    staff = await make_staff(db, "aftersales")
+    _buyer, order = await _shipped_order(db)
+    await _grow(db, order, 2)  # two delivery exceptions
+    await _add_aftersales_cases(db, order, staff.id, 2)
+    await sign_in(client, staff.email, staff=True)
+    paths = ("/staff/aftersales", "/staff/aftersales?state=all&overdue=1&assignee=me&customer=Account")
+    few = [await _count(client, p) for p in paths]
+    await _grow(db, order, 18)
+    await _add_aftersales_cases(db, order, staff.id, 18)
+    assert [await _count(client, p) for p in paths] == few
