@@ -166,3 +166,22 @@ async def test_pages_work_at_phone_width_without_javascript(client, db):
         and 'action="/complaints/new"' in r.text
         and "hx-" not in r.text.split("<main")[-1]
     )
+
+
+async def test_admin_sets_the_reopen_window_and_the_first_response_hours(client, db):
+    from portal.domain.settings import config
+
+    admin = await make_staff(db, "admin")
+    await sign_in(client, admin.email, staff=True)
+    token = await csrf_token(client, "/staff/admin/settings")
+    data = {"_csrf_token": token, "approval_thresholds": "", "review_sla_hours": "4"}
+    r = await client.post(
+        "/staff/admin/settings",
+        data={**data, "first_response_hours": "4", "complaint_reopen_days": "30"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    cfg = await config.load(db)
+    assert (cfg.first_response_hours, cfg.complaint_reopen_days) == (4, 30)
+    r = await client.post("/staff/admin/settings", data={**data, "complaint_reopen_days": "-1"})
+    assert r.status_code == 422

@@ -91,3 +91,38 @@ async def save(
     )
     await db.flush()
     return PortalConfig(thresholds, review_sla_hours)
+
+
+async def save_aftersales(
+    db: AsyncSession, actor: Actor, *, first_response_hours: int | None, complaint_reopen_days: int | None
+) -> None:
+    """After-sales timings: the first-response SLA (working hours) and the reopen window (days).
+
+    A value of None is left as it is; a change is audited like the other settings."""
+    before = await load(db)
+    changes = {
+        key: value
+        for key, value in (
+            ("first_response_hours", first_response_hours),
+            ("complaint_reopen_days", complaint_reopen_days),
+        )
+        if value is not None and value != getattr(before, key)
+    }
+    if not changes:
+        return
+    for key, value in changes.items():
+        row = await db.get(PortalSetting, key)
+        if row is None:
+            db.add(PortalSetting(key=key, value=value, updated_by=actor.name))
+        else:
+            row.value, row.updated_by = value, actor.name
+    audit.record(
+        db,
+        actor,
+        entity="settings",
+        entity_id="aftersales",
+        action="update",
+        before={key: getattr(before, key) for key in changes},
+        after=changes,
+    )
+    await db.flush()
