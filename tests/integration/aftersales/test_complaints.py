@@ -81,6 +81,7 @@ async def test_the_thread_moves_through_the_table_and_reopens_within_the_window(
     )
     assert (await move("resolve")).status_code == 303
     assert (await refresh(db, case)).state == "resolved"
+    assert [m.recipient for m in await _mails(db, "complaint_resolved")] == [buyer.email]
     assert "close_aftersales" not in await closing.blockers(db, order.id)
     assert (await move("resolve")).status_code == 409  # no row (resolved, resolve) in the table
     assert (await move("reopen")).status_code == 409  # not a staff button

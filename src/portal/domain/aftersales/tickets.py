@@ -189,10 +189,12 @@ async def move(db: AsyncSession, actor: Actor, case: AftersalesCase, what: Move)
         case.first_responded_at = now
         case.assignee_staff_id = case.assignee_staff_id or actor.id
     _event(db, case, actor, what.value, before, case.state)
-    if what is Move.RESOLVE and case.order_id is not None:
-        order = await db.get(Order, case.order_id)
-        data = {"number": case.number, "case_kind": case.kind}
-        events.record(db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, data=data)
+    if what is Move.RESOLVE:
+        if case.order_id is not None:
+            order = await db.get(Order, case.order_id)
+            data = {"number": case.number, "case_kind": case.kind}
+            events.record(db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, data=data)
+        await _mail(db, case, actor, "", template="complaint_resolved")
 
 
 async def reply(
@@ -219,10 +221,18 @@ async def reply(
     await db.flush()
 
 
-async def _mail(db: AsyncSession, case: AftersalesCase, author: Actor, body: str) -> None:
+async def _mail(
+    db: AsyncSession, case: AftersalesCase, author: Actor, body: str, *, template: str = "complaint_message"
+) -> None:
     """The other side hears of each message: staff write to the ticket's buyer; a buyer to the assignee
     (else every active after-sales user)."""
-    context = {"case_number": case.number, "subject": case.subject, "body": body, "author": author.name}
+    context = {
+        "case_number": case.number,
+        "subject": case.subject,
+        "body": body,
+        "author": author.name,
+        "reopen_days": (await config.load(db)).complaint_reopen_days,
+    }
     if author.kind == "customer":
         active = select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.is_active.is_(True))
         rows = []
@@ -247,7 +257,7 @@ async def _mail(db: AsyncSession, case: AftersalesCase, author: Actor, body: str
     for email, locale in rows:
         queue_email(
             db,
-            template="complaint_message",
+            template=template,
             recipient=email,
             locale=locale,
             context=context,
