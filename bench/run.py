@@ -107,16 +107,21 @@ def _quiet() -> None:
 
 
 def _dataset(args: argparse.Namespace, db_url: str) -> Dataset:
-    """The dataset: rebuilt, or (``--reuse``) the one var/bench/dataset.json says is in this database."""
+    """The dataset: rebuilt, or (``--reuse``) the one var/bench/dataset-<orders>.json says is in this database.
+
+    A reused database is still migrated to the newest schema (tables added since it was built stay empty).
+    """
     from bench.dataset import generate
     from portal.db import migrate
 
-    saved = DATA_DIR / "dataset.json"
+    saved = DATA_DIR / f"dataset-{args.orders}.json"  # one per size: a 10k and a 1m database side by side
     key = {"database": db_url, "products": args.products, "orders": args.orders}
     if args.reuse and saved.exists():
         data = json.loads(saved.read_text())
         if data.get("key") == key:
-            say("reusing the dataset already in the bench database (--reuse)")
+            say("reusing the dataset already in the bench database (--reuse); migrating it")
+            migrate.upgrade(db_url)
+            _quiet()
             return Dataset(**data["dataset"])
     say("resetting the bench schema and migrating")
     asyncio.run(server.reset_schema(db_url))

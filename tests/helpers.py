@@ -261,13 +261,23 @@ class StatementCounter:
     def _on_execute(self, *args: object) -> None:
         self.count += 1
 
+    def _on_raw(self, engine: object, _sql: str) -> None:
+        if engine is self.engine:
+            self.count += 1
+
     def __enter__(self) -> StatementCounter:
         from sqlalchemy import event
 
+        from portal.db.engine import RAW_STATEMENT_LISTENERS
+
         event.listen(self.engine, "before_cursor_execute", self._on_execute)
+        RAW_STATEMENT_LISTENERS.append(self._on_raw)  # statements sent straight to asyncpg count too
         return self
 
     def __exit__(self, *exc: object) -> None:
         from sqlalchemy import event
 
+        from portal.db.engine import RAW_STATEMENT_LISTENERS
+
         event.remove(self.engine, "before_cursor_execute", self._on_execute)
+        RAW_STATEMENT_LISTENERS.remove(self._on_raw)

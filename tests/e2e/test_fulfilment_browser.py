@@ -394,9 +394,9 @@ async def test_production_and_logistics_fulfil_an_order_and_the_buyer_tracks_it_
         # then: it goes to the buyer, with carrier, tracking number and a tracking link to the live server
         assert [a.addr_spec for a in mail["To"].addresses] == [BUYER[0]]
         text = body_text(mail)
-        assert f"{zh('Carrier')}: {CARRIER[1]}" in text
-        assert f"{zh('Tracking no.')}: {TRACKING_NUMBER}" in text
-        match = re.search(rf"{re.escape(zh('Track the shipment'))}: (\S+)", text)
+        assert f"{zh('Carrier')}：{CARRIER[1]}" in text
+        assert f"{zh('Tracking no.')}：{TRACKING_NUMBER}" in text
+        match = re.search(rf"{re.escape(zh('Track the shipment'))}：(\S+)", text)
         assert match is not None, text
         tracking_link = match.group(1)
         assert tracking_link.startswith(f"{live_server}/track/"), tracking_link

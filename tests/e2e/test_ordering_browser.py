@@ -94,7 +94,7 @@ async def expect_line(rows: Locator, product: dict) -> None:
     await expect(tags).to_have_count(len(product["specs"]))
     for option, choice in product["specs"].items():
         await expect(
-            tags.filter(has_text=re.compile(rf"^{re.escape(f'{zh_term(option)}: {zh_term(choice)}')}$"))
+            tags.filter(has_text=re.compile(rf"^{re.escape(f'{zh_term(option)}：{zh_term(choice)}')}$"))
         ).to_have_count(1)
 
 

@@ -278,7 +278,7 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
         mail = await wait_for_mail(sink, to=BUYER[0], subject=subject, worker_log=worker_log)
         text = body_text(mail)
         label = zh("Open the order confirmation")
-        found = re.search(rf"^{re.escape(label)}: (\S+)$", text, re.MULTILINE)
+        found = re.search(rf"^{re.escape(label)}：(\S+)$", text, re.MULTILINE)
         assert found is not None, text
         link = found.group(1)
         assert link == f"{live_server}/orders/{number}/confirmation"

@@ -186,16 +186,17 @@ async def build(db, settings) -> dict[str, object]:  # noqa: ANN001
             )
             await shipping.record_event(db, shipment, event, source="webhook")
             await db.commit()
-    await _others(db, settings, who)
+    in_review = await _others(db, settings, who)
     with time_machine.travel(NOW, tick=False):  # the link is signed when the page is read
         links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
         track = links.path(main.id, main.tracking_link_version)
-    return {**who, "main": main, "track": track, "products": products}
+    return {**who, "main": main, "track": track, "products": products, **in_review}
 
 
-async def _others(db, settings, who) -> None:  # noqa: ANN001
+async def _others(db, settings, who) -> dict[str, Order]:  # noqa: ANN001
     """The orders around ``main`` (in review, one long waiting and claimed; awaiting approval; asked
-    to change; cancelled; another account's) and the buyer's cart."""
+    to change; cancelled; another account's) and the buyer's cart; returns the two in review
+    (``waiting`` and ``big``), whose staff pages show the review checks."""
     buyer, colleague, reviewer = who["buyer"], who["colleague"], who["reviewer"]
     with at(11, 28, 1, 20):  # waiting for review about 63 hours at NOW: past the SLA
         waiting = await _place(db, settings, buyer, (("VLV-BF100", 12, {}),), wanted=date(2026, 12, 28))
@@ -235,6 +236,7 @@ async def _others(db, settings, who) -> None:  # noqa: ANN001
         ):
             await cart.add_line(db, actor, line=cart.LineInput(0, sku, qty, specs), policy=policy)
         await db.commit()
+    return {"waiting": waiting, "big": big}
 
 
 def pages(data: dict[str, object]) -> list[tuple[str, str, str]]:
@@ -249,6 +251,9 @@ def pages(data: dict[str, object]) -> list[tuple[str, str, str]]:
         ("staff_review", "staff", "/staff/review"),
         ("staff_orders", "staff", "/staff/orders"),
         ("staff_order_detail", "staff", f"/staff/orders/{number}"),
+        # in review: the checks, the revise form and the address book; awaiting a second approval
+        ("staff_order_in_review", "staff", f"/staff/orders/{data['waiting'].number}"),
+        ("staff_order_awaiting_approval", "staff", f"/staff/orders/{data['big'].number}"),
     ]
 
 

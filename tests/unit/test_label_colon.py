@@ -12,7 +12,11 @@ from portal.i18n import using_locale
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # a translated or looked-up label closed by "}}" and followed by an ASCII colon
-LABEL_THEN_ASCII_COLON = re.compile(r"\)\s*\}\}:")
+LABEL_THEN_ASCII_COLON = re.compile(r"\)\s*\}\}(?:</(?:strong|b|em|span|label)>)?:")
+# ``a if c else b | colon`` filters only ``b``: a conditional label needs parentheses
+UNBRACKETED_CONDITIONAL = re.compile(
+    r"\{\{ (?!\()(?:(?!\}\}).)* if (?:(?!\}\}).)* else (?:(?!\}\}).)*\| colon \}\}"
+)
 
 
 def test_the_colon_follows_the_readers_language() -> None:
@@ -34,6 +38,6 @@ def test_no_template_puts_an_ascii_colon_after_a_label() -> None:
         for path in TEMPLATES.rglob("*")
         if path.is_file()
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if LABEL_THEN_ASCII_COLON.search(line)
+        if LABEL_THEN_ASCII_COLON.search(line) or UNBRACKETED_CONDITIONAL.search(line)
     ]
     assert not found, "use the `colon` filter: " + ", ".join(found)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import cart, line_rule
+from portal.domain.orders import cart, cart_read, line_rule
 from portal.domain.orders.pricing import policy_from
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
@@ -35,16 +35,14 @@ class CartController(Controller):
         status_code: int = 200,
         errors: dict[str, str] | None = None,
     ) -> Template:
-        actor = customer_actor(request)
-        order = await cart.get_cart(db, actor)
-        refused = await line_rule.refusals(db, actor.account_id, list(order.lines)) if order else []
+        read = await cart_read.cart_page(db, customer_actor(request))
         return page(
             request,
             "customer/cart.html",
             block="cart",
             status_code=status_code,
-            cart=order,
-            refused={line.id: found for line, found in refused},  # told before checkout refuses them
+            cart=read.cart,
+            refused=read.refused,  # told before checkout refuses them
             errors=errors or {},
         )
 

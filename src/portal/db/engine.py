@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import make_url
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -26,3 +28,15 @@ def make_engine(url: str, *, pool: bool = True, pool_size: int = 10) -> AsyncEng
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+# Listeners told of each statement a hot path sends straight to asyncpg, past SQLAlchemy's
+# ``before_cursor_execute`` event (the statement counters of the tests and of ``make bench``
+# listen to both): called with the engine and the SQL text.
+RAW_STATEMENT_LISTENERS: list[Callable[[Engine, str], None]] = []
+
+
+def raw_statement_sent(engine: Engine, sql: str) -> None:
+    """Tell the ``RAW_STATEMENT_LISTENERS`` that ``sql`` went to the database on ``engine`` past SQLAlchemy."""
+    for listener in RAW_STATEMENT_LISTENERS:
+        listener(engine, sql)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.db.admin import AuditEntry
-from portal.db.billing import CreditNote, FapiaoNumber, Invoice
+from portal.db.billing import CreditNote, FapiaoNumber, Invoice, InvoiceLine
 from portal.db.customers import CustomerAccount
 from portal.domain.billing.credit_notes import issue_credit_note
 from portal.formatting import day, money
@@ -101,12 +101,17 @@ async def test_invoice_and_credit_note_pdfs_in_both_languages(client, db, settin
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     assert r.headers["content-disposition"] == f'attachment; filename="{issued[0].number}.pdf"'
     pdf = read_pdf(r.content).squeezed()
+    skus = (await db.scalars(select(InvoiceLine.sku).where(InvoiceLine.invoice_id == issued[0].id))).all()
     with using_locale(locale):
         title = gettext("Invoice %(number)s", number=issued[0].number).replace(" ", "")
         vat = gettext("VAT %(rate)s%%", rate="13").replace(" ", "")
+        # the lines, the tax, the total and the due date, as the reader writes them
+        figures = [money(issued[0].tax_amount), money(issued[0].total), day(issued[0].due_on)]
     for value in (
         title,
         vat,
+        *skus,
+        *(f.replace(" ", "").replace("\u00a0", "") for f in figures),
         "OddPricesLtd",
         "91310000MA1FL8XQ37",
         settings.seller_bank_account.replace(" ", ""),
@@ -123,6 +128,10 @@ async def test_invoice_and_credit_note_pdfs_in_both_languages(client, db, settin
     pdf = read_pdf(r.content).squeezed()
     assert note.number in pdf and issued[0].number in pdf and "Latedelivery" in pdf
     assert ("贷项通知单" in pdf) == (locale == "zh_CN")
+    page = await client.get(f"/credit-notes/{note.number}", headers=headers)
+    assert page.status_code == 200 and issued[0].number in page.text and "Late delivery" in page.text
+    with using_locale(locale):
+        assert gettext("Credit note %(number)s", number=note.number) in text_of(page.text)
 
 
 async def test_another_accounts_invoices_and_credit_notes_are_not_found(client, db, three):

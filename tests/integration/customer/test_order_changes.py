@@ -111,6 +111,9 @@ async def test_changes_requested_edit_and_resubmit(client, db):
     bad = {**data, f"qty_{line_id}": "0"}
     r = await client.post(f"/orders/{order.number}/edit", data=bad)
     assert r.status_code == 422 and "at least one line" in r.text
+    wrong_code = {**data, "tax_id": "91310000MA1FL8XQ3K"}  # the check digit is wrong
+    r = await client.post(f"/orders/{order.number}/edit", data=wrong_code)
+    assert r.status_code == 422 and 'id="tax_id-error"' in r.text and "unified social credit code" in r.text
     r = await client.post(f"/orders/{order.number}/edit", data=data, follow_redirects=False)
     assert r.status_code == 303, text_of(r.text)
     fresh = await db.scalar(

@@ -16,7 +16,7 @@ from portal.domain.fulfilment.public_view import current_fingerprint, fingerprin
 from portal.domain.orders import service
 from portal.public.tracking_page import RENDERS_STATE_KEY
 from tests.fulfilment_helpers import confirmed
-from tests.helpers import as_staff, make_staff, staff_actor
+from tests.helpers import StatementCounter, as_staff, make_staff, staff_actor
 
 PRIVATE_HEADERS = {
     "referrer-policy": "no-referrer",
@@ -151,3 +151,16 @@ async def test_the_fingerprint_read_without_a_session_equals_the_orm_one_and_sur
         )
     finally:
         await engine.dispose()
+
+
+async def test_a_cached_tracking_page_costs_one_counted_statement(client, db, settings):
+    """The fingerprint goes straight to asyncpg, and the statement counters still see it."""
+    _, order = await confirmed(db)
+    path = links(settings).path(order.id, order.tracking_link_version)
+    assert (await client.get(path)).status_code == 200  # renders and keeps the page
+    with StatementCounter(client.app) as counter:
+        r = await client.get(path)
+    assert r.status_code == 200 and counter.count == 1
+    with StatementCounter(client.app) as counter:
+        r = await client.get(path, headers={"if-none-match": r.headers["etag"]})
+    assert r.status_code == 304 and counter.count == 1

@@ -183,6 +183,7 @@ async def test_admin_may_enter_orders_too(client, db, world):
         ),
         ({"customer_id": "999999"}, "customer_id", "Choose a customer account."),
         ({"channel": "web"}, "channel", "Choose how the order came in."),
+        ({"tax_id": "91310000MA1FL8XQ3K"}, "tax_id", "unified social credit code of 18 characters"),
         (
             {"sku_1": "", "qty_1": "", "specs_1": "", "sku_2": "", "qty_2": ""},
             "lines",

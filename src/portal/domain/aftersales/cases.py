@@ -7,7 +7,7 @@ case only through an order of their own account (404 otherwise), staff read them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -39,36 +39,6 @@ RESOLUTION_LIMIT = 4000
 def photo_root(data_dir: Path) -> Path:
     """Where case photos are kept: under the data folder, outside static/."""
     return data_dir / PHOTOS_FOLDER
-
-
-@dataclass(frozen=True)
-class CaseLineView:
-    sku: str
-    short: int
-    damaged: int
-    note: str
-
-
-@dataclass(frozen=True)
-class PhotoView:
-    id: int
-    filename: str
-    width: int
-    height: int
-
-
-@dataclass(frozen=True)
-class CaseView:
-    number: str
-    kind: str
-    state: str
-    opened_at: datetime
-    opened_by_name: str
-    note: str
-    resolved_at: datetime | None
-    resolution: str
-    lines: list[CaseLineView] = field(default_factory=list)
-    photos: list[PhotoView] = field(default_factory=list)
 
 
 async def open_case(
@@ -128,43 +98,6 @@ def add_photos(
             )
         )
     return written
-
-
-async def order_cases(db: AsyncSession, order_id: int) -> list[CaseView]:
-    """The order's cases, oldest first, with lines and photos (one statement when there are none)."""
-    found = list(
-        await db.scalars(
-            select(AftersalesCase).where(AftersalesCase.order_id == order_id).order_by(AftersalesCase.id)
-        )
-    )
-    if not found:
-        return []
-    ids = [c.id for c in found]
-    lines: dict[int, list[CaseLineView]] = {i: [] for i in ids}
-    photos: dict[int, list[PhotoView]] = {i: [] for i in ids}
-    for ln in await db.scalars(
-        select(AftersalesCaseLine).where(AftersalesCaseLine.case_id.in_(ids)).order_by(AftersalesCaseLine.id)
-    ):
-        lines[ln.case_id].append(CaseLineView(ln.sku, ln.short_qty, ln.damaged_qty, ln.note))
-    for p in await db.scalars(
-        select(AftersalesPhoto).where(AftersalesPhoto.case_id.in_(ids)).order_by(AftersalesPhoto.id)
-    ):
-        photos[p.case_id].append(PhotoView(p.id, p.filename, p.width, p.height))
-    return [
-        CaseView(
-            c.number,
-            c.kind,
-            c.state,
-            c.opened_at,
-            c.opened_by_name,
-            c.note,
-            c.resolved_at,
-            c.resolution,
-            lines[c.id],
-            photos[c.id],
-        )
-        for c in found
-    ]
 
 
 async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: str, resolution: str) -> None:

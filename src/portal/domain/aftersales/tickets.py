@@ -25,6 +25,7 @@ from portal.domain import images
 from portal.domain.aftersales import cases
 from portal.domain.aftersales.kinds import COMPLAINT
 from portal.domain.aftersales.ticket_states import CaseState, Move, find
+from portal.domain.aftersales.views import PhotoView
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
@@ -66,7 +67,7 @@ class MessageView:
     author_name: str
     body: str
     created_at: datetime
-    photos: list[cases.PhotoView]
+    photos: list[PhotoView]
 
 
 @dataclass(frozen=True)
@@ -305,11 +306,11 @@ async def read(db: AsyncSession, actor: Actor, number: str) -> TicketView:
             .order_by(AftersalesMessage.id)
         )
     )
-    photos: dict[int | None, list[cases.PhotoView]] = {}
+    photos: dict[int | None, list[PhotoView]] = {}
     for p in await db.scalars(
         select(AftersalesPhoto).where(AftersalesPhoto.case_id == case.id).order_by(AftersalesPhoto.id)
     ):
-        photos.setdefault(p.message_id, []).append(cases.PhotoView(p.id, p.filename, p.width, p.height))
+        photos.setdefault(p.message_id, []).append(PhotoView(p.id, p.filename, p.width, p.height))
     views = [
         MessageView(m.id, m.author_kind, m.author_name, m.body, m.created_at, photos.get(m.id, []))
         for m in msgs

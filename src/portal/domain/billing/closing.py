@@ -75,14 +75,19 @@ async def blockers(db: AsyncSession, order_id: int) -> dict[str, str]:
     """Why the order cannot close yet, by field (``close_invoiced``, ``close_paid``, ``close_case``,
     ``close_aftersales``); empty when it is settled. One statement; the state is not looked at here."""
     met = select(fully_invoiced(), paid(), nothing_open(), no_open_aftersales()).where(Order.id == order_id)
-    row = (await db.execute(met)).one()
+    return blockers_of(tuple((await db.execute(met)).one()))
+
+
+def blockers_of(met: tuple[bool, bool, bool, bool]) -> dict[str, str]:
+    """The reasons of ``blockers`` from its four conditions (fully invoiced, paid, no open delivery
+    exception, no open after-sales case)."""
     reasons = {
         "close_invoiced": NOT_INVOICED,
         "close_paid": NOT_PAID,
         "close_case": OPEN_CASE,
         "close_aftersales": OPEN_AFTERSALES,
     }
-    return {field: message for (field, message), met in zip(reasons.items(), row, strict=True) if not met}
+    return {field: message for (field, message), ok in zip(reasons.items(), met, strict=True) if not ok}
 
 
 async def close_settled(db: AsyncSession, *, limit: int = BATCH) -> int:

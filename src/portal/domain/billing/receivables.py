@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,20 +66,22 @@ class Exposure:
         return self.invoiced + self.uninvoiced - self.unapplied
 
 
-async def exposure(db: AsyncSession, account_id: int, *, excluding_order_id: int | None = None) -> Exposure:
-    """The account's credit exposure in one statement (see ``Exposure``)."""
+def exposure_sums(account_id: Any, excluding_order_id: Any) -> tuple[ColumnElement[Decimal], ...]:
+    """``Exposure``'s three sums as scalar subqueries; ``account_id`` and ``excluding_order_id`` are
+    values or columns of an enclosing statement (the staff order page reads them with the order)."""
     invoiced = (
         select(func.coalesce(func.sum(invoice_balance()), 0))
         .where(Invoice.account_id == account_id)
         .scalar_subquery()
     )
-    billed = correlated_sum(Invoice.total, Invoice.order_id == Order.id, outer=Order)
+    committed = aliased(Order, name="committed")  # the enclosing statement may read orders too
+    billed = correlated_sum(Invoice.total, Invoice.order_id == committed.id, outer=committed)
     uninvoiced = (
-        select(func.coalesce(func.sum(func.greatest(Order.total - billed, 0)), 0))
+        select(func.coalesce(func.sum(func.greatest(committed.total - billed, 0)), 0))
         .where(
-            Order.account_id == account_id,
-            Order.status.in_(states.COMMITTED),
-            Order.id != (excluding_order_id or 0),
+            committed.account_id == account_id,
+            committed.status.in_(states.COMMITTED),
+            committed.id != excluding_order_id,
         )
         .scalar_subquery()
     )
@@ -87,7 +90,12 @@ async def exposure(db: AsyncSession, account_id: int, *, excluding_order_id: int
         .where(Payment.account_id == account_id)
         .scalar_subquery()
     )
-    row = (await db.execute(select(invoiced, uninvoiced, unapplied))).one()
+    return invoiced, uninvoiced, unapplied
+
+
+async def exposure(db: AsyncSession, account_id: int, *, excluding_order_id: int | None = None) -> Exposure:
+    """The account's credit exposure in one statement (see ``Exposure``)."""
+    row = (await db.execute(select(*exposure_sums(account_id, excluding_order_id or 0)))).one()
     return Exposure(*(Decimal(v) for v in row))
 
 

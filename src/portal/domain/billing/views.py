@@ -2,7 +2,8 @@
 
 - ``invoice_list``: one keyset page of invoices (the buyer's account, or finance's filters) with
   their paid, credited and open amounts and status, in one statement however long the page;
-- ``order_invoices``: the invoices of one order, for the order pages.
+- ``order_invoices``: the invoices of one order, for the order pages (the order pages read
+  them inside their own one statement: ``order_invoices_json`` and ``order_invoice_rows``).
 
 A customer reads only their own account's invoices. The documents themselves are in ``documents``.
 """
@@ -22,8 +23,9 @@ from portal.db.billing import Invoice
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import paging
-from portal.domain.billing.balances import UNSETTLED, InvoiceStatus, credited_amount, paid_amount
+from portal.domain.billing.balances import UNSETTLED, InvoiceStatus, credited_amount, paid_amount, status_of
 from portal.domain.billing.invoices import readable_invoices
+from portal.domain.json_rows import json_list, json_rows, money_text
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.staff_list import customer_choices
 from portal.domain.paging import Page
@@ -184,6 +186,52 @@ class FinanceList:
 async def finance_list(db: AsyncSession, actor: Actor, filters: InvoiceFilter) -> FinanceList:
     """The staff invoice list page in two statements: the page, and the accounts to filter by."""
     return FinanceList(await invoice_list(db, actor, filters), await customer_choices(db))
+
+
+def order_invoices_json() -> ColumnElement:
+    """The invoices of the enclosing statement's order (``orders``) as one JSON array, oldest first: per
+    invoice [id, number, kind, account id, account name, currency, issued on, due on, total, paid,
+    credited], money as text; the sums are ``paid_amount`` and ``credited_amount``. For the order pages'
+    one-statement reads; ``order_invoice_rows`` decodes it."""
+    billed = CustomerAccount.__table__.alias("billed")  # the page's own account row is another FROM
+    columns = [
+        Invoice.id, Invoice.number, Invoice.kind, Invoice.account_id, billed.c.name, Invoice.currency,
+        Invoice.issued_on, Invoice.due_on, money_text(Invoice.total), money_text(paid_amount()),
+        money_text(credited_amount()),
+    ]  # fmt: skip
+    return (
+        select(json_rows(columns, Invoice.id))
+        .select_from(Invoice.__table__.join(billed, billed.c.id == Invoice.account_id))
+        .where(Invoice.order_id == Order.id, Invoice.account_id == Order.account_id)
+        .scalar_subquery()
+    )
+
+
+def order_invoice_rows(value: Any, *, order_number: str, today: date) -> list[InvoiceRow]:
+    """``order_invoices_json``'s column decoded: the rows ``order_invoices`` returns, status as of ``today``."""
+    out = []
+    for ident, number, kind, account_id, name, currency, issued, due, *sums in json_list(value):
+        total, paid, credited = (Decimal(v) for v in sums)
+        due_on = date.fromisoformat(due)
+        status = status_of(total, paid, credited, due_on, today).value
+        out.append(
+            InvoiceRow(
+                ident,
+                number,
+                kind,
+                order_number,
+                account_id,
+                name,
+                currency,
+                date.fromisoformat(issued),
+                due_on,
+                total,
+                paid,
+                credited,
+                status,
+            )  # fmt: skip
+        )
+    return out
 
 
 async def order_invoices(db: AsyncSession, actor: Actor, order_id: int) -> list[InvoiceRow]:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.util import await_, greenlet_spawn
 
 from portal.db.customers import CustomerUser
+from portal.db.engine import raw_statement_sent
 from portal.db.fulfilment import CarrierEvent, ProductionMilestone, Shipment
 from portal.db.orders import Order, OrderEvent
 from portal.domain.fulfilment import views
@@ -144,8 +145,8 @@ async def current_fingerprint(engine: AsyncEngine, order_id: int) -> Fingerprint
     engine's pool (asyncpg prepares it once per connection and reuses it); checkout, query and
     return happen in one greenlet hop. The connection is outside any transaction: one statement,
     one snapshot. A connection that fails or is interrupted mid-statement is discarded, not
-    returned to the pool. Not seen by SQLAlchemy's ``before_cursor_execute`` events (statement
-    counters): it is one statement per request. Raises what asyncpg raises (a database failure).
+    returned to the pool. SQLAlchemy's ``before_cursor_execute`` event does not see it, so it is
+    announced to ``RAW_STATEMENT_LISTENERS`` (the statement counters). Raises what asyncpg raises (a database failure).
     """
     record = await greenlet_spawn(_fetch_fingerprint, engine.sync_engine, order_id)
     return tuple(record) if record is not None else None
@@ -154,8 +155,10 @@ async def current_fingerprint(engine: AsyncEngine, order_id: int) -> Fingerprint
 def _fetch_fingerprint(engine: Engine, order_id: int) -> Any:
     """Inside a greenlet: check a connection out, run the statement on asyncpg, check it back in."""
     pooled = engine.raw_connection()
+    sql = _fingerprint_sql(engine.dialect)
+    raw_statement_sent(engine, sql)  # counted like any other statement
     try:
-        return await_(pooled.driver_connection.fetchrow(_fingerprint_sql(engine.dialect), order_id))
+        return await_(pooled.driver_connection.fetchrow(sql, order_id))
     except BaseException:
         pooled.invalidate()  # returns the slot to the pool without the connection
         raise

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.catalog import Product
@@ -156,7 +158,7 @@ class ShippingPanel:
     early: bool  # the rest is not packed yet: only stock may ship, and not the last of it
 
 
-def _offered(line: Row, *, early: bool, partial: bool) -> int:
+def _offered(line: Any, *, early: bool, partial: bool) -> int:
     """What the ship form fills in: all once packed; before, the stock if the buyer took a partial shipment."""
     left = line.quantity - line.shipped_qty
     if not early:
@@ -186,13 +188,35 @@ async def shipping_panel(db: AsyncSession, order_id: int) -> ShippingPanel:
     status, choice = (
         await db.execute(select(Order.status, Order.backorder_choice).where(Order.id == order_id))
     ).one()
-    early = production.producing(status, await production.load_rows(db, order_id))
-    backordered = [ln.sku for ln in lines if ln.allocation == "backordered"]
-    partial = choice == "partial"  # what the buyer accepted; otherwise an early shipment is typed in
-    return ShippingPanel(
+    return shipping_panel_of(
+        lines,
+        status=status,
+        choice=choice,
+        milestones=await production.load_rows(db, order_id),
         shipments=await shipments_for(db, order_id),
         cases=await cases_for(db, order_id),
         carriers=await carriers(db),
+    )
+
+
+def shipping_panel_of(
+    lines: Sequence[Any],
+    *,
+    status: str,
+    choice: str | None,
+    milestones: Mapping[str, Any],
+    shipments: list[ShipmentView],
+    cases: list[CaseView],
+    carriers: list[tuple[str, str]],
+) -> ShippingPanel:
+    """The panel from what was read: ``lines`` with id, sku, quantity, shipped_qty, reserved_qty,
+    allocation and stock_on_hand (in the order's order), the recorded ``milestones`` by name."""
+    early = production.producing(status, milestones)
+    partial = choice == "partial"  # what the buyer accepted; otherwise an early shipment is typed in
+    return ShippingPanel(
+        shipments=shipments,
+        cases=cases,
+        carriers=carriers,
         to_ship=[
             ShipLine(
                 ln.id,
@@ -203,7 +227,7 @@ async def shipping_panel(db: AsyncSession, order_id: int) -> ShippingPanel:
             )
             for ln in lines
         ],
-        backordered=backordered,
+        backordered=[ln.sku for ln in lines if ln.allocation == "backordered"],
         backorder_choice=choice or "",
         early=early,
     )

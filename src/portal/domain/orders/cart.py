@@ -22,13 +22,13 @@ NO_PRODUCT = N_("There is no product with this SKU.")
 # The predicate of the partial index uq_orders_one_cart_per_user, written with SQL literals: sent as
 # bind parameters, PostgreSQL's generic plan of the prepared upsert (from its 6th run on a connection)
 # cannot prove the predicate and refuses ON CONFLICT; literals also let the cart lookup use the index.
-_CART = (Order.status == literal_column("'draft'")) & (Order.channel == literal_column("'web'"))
+CART_WHERE = (Order.status == literal_column("'draft'")) & (Order.channel == literal_column("'web'"))
 
 
 def cart_query(actor: Actor, *, lock: bool = False):
     stmt = (
         readable_orders(actor)
-        .where(_CART, Order.contact_user_id == actor.id)
+        .where(CART_WHERE, Order.contact_user_id == actor.id)
         .options(selectinload(Order.lines))
     )
     return stmt.with_for_update(of=Order) if lock else stmt
@@ -54,7 +54,7 @@ async def get_or_create_cart(db: AsyncSession, actor: Actor) -> Order:
             invoice_title=account.invoice_title or account.name,
             tax_id=account.tax_id,
         )
-        .on_conflict_do_nothing(index_elements=[Order.contact_user_id], index_where=_CART)
+        .on_conflict_do_nothing(index_elements=[Order.contact_user_id], index_where=CART_WHERE)
     )
     return await db.scalar(cart_query(actor, lock=True).execution_options(populate_existing=True))
 

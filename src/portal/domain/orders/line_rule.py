@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from decimal import Decimal
+from typing import Any, NamedTuple, Protocol
 
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import numbers
-from portal.domain.catalog.products import ProductOffer, offers_by_ids
+from portal.db.catalog import Product
+from portal.db.orders import Order, OrderLine
+from portal.domain.catalog.products import ProductOffer, offers_by_ids, offers_for_account
 from portal.domain.errors import ValidationFailed
+from portal.domain.json_rows import json_list, json_rows, money_text
 from portal.i18n import N_
 
 GONE = N_("%(sku)s is no longer available.")
@@ -125,3 +130,43 @@ async def refusals(db: AsyncSession, account_id: int, lines: list[Line]) -> list
     """Every line that no longer passes the rule, with why, in the order given."""
     offers = await offers_for(db, account_id, lines)
     return [(ln, found) for ln in lines if (found := line_refusal(ln, offers))]
+
+
+class OfferRow(NamedTuple):
+    """A line's product as the account sees it, as the rule and the review checks read it
+    (what ``order_offers_json`` reads in an order's one-statement page)."""
+
+    id: int
+    sku: str
+    is_active: bool
+    min_order_qty: int
+    max_order_qty: int
+    spec_options: dict[str, list[str]]
+    stock_on_hand: int
+    made_to_order: bool
+    lead_time_days: int
+    price: Decimal
+
+
+_OFFER_COLUMNS = [
+    Product.id, Product.sku, Product.is_active, Product.min_order_qty, Product.max_order_qty, Product.spec_options,
+    Product.stock_on_hand, Product.made_to_order, Product.lead_time_days,
+]  # fmt: skip
+
+
+def order_offers_json() -> ColumnElement:
+    """The products of the enclosing statement's order (``orders``) as its account sees them
+    (``offers_for_account``: its prices), as one JSON array; ``order_offers`` decodes it."""
+    offered = offers_for_account(Order.account_id)
+    price = offered.selected_columns.price
+    products = select(OrderLine.product_id).where(OrderLine.order_id == Order.id).correlate(Order)
+    return (
+        offered.with_only_columns(json_rows([*_OFFER_COLUMNS, money_text(price)]))
+        .where(Product.id.in_(products))
+        .scalar_subquery()
+    )
+
+
+def order_offers(value: Any) -> dict[int, OfferRow]:
+    """``order_offers_json``'s column decoded: the offers by product id."""
+    return {o[0]: OfferRow(*o[:9], Decimal(o[9])) for o in json_list(value)}

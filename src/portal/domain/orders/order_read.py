@@ -1,5 +1,5 @@
 """The buyer's order page in one SQL statement: the order, its lines, public events, files, production
-milestones, shipments (with their lines and carrier events) and delivery cases.
+milestones, shipments (with their lines and carrier events), delivery cases and invoices.
 
 PostgreSQL nests each collection as a JSON array of positional values in its own column, so the
 page costs one round trip whatever the order holds (a backorder adds the offer's own reads).
@@ -13,19 +13,30 @@ values (specs, labels, event data) decode as ``json.loads`` decodes them, instan
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import TextClause, literal_column, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import clock
+from portal.db.customers import CustomerAccount, CustomerUser
+from portal.db.orders import Order
+from portal.domain.aftersales.views import CASES as AFTERSALES_CASES
+from portal.domain.aftersales.views import CaseView as AftersalesCaseView
+from portal.domain.aftersales.views import case_views
+from portal.domain.billing import views as billing_views
+from portal.domain.billing.views import InvoiceRow
 from portal.domain.errors import NotFound
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment.views import CaseView, EventView, ShipmentView, tracking_url
+from portal.domain.json_rows import day as _day
+from portal.domain.json_rows import instant as _instant
+from portal.domain.json_rows import json_list as _list
 from portal.domain.orders import backorder, queries
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.timeline import EventRecord
@@ -53,29 +64,23 @@ class OrderRead:
     shipments: list[ShipmentView]
     cases: list[CaseView]
     backorder: backorder.BackorderOffer | None
+    invoices: list[InvoiceRow]
+    aftersales: list[AftersalesCaseView]
 
 
-# the order's own columns, named as OrderView's fields (lines come from their own column)
-_ORDER = """
-    o.id, o.number, o.status, o.version, o.channel, o.priority, o.account_id,
+# the order's own columns, named as OrderView's fields (lines come from their own column), on the
+# orders table named ``{o}``; the staff order page (``staff_read``) reads them and the collections below too
+ORDER_COLUMNS = """
+    {o}.id, {o}.number, {o}.status, {o}.version, {o}.channel, {o}.priority, {o}.account_id,
     a.name AS account_name, a.is_key_account, coalesce(u.name, '') AS contact_name,
-    o.currency, o.subtotal, o.tax_rate, o.tax_amount, o.shipping_fee, o.total,
-    o.payment_terms, o.payment_days, o.requested_delivery_date, o.promised_delivery_date,
-    o.shipping_address, o.invoice_title, o.tax_id, o.special_requirements, o.submitted_at"""
-_ORDER_FIELDS = [f for f in OrderView.__dataclass_fields__ if f != "lines"]
-
-_COLLECTIONS = """
-    (SELECT json_agg(json_build_array(l.id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
-                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text)
-                     ORDER BY l.position, l.id)
-       FROM order_lines l WHERE l.order_id = o.id) AS lines,
-    (SELECT json_agg(json_build_array(e.at, e.actor_kind, e.actor_name, e.action, e.from_state,
-                                      e.data, e.note) ORDER BY e.id)
-       FROM order_events e WHERE e.order_id = o.id AND e.public) AS events,
+    {o}.currency, {o}.subtotal, {o}.tax_rate, {o}.tax_amount, {o}.shipping_fee, {o}.total,
+    {o}.payment_terms, {o}.payment_days, {o}.requested_delivery_date, {o}.promised_delivery_date,
+    {o}.shipping_address, {o}.invoice_title, {o}.tax_id, {o}.special_requirements, {o}.submitted_at"""
+ORDER_FIELDS = [f for f in OrderView.__dataclass_fields__ if f != "lines"]
+ATTACHMENTS = """
     (SELECT json_agg(json_build_array(f.id, f.filename, f.size) ORDER BY f.id)
-       FROM order_attachments f WHERE f.order_id = o.id) AS attachments,
-    (SELECT json_agg(json_build_array(m.milestone, m.planned_date, m.actual_date, m.progress))
-       FROM production_milestones m WHERE m.order_id = o.id) AS milestones,
+       FROM order_attachments f WHERE f.order_id = {o}.id) AS attachments"""
+SHIPMENTS = """
     (SELECT json_agg(json_build_array(
                 s.id, s.carrier_code, c.name, c.tracking_url, s.tracking_number, s.status,
                 s.shipped_at, s.eta, s.delivered_at,
@@ -86,39 +91,52 @@ _COLLECTIONS = """
                                                   ce.location, ce.note) ORDER BY ce.occurred_at, ce.id)
                    FROM carrier_events ce WHERE ce.shipment_id = s.id))
             ORDER BY s.shipped_at, s.id)
-       FROM shipments s JOIN carriers c ON c.code = s.carrier_code WHERE s.order_id = o.id) AS shipments,
+       FROM shipments s JOIN carriers c ON c.code = s.carrier_code WHERE s.order_id = {o}.id) AS shipments,
     (SELECT json_agg(json_build_array(k.id, k.shipment_id, k.kind, k.note, k.opened_at,
                                       k.resolved_at, k.resolution) ORDER BY k.id)
-       FROM logistics_cases k WHERE k.order_id = o.id) AS cases,
-    o.delivery_estimate,
-    EXISTS (SELECT FROM order_lines b WHERE b.order_id = o.id AND b.allocation = 'backordered')
-      AS backordered"""
+       FROM logistics_cases k WHERE k.order_id = {o}.id) AS cases"""
+
+_COLLECTIONS = (
+    """
+    (SELECT json_agg(json_build_array(l.id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
+                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text)
+                     ORDER BY l.position, l.id)
+       FROM order_lines l WHERE l.order_id = {o}.id) AS lines,
+    (SELECT json_agg(json_build_array(e.at, e.actor_kind, e.actor_name, e.action, e.from_state,
+                                      e.data, e.note) ORDER BY e.id)
+       FROM order_events e WHERE e.order_id = {o}.id AND e.public) AS events,
+    (SELECT json_agg(json_build_array(m.milestone, m.planned_date, m.actual_date, m.progress))
+       FROM production_milestones m WHERE m.order_id = {o}.id) AS milestones,
+    {o}.delivery_estimate,
+    EXISTS (SELECT FROM order_lines b WHERE b.order_id = {o}.id AND b.allocation = 'backordered')
+      AS backordered,"""
+    + ATTACHMENTS
+    + ","
+    + SHIPMENTS
+    + ","
+    + AFTERSALES_CASES
+)
 
 
 @cache
 def _statement(scope: str) -> TextClause:
-    """The page's statement for one scope condition (there are two: a customer's, and everything)."""
-    return text(
-        f"SELECT {_ORDER},{_COLLECTIONS}\n"
-        "  FROM orders o JOIN customer_accounts a ON a.id = o.account_id\n"
-        "  LEFT JOIN customer_users u ON u.id = o.contact_user_id\n"
-        f" WHERE {scope} AND o.number = :number"
+    """The page's statement for one scope condition on ``orders`` (there are two: a customer's, and
+    everything), built with Core around the text collections and compiled once to SQL text."""
+    account = CustomerAccount.__table__.alias("a")
+    contact = CustomerUser.__table__.alias("u")
+    stmt = (
+        select(
+            literal_column(ORDER_COLUMNS.format(o="orders") + "," + _COLLECTIONS.format(o="orders")),
+            billing_views.order_invoices_json().label("invoices"),
+        )
+        .select_from(
+            Order.__table__.join(account, account.c.id == Order.account_id).outerjoin(
+                contact, contact.c.id == Order.contact_user_id
+            )
+        )
+        .where(literal_column(scope), Order.number == literal_column(":number"))
     )
-
-
-def _instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value).astimezone(UTC) if value else None
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _list(value: Any) -> list:
-    """A JSON column: asyncpg hands json over decoded, or as text when it is not told how."""
-    if value is None:
-        return []
-    return json.loads(value) if isinstance(value, str) else value
+    return text(str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})))
 
 
 def _lines(rows: list) -> list[LineView]:
@@ -128,7 +146,7 @@ def _lines(rows: list) -> list[LineView]:
     ]
 
 
-def _shipments(rows: list) -> list[ShipmentView]:
+def shipments(rows: list) -> list[ShipmentView]:
     return [
         ShipmentView(
             sid,
@@ -147,6 +165,13 @@ def _shipments(rows: list) -> list[ShipmentView]:
     ]
 
 
+def cases(rows: list) -> list[CaseView]:
+    return [
+        CaseView(i, sid, kind, note, _instant(opened), _instant(resolved), resolution)
+        for i, sid, kind, note, opened, resolved, resolution in rows
+    ]
+
+
 class _Milestone(NamedTuple):
     """A recorded milestone as ``production.public_views`` reads it (no note, no name: not shown)."""
 
@@ -159,11 +184,11 @@ class _Milestone(NamedTuple):
 
 async def customer_order(db: AsyncSession, actor: Actor, number: str) -> OrderRead:
     """The order ``number`` as ``actor`` may read it (another account's, or none: NotFound)."""
-    scope, params = queries.readable_where(actor, "o")
+    scope, params = queries.readable_where(actor, "orders")
     row = (await db.execute(_statement(scope), {**params, "number": number})).mappings().first()
     if row is None:
         raise NotFound()
-    order = OrderView(**{f: row[f] for f in _ORDER_FIELDS}, lines=_lines(_list(row["lines"])))
+    order = OrderView(**{f: row[f] for f in ORDER_FIELDS}, lines=_lines(_list(row["lines"])))
     recorded = {m: _Milestone(_day(p), _day(a), n) for m, p, a, n in _list(row["milestones"])}
     return OrderRead(
         order=order,
@@ -171,10 +196,11 @@ async def customer_order(db: AsyncSession, actor: Actor, number: str) -> OrderRe
         events=[EventRecord(_instant(at), *rest) for at, *rest in _list(row["events"])],
         attachments=[AttachmentView(*f) for f in _list(row["attachments"])],
         milestones=production.public_views(recorded),
-        shipments=_shipments(_list(row["shipments"])),
-        cases=[
-            CaseView(i, sid, kind, note, _instant(opened), _instant(resolved), resolution)
-            for i, sid, kind, note, opened, resolved, resolution in _list(row["cases"])
-        ],
+        shipments=shipments(_list(row["shipments"])),
+        cases=cases(_list(row["cases"])),
         backorder=await backorder.offer(db, order.id) if row["backordered"] else None,
+        invoices=billing_views.order_invoice_rows(
+            row["invoices"], order_number=order.number, today=clock.today()
+        ),
+        aftersales=case_views(_list(row["aftersales"])),
     )

@@ -10,26 +10,27 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import Address, CustomerAccount
-from portal.db.orders import Order, OrderAttachment, OrderEvent
+from portal.db.orders import Order, OrderAttachment
 from portal.domain.aftersales import cases as aftersales_cases
+from portal.domain.aftersales import views as aftersales_views
 from portal.domain.billing import closing as billing_closing
 from portal.domain.billing import receivables
 from portal.domain.billing import views as billing_views
 from portal.domain.fulfilment import production
 from portal.domain.fulfilment import views as shipping_views
-from portal.domain.fulfilment.panel import ProductionPanel, production_panel
+from portal.domain.fulfilment.panel import ProductionPanel, panel_of
 from portal.domain.orders import (
     approval,
     attachments,
     backorder,
     cart,
     checks,
-    confirmation_docs,
     line_rule,
     order_read,
     queries,
     queues,
     service,
+    staff_read,
     states,
     timeline,
     views,
@@ -62,7 +63,7 @@ class CustomerOrderPage:
     cases: list[shipping_views.CaseView]
     backorder: backorder.BackorderOffer | None
     invoices: list[billing_views.InvoiceRow]
-    aftersales: list[aftersales_cases.CaseView]
+    aftersales: list[aftersales_views.CaseView]
 
 
 async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> CustomerOrderPage:
@@ -78,8 +79,8 @@ async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> Cu
         shipments=read.shipments,
         cases=read.cases,
         backorder=read.backorder,
-        invoices=await billing_views.order_invoices(db, actor, read.order.id),
-        aftersales=await aftersales_cases.order_cases(db, read.order.id),  # read.order is the actor's
+        invoices=read.invoices,
+        aftersales=read.aftersales,
     )
 
 
@@ -156,50 +157,72 @@ class Review:
 @dataclass(frozen=True)
 class StaffOrderPage:
     order: views.OrderView
-    events: list[OrderEvent]
+    events: list[staff_read.StaffEvent]
     notifications: list[views.NotificationView]
-    attachments: list[OrderAttachment]
+    attachments: list[order_read.AttachmentView]
     review: Review | None
     history: list[queries.OrderRow]
-    confirmations: list[Any]
+    confirmations: list[staff_read.ConfirmationRow]
     production: ProductionPanel | None
     shipping: shipping_views.ShippingPanel
-    addresses: list[Address]
+    addresses: list[staff_read.AddressRow]
     invoices: list[billing_views.InvoiceRow]
     closing: dict[str, str]  # why a completed order cannot close yet (empty: it can), by field
-    aftersales: list[aftersales_cases.CaseView]
+    aftersales: list[aftersales_views.CaseView]
 
 
-async def _review(db: AsyncSession, actor: Actor, number: str, today: date) -> Review:
-    """The automatic checks and the approval levels the order's amount needs."""
-    order = await service.load_order(db, actor, number=number)
-    settings = await config.load(db)
-    found = await checks.run_checks(db, order, today=today)
-    levels = approval.levels_required(order.total, settings.approval_thresholds)
-    return Review(found, checks.overall(found), levels, order.approval_level, order.currency)
+def _review(read: staff_read.StaffRead, today: date) -> Review | None:
+    """The automatic checks and the approval levels the order's amount needs (an order in review)."""
+    if read.review is None:
+        return None
+    found = checks.checks_of(read.review, today=today)
+    levels = approval.levels_required(read.order.total, config.thresholds_of(read.thresholds))
+    return Review(found, checks.overall(found), levels, read.approval_level, read.order.currency)
+
+
+def _invoices(read: staff_read.StaffRead, today: date) -> list[billing_views.InvoiceRow]:
+    return billing_views.order_invoice_rows(read.invoices, order_number=read.order.number, today=today)
 
 
 async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: date) -> StaffOrderPage:
-    """The staff order page: the order, checks in review, the customer's history, mail and fulfilment."""
-    order, events = await views.order_detail(db, actor, number=number)
-    history = await queries.account_history(db, actor, account_id=order.account_id, limit=6)
-    in_review = order.status in states.IN_REVIEW
-    closable = states.sources(Action.CLOSE)
+    """The staff order page: the order, checks in review, the customer's history, mail and fulfilment,
+    in one statement (``staff_read``), the review checks' facts included."""
+    read = await staff_read.staff_order(db, actor, number)
+    order = read.order
+    production = panel_of(
+        order.status,
+        read.milestones,
+        inspections=read.inspections,
+        packages=read.packages,
+        lines=read.packing_lines(),
+        delivery_estimate=read.delivery_estimate,
+    )
+    shipping = shipping_views.shipping_panel_of(
+        read.lines,
+        status=order.status,
+        choice=read.backorder_choice,
+        milestones=read.milestones,
+        shipments=read.shipments,
+        cases=read.cases,
+        carriers=read.carriers,
+    )
     return StaffOrderPage(
         order=order,
-        events=events,
-        notifications=await views.order_notifications(db, order.id),
-        attachments=await attachments.list_for_order(db, order.id),
-        review=await _review(db, actor, number, today) if in_review else None,
-        history=[h for h in history.rows if h.number != number][:5],
-        confirmations=await confirmation_docs.versions(db, order.id),
-        production=await production_panel(db, order.id, order.status),
-        shipping=await shipping_views.shipping_panel(db, order.id),
+        events=read.events,
+        notifications=read.notifications,
+        attachments=read.attachments,
+        review=_review(read, today),
+        history=read.history,
+        confirmations=read.confirmations,
+        production=production,
+        shipping=shipping,
         # the revise form offers the customer's addresses
-        addresses=await _address_book(db, order.account_id) if order.status == "submitted" else [],
-        invoices=await billing_views.order_invoices(db, actor, order.id),
-        closing=await billing_closing.blockers(db, order.id) if order.status in closable else {},
-        aftersales=await aftersales_cases.order_cases(db, order.id),
+        addresses=read.addresses if order.status == "submitted" else [],
+        invoices=_invoices(read, today),
+        closing=billing_closing.blockers_of(read.closable)
+        if order.status in states.sources(Action.CLOSE)
+        else {},
+        aftersales=read.aftersales,
     )
 
 

@@ -111,17 +111,12 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     return when, ident
 
 
-def _newest_first(stmt: Select, *, cursor: tuple | None, limit: int | BindParameter) -> Select:
+def newest_first(stmt: Select, *, cursor: tuple | None, limit: int | BindParameter) -> Select:
     """Placed orders only, newest first, after ``cursor`` (submitted_at, id: values or bind parameters)."""
     stmt = stmt.where(ORDER.number.is_not(None), ORDER.submitted_at.is_not(None))
     if cursor:
         stmt = stmt.where(tuple_(ORDER.submitted_at, ORDER.id) < tuple_(*cursor))
     return stmt.order_by(ORDER.submitted_at.desc(), ORDER.id.desc()).limit(limit)
-
-
-def placed_newest_first(stmt: Select, *, after: str | None, limit: int) -> Select:
-    """Placed orders only, newest first, after the cursor; one row more than a page tells if more exist."""
-    return _newest_first(stmt, cursor=decode_cursor(after), limit=limit + 1)
 
 
 def _day_start(day: date) -> datetime | None:
@@ -164,14 +159,24 @@ def as_id(raw: str | None) -> int | None:
     return int(text)
 
 
-def assigned(stmt: Select, assignee: str | None, *, me: int) -> Select:
-    """Orders assigned to ``me`` ("me"), to nobody ("none"), or to the staff member with that id."""
+def assignee_value(assignee: str | None, *, me: int) -> dict[str, object]:
+    """The assignee filter as a bind value: ``assignee_id`` for "me" or a staff id, ``unassigned``
+    for "none"; nothing for anything else (anyone)."""
     if assignee == "me":
-        return stmt.where(Order.assignee_staff_id == me)
+        return {"assignee_id": me}
     if assignee == "none":
-        return stmt.where(Order.assignee_staff_id.is_(None))
+        return {"unassigned": True}
     if (staff_id := as_id(assignee)) is not None:
-        return stmt.where(Order.assignee_staff_id == staff_id)
+        return {"assignee_id": staff_id}
+    return {}
+
+
+def assigned_to(stmt: Select, given: frozenset[str] | set[str]) -> Select:
+    """``stmt`` narrowed by the assignee filter ``assignee_value`` gave (by the names ``given``)."""
+    if "assignee_id" in given:
+        return stmt.where(ORDER.assignee_staff_id == bindparam("assignee_id", type_=BigInteger))
+    if "unassigned" in given:
+        return stmt.where(ORDER.assignee_staff_id.is_(None))
     return stmt
 
 
@@ -212,7 +217,7 @@ def _rows_statement(scope: str, given: frozenset[str]) -> Select:
         stmt = stmt.where(ORDER.submitted_at < bindparam("until"))
     cursor = (bindparam("after_at", type_=ORDER.submitted_at.type), bindparam("after_id", type_=BigInteger))
     after = cursor if "after_at" in given else None
-    return _newest_first(stmt, cursor=after, limit=bindparam("limit", type_=Integer))
+    return newest_first(stmt, cursor=after, limit=bindparam("limit", type_=Integer))
 
 
 async def _order_rows(

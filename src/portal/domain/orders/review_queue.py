@@ -7,16 +7,15 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import BigInteger, Integer, Select, String, bindparam, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock, numbers
-from portal.db.customers import CustomerAccount
-from portal.db.orders import Order
 from portal.db.staff import StaffUser
-from portal.domain.orders import staff_list
-from portal.domain.orders.queries import assigned
+from portal.domain.json_rows import instant, json_list, json_rows, money_text
+from portal.domain.orders import queries, staff_list
 from portal.domain.settings import config
 
 PAGE_SIZE = 25
@@ -43,7 +42,7 @@ class QueueRow:
     channel: str
     total: Decimal
     currency: str
-    submitted_at: datetime
+    submitted_at: datetime  # the keyset's sort key (the age counts from the review round's start)
     account_id: int
     account_name: str
     is_key_account: bool
@@ -59,8 +58,11 @@ class QueuePage:
     next_after: str | None
 
 
-_URGENT = case((Order.priority == "urgent", 0), else_=1)
-_KEY = case((CustomerAccount.is_key_account.is_(True), 0), else_=1)
+ORDER = staff_list.ORDER
+ACCOUNT = staff_list.ACCOUNT
+STAFF_USER = staff_list.STAFF_USER
+_URGENT = case((ORDER.priority == "urgent", 0), else_=1)
+_KEY = case((ACCOUNT.is_key_account.is_(True), 0), else_=1)
 
 
 def _cursor(row: QueueRow) -> str:
@@ -93,56 +95,93 @@ def sla_state(age: timedelta, sla_hours: int) -> str:
     return "breached" if age > limit else ("due_soon" if age > limit * 0.75 else "ok")
 
 
-def _filters(stmt, f: ReviewFilter, me: int):  # noqa: ANN001, ANN202
-    stmt = stmt.where(Order.status == f.state)
-    if f.customer:
-        stmt = stmt.where(Order.account_id == f.customer)
-    if f.channel:
-        stmt = stmt.where(Order.channel == f.channel)
-    if f.min_total is not None:
-        stmt = stmt.where(Order.total >= f.min_total)
-    if f.max_total is not None:
-        stmt = stmt.where(Order.total <= f.max_total)
-    stmt = assigned(stmt, f.assignee, me=me)
+def _values(f: ReviewFilter, me: int) -> dict[str, object]:
+    """The bind values of the filters ``f`` sets (the state always), by parameter name."""
+    values = {"state": f.state, "customer": f.customer, "channel": f.channel, "min_total": f.min_total,
+              "max_total": f.max_total}  # fmt: skip
+    given = {k: v for k, v in values.items() if v is not None} | queries.assignee_value(f.assignee, me=me)
     if cursor := _decode(f.after):
-        stmt = stmt.where(tuple_(_URGENT, _KEY, Order.submitted_at, Order.id) > tuple_(*cursor))
+        given |= dict(zip(("after_urgent", "after_key", "after_at", "after_id"), cursor, strict=True))
+    return given
+
+
+def _filtered(stmt, given: frozenset[str]):  # noqa: ANN001, ANN202
+    stmt = stmt.where(ORDER.status == bindparam("state", type_=String))
+    if "customer" in given:
+        stmt = stmt.where(ORDER.account_id == bindparam("customer", type_=BigInteger))
+    if "channel" in given:
+        stmt = stmt.where(ORDER.channel == bindparam("channel", type_=String))
+    if "min_total" in given:
+        stmt = stmt.where(ORDER.total >= bindparam("min_total", type_=ORDER.total.type))
+    if "max_total" in given:
+        stmt = stmt.where(ORDER.total <= bindparam("max_total", type_=ORDER.total.type))
+    stmt = queries.assigned_to(stmt, given)
+    if "after_id" in given:
+        cursor = (
+            bindparam("after_urgent", type_=Integer), bindparam("after_key", type_=Integer),
+            bindparam("after_at", type_=ORDER.submitted_at.type), bindparam("after_id", type_=BigInteger),
+        )  # fmt: skip
+        stmt = stmt.where(tuple_(_URGENT, _KEY, ORDER.submitted_at, ORDER.id) > tuple_(*cursor))
     return stmt
 
 
-async def review_queue(
-    db: AsyncSession, f: ReviewFilter, *, me: int, sla_hours: int, limit: int = PAGE_SIZE
-) -> QueuePage:
-    stmt = (
+# the accounts with orders in the state shown: the customer filter's choices
+_CUSTOMERS = (
+    select(json_rows([ACCOUNT.id, ACCOUNT.name], ACCOUNT.name))
+    .where(ACCOUNT.id.in_(select(ORDER.account_id).where(ORDER.status == bindparam("state", type_=String))))
+    .scalar_subquery()
+)
+
+
+@cache
+def _statement(given: frozenset[str]) -> Select:
+    """The queue page for one shape of filter: its rows (one more than a page), the customers and
+    staff members to filter by, and the SLA, as one row. Built once per shape and process."""
+    rows = (
         select(
-            Order.id,
-            Order.number,
-            Order.status,
-            Order.version,
-            Order.priority,
-            Order.channel,
-            Order.total,
-            Order.currency,
-            func.coalesce(Order.review_started_at, Order.submitted_at),
-            CustomerAccount.id,
-            CustomerAccount.name,
-            CustomerAccount.is_key_account,
-            Order.assignee_staff_id,
-            StaffUser.name,
+            ORDER.id,
+            ORDER.number,
+            ORDER.status,
+            ORDER.version,
+            ORDER.priority,
+            ORDER.channel,
+            money_text(ORDER.total).label("total"),
+            ORDER.currency,
+            func.coalesce(ORDER.review_started_at, ORDER.submitted_at).label("since"),
+            ACCOUNT.id.label("account_id"),
+            ACCOUNT.name,
+            ACCOUNT.is_key_account,
+            ORDER.assignee_staff_id,
+            STAFF_USER.name.label("assignee_name"),
+            ORDER.submitted_at,
+            _URGENT.label("urgent"),
+            _KEY.label("key"),
+        )  # fmt: skip
+        .select_from(
+            staff_list.ORDERS_ACCOUNTS.outerjoin(
+                StaffUser.__table__, STAFF_USER.id == ORDER.assignee_staff_id
+            )
         )
-        .join(CustomerAccount, CustomerAccount.id == Order.account_id)
-        .outerjoin(StaffUser, StaffUser.id == Order.assignee_staff_id)
-        .where(Order.submitted_at.is_not(None))
-        .order_by(_URGENT, _KEY, Order.submitted_at, Order.id)
-        .limit(limit + 1)
+        .where(ORDER.submitted_at.is_not(None))
+        .order_by(_URGENT, _KEY, ORDER.submitted_at, ORDER.id)
+        .limit(bindparam("limit", type_=Integer))
     )
-    now = clock.now()
-    rows = []
-    for r in (await db.execute(_filters(stmt, f, me))).all():
-        age = now - r[8]
-        rows.append(QueueRow(*r, age=age, sla_state=sla_state(age, sla_hours)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return QueuePage(rows=rows, next_after=_cursor(rows[-1]) if more and rows else None)
+    rows = _filtered(rows, given).subquery("r")
+    order = (rows.c.urgent, rows.c.key, rows.c.submitted_at, rows.c.id)
+    page = select(json_rows(list(rows.c)[:15], *order)).scalar_subquery()
+    return select(
+        page.label("rows"), _CUSTOMERS.label("customers"), staff_list.STAFF.label("staff"),
+        config.stored("review_sla_hours").label("sla_hours"),
+    )  # fmt: skip
+
+
+def _row(r: list, now: datetime, sla_hours: int) -> QueueRow:
+    i, number, status, version, priority, channel, total, currency, since, *account, submitted = r
+    age = now - instant(since)
+    return QueueRow(
+        i, number, status, version, priority, channel, Decimal(total), currency, instant(submitted),
+        *account, age=age, sla_state=sla_state(age, sla_hours),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -153,12 +192,18 @@ class ReviewPage:
     sla_hours: int
 
 
-async def review_page(db: AsyncSession, f: ReviewFilter, *, me: int) -> ReviewPage:
-    """The review queue page: one page of the queue and the choices of its filters."""
-    settings = await config.load(db)
+async def review_page(db: AsyncSession, f: ReviewFilter, *, me: int, limit: int = PAGE_SIZE) -> ReviewPage:
+    """The review queue page: one page of the queue and the choices of its filters, in one statement."""
+    given = _values(f, me)
+    row = (await db.execute(_statement(frozenset(given)), {**given, "limit": limit + 1})).one()
+    sla_hours = config.sla_hours_of(row.sla_hours)
+    now = clock.now()
+    rows = [_row(r, now, sla_hours) for r in json_list(row.rows)]
+    more = len(rows) > limit
+    rows = rows[:limit]
     return ReviewPage(
-        result=await review_queue(db, f, me=me, sla_hours=settings.review_sla_hours),
-        customers=await staff_list.customer_choices(db, with_orders_in=f.state),
-        staff_members=await staff_list.staff_choices(db),
-        sla_hours=settings.review_sla_hours,
+        result=QueuePage(rows=rows, next_after=_cursor(rows[-1]) if more and rows else None),
+        customers=staff_list.choices(row.customers),
+        staff_members=staff_list.choices(row.staff),
+        sla_hours=sla_hours,
     )

@@ -8,15 +8,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Shipment
-from portal.db.orders import Order
 from portal.db.staff import StaffUser
 from portal.domain import paging
+from portal.domain.json_rows import day, instant, json_list, json_rows, money_text
 from portal.domain.orders import queries, states
 from portal.domain.orders.states import OrderState
 from portal.domain.paging import LIKE_ESCAPE, Page
@@ -35,6 +49,12 @@ ROLE_VIEWS: dict[str, tuple[OrderState, ...]] = {
     "aftersales": states.FULLY_SHIPPED,
 }
 LISTED_STATES = states.PLACED  # a cart is not an order yet
+# table columns: the statements run as plain Core
+ORDER = queries.ORDER
+ACCOUNT = CustomerAccount.__table__.c
+STAFF_USER = StaffUser.__table__.c
+SHIPMENT = Shipment.__table__.c
+ORDERS_ACCOUNTS = queries.ORDER.id.table.join(CustomerAccount.__table__, ACCOUNT.id == ORDER.account_id)
 
 
 @dataclass(frozen=True)
@@ -89,87 +109,6 @@ def view_url(states: tuple[str, ...] | tuple[OrderState, ...]) -> str:
     return "/staff/orders?state=" + ",".join(str(s) for s in states)
 
 
-def _search(stmt: Select, q: str) -> Select:
-    """Order number, SKU, customer name or tax ID, or tracking number containing ``q``."""
-    pattern = paging.like(q)
-    by_tracking = exists().where(
-        Shipment.order_id == Order.id,
-        func.lower(Shipment.tracking_number).like(pattern, escape=LIKE_ESCAPE),
-    )
-    return stmt.where(
-        or_(
-            *queries.number_or_sku(pattern),
-            func.lower(CustomerAccount.name).like(pattern, escape=LIKE_ESCAPE),
-            func.lower(CustomerAccount.tax_id).like(pattern, escape=LIKE_ESCAPE),
-            by_tracking,
-        )
-    )
-
-
-def _filtered(stmt: Select, f: StaffOrderFilter, me: int) -> Select:
-    if f.states:
-        stmt = stmt.where(Order.status.in_(f.states))
-    if f.q.strip():
-        stmt = _search(stmt, f.q)
-    if f.channel:
-        stmt = stmt.where(Order.channel == f.channel)
-    if f.customer is not None:
-        stmt = stmt.where(Order.account_id == f.customer)
-    stmt = queries.assigned(stmt, f.assignee, me=me)
-    return queries.submitted_between(stmt, f.from_date, f.to_date)
-
-
-async def staff_orders(
-    db: AsyncSession, f: StaffOrderFilter, *, me: int, limit: int = PAGE_SIZE
-) -> Page[StaffOrderRow]:
-    """One page of the orders matching ``f``, newest first, in one statement."""
-    stmt = (
-        select(
-            Order.id,
-            Order.number,
-            Order.status,
-            Order.channel,
-            Order.priority,
-            Order.submitted_at,
-            CustomerAccount.id,
-            CustomerAccount.name,
-            Order.total,
-            Order.currency,
-            func.coalesce(Order.promised_delivery_date, Order.requested_delivery_date),
-            StaffUser.name,
-        )
-        .join(CustomerAccount, CustomerAccount.id == Order.account_id)
-        .outerjoin(StaffUser, StaffUser.id == Order.assignee_staff_id)
-    )
-    stmt = queries.placed_newest_first(_filtered(stmt, f, me), after=f.after, limit=limit)
-    rows = [StaffOrderRow(*r) for r in (await db.execute(stmt)).all()]
-    return paging.page_of(rows, limit, queries.order_cursor)
-
-
-async def _choices(db: AsyncSession, stmt: Select) -> list[tuple[int, str]]:
-    """A filter's choices from a statement selecting (id, name), in its order."""
-    return [(r[0], r[1]) for r in await db.execute(stmt)]
-
-
-async def customer_choices(db: AsyncSession, *, with_orders_in: str | None = None) -> list[tuple[int, str]]:
-    """The customer accounts a customer filter offers, by name as (id, name).
-
-    With ``with_orders_in`` (a state), only the accounts that have orders in that state.
-    """
-    stmt = select(CustomerAccount.id, CustomerAccount.name).order_by(CustomerAccount.name)
-    if with_orders_in is not None:
-        stmt = stmt.where(
-            CustomerAccount.id.in_(select(Order.account_id).where(Order.status == with_orders_in))
-        )
-    return await _choices(db, stmt)
-
-
-async def staff_choices(db: AsyncSession) -> list[tuple[int, str]]:
-    """The active staff members an assignee filter offers, by name as (id, name)."""
-    active = StaffUser.is_active.is_(True)
-    return await _choices(db, select(StaffUser.id, StaffUser.name).where(active).order_by(StaffUser.name))
-
-
 @dataclass(frozen=True)
 class ListPage:
     result: Page[StaffOrderRow]
@@ -177,10 +116,117 @@ class ListPage:
     staff_members: list[tuple[int, str]]
 
 
-async def list_page(db: AsyncSession, f: StaffOrderFilter, *, me: int) -> ListPage:
-    """The staff order list page: one page of orders and the choices of its filters."""
-    return ListPage(
-        result=await staff_orders(db, f, me=me),
-        customers=await customer_choices(db),
-        staff_members=await staff_choices(db),
+def _search(pattern: ColumnElement) -> ColumnElement[bool]:
+    """Order number, SKU, customer name or tax ID, or tracking number containing ``pattern``."""
+    by_tracking = exists().where(
+        SHIPMENT.order_id == ORDER.id,
+        func.lower(SHIPMENT.tracking_number).like(pattern, escape=LIKE_ESCAPE),
     )
+    return or_(
+        *queries.number_or_sku(pattern),
+        func.lower(ACCOUNT.name).like(pattern, escape=LIKE_ESCAPE),
+        func.lower(ACCOUNT.tax_id).like(pattern, escape=LIKE_ESCAPE),
+        by_tracking,
+    )
+
+
+def filter_values(f: StaffOrderFilter, me: int) -> dict[str, object]:
+    """The values of the filters ``f`` sets, by bind parameter name (none for a filter not set)."""
+    since, until = queries.day_bounds(f.from_date, f.to_date)
+    q = f.q.strip()
+    values = {
+        "states": list(f.states) or None, "pattern": paging.like(q) if q else None, "channel": f.channel,
+        "customer": f.customer, "since": since, "until": until,
+    }  # fmt: skip
+    return {k: v for k, v in values.items() if v is not None} | queries.assignee_value(f.assignee, me=me)
+
+
+def filtered(stmt: Select, given: frozenset[str]) -> Select:
+    """``stmt`` (over orders and their accounts) narrowed by the filters ``given``, as bind parameters."""
+    if "states" in given:
+        stmt = stmt.where(ORDER.status == any_(bindparam("states", type_=ARRAY(String))))
+    if "pattern" in given:
+        stmt = stmt.where(_search(bindparam("pattern", type_=String)))
+    if "channel" in given:
+        stmt = stmt.where(ORDER.channel == bindparam("channel"))
+    if "customer" in given:
+        stmt = stmt.where(ORDER.account_id == bindparam("customer", type_=BigInteger))
+    stmt = queries.assigned_to(stmt, given)
+    if "since" in given:
+        stmt = stmt.where(ORDER.submitted_at >= bindparam("since", type_=ORDER.submitted_at.type))
+    if "until" in given:
+        stmt = stmt.where(ORDER.submitted_at < bindparam("until", type_=ORDER.submitted_at.type))
+    return stmt
+
+
+def _choices(stmt: Select) -> ColumnElement:
+    """A filter's choices, (id, name) by name, as one JSON value."""
+    table = stmt.selected_columns
+    return stmt.with_only_columns(json_rows([table.id, table.name], table.name)).scalar_subquery()
+
+
+# the accounts and the active staff members the filters offer
+CUSTOMERS = _choices(select(ACCOUNT.id, ACCOUNT.name))
+STAFF = _choices(select(STAFF_USER.id, STAFF_USER.name).where(STAFF_USER.is_active.is_(True)))
+
+
+@cache
+def _page_statement(given: frozenset[str]) -> Select:
+    """The list page for one shape of filter (the names of the values given): the page's rows,
+    the customers and the staff members to filter by, as three JSON values of one row.
+
+    Built once per shape and process, values as bind parameters; plain Core (table columns).
+    """
+    rows = select(
+        ORDER.id, ORDER.number, ORDER.status, ORDER.channel, ORDER.priority, ORDER.submitted_at,
+        ACCOUNT.id.label("account_id"), ACCOUNT.name, money_text(ORDER.total).label("total"), ORDER.currency,
+        func.coalesce(ORDER.promised_delivery_date, ORDER.requested_delivery_date).label("delivery"),
+        STAFF_USER.name.label("assignee_name"),
+    ).select_from(ORDERS_ACCOUNTS.outerjoin(StaffUser.__table__, STAFF_USER.id == ORDER.assignee_staff_id))  # fmt: skip
+    cursor = (bindparam("after_at", type_=ORDER.submitted_at.type), bindparam("after_id", type_=BigInteger))
+    rows = queries.newest_first(
+        filtered(rows, given),
+        cursor=cursor if "after_at" in given else None,
+        limit=bindparam("limit", type_=Integer),
+    ).subquery("r")
+    page = select(json_rows(list(rows.c), rows.c.submitted_at.desc(), rows.c.id.desc())).scalar_subquery()
+    return select(page.label("rows"), CUSTOMERS.label("customers"), STAFF.label("staff"))
+
+
+def _row(r: list) -> StaffOrderRow:
+    i, number, status, channel, priority, at, account_id, name, total, currency, delivery, assignee = r
+    return StaffOrderRow(
+        i, number, status, channel, priority, instant(at), account_id, name, Decimal(total), currency,
+        day(delivery), assignee,
+    )  # fmt: skip
+
+
+def choices(value: object) -> list[tuple[int, str]]:
+    return [(i, name) for i, name in json_list(value)]
+
+
+async def staff_orders(db: AsyncSession, f: StaffOrderFilter, *, me: int, limit: int = PAGE_SIZE) -> ListPage:
+    """One page of the orders matching ``f``, newest first, and the filters' choices: one statement."""
+    given = filter_values(f, me)
+    if cursor := queries.decode_cursor(f.after):
+        given |= {"after_at": cursor[0], "after_id": cursor[1]}
+    row = (await db.execute(_page_statement(frozenset(given)), {**given, "limit": limit + 1})).one()
+    rows = [_row(r) for r in json_list(row.rows)]
+    return ListPage(
+        paging.page_of(rows, limit, queries.order_cursor), choices(row.customers), choices(row.staff)
+    )
+
+
+async def _choices_of(db: AsyncSession, stmt: Select) -> list[tuple[int, str]]:
+    """A filter's choices from a statement selecting (id, name), in its order."""
+    return [(r[0], r[1]) for r in await db.execute(stmt)]
+
+
+async def customer_choices(db: AsyncSession) -> list[tuple[int, str]]:
+    """The customer accounts a customer filter offers, by name as (id, name)."""
+    return await _choices_of(db, select(ACCOUNT.id, ACCOUNT.name).order_by(ACCOUNT.name))
+
+
+async def list_page(db: AsyncSession, f: StaffOrderFilter, *, me: int) -> ListPage:
+    """The staff order list page: one page of orders and the choices of its filters, in one statement."""
+    return await staff_orders(db, f, me=me)

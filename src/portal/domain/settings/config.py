@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import numbers
@@ -35,14 +36,29 @@ class PortalConfig:
     working_hours: dict | None = None  # {"days": [0..6], "start": "HH:MM", "end": "HH:MM", "tz": ...}
 
 
+def thresholds_of(value: Any) -> list[Decimal]:
+    """The approval thresholds from the stored value (None: not set, the defaults)."""
+    return [Decimal(str(t)) for t in value] if value is not None else list(DEFAULT_THRESHOLDS)
+
+
+def sla_hours_of(value: Any) -> int:
+    """The review SLA in hours from the stored value (None: not set, the default)."""
+    return int(value) if value is not None else DEFAULT_REVIEW_SLA_HOURS
+
+
+def stored(key: str) -> ScalarSelect:
+    """The stored value of one setting as a scalar subquery (NULL when not set), for a hot read
+    that takes its settings in its own statement."""
+    return (
+        select(PortalSetting.__table__.c.value).where(PortalSetting.__table__.c.key == key).scalar_subquery()
+    )
+
+
 async def load(db: AsyncSession) -> PortalConfig:
     rows = dict((await db.execute(select(PortalSetting.key, PortalSetting.value))).all())
-    thresholds = rows.get("approval_thresholds")
     return PortalConfig(
-        approval_thresholds=[Decimal(str(t)) for t in thresholds]
-        if thresholds is not None
-        else list(DEFAULT_THRESHOLDS),
-        review_sla_hours=int(rows.get("review_sla_hours", DEFAULT_REVIEW_SLA_HOURS)),
+        approval_thresholds=thresholds_of(rows.get("approval_thresholds")),
+        review_sla_hours=sla_hours_of(rows.get("review_sla_hours")),
         first_response_hours=int(rows.get("first_response_hours", DEFAULT_FIRST_RESPONSE_HOURS)),
         complaint_reopen_days=int(rows.get("complaint_reopen_days", DEFAULT_REOPEN_DAYS)),
         working_hours={**DEFAULT_WORKING_HOURS, **(rows.get("working_hours") or {})},

@@ -66,7 +66,7 @@ async def test_admin_labels_show_in_the_readers_language(client, db, admin):
     )
     assert r.status_code < 400
     cart = text_of((await client.get("/cart", params={"lang": "zh_CN"})).text)
-    assert "内衬: 硅胶" in cart and "卷" in cart and "lining" not in cart  # the line keeps the labels
+    assert "内衬：硅胶" in cart and "卷" in cart and "lining" not in cart  # the line keeps the labels
 
 
 async def test_a_malformed_label_line_is_refused_and_nothing_saved(client, db, admin):
