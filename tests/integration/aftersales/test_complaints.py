@@ -41,6 +41,10 @@ async def test_the_buyer_opens_a_ticket_about_an_order_with_a_photo(client, db):
     page = text_of((await client.get(f"/complaints/{case.number}")).text)
     assert "Three housings arrived scratched." in page and "Scratched housings" in page
     assert case.number in text_of((await client.get("/complaints")).text)
+    # the order page links the ticket; a ticket is not resolved from the order page
+    order_page = (await client.get(f"/orders/{order.number}")).text
+    assert f'href="/complaints/{case.number}"' in order_page
+    assert f'href="/complaints/new?order={order.number}"' in order_page
     # the order cannot close while the complaint is unresolved
     assert "close_aftersales" in await closing.blockers(db, order.id)
 

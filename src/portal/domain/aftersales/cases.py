@@ -19,7 +19,7 @@ from portal.db.aftersales import AftersalesCase, AftersalesCaseLine, AftersalesP
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import images
-from portal.domain.aftersales.kinds import KIND_LABELS, RECEIPT  # noqa: F401 - read from here too
+from portal.domain.aftersales.kinds import KIND_LABELS, KINDS, RECEIPT  # noqa: F401 - read from here too
 from portal.domain.aftersales.ticket_states import STATE_LABELS, CaseState  # noqa: F401
 from portal.domain.aftersales.working_hours import WorkingHours
 from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
@@ -113,7 +113,7 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     )
     if case is None:
         raise NotFound()
-    if case.resolved_at is not None:
+    if case.resolved_at is not None or KINDS[case.kind].thread:  # a ticket moves through its own page
         raise InvalidTransition()
     text = resolution.strip()[:RESOLUTION_LIMIT]
     if not text:

@@ -26,6 +26,7 @@ class Kind:
     label: str
     source: str  # CASES or LOGISTICS
     staff_path: str  # formatted with number= and order=
+    thread: bool = False  # worked in its own thread (a complaint ticket), not resolved on the order page
 
     def link(self, *, number: str, order: str | None) -> str:
         return self.staff_path.format(number=number, order=order or "")
@@ -37,7 +38,7 @@ KINDS: dict[str, Kind] = {
         Kind(RECEIPT, N_("Short or damaged goods"), CASES, "/staff/orders/{order}#aftersales"),
         Kind(DELIVERY_EXCEPTION, N_("Delivery exception"), LOGISTICS, "/staff/orders/{order}#shipping"),
         Kind(FOLLOW_UP, N_("Low-score follow-up"), CASES, "/staff/orders/{order}#aftersales"),
-        Kind(COMPLAINT, N_("Complaint"), CASES, "/staff/aftersales/{number}"),
+        Kind(COMPLAINT, N_("Complaint"), CASES, "/staff/aftersales/{number}", thread=True),
     )
 }
 KIND_LABELS = {code: k.label for code, k in KINDS.items()}
