@@ -83,6 +83,14 @@ async def test_the_thread_moves_through_the_table_and_reopens_within_the_window(
         data={"_csrf_token": token, "move": m},
         follow_redirects=False,
     )
+    # not through the order page's resolve form (a ticket moves only through its own table)
+    r = await client.post(
+        f"/staff/orders/{order.number}/aftersales/{case.number}/resolve",
+        data={"_csrf_token": token, "resolution": "done"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 409
+    assert (await refresh(db, case)).state == "open"
     assert (await move("resolve")).status_code == 303
     assert (await refresh(db, case)).state == "resolved"
     assert [m.recipient for m in await _mails(db, "complaint_resolved")] == [buyer.email]
