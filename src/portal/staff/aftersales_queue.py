@@ -52,7 +52,7 @@ class AftersalesQueueController(Controller):
             f=f,
             kinds=KINDS,
             states=list(CaseState),
-            assignees=await queue.assignees(db),
+            assignees=shown.assignees,
         )
 
     @post("/{number:str}/claim")

@@ -1,6 +1,6 @@
 """The after-sales queue (售后工作台): every kind of ``kinds.KINDS`` in one keyset-paged list.
 
-One statement per page whatever its length: the sources of the kinds (``aftersales_cases``, the
+One statement per page whatever its length (rows, assignee choices and working hours as JSON): the sources of the kinds (``aftersales_cases``, the
 delivery exceptions of ``logistics_cases``) are one UNION ALL, joined once to customer, order and
 assignee; the SLA age is working time computed from the row. Filters: kind, state ("open": still to
 act on), customer name, assignee ("me", "none" or a staff id) and overdue (first response late).
@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, case, cast, func, literal, null, select, tuple_, union_all, update
+from sqlalchemy import String, case, cast, func, literal, null, select, text, tuple_, union_all, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -26,7 +27,7 @@ from portal.domain.aftersales.ticket_states import UNSETTLED, CaseState
 from portal.domain.aftersales.working_hours import WorkingHours
 from portal.domain.errors import NotFound, OrderChanged
 from portal.domain.orders.actors import Actor
-from portal.domain.paging import LIKE_ESCAPE, Page, decode_cursor, encode_cursor, like, page_of
+from portal.domain.paging import LIKE_ESCAPE, decode_cursor, encode_cursor, like, page_of
 from portal.domain.settings import config
 
 PAGE_SIZE = 25
@@ -111,7 +112,10 @@ def _statement(actor: Actor, f: QueueFilter, now: datetime, limit: int):  # noqa
     u = union_all(*chosen).subquery("work")
     stmt = (
         select(
-            u, CustomerAccount.name.label("account_name"), Order.number.label("order_number"), StaffUser.name
+            u,
+            CustomerAccount.name.label("account_name"),
+            Order.number.label("order_number"),
+            StaffUser.name.label("assignee_name"),
         )
         .join(CustomerAccount, CustomerAccount.id == u.c.account_id)
         .outerjoin(Order, Order.id == u.c.order_id)
@@ -145,50 +149,74 @@ def _statement(actor: Actor, f: QueueFilter, now: datetime, limit: int):  # noqa
     return stmt.order_by(u.c.opened_at, u.c.source, u.c.id).limit(limit + 1)
 
 
-async def page(db: AsyncSession, actor: Actor, f: QueueFilter, *, limit: int = PAGE_SIZE) -> Page[QueueRow]:
-    """One page of the queue, oldest first (one statement for the rows, one for the working hours)."""
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_after: str | None
+    assignees: list[tuple[int, str]]  # active after-sales staff, for the assignee filter
+
+
+def _json(sq, order_by: tuple):  # noqa: ANN001, ANN202 - the rows of subquery ``sq`` as one JSON array
+    fields = [arg for c in sq.c for arg in (literal(c.key), c)]
+    agg = func.json_agg(aggregate_order_by(func.json_build_object(*fields), *order_by))
+    return select(func.coalesce(agg, text("'[]'::json"))).select_from(sq).scalar_subquery()
+
+
+def _at(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+async def page(db: AsyncSession, actor: Actor, f: QueueFilter, *, limit: int = PAGE_SIZE) -> QueuePage:
+    """One page of the queue, oldest first, with the assignee choices and the working hours: one statement."""
     now = clock.now()
-    hours = WorkingHours.of((await config.load(db)).working_hours)
-    rows = (await db.execute(_statement(actor, f, now, limit))).all()
+    rows_sq = _statement(actor, f, now, limit).subquery("r")
+    staff_sq = (
+        select(StaffUser.id, StaffUser.name)
+        .where(StaffUser.is_active.is_(True), StaffUser.roles.contains(["aftersales"]))
+        .subquery("s")
+    )
+    found = (
+        await db.execute(
+            select(
+                _json(rows_sq, (rows_sq.c.opened_at, rows_sq.c.source, rows_sq.c.id)),
+                _json(staff_sq, (staff_sq.c.name, staff_sq.c.id)),
+                config.stored("working_hours"),
+            )
+        )
+    ).one()
+    rows, staff, stored_hours = found
+    hours = WorkingHours.of(stored_hours)
     shown = []
     for r in rows:
-        late = r.responded_at is None and r.state in UNSETTLED and r.due_at is not None and r.due_at < now
-        until = r.responded_at or (now if r.state in UNSETTLED else r.opened_at)
-        kind = KINDS[r.kind]
+        opened, due, responded = _at(r["opened_at"]), _at(r["due_at"]), _at(r["responded_at"])
+        unsettled = r["state"] in UNSETTLED
+        late = responded is None and unsettled and due is not None and due < now
+        until = responded or (now if unsettled else opened)
         shown.append(
             QueueRow(
-                r.source,
-                r.id,
-                r.number if r.source == CASES else (r.order_number or ""),
-                r.kind,
-                r.state,
-                r.subject,
-                r.account_name,
-                r.order_number,
-                r.assignee_id,
-                r.name,
-                r.opened_at,
-                r.due_at,
-                r.responded_at,
-                r.version,
-                hours.between(r.opened_at, until),
+                r["source"],
+                r["id"],
+                r["number"] if r["source"] == CASES else (r["order_number"] or ""),
+                r["kind"],
+                r["state"],
+                r["subject"],
+                r["account_name"],
+                r["order_number"],
+                r["assignee_id"],
+                r["assignee_name"],
+                opened,
+                due,
+                responded,
+                r["version"],
+                hours.between(opened, until),
                 late,
-                kind.link(number=r.number, order=r.order_number),
-                r.source == CASES and r.state in UNSETTLED and r.assignee_id != actor.id,
+                KINDS[r["kind"]].link(number=r["number"], order=r["order_number"]),
+                r["source"] == CASES and unsettled and r["assignee_id"] != actor.id,
             )
         )
     cursor = lambda row: encode_cursor(f"{row.opened_at.isoformat()}|{row.source}", row.id)  # noqa: E731
-    return page_of(shown, limit, cursor)
-
-
-async def assignees(db: AsyncSession) -> list[tuple[int, str]]:
-    """Active after-sales staff, for the assignee filter."""
-    rows = await db.execute(
-        select(StaffUser.id, StaffUser.name)
-        .where(StaffUser.is_active.is_(True), StaffUser.roles.contains(["aftersales"]))
-        .order_by(StaffUser.name)
-    )
-    return [tuple(r) for r in rows]
+    paged = page_of(shown, limit, cursor)
+    return QueuePage(paged.rows, paged.next_after, [(s["id"], s["name"]) for s in staff])
 
 
 async def claim(db: AsyncSession, actor: Actor, *, number: str, expected_version: int | None) -> None:
