@@ -6,16 +6,21 @@ import asyncio
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from portal import clock
 from portal.db.aftersales import AftersalesCase, AftersalesSlaAlert
 from portal.db.engine import make_sessionmaker
 from portal.db.outbox import OutboxMessage
 from portal.domain.aftersales import sla
+from portal.domain.notifications.mailer import SmtpMailer
+from portal.domain.notifications.render import EmailRenderer
+from portal.jinja import make_environment
+from portal.workers.settings import aftersales_sla_watchdog
 from tests.aftersales_helpers import add_case_photo, delivered, open_exception
 from tests.complaint_helpers import open_ticket, refresh
 from tests.helpers import StatementCounter, csrf_token, make_customer, make_staff, sign_in, text_of
+from tests.smtp_sink import body_text
 
 CASE = re.compile(r">(AS-\d{4}-\d{6})<")
 
@@ -130,3 +135,32 @@ async def test_the_queue_pages_by_keyset_with_a_flat_statement_count(client, db)
     assert len(numbers_1) == 25 and len(numbers_2) == 8 and not numbers_1 & numbers_2
     total = await db.scalar(select(func.count()).select_from(AftersalesCase))
     assert total == 33
+
+
+async def test_the_cron_job_run_twice_mails_each_after_sales_user_once_in_their_language(
+    client, db, engine, settings, smtp_sink
+):
+    sink, url = smtp_sink
+    zh = await make_staff(db, "aftersales", locale="zh_CN")
+    en = await make_staff(db, "aftersales", locale="en")
+    buyer = await make_customer(db)
+    _r, late = await open_ticket(client, db, buyer)
+    await _overdue(db, late)
+    await db.execute(delete(OutboxMessage))  # the new-ticket mails: not this test's
+    await db.commit()
+    ctx = {
+        "settings": settings,
+        "sessionmaker": make_sessionmaker(engine),
+        "mailer": SmtpMailer(url, sender="Portal <aftersales@portal.test>"),
+        "renderer": EmailRenderer(make_environment(), base_url="https://portal.example"),
+    }
+    assert await aftersales_sla_watchdog(ctx) == 1
+    assert await aftersales_sla_watchdog(ctx) == 0
+    sink.wait_for(2)
+    assert len(sink.messages) == 2
+    by_to = {m["To"]: m for m in sink.messages}
+    assert (
+        late.number in by_to[en.email]["Subject"] and "First response overdue" in by_to[en.email]["Subject"]
+    )
+    assert "首次响应超时" in by_to[zh.email]["Subject"]
+    assert f"https://portal.example/staff/aftersales/{late.number}" in body_text(by_to[en.email])
