@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
 from portal.domain.catalog.products import offer_by_sku
-from portal.domain.catalog.search import MAX_QUERY_LENGTH, active_categories, search_offers
+from portal.domain.catalog.search import MAX_QUERY_LENGTH, catalog_page
 from portal.domain.errors import NotFound
 from portal.web.templating import is_htmx, page
 
@@ -41,8 +41,14 @@ class CatalogController(Controller):
         q = (q or "").strip()[:MAX_QUERY_LENGTH]
         category = (category or "").strip()
         after = (after or "").strip()[:MAX_SKU_LENGTH]
-        result = await search_offers(
-            db, account_id=request.state.customer.account_id, q=q, category=category, after=after
+        # the results block alone (htmx) does not show the filter: spare reading its categories
+        result, categories = await catalog_page(
+            db,
+            account_id=request.state.customer.account_id,
+            q=q,
+            category=category,
+            after=after,
+            with_categories=not is_htmx(request),
         )
         next_after = result.next_after
         next_url = catalog_url(q=q, category=category, after=next_after) if next_after else None
@@ -51,8 +57,7 @@ class CatalogController(Controller):
             "customer/catalog/list.html",
             block="results",
             offers=result.offers,
-            # the results block alone (htmx) does not show the filter: spare its query
-            categories=[] if is_htmx(request) else await active_categories(db),
+            categories=categories,
             q=q,
             category=category,
             after=after,
