@@ -146,6 +146,8 @@ async def test_customer_pages_fit_a_phone(
     await assert_fits(page, f"/orders/{demo_orders['confirmation_sent']}/confirmation")
     await assert_fits(page, f"/orders/{demo_orders['changes_requested']}/edit")
     await assert_fits(page, f"/orders/{demo_orders['delivered']}/receipt")  # receipt line by line
+    for path in ("/complaints", "/complaints/new"):  # complaints and feedback
+        await assert_fits(page, path)
 
     # and with goods in the cart: the cart and the checkout
     await fill_cart(page)
@@ -162,7 +164,14 @@ async def test_staff_pages_fit_a_phone(new_page: NewPage, demo_orders: dict[str,
 
     await assert_fits(page, "/staff/login")
     await sign_in(page, "/staff/login", "admin@example.com")  # every role: every panel of the order page
-    for path in ("/staff/", "/staff/review", "/staff/review?state=awaiting_approval", "/staff/orders/new"):
+    for path in (
+        "/staff/",
+        "/staff/review",
+        "/staff/review?state=awaiting_approval",
+        "/staff/orders/new",
+        "/staff/aftersales",
+        "/staff/aftersales?state=all",
+    ):
         await assert_fits(page, path)
     for number in demo_orders.values():
         await assert_fits(page, f"/staff/orders/{number}")

@@ -16,6 +16,7 @@ from itertools import count
 
 from portal import clock
 from portal.auth.tracking_links import TrackingLinks
+from portal.db.aftersales import AftersalesCase
 from portal.db.catalog import Product
 from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Package, Shipment, ShipmentLine
@@ -286,3 +287,37 @@ async def test_the_staff_lists_cost_one_statement_with_2_and_30_rows(client, db)
         after = re.search(r"after=([\w=%-]+)", (await client.get(path)).text)
         assert after, path
         assert await _count(client, f"{path}{'&' if '?' in path else '?'}after={after.group(1)}") == 1
+
+
+async def _add_aftersales_cases(db, order: Order, staff_id: int, n: int) -> None:  # noqa: ANN001
+    """``n`` receipt cases and ``n`` complaint tickets of ``order``, claimed by ``staff_id``."""
+    for kind in ("receipt", "complaint"):
+        for _ in range(n):
+            db.add(
+                AftersalesCase(
+                    number=f"AS-2026-8{next(_seq):05d}",
+                    kind=kind,
+                    account_id=order.account_id,
+                    order_id=order.id,
+                    opened_by_kind="customer",
+                    assignee_staff_id=staff_id,
+                    subject="Scratched",
+                    first_response_due_at=clock.now() - timedelta(hours=1),
+                )
+            )
+    await db.commit()
+
+
+async def test_the_aftersales_queue_costs_one_statement_with_2_and_20_cases_of_each_kind(client, db):
+    staff = await make_staff(db, "aftersales")
+    _buyer, order = await _shipped_order(db)
+    await _grow(db, order, 2)  # two delivery exceptions
+    await _add_aftersales_cases(db, order, staff.id, 2)
+    await sign_in(client, staff.email, staff=True)
+    paths = ("/staff/aftersales", "/staff/aftersales?state=all&overdue=1&assignee=me&customer=Account")
+    few = [await _count(client, p) for p in paths]
+    await _grow(db, order, 18)
+    await _add_aftersales_cases(db, order, staff.id, 18)
+    assert [await _count(client, p) for p in paths] == few == [1, 1]
+    after = re.search(r"after=([\w=%-]+)", (await client.get(paths[0])).text)
+    assert after and await _count(client, f"{paths[0]}?after={after.group(1)}") == 1

@@ -4,6 +4,7 @@ from portal.customer.auth import CustomerAuthController
 from portal.customer.cart import CartController
 from portal.customer.catalog import CatalogController
 from portal.customer.checkout import CheckoutController
+from portal.customer.complaints import ComplaintsController
 from portal.customer.confirmation import ConfirmationController
 from portal.customer.invoices import InvoicesController
 from portal.customer.order_changes import OrderChangesController
@@ -19,6 +20,7 @@ ROUTES = [
     OrderChangesController,
     OrdersController,
     ReceiptController,
+    ComplaintsController,
     InvoicesController,
     StatementController,
     CatalogController,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response, Template
@@ -20,18 +19,9 @@ from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import customer_actor
 from portal.web.forms import form_ids, form_text, form_version, read_quantities, refused_form, typed_values
+from portal.web.photos import UPLOAD_LIMIT, photos_of
 from portal.web.readers import read_form
 from portal.web.templating import page, redirect
-
-# five photos of at most 10 MB and the form around them
-UPLOAD_LIMIT = receipt.MAX_PHOTOS * 10 * 1024 * 1024 + 1024 * 1024
-
-
-async def photos_of(form: Any) -> tuple[bytes, ...]:
-    """The files of the form's ``photos`` field that carry a name (an empty file input sends none)."""
-    return tuple(
-        [await f.read() for f in form.getall("photos", []) if isinstance(f, UploadFile) and f.filename]
-    )
 
 
 async def report_of(form: Any) -> receipt.ReceiptReport:

@@ -2,6 +2,7 @@
 
 from portal.staff.admin import ROUTES as ADMIN_ROUTES
 from portal.staff.aftersales import AftersalesCasesController
+from portal.staff.aftersales_queue import AftersalesQueueController
 from portal.staff.auth import StaffAuthController
 from portal.staff.dashboard import DashboardController
 from portal.staff.finance import ROUTES as FINANCE_ROUTES
@@ -15,6 +16,7 @@ from portal.staff.shipping import ShippingController, revoke_tracking_links
 ROUTES = [
     StaffAuthController,
     AftersalesCasesController,
+    AftersalesQueueController,
     DashboardController,
     ReviewController,
     StaffOrderEntryController,

@@ -14,6 +14,7 @@ from arq.connections import RedisSettings  # noqa: E402
 from portal import clock  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
 from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
+from portal.domain.aftersales import sla  # noqa: E402
 from portal.domain.billing import closing, reminders  # noqa: E402
 from portal.domain.notifications import delivery  # noqa: E402
 from portal.domain.notifications.mailer import make_mailer  # noqa: E402
@@ -61,6 +62,15 @@ async def review_sla_watchdog(ctx: dict[str, Any]) -> int:
     """Cron: alert reviewers about orders waiting longer than the review SLA (once per order)."""
     async with ctx["sessionmaker"]() as db, db.begin():
         alerted = await watchdog.alert_overdue_reviews(db)
+    if alerted:
+        await drain_outbox(ctx)
+    return alerted
+
+
+async def aftersales_sla_watchdog(ctx: dict[str, Any]) -> int:
+    """Cron: alert after-sales about cases past their first-response time (once per case: a unique row)."""
+    async with ctx["sessionmaker"]() as db, db.begin():
+        alerted = await sla.alert_overdue(db)
     if alerted:
         await drain_outbox(ctx)
     return alerted
@@ -114,6 +124,7 @@ class WorkerSettings:
         ),
         cron(send_invoice_reminders, name="billing.invoice_reminders", minute={20}, second={0}, timeout=300),
         cron(review_sla_watchdog, name="orders.review_sla_watchdog", second={5}, timeout=60),
+        cron(aftersales_sla_watchdog, name="aftersales.sla_watchdog", second={25}, timeout=60),
         cron(
             sweep_outbox,
             name="notifications.sweep_outbox",

@@ -19,17 +19,18 @@ from portal.db.aftersales import AftersalesCase, AftersalesCaseLine, AftersalesP
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import images
+from portal.domain.aftersales.kinds import KIND_LABELS, KINDS, RECEIPT  # noqa: F401 - read from here too
+from portal.domain.aftersales.ticket_states import STATE_LABELS, CaseState  # noqa: F401
+from portal.domain.aftersales.working_hours import WorkingHours
 from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from portal.domain.numbering import Series, next_number
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
+from portal.domain.settings import config
 from portal.i18n import N_
 
-RECEIPT = "receipt"
-KIND_LABELS = {RECEIPT: N_("Short or damaged goods")}
-OPEN, RESOLVED = "open", "resolved"
-STATE_LABELS = {OPEN: N_("being handled"), RESOLVED: N_("resolved")}
+OPEN, RESOLVED = CaseState.OPEN.value, CaseState.RESOLVED.value
 PHOTOS_FOLDER = "photos"  # under the data folder: never served as static files
 RESOLUTION_REQUIRED = N_("Please say how the case was resolved.")
 RESOLUTION_LIMIT = 4000
@@ -41,15 +42,29 @@ def photo_root(data_dir: Path) -> Path:
 
 
 async def open_case(
-    db: AsyncSession, actor: Actor, *, kind: str, order: Order, note: str = ""
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    kind: str,
+    order: Order | None,
+    note: str = "",
+    account_id: int | None = None,
+    **fields: str,
 ) -> AftersalesCase:
-    """A new open case of ``kind`` about ``order``, numbered ``AS-YYYY-NNNNNN`` in the business year."""
+    """A new open case of ``kind`` about ``order`` (or only ``account_id``), numbered ``AS-YYYY-NNNNNN``
+    in the business year, its first response due after the configured working hours."""
+    settings = await config.load(db)
+    hours = WorkingHours.of(settings.working_hours)
+    now = clock.now()
     case = AftersalesCase(
-        number=await next_number(db, Series.AFTER_SALES_CASE, clock.now().astimezone(clock.BUSINESS_TZ).year),
+        number=await next_number(db, Series.AFTER_SALES_CASE, now.astimezone(clock.BUSINESS_TZ).year),
         kind=kind,
         state=OPEN,
-        account_id=order.account_id,
-        order_id=order.id,
+        account_id=order.account_id if order is not None else account_id,
+        order_id=order.id if order is not None else None,
+        opened_at=now,
+        first_response_due_at=hours.add(now, settings.first_response_hours),
+        **fields,
         opened_by_kind=actor.kind,
         opened_by_id=actor.id,
         opened_by_name=actor.name,
@@ -98,7 +113,7 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     )
     if case is None:
         raise NotFound()
-    if case.resolved_at is not None:
+    if case.resolved_at is not None or KINDS[case.kind].thread:  # a ticket moves through its own page
         raise InvalidTransition()
     text = resolution.strip()[:RESOLUTION_LIMIT]
     if not text:
@@ -107,6 +122,8 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     event = events.record(db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, note=text, data=data)
     case.state, case.resolved_at, case.resolution = RESOLVED, clock.now(), text
     case.assignee_staff_id = case.assignee_staff_id or actor.id
+    case.first_responded_at = case.first_responded_at or case.resolved_at
+    case.version += 1
     await db.flush()
     extra = {"case_number": case.number, "resolution": text}
     await notify.send(db, order, "aftersales_case_resolved", "customer", event=event, extra=extra)

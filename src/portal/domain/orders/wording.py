@@ -230,6 +230,9 @@ MESSAGE_LABELS: dict[str, str] = {
     "payment_received": N_("Payment received (to the customer)"),
     "aftersales_case_opened": N_("Short or damaged goods reported (to after-sales)"),
     "aftersales_case_resolved": N_("After-sales case resolved (to the customer)"),
+    "complaint_message": N_("New message on a complaint ticket (to the other side)"),
+    "aftersales_sla_breached": N_("First response overdue (to after-sales)"),
+    "complaint_resolved": N_("Complaint ticket resolved (to the customer)"),
 }
 
 

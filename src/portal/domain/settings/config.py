@@ -1,4 +1,8 @@
-"""Settings staff configure in the portal: approval thresholds and the review SLA."""
+"""Settings staff configure in the portal: approval thresholds and the review SLA; after-sales timings.
+
+The after-sales ones (``first_response_hours``, ``complaint_reopen_days``, ``working_hours``) are
+rows of ``portal_settings`` like the others; without a row the defaults below apply.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,18 @@ from portal.domain.orders.approval import DEFAULT_THRESHOLDS
 from portal.i18n import N_
 
 DEFAULT_REVIEW_SLA_HOURS = 4
+DEFAULT_FIRST_RESPONSE_HOURS = 8  # after-sales: working hours until the first staff answer
+DEFAULT_REOPEN_DAYS = 14  # a buyer's answer reopens a resolved complaint this many days after
+DEFAULT_WORKING_HOURS = {"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00", "tz": "Asia/Shanghai"}
 
 
 @dataclass(frozen=True)
 class PortalConfig:
     approval_thresholds: list[Decimal]
     review_sla_hours: int
+    first_response_hours: int = DEFAULT_FIRST_RESPONSE_HOURS
+    complaint_reopen_days: int = DEFAULT_REOPEN_DAYS
+    working_hours: dict | None = None  # {"days": [0..6], "start": "HH:MM", "end": "HH:MM", "tz": ...}
 
 
 def thresholds_of(value: Any) -> list[Decimal]:
@@ -49,6 +59,9 @@ async def load(db: AsyncSession) -> PortalConfig:
     return PortalConfig(
         approval_thresholds=thresholds_of(rows.get("approval_thresholds")),
         review_sla_hours=sla_hours_of(rows.get("review_sla_hours")),
+        first_response_hours=int(rows.get("first_response_hours", DEFAULT_FIRST_RESPONSE_HOURS)),
+        complaint_reopen_days=int(rows.get("complaint_reopen_days", DEFAULT_REOPEN_DAYS)),
+        working_hours={**DEFAULT_WORKING_HOURS, **(rows.get("working_hours") or {})},
     )
 
 
@@ -94,3 +107,38 @@ async def save(
     )
     await db.flush()
     return PortalConfig(thresholds, review_sla_hours)
+
+
+async def save_aftersales(
+    db: AsyncSession, actor: Actor, *, first_response_hours: int | None, complaint_reopen_days: int | None
+) -> None:
+    """After-sales timings: the first-response SLA (working hours) and the reopen window (days).
+
+    A value of None is left as it is; a change is audited like the other settings."""
+    before = await load(db)
+    changes = {
+        key: value
+        for key, value in (
+            ("first_response_hours", first_response_hours),
+            ("complaint_reopen_days", complaint_reopen_days),
+        )
+        if value is not None and value != getattr(before, key)
+    }
+    if not changes:
+        return
+    for key, value in changes.items():
+        row = await db.get(PortalSetting, key)
+        if row is None:
+            db.add(PortalSetting(key=key, value=value, updated_by=actor.name))
+        else:
+            row.value, row.updated_by = value, actor.name
+    audit.record(
+        db,
+        actor,
+        entity="settings",
+        entity_id="aftersales",
+        action="update",
+        before={key: getattr(before, key) for key in changes},
+        after=changes,
+    )
+    await db.flush()

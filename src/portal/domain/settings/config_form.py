@@ -1,4 +1,4 @@
-"""Reading the settings form (approval thresholds, review SLA) before config.save stores it."""
+"""Reading the settings form (approval thresholds, review SLA, after-sales timings) before config saves it."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ MAX_LEVELS = 5
 class SettingsData:
     thresholds: list[Decimal]
     review_sla_hours: int
+    first_response_hours: int | None = None  # after-sales; None: the field was not sent, keep as is
+    complaint_reopen_days: int | None = None
 
 
 def settings_values(cfg: config.PortalConfig) -> dict[str, str]:
     return {
         "approval_thresholds": "; ".join(f"{t.normalize():f}" for t in cfg.approval_thresholds),
         "review_sla_hours": str(cfg.review_sla_hours),
+        "first_response_hours": str(cfg.first_response_hours),
+        "complaint_reopen_days": str(cfg.complaint_reopen_days),
     }
 
 
@@ -45,5 +49,20 @@ def parse_settings(values: dict[str, str]) -> SettingsData:
             thresholds = config.parse_thresholds("; ".join(parts))
         except ValidationFailed as exc:
             form.errors.update(exc.errors)
+    first = reopen = None
+    if values.get("first_response_hours", "").strip():
+        first = form.integer(
+            "first_response_hours",
+            minimum=1,
+            maximum=24 * 14,
+            message=N_("Enter a number of hours between 1 and 336."),
+        )
+    if values.get("complaint_reopen_days", "").strip():
+        reopen = form.integer(
+            "complaint_reopen_days",
+            minimum=0,
+            maximum=365,
+            message=N_("Enter a number of days between 0 and 365."),
+        )
     form.check()
-    return SettingsData(thresholds, hours)
+    return SettingsData(thresholds, hours, first, reopen)

@@ -1,4 +1,4 @@
-"""Administration of the portal's settings: approval thresholds and the review SLA."""
+"""Administration of the portal's settings: approval thresholds, the review SLA, after-sales timings."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
 
-FIELDS = ("approval_thresholds", "review_sla_hours")
+FIELDS = ("approval_thresholds", "review_sla_hours", "first_response_hours", "complaint_reopen_days")
 
 
 class AdminSettingsController(Controller):
@@ -37,6 +37,12 @@ class AdminSettingsController(Controller):
             data = parse_settings(values)
             await config.save(
                 db, staff_actor(request), thresholds=data.thresholds, review_sla_hours=data.review_sla_hours
+            )
+            await config.save_aftersales(
+                db,
+                staff_actor(request),
+                first_response_hours=data.first_response_hours,
+                complaint_reopen_days=data.complaint_reopen_days,
             )
         except ValidationFailed as exc:
             return await refused_form(

@@ -1,0 +1,133 @@
+"""Complaints and feedback (投诉): the buyer's tickets, a new one, one ticket's thread and its photos."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import File, Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.auth.guards import customer_required
+from portal.domain.aftersales import cases, tickets
+from portal.domain.errors import ValidationFailed
+from portal.domain.images import ACCEPTED
+from portal.i18n import gettext as _
+from portal.web.actors import customer_actor
+from portal.web.downloads import photo_download
+from portal.web.forms import form_text, refused_form, typed_values
+from portal.web.photos import UPLOAD_LIMIT, photos_of
+from portal.web.templating import page, redirect
+
+
+class ComplaintsController(Controller):
+    path = "/complaints"
+    guards = [customer_required]
+
+    @get("/")
+    async def index(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
+        rows = await tickets.account_tickets(db, customer_actor(request))
+        return page(request, "customer/complaints/list.html", tickets=rows, categories=tickets.CATEGORIES)
+
+    async def _form(
+        self,
+        request: Request,
+        db: AsyncSession,
+        *,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Template:
+        return page(
+            request,
+            "customer/complaints/new.html",
+            status_code=status_code,
+            orders=await tickets.order_choices(db, customer_actor(request)),
+            categories=tickets.CATEGORIES,
+            max_photos=tickets.MAX_PHOTOS,
+            accepted=ACCEPTED,
+            errors=errors or {},
+            values=values or {"order_number": request.query_params.get("order", "")},
+        )
+
+    @get("/new")
+    async def new(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
+        return await self._form(request, db)
+
+    @post("/new", request_max_body_size=UPLOAD_LIMIT)
+    async def create(self, request: Request, db: NamedDependency[AsyncSession]) -> Response | Template:
+        form = await request.form()
+        root = cases.photo_root(request.app.state.settings.data_dir)
+        try:
+            data = tickets.TicketInput(
+                subject=form_text(form, "subject", limit=tickets.SUBJECT_LIMIT),
+                category=form_text(form, "category", limit=20),
+                order_number=form_text(form, "order_number", limit=40),
+                message=form_text(form, "message", limit=tickets.MESSAGE_LIMIT),
+                photos=await photos_of(form),
+            )
+            case = await tickets.open_ticket(db, customer_actor(request), data, photo_root=root)
+        except ValidationFailed as exc:
+            return await refused_form(
+                db, exc, lambda **kw: self._form(request, db, **kw), values=typed_values(form)
+            )
+        flash = _("Thank you: ticket %(case)s is open; after-sales will answer here.", case=case.number)
+        return redirect(request, f"/complaints/{case.number}", flash=flash)
+
+    async def _show(
+        self,
+        request: Request,
+        db: AsyncSession,
+        number: str,
+        *,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Template:
+        view = await tickets.read(db, customer_actor(request), number)
+        return page(
+            request,
+            "customer/complaints/detail.html",
+            status_code=status_code,
+            ticket=view,
+            categories=tickets.CATEGORIES,
+            may_answer=tickets.may_answer(view.case, "customer"),
+            max_photos=tickets.MAX_PHOTOS,
+            accepted=ACCEPTED,
+            errors=errors or {},
+            values=values or {},
+        )
+
+    @get("/{number:str}")
+    async def show(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        return await self._show(request, db, number)
+
+    @post("/{number:str}/messages", request_max_body_size=UPLOAD_LIMIT)
+    async def answer(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        actor = customer_actor(request)
+        case = await tickets.load(db, actor, number, for_update=True)  # 404 across accounts
+        form = await request.form()
+        root = cases.photo_root(request.app.state.settings.data_dir)
+        try:
+            body = form_text(form, "message", limit=tickets.MESSAGE_LIMIT)
+            await tickets.reply(db, actor, case, body, await photos_of(form), photo_root=root)
+        except ValidationFailed as exc:
+            return await refused_form(
+                db, exc, lambda **kw: self._show(request, db, number, **kw), values=typed_values(form)
+            )
+        return redirect(request, f"/complaints/{number}#thread", flash=_("Your message has been sent."))
+
+    @get("/{number:str}/photos/{photo_id:int}")
+    async def photo(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        photo_id: FromPath[int],
+    ) -> File:
+        found = await tickets.find_attachment(db, customer_actor(request), number=number, photo_id=photo_id)
+        return photo_download(request, found)

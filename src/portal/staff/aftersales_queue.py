@@ -1,0 +1,144 @@
+"""The after-sales queue (/staff/aftersales) and a complaint ticket's staff page: answer, resolve, close, claim."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import File, Response, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal import numbers
+from portal.auth.guards import requires_role
+from portal.auth.roles import Role
+from portal.domain.aftersales import cases, queue, tickets
+from portal.domain.aftersales.kinds import KINDS
+from portal.domain.aftersales.ticket_states import MOVE_LABELS, STAFF_BUTTONS, CaseState, Move, allowed
+from portal.domain.errors import InvalidTransition, ValidationFailed
+from portal.domain.images import ACCEPTED
+from portal.i18n import gettext as _
+from portal.web.actors import staff_actor
+from portal.web.downloads import photo_download
+from portal.web.forms import form_text, refused_form, typed_values
+from portal.web.photos import UPLOAD_LIMIT, photos_of
+from portal.web.templating import page, redirect
+
+
+def _filter(request: Request) -> queue.QueueFilter:
+    q = request.query_params
+    return queue.QueueFilter(
+        kind=q.get("kind", "")[:30],
+        state=q.get("state", queue.OPEN_STATES)[:30],
+        customer=q.get("customer", "")[:100],
+        assignee=q.get("assignee", "")[:20],
+        overdue=q.get("overdue") == "1",
+        after=q.get("after", "")[:400],
+    )
+
+
+class AftersalesQueueController(Controller):
+    path = "/staff/aftersales"
+    guards = [requires_role(Role.AFTERSALES)]
+
+    @get("/")
+    async def index(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
+        f = _filter(request)
+        shown = await queue.page(db, staff_actor(request), f)
+        return page(
+            request,
+            "staff/aftersales/queue.html",
+            rows=shown.rows,
+            next_after=shown.next_after,
+            f=f,
+            kinds=KINDS,
+            states=list(CaseState),
+            assignees=shown.assignees,
+        )
+
+    @post("/{number:str}/claim")
+    async def claim(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
+        form = await request.form()
+        version = numbers.ident(form.get("version", "")) if isinstance(form.get("version"), str) else None
+        await queue.claim(db, staff_actor(request), number=number, expected_version=version)
+        back = form.get("back") if isinstance(form.get("back"), str) else ""
+        target = back if back.startswith("/staff/aftersales") and "//" not in back else "/staff/aftersales"
+        return redirect(request, target, flash=_("Case %(case)s is yours now.", case=number))
+
+    async def _show(
+        self,
+        request: Request,
+        db: AsyncSession,
+        number: str,
+        *,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Template:
+        view = await tickets.read(db, staff_actor(request), number)
+        return page(
+            request,
+            "staff/aftersales/ticket.html",
+            status_code=status_code,
+            ticket=view,
+            categories=tickets.CATEGORIES,
+            may_answer=tickets.may_answer(view.case, "staff"),
+            buttons=[(m, MOVE_LABELS[m]) for m in STAFF_BUTTONS if allowed(view.case.state, m)],
+            max_photos=tickets.MAX_PHOTOS,
+            accepted=ACCEPTED,
+            errors=errors or {},
+            values=values or {},
+        )
+
+    @get("/{number:str}")
+    async def show(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        return await self._show(request, db, number)
+
+    @post("/{number:str}/messages", request_max_body_size=UPLOAD_LIMIT)
+    async def answer(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response | Template:
+        actor = staff_actor(request)
+        case = await tickets.load(db, actor, number, for_update=True)
+        form = await request.form()
+        root = cases.photo_root(request.app.state.settings.data_dir)
+        try:
+            body = form_text(form, "message", limit=tickets.MESSAGE_LIMIT)
+            await tickets.reply(db, actor, case, body, await photos_of(form), photo_root=root)
+        except ValidationFailed as exc:
+            return await refused_form(
+                db, exc, lambda **kw: self._show(request, db, number, **kw), values=typed_values(form)
+            )
+        return redirect(request, f"/staff/aftersales/{number}#thread", flash=_("The customer has been told."))
+
+    @post("/{number:str}/move")
+    async def move(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Response:
+        actor = staff_actor(request)
+        case = await tickets.load(db, actor, number, for_update=True)
+        form = await request.form()
+        try:
+            what = Move(form_text(form, "move", limit=30))
+        except ValueError:
+            raise InvalidTransition(tickets.NOT_NOW) from None
+        if what not in STAFF_BUTTONS:
+            raise InvalidTransition(tickets.NOT_NOW)
+        await tickets.move(db, actor, case, what)
+        return redirect(
+            request, f"/staff/aftersales/{number}", flash=_("Ticket %(case)s updated.", case=number)
+        )
+
+    @get("/{number:str}/photos/{photo_id:int}")
+    async def photo(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        photo_id: FromPath[int],
+    ) -> File:
+        found = await tickets.find_attachment(db, staff_actor(request), number=number, photo_id=photo_id)
+        return photo_download(request, found)
