@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from portal.auth.roles import Role
-from portal.db.aftersales import AftersalesCase, AftersalesCaseLine, AftersalesPhoto
+from portal.db.aftersales import AftersalesCase, AftersalesCaseEvent, AftersalesCaseLine, AftersalesPhoto
 from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
 from portal.domain.aftersales import cases
@@ -209,6 +209,15 @@ async def test_after_sales_resolve_the_case_and_then_the_order_may_close(client,
         staff.id,
     )
     assert await closing.blockers(db, order.id) == {"close_invoiced": closing.NOT_INVOICED}
+    # the case's own history, as for every case: opened by the buyer, resolved by after-sales
+    history = (
+        await db.execute(
+            select(AftersalesCaseEvent.action, AftersalesCaseEvent.from_state, AftersalesCaseEvent.to_state)
+            .where(AftersalesCaseEvent.case_id == case.id)
+            .order_by(AftersalesCaseEvent.id)
+        )
+    ).all()
+    assert [tuple(h) for h in history] == [("open", "", "open"), ("resolve", "open", "resolved")]
     mail = await db.scalar(select(OutboxMessage).where(OutboxMessage.template == "aftersales_case_resolved"))
     assert mail.recipient == buyer.email and mail.context["resolution"] == "Replacement sent"
     await sign_in(client, buyer.email)

@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
-from portal.db.aftersales import AftersalesCase, AftersalesCaseLine, AftersalesPhoto
+from portal.db.aftersales import AftersalesCase, AftersalesCaseEvent, AftersalesCaseLine, AftersalesPhoto
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import images
 from portal.domain.aftersales.kinds import KIND_LABELS, KINDS, RECEIPT  # noqa: F401 - read from here too
-from portal.domain.aftersales.ticket_states import STATE_LABELS, CaseState  # noqa: F401
+from portal.domain.aftersales.ticket_states import STATE_LABELS, CaseState, Move, find  # noqa: F401
 from portal.domain.aftersales.working_hours import WorkingHours
-from portal.domain.errors import InvalidTransition, NotFound, ValidationFailed
+from portal.domain.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from portal.domain.numbering import Series, next_number
 from portal.domain.orders import events, notify
 from portal.domain.orders.actors import Actor
@@ -72,7 +72,25 @@ async def open_case(
     )
     db.add(case)
     await db.flush()
+    case_event(db, case, actor, "open", "", case.state)
     return case
+
+
+def case_event(
+    db: AsyncSession, case: AftersalesCase, actor: Actor, action: str, before: str, after: str
+) -> None:
+    """The case's own history: one ``aftersales_case_events`` row per step (opened, and each move)."""
+    db.add(
+        AftersalesCaseEvent(
+            case_id=case.id,
+            action=action,
+            from_state=before,
+            to_state=after,
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            actor_name=actor.name,
+        )
+    )
 
 
 def add_photos(
@@ -113,14 +131,19 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     )
     if case is None:
         raise NotFound()
-    if case.resolved_at is not None or KINDS[case.kind].thread:  # a ticket moves through its own page
+    step = find(case.state, Move.RESOLVE)  # the one transition table of cases
+    if step is None or KINDS[case.kind].thread:  # a ticket moves through its own page
         raise InvalidTransition()
+    if actor.acting_role(step.roles) is None:
+        raise Forbidden()
     text = resolution.strip()[:RESOLUTION_LIMIT]
     if not text:
         raise ValidationFailed({"resolution": RESOLUTION_REQUIRED})
     data = {"number": case.number, "case_kind": case.kind}
     event = events.record(db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, note=text, data=data)
-    case.state, case.resolved_at, case.resolution = RESOLVED, clock.now(), text
+    before = case.state
+    case.state, case.resolved_at, case.resolution = step.to_state.value, clock.now(), text
+    case_event(db, case, actor, Move.RESOLVE.value, before, case.state)
     case.assignee_staff_id = case.assignee_staff_id or actor.id
     case.first_responded_at = case.first_responded_at or case.resolved_at
     case.version += 1

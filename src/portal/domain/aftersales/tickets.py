@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
-from portal.db.aftersales import AftersalesCase, AftersalesCaseEvent, AftersalesMessage, AftersalesPhoto
+from portal.db.aftersales import AftersalesCase, AftersalesMessage, AftersalesPhoto
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
@@ -113,7 +113,6 @@ async def open_ticket(
         subject=subject,
         category=data.category,
     )
-    _event(db, case, actor, "open", "", case.state)
     await _post(db, actor, case, message, cleaned, photo_root)
     if order is not None:
         events.record(
@@ -127,22 +126,6 @@ async def open_ticket(
     await _mail(db, case, actor, message)
     await db.flush()
     return case
-
-
-def _event(
-    db: AsyncSession, case: AftersalesCase, actor: Actor, action: str, before: str, after: str
-) -> None:
-    db.add(
-        AftersalesCaseEvent(
-            case_id=case.id,
-            action=action,
-            from_state=before,
-            to_state=after,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_name=actor.name,
-        )
-    )
 
 
 async def _post(
@@ -189,7 +172,7 @@ async def move(db: AsyncSession, actor: Actor, case: AftersalesCase, what: Move)
     if actor.kind == "staff" and case.first_responded_at is None:
         case.first_responded_at = now
         case.assignee_staff_id = case.assignee_staff_id or actor.id
-    _event(db, case, actor, what.value, before, case.state)
+    cases.case_event(db, case, actor, what.value, before, case.state)
     if what is Move.RESOLVE:
         if case.order_id is not None:
             order = await db.get(Order, case.order_id)
