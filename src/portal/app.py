@@ -26,7 +26,7 @@ from portal.auth.sessions import SessionStore  # noqa: E402
 from portal.auth.survey_links import SurveyLinks  # noqa: E402
 from portal.auth.throttle import LoginThrottle  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
-from portal.public import invitations, tracking_page, webhooks  # noqa: E402
+from portal.public import invitations, surveys, tracking_page, webhooks  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
 from portal.web import devmail, system  # noqa: E402
 from portal.web.context import LEAN, RequestContextMiddleware  # noqa: E402
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             system.switch_language,
             webhooks.carrier_webhook,
             tracking_page.TrackingController,
+            surveys.SurveyController,
             *([devmail.dev_mailbox] if settings.dev_mode else []),
             *customer.ROUTES,
             *staff.ROUTES,

@@ -6,10 +6,12 @@ from portal.customer.catalog import CatalogController
 from portal.customer.checkout import CheckoutController
 from portal.customer.confirmation import ConfirmationController
 from portal.customer.invoices import InvoicesController
+from portal.customer.notifications import NotificationSettingsController
 from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
 from portal.customer.receipt import ReceiptController
 from portal.customer.statement import StatementController
+from portal.customer.surveys import OrderSurveyController
 
 ROUTES = [
     CustomerAuthController,
@@ -19,7 +21,9 @@ ROUTES = [
     OrderChangesController,
     OrdersController,
     ReceiptController,
+    OrderSurveyController,
     InvoicesController,
     StatementController,
+    NotificationSettingsController,
     CatalogController,
 ]

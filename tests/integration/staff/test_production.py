@@ -232,9 +232,9 @@ async def test_customers_see_milestones_and_estimate_but_no_notes(client, db):
 
 
 async def test_milestone_mails_go_to_opted_in_contacts_in_their_language(db):
-    english = await make_customer(db, locale="en")
-    chinese = await make_customer(db, account=await make_account(db, default_locale="zh_CN"))
-    quiet = await make_customer(db, notify_milestones=False)
+    english = await make_customer(db, locale="en", milestones=True)
+    chinese = await make_customer(db, account=await make_account(db, default_locale="zh_CN"), milestones=True)
+    quiet = await make_customer(db)  # milestone e-mails are opt-in: not asked for, not sent
     orders = {c.email: await confirmed_order(db, buyer=c) for c in (english, chinese, quiet)}
     for order in orders.values():
         await _produce(db, order, until="materials_ready")
