@@ -17,7 +17,11 @@ from portal import clock
 from portal.db.surveys import EmailPreference
 from portal.i18n import N_
 
-MILESTONES, SHIPPED, DELIVERED, SURVEYS = "milestones", "shipped", "delivered", "surveys"
+# the topics are named after the notices, not the order states (a "shipped" notice, not the state)
+MILESTONES = "milestones"
+SHIPPED = "shipped"
+DELIVERED = "delivered"
+SURVEYS = "surveys"
 TOPICS = (MILESTONES, SHIPPED, DELIVERED, SURVEYS)
 DEFAULTS = {MILESTONES: False, SHIPPED: True, DELIVERED: True, SURVEYS: True}
 TOPIC_LABELS = {
