@@ -78,7 +78,9 @@ async def rows(db, order) -> dict[str, ProductionMilestone]:
 
 
 async def test_the_whole_way_from_plan_to_ready_to_ship(client, db):
-    order = await confirmed_order(db)
+    order = await confirmed_order(
+        db, buyer=await make_customer(db, milestones=True)
+    )  # opted in to milestone mail
     line_id = await db.scalar(select(OrderLine.id).where(OrderLine.order_id == order.id))
     _, token = await as_staff(client, db, "production")
     packed_on = clock.today() + timedelta(days=20)
