@@ -17,10 +17,11 @@ from portal.domain.notifications import delivery
 from portal.domain.notifications.mailer import SmtpMailer
 from portal.domain.notifications.render import EmailRenderer
 from portal.jinja import make_environment
-from tests.survey_helpers import delivered_by_carrier as delivered, survey_links
 from tests.fulfilment_helpers import confirmed
-from tests.helpers import as_staff, csrf_token, make_customer, sign_in, text_of
+from tests.helpers import StatementCounter, as_staff, csrf_token, make_customer, sign_in, text_of
 from tests.smtp_sink import body_text
+from tests.survey_helpers import delivered_by_carrier as delivered
+from tests.survey_helpers import survey_links
 
 GOOD = {"csat_overall": "5", "csat_delivery": "4", "csat_quality": "5", "nps": "9", "comment": "Well packed."}
 LOW = {"csat_overall": "2", "csat_delivery": "4", "csat_quality": "4", "nps": "8", "comment": "Late again."}
@@ -180,3 +181,15 @@ async def test_another_accounts_survey_is_not_found(client, db):
     r = await _answer(client, f"/orders/{order.number}/survey", GOOD)
     assert r.status_code == 404
     assert await db.scalar(select(func.count()).select_from(SurveyAnswer)) == 0
+
+
+async def test_the_answer_is_read_with_the_order_pages_own_statement(client, db, settings):
+    buyer, order = await delivered(db)
+    assert (await _answer(client, survey_links(settings).survey_path(order.id), LOW)).status_code == 303
+    staff = await as_staff(client, db, "aftersales")
+    with StatementCounter(client.app) as counter:
+        page = await client.get(f"/staff/orders/{order.number}")
+    assert page.status_code == 200 and "Late again." in page.text and counter.count == 1, staff
+    await sign_in(client, buyer.email)
+    page = text_of((await client.get(f"/orders/{order.number}")).text)
+    assert "Thank you: your answer was received" in page and "Late again." in page

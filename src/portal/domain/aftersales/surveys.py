@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
 from portal.db.surveys import SurveyAnswer
 from portal.domain.errors import NotFound, ValidationFailed
+from portal.domain.json_rows import instant, json_list
 from portal.domain.orders import events, service, states
 from portal.domain.orders.actors import Actor
 from portal.i18n import N_
@@ -116,6 +117,26 @@ def _view(row: SurveyAnswer | None) -> SurveyView | None:
         via=row.via,
         follow_up_state=row.follow_up_state,
     )
+
+
+def answer_json() -> ColumnElement:
+    """The answer of the enclosing statement's order (``orders``) as one JSON array, NULL before one is
+    given: for the order pages' one-statement reads; ``answer_of`` decodes it."""
+    a = SurveyAnswer
+    columns = [
+        a.csat_overall, a.csat_delivery, a.csat_quality, a.nps, a.comment, a.answered_at, a.via,
+        a.follow_up_state,
+    ]  # fmt: skip
+    return select(func.json_build_array(*columns)).where(a.order_id == Order.id).scalar_subquery()
+
+
+def answer_of(value: object) -> SurveyView | None:
+    """``answer_json``'s column decoded."""
+    row = json_list(value)
+    if not row:
+        return None
+    overall, delivery, quality, nps, comment, at, via, follow_up = row
+    return SurveyView(overall, delivery, quality, nps, comment, instant(at), via, follow_up)
 
 
 async def order_answer(db: AsyncSession, order_id: int) -> SurveyView | None:

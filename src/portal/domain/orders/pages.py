@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order, OrderAttachment
 from portal.domain.aftersales import cases as aftersales_cases
-from portal.domain.aftersales import views as aftersales_views
 from portal.domain.aftersales import surveys
+from portal.domain.aftersales import views as aftersales_views
 from portal.domain.billing import closing as billing_closing
 from portal.domain.billing import receivables
 from portal.domain.billing import views as billing_views
@@ -83,9 +83,7 @@ async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> Cu
         backorder=read.backorder,
         invoices=read.invoices,
         aftersales=read.aftersales,
-        survey=await surveys.order_answer(db, read.order.id)
-        if read.order.status in states.AFTER_DELIVERY
-        else None,
+        survey=read.survey,
     )
 
 
@@ -229,7 +227,7 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         if order.status in states.sources(Action.CLOSE)
         else {},
         aftersales=read.aftersales,
-        survey=await surveys.order_answer(db, order.id) if order.status in states.AFTER_DELIVERY else None,
+        survey=read.survey,
     )
 
 
