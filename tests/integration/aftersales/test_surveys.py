@@ -193,3 +193,15 @@ async def test_the_answer_is_read_with_the_order_pages_own_statement(client, db,
     await sign_in(client, buyer.email)
     page = text_of((await client.get(f"/orders/{order.number}")).text)
     assert "Thank you: your answer was received" in page and "Late again." in page
+
+
+async def test_the_survey_and_its_refusal_read_in_chinese(client, db, settings):
+    _buyer, order = await delivered(db)
+    path = survey_links(settings).survey_path(order.id)
+    client.cookies.set("portal_lang", "zh_CN")
+    form = text_of((await client.get(path)).text)
+    assert "满意度调查" in form and "您向同行推荐我们的可能性有多大？" in form
+    invalid = await client.get(path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB"))
+    assert invalid.status_code == 404 and "此调查链接无效" in text_of(invalid.text)
+    r = await _answer(client, path, {"nps": "3"})
+    assert r.status_code == 422 and "请选择 1 到 5 之间的分数。" in text_of(r.text)
