@@ -15,6 +15,7 @@ from portal.auth.passwords import hash_password
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
+from portal.db.surveys import EmailPreference
 from portal.domain.orders.actors import Actor
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ async def make_account(db: AsyncSession, **kw: object) -> CustomerAccount:
 
 
 async def make_customer(
-    db: AsyncSession, account: CustomerAccount | None = None, **kw: object
+    db: AsyncSession, account: CustomerAccount | None = None, *, milestones: bool = False, **kw: object
 ) -> CustomerUser:
+    """A buyer; ``milestones``: they opted in to production milestone e-mails (off by default)."""
     account = account or await make_account(db)
     n = next(_seq)
     user = CustomerUser(
@@ -49,6 +51,9 @@ async def make_customer(
         }
     )
     db.add(user)
+    await db.flush()
+    if milestones:
+        db.add(EmailPreference(user_id=user.id, milestones=True))
     await db.commit()
     return user
 

@@ -23,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from portal import customer, staff  # noqa: E402
 from portal.auth.sessions import SessionStore  # noqa: E402
+from portal.auth.survey_links import SurveyLinks  # noqa: E402
 from portal.auth.throttle import LoginThrottle  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
-from portal.public import invitations, tracking_page, webhooks  # noqa: E402
+from portal.public import invitations, surveys, tracking_page, webhooks  # noqa: E402
 from portal.settings import Settings, load_settings  # noqa: E402
 from portal.web import devmail, system  # noqa: E402
 from portal.web.context import LEAN, RequestContextMiddleware  # noqa: E402
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.arq = ArqRedis(connection_pool=redis.connection_pool)
         app.state.sessions = SessionStore(redis, settings.session_ttl_seconds)
         app.state.tracking_links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
+        app.state.survey_links = SurveyLinks(settings.secret_key, ttl_days=settings.survey_link_days)
         app.state.login_throttle = LoginThrottle(
             redis, max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
         )
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             system.switch_language,
             webhooks.carrier_webhook,
             tracking_page.TrackingController,
+            surveys.SurveyController,
             *([devmail.dev_mailbox] if settings.dev_mode else []),
             *customer.ROUTES,
             *staff.ROUTES,

@@ -37,6 +37,7 @@ class Settings:
     free_shipping_over: Decimal = Decimal("10000.00")
     attachments_max: int = 5
     tracking_link_days: int = 90
+    survey_link_days: int = 60  # the satisfaction survey link of the "delivered" e-mail
     auto_complete_days: int = 7
     attachment_max_bytes: int = 10 * 1024 * 1024
     data_dir: Path = field(default_factory=lambda: Path("var"))
@@ -111,6 +112,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         shipping_fee=Decimal(env.get("SHIPPING_FEE", "200.00")),
         free_shipping_over=Decimal(env.get("FREE_SHIPPING_OVER", "10000.00")),
         tracking_link_days=int(env.get("TRACKING_LINK_DAYS", 90)),
+        survey_link_days=int(env.get("SURVEY_LINK_DAYS", 60)),
         auto_complete_days=int(env.get("AUTO_COMPLETE_DAYS", 7)),
         data_dir=Path(env.get("PORTAL_DATA_DIR", "var")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),

@@ -97,7 +97,7 @@ async def _people(db) -> dict[str, object]:  # noqa: ANN001
         db.add(Address(account_id=account.id, is_default=True, **fields))
     db.add(Carrier(code="sfexp", name="顺丰速运 SF Express", webhook_secret="s" * 32))
     return {
-        "buyer": await make_customer(db, acme, name="李娜", email="li.na@example.test"),
+        "buyer": await make_customer(db, acme, name="李娜", email="li.na@example.test", milestones=True),
         "colleague": await make_customer(db, acme, name="Zhang Hui", email="zhang.hui@example.test"),
         "stranger": await make_customer(db, other, name="Zhou Lei", email="zhou.lei@example.test"),
         "reviewer": await make_staff(db, "reviewer", name="赵敏", email="zhao.min@example.test"),

@@ -1,4 +1,4 @@
-"""Signed, expiring, revocable tracking links: one order, read-only, no sign-in.
+"""Signed, expiring links to one order's page opened without signing in: tracking (revocable) and more.
 
 A JWT (HS256, joserfc) carries the order id, the order's link version, an audience and an
 expiry. joserfc's ``decode`` checks only the signature, so the claims are checked here;
@@ -37,10 +37,16 @@ class TrackingClaim:
     version: int
 
 
-class TrackingLinks:
+class SignedLinks:
+    """Links of one kind: its own audience, its own key derived from SECRET_KEY and its own path."""
+
+    audience = AUDIENCE
+    key_label = b"portal tracking links v1"
+    prefix = "/track/"
+
     def __init__(self, secret_key: str, *, ttl_days: int = 90) -> None:
         # a key of its own, derived from SECRET_KEY: a leaked link key is not the CSRF key
-        derived = hmac.new(secret_key.encode(), b"portal tracking links v1", hashlib.sha256).digest()
+        derived = hmac.new(secret_key.encode(), self.key_label, hashlib.sha256).digest()
         self.key = OctKey.import_key(derived)
         self.ttl = ttl_days * 86400
         # token -> (claim, expiry in Unix seconds) of tokens whose signature and audience were checked
@@ -51,14 +57,14 @@ class TrackingLinks:
         claims = {
             "sub": str(order_id),
             "ver": version,
-            "aud": AUDIENCE,
+            "aud": self.audience,
             "iat": issued,
             "exp": issued + self.ttl,
         }
         return jwt.encode(HEADER, claims, self.key)
 
     def path(self, order_id: int, version: int) -> str:
-        return f"/track/{self.token(order_id, version)}"
+        return f"{self.prefix}{self.token(order_id, version)}"
 
     def read(self, token: str, *, now: float | None = None) -> TrackingClaim | None:
         """The claim of a genuine, unexpired token for our audience; None for anything else."""
@@ -81,9 +87,13 @@ class TrackingLinks:
         except (JoseError, ValueError, TypeError):
             return None
         try:
-            if claims.get("aud") != AUDIENCE:
+            if claims.get("aud") != self.audience:
                 return None
             claim = TrackingClaim(order_id=int(claims["sub"]), version=int(claims["ver"]))
             return claim, int(claims["exp"])
         except (KeyError, ValueError, TypeError):
             return None
+
+
+class TrackingLinks(SignedLinks):
+    """The tracking page's links; bumping the order's ``tracking_link_version`` revokes them."""

@@ -7,10 +7,12 @@ from portal.customer.checkout import CheckoutController
 from portal.customer.complaints import ComplaintsController
 from portal.customer.confirmation import ConfirmationController
 from portal.customer.invoices import InvoicesController
+from portal.customer.notifications import NotificationSettingsController
 from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
 from portal.customer.receipt import ReceiptController
 from portal.customer.statement import StatementController
+from portal.customer.surveys import OrderSurveyController
 
 ROUTES = [
     CustomerAuthController,
@@ -21,7 +23,9 @@ ROUTES = [
     OrdersController,
     ReceiptController,
     ComplaintsController,
+    OrderSurveyController,
     InvoicesController,
     StatementController,
+    NotificationSettingsController,
     CatalogController,
 ]

@@ -115,6 +115,7 @@ class OrdersController(OrderAttachments):
             backorder=shown.backorder,
             invoices=shown.invoices,
             aftersales=shown.aftersales,
+            survey_answer=shown.survey,
             errors=errors or {},
         )
 

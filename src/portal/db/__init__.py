@@ -10,6 +10,7 @@ from portal.db import (  # noqa: F401
     orders,
     outbox,
     staff,
+    surveys,
 )
 from portal.db.base import Base
 

@@ -40,7 +40,6 @@ class CustomerUser(IdMixin, TimestampMixin, Base):
     # the language the person last read the portal in: their e-mail's language when they saved none
     last_locale: Mapped[str | None] = mapped_column(String(10), default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    notify_milestones: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

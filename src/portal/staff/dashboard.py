@@ -31,5 +31,6 @@ class DashboardController(Controller):
             cases=shown.cases,
             finance=shown.finance,
             receipt_cases=shown.receipt_cases,
+            follow_ups=shown.follow_ups,
             bank_lines_url=BANK_LINES_URL,
         )

@@ -84,6 +84,7 @@ async def render_order(
         closing=shown.closing,
         aftersales=shown.aftersales,
         can_resolve=request.state.staff.has_role("aftersales"),  # the resolve form on each open case
+        survey=shown.survey,
         errors=errors or {},
         today=today,
         addresses=shown.addresses,

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from portal import numbers
+from portal.domain.aftersales import surveys
 from portal.domain.billing import bank_csv, bank_import, credit_notes, payments
 from portal.domain.fulfilment import packing
 from portal.domain.fulfilment.milestones import MILESTONES
@@ -237,3 +238,13 @@ def order_form_fields(form: Any) -> dict[str, Any]:
         "new_address": new_address(form),
         "unreadable": unreadable,
     }
+
+
+class SurveyForm(msgspec.Struct, frozen=True):
+    """The satisfaction survey: three CSAT scores 1–5 and the NPS 0–10 (the domain checks the ranges)."""
+
+    csat_overall: whole(surveys.CSAT_MESSAGE, maximum=5) | None = None
+    csat_delivery: whole(surveys.CSAT_MESSAGE, maximum=5) | None = None
+    csat_quality: whole(surveys.CSAT_MESSAGE, maximum=5) | None = None
+    nps: whole(surveys.NPS_MESSAGE, maximum=10) | None = None
+    comment: text(surveys.COMMENT_LIMIT) = ""

@@ -12,6 +12,7 @@ from arq import cron, func  # noqa: E402
 from arq.connections import RedisSettings  # noqa: E402
 
 from portal import clock  # noqa: E402
+from portal.auth.survey_links import SurveyLinks  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
 from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
 from portal.domain.aftersales import sla  # noqa: E402
@@ -38,6 +39,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         make_environment(auto_reload=False),
         base_url=settings.base_url,
         tracking_path=links.path,
+        survey_path=SurveyLinks(settings.secret_key, ttl_days=settings.survey_link_days).survey_path,
         default_locale=settings.default_locale,
     )
 

@@ -16,7 +16,7 @@ from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import autocomplete
 from portal.jinja import make_environment
 from tests.fulfilment_helpers import confirmed, staff_actor
-from tests.helpers import csrf_token, make_product, make_staff, post_form, sign_in, text_of
+from tests.helpers import csrf_token, make_customer, make_product, make_staff, post_form, sign_in, text_of
 
 
 async def test_backorder_choice_wait_is_recorded(client, db):
@@ -116,7 +116,10 @@ async def test_if_you_wait_the_date_is_the_short_products_lead_time(client, db):
 
 
 async def test_a_production_plan_does_not_hide_the_shortage(client, db):
-    buyer, order = await confirmed(db, quantity=5, product_kw={"stock_on_hand": 1, "lead_time_days": 40})
+    buyer = await make_customer(db, milestones=True)
+    buyer, order = await confirmed(
+        db, quantity=5, product_kw={"stock_on_hand": 1, "lead_time_days": 40}, buyer=buyer
+    )
     actor = staff_actor(await make_staff(db, "production"))
     plan = production.MilestoneReport("planned", planned={"packed": clock.today() + timedelta(days=5)})
     await production.record_milestone(db, actor, order, plan)

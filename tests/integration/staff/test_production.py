@@ -78,7 +78,9 @@ async def rows(db, order) -> dict[str, ProductionMilestone]:
 
 
 async def test_the_whole_way_from_plan_to_ready_to_ship(client, db):
-    order = await confirmed_order(db)
+    order = await confirmed_order(
+        db, buyer=await make_customer(db, milestones=True)
+    )  # opted in to milestone mail
     line_id = await db.scalar(select(OrderLine.id).where(OrderLine.order_id == order.id))
     _, token = await as_staff(client, db, "production")
     packed_on = clock.today() + timedelta(days=20)
@@ -232,9 +234,9 @@ async def test_customers_see_milestones_and_estimate_but_no_notes(client, db):
 
 
 async def test_milestone_mails_go_to_opted_in_contacts_in_their_language(db):
-    english = await make_customer(db, locale="en")
-    chinese = await make_customer(db, account=await make_account(db, default_locale="zh_CN"))
-    quiet = await make_customer(db, notify_milestones=False)
+    english = await make_customer(db, locale="en", milestones=True)
+    chinese = await make_customer(db, account=await make_account(db, default_locale="zh_CN"), milestones=True)
+    quiet = await make_customer(db)  # milestone e-mails are opt-in: not asked for, not sent
     orders = {c.email: await confirmed_order(db, buyer=c) for c in (english, chinese, quiet)}
     for order in orders.values():
         await _produce(db, order, until="materials_ready")

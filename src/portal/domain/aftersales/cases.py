@@ -19,7 +19,7 @@ from portal.db.aftersales import AftersalesCase, AftersalesCaseEvent, Aftersales
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
 from portal.domain import images
-from portal.domain.aftersales.kinds import KIND_LABELS, KINDS, RECEIPT  # noqa: F401 - read from here too
+from portal.domain.aftersales.kinds import FOLLOW_UP, KIND_LABELS, KINDS, RECEIPT  # noqa: F401 - read from here too
 from portal.domain.aftersales.ticket_states import STATE_LABELS, CaseState, Move, find  # noqa: F401
 from portal.domain.aftersales.working_hours import WorkingHours
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -148,6 +148,10 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     case.first_responded_at = case.first_responded_at or case.resolved_at
     case.version += 1
     await db.flush()
+    if case.kind == FOLLOW_UP:  # the survey answer it followed up reads as done
+        from portal.domain.aftersales import surveys  # surveys opens these cases: imported when resolving
+
+        await surveys.follow_up_done(db, order.id)
     extra = {"case_number": case.number, "resolution": text}
     await notify.send(db, order, "aftersales_case_resolved", "customer", event=event, extra=extra)
 

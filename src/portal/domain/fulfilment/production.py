@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import clock
-from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.fulfilment import ProductionMilestone
 from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
@@ -29,8 +28,6 @@ from portal.domain.fulfilment.milestones import (
     PLANNED,
     QC,
 )
-from portal.domain.notifications.outbox import queue_email
-from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE
 from portal.domain.orders import backorder, events, notify, service
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.events import EventKind
@@ -160,21 +157,8 @@ async def refresh_estimate(db: AsyncSession, order: Order, rows: dict[str, Produ
 
 
 async def mail_milestone(db: AsyncSession, order: Order, event: OrderEvent, milestone: str, on: date) -> bool:
-    """Tell the order's contact a milestone was reached, in their language, if they asked for it."""
-    row = (
-        await db.execute(
-            select(
-                CustomerUser.email,
-                CUSTOMER_MAIL_LOCALE,
-                CustomerUser.notify_milestones,
-                CustomerAccount.name,
-            )
-            .join(CustomerAccount, CustomerAccount.id == CustomerUser.account_id)
-            .where(CustomerUser.id == order.contact_user_id, CustomerUser.is_active.is_(True))
-        )
-    ).first()
-    if row is None or not row.notify_milestones:
-        return False
+    """Tell the order's contact a milestone was reached, in their language, if they asked for it
+    (``notify.messages`` applies their e-mail preferences)."""
     already = await db.scalar(
         select(
             exists().where(
@@ -186,20 +170,14 @@ async def mail_milestone(db: AsyncSession, order: Order, event: OrderEvent, mile
     )
     if already:  # reached again after a rework: the customer heard about it once
         return False
-    context = notify.order_context(order, row.name, event) | {
+    extra = {
         "milestone": milestone,
         "reached_on": on.isoformat(),
         "delivery_estimate": iso(order.delivery_estimate),
     }
-    queue_email(
-        db,
-        template="production_milestone",
-        recipient=row.email,
-        locale=row.mail_locale,
-        context=context,
-        order_id=order.id,
+    return bool(
+        await notify.messages(db, order, "production_milestone", "customer", event=event, extra=extra)
     )
-    return True
 
 
 def _check_report(report: MilestoneReport, rows: dict[str, ProductionMilestone], today: date) -> bool:

@@ -24,6 +24,7 @@ class EmailRenderer:
         *,
         base_url: str,
         tracking_path: Callable[[int, int], str] | None = None,
+        survey_path: Callable[[int], str] | None = None,
         default_locale: str = DEFAULT_LOCALE,
     ) -> None:
         self.env = env
@@ -31,6 +32,7 @@ class EmailRenderer:
         self.default_locale = default_locale if default_locale in LOCALES else DEFAULT_LOCALE
         self.base_url = base_url.rstrip("/")
         self.tracking_path = tracking_path
+        self.survey_path = survey_path
 
     def render(self, template: str, *, locale: str, context: dict[str, Any]) -> Rendered:
         ctx = {"base_url": self.base_url, "locale": locale, **context}
@@ -40,6 +42,10 @@ class EmailRenderer:
             ctx["tracking_url"] = self.base_url + self.tracking_path(
                 tracking["order_id"], tracking["version"]
             )
+        survey = context.get("survey")
+        if survey and self.survey_path:
+            # signed when sent, like the tracking link: the survey's days start with the e-mail
+            ctx["survey_url"] = self.base_url + self.survey_path(survey["order_id"])
         name = f"emails/{template}.html"
         with using_locale(locale):
             subject = render_block(self.env, name, "subject", ctx)

@@ -39,6 +39,7 @@ _STEPS = {
     "PAYMENT_REVERSED": "payment_reversed",  # a wrong payment was reversed by a reversing entry
     "AFTERSALES_CASE_OPENED": "aftersales_case_opened",  # short or damaged goods reported: a case (售后工单)
     "AFTERSALES_CASE_RESOLVED": "aftersales_case_resolved",  # after-sales resolved one of its cases
+    "SURVEY_ANSWERED": "survey_answered",  # the buyer answered the satisfaction survey (满意度调查)
 }
 # every event kind: one per ``states.Action`` (the transitions of the table), then the steps
 EventKind = StrEnum("EventKind", {**{a.name: a.value for a in Action}, **_STEPS}, module=__name__)
@@ -71,6 +72,8 @@ STEP_ROLES: dict[EventKind, frozenset[str]] = {
     # the buyer's receipt report opens one; after-sales, sales and the system open later kinds
     K.AFTERSALES_CASE_OPENED: frozenset({states.CUSTOMER, "aftersales", "sales", states.SYSTEM}),
     K.AFTERSALES_CASE_RESOLVED: frozenset({"aftersales"}),
+    # in the portal, or through the e-mailed link as the order's contact it was sent to
+    K.SURVEY_ANSWERED: frozenset({states.CUSTOMER}),
 }
 
 

@@ -11,6 +11,8 @@ from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
+from portal.db.surveys import EmailPreference
+from portal.domain.notifications import preferences
 from portal.domain.notifications.outbox import queue_email
 from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
 from portal.domain.orders.actors import SYSTEM_NAMES
@@ -67,17 +69,21 @@ def order_context(order: Order, account_name: str, event: OrderEvent | None) -> 
     }
 
 
-async def _customer_recipient(db: AsyncSession, order: Order) -> tuple[str, str, str] | None:
+async def _customer_recipient(
+    db: AsyncSession, order: Order
+) -> tuple[str, str, preferences.Preferences] | None:
+    """The order's contact: address, mail language and which optional e-mails they receive."""
     row = (
         await db.execute(
-            select(CustomerUser.email, CUSTOMER_MAIL_LOCALE, CustomerAccount.name)
+            select(CustomerUser.email, CUSTOMER_MAIL_LOCALE, *preferences.wanted_columns())
             .join(CustomerAccount, CustomerAccount.id == CustomerUser.account_id)
+            .outerjoin(EmailPreference, EmailPreference.user_id == CustomerUser.id)
             .where(CustomerUser.id == order.contact_user_id, CustomerUser.is_active.is_(True))
         )
     ).first()
     if row is None:
         return None
-    return row.email, row.mail_locale, row.name
+    return row.email, row.mail_locale, preferences.from_row(row)
 
 
 async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[tuple[str, str]]:
@@ -127,18 +133,36 @@ async def messages(
     event: OrderEvent | None = None,
     extra: dict[str, Any] | None = None,
 ) -> list[OutboxMessage]:
-    """``send``, returning the outbox rows written (not yet flushed), one per recipient."""
+    """``send``, returning the outbox rows written (not yet flushed), one per recipient.
+
+    Customer mail goes to the order's contact as their e-mail preferences say (``preferences``): an
+    optional e-mail they switched off is not written at all; transactional ones always are."""
     account_name = (
         await db.scalar(select(CustomerAccount.name).where(CustomerAccount.id == order.account_id)) or ""
     )
     context = {**order_context(order, account_name, event), **(extra or {})}
     context["audience"] = "customer" if audience == "customer" else "staff"  # picks the e-mail footer
-    if audience == "customer":
-        recipient = await _customer_recipient(db, order)
-        recipients = [(recipient[0], recipient[1])] if recipient else []
-    else:
-        recipients = await _staff_recipients(db, order, audience)
+    if audience != "customer":
+        return [
+            queue_email(
+                db, template=template, recipient=email, locale=locale, context=context, order_id=order.id
+            )
+            for email, locale in await _staff_recipients(db, order, audience)
+        ]
+    recipient = await _customer_recipient(db, order)
+    mail = preferences.customer_mail(template, recipient[2]) if recipient else None
+    if recipient is None or mail is None:
+        return []
+    template, invites = mail
+    if invites:  # the renderer turns this into a signed survey link when the mail is sent
+        context["survey"] = {"order_id": order.id}
     return [
-        queue_email(db, template=template, recipient=email, locale=locale, context=context, order_id=order.id)
-        for email, locale in recipients
+        queue_email(
+            db,
+            template=template,
+            recipient=recipient[0],
+            locale=recipient[1],
+            context=context,
+            order_id=order.id,
+        )
     ]

@@ -1,5 +1,5 @@
 """The buyer's order page in one SQL statement: the order, its lines, public events, files, production
-milestones, shipments (with their lines and carrier events), delivery cases and invoices.
+milestones, shipments (with their lines and carrier events), delivery cases, invoices and the survey answer.
 
 PostgreSQL nests each collection as a JSON array of positional values in its own column, so the
 page costs one round trip whatever the order holds (a backorder adds the offer's own reads).
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
+from portal.domain.aftersales import surveys
 from portal.domain.aftersales.views import CASES as AFTERSALES_CASES
 from portal.domain.aftersales.views import CaseView as AftersalesCaseView
 from portal.domain.aftersales.views import case_views
@@ -66,6 +67,7 @@ class OrderRead:
     backorder: backorder.BackorderOffer | None
     invoices: list[InvoiceRow]
     aftersales: list[AftersalesCaseView]
+    survey: surveys.SurveyView | None  # the satisfaction survey's answer, once given
 
 
 # the order's own columns, named as OrderView's fields (lines come from their own column), on the
@@ -128,6 +130,7 @@ def _statement(scope: str) -> TextClause:
         select(
             literal_column(ORDER_COLUMNS.format(o="orders") + "," + _COLLECTIONS.format(o="orders")),
             billing_views.order_invoices_json().label("invoices"),
+            surveys.answer_json().label("survey"),
         )
         .select_from(
             Order.__table__.join(account, account.c.id == Order.account_id).outerjoin(
@@ -203,4 +206,5 @@ async def customer_order(db: AsyncSession, actor: Actor, number: str) -> OrderRe
             row["invoices"], order_number=order.number, today=clock.today()
         ),
         aftersales=case_views(_list(row["aftersales"])),
+        survey=surveys.answer_of(row["survey"]),
     )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.customers import Address, CustomerAccount
 from portal.db.orders import Order, OrderAttachment
 from portal.domain.aftersales import cases as aftersales_cases
+from portal.domain.aftersales import surveys
 from portal.domain.aftersales import views as aftersales_views
 from portal.domain.billing import closing as billing_closing
 from portal.domain.billing import receivables
@@ -64,6 +65,7 @@ class CustomerOrderPage:
     backorder: backorder.BackorderOffer | None
     invoices: list[billing_views.InvoiceRow]
     aftersales: list[aftersales_views.CaseView]
+    survey: surveys.SurveyView | None = None  # the answer, once given (after delivery the form shows)
 
 
 async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> CustomerOrderPage:
@@ -81,6 +83,7 @@ async def customer_order_page(db: AsyncSession, actor: Actor, number: str) -> Cu
         backorder=read.backorder,
         invoices=read.invoices,
         aftersales=read.aftersales,
+        survey=read.survey,
     )
 
 
@@ -169,6 +172,7 @@ class StaffOrderPage:
     invoices: list[billing_views.InvoiceRow]
     closing: dict[str, str]  # why a completed order cannot close yet (empty: it can), by field
     aftersales: list[aftersales_views.CaseView]
+    survey: surveys.SurveyView | None = None  # the customer's satisfaction survey answer
 
 
 def _review(read: staff_read.StaffRead, today: date) -> Review | None:
@@ -223,6 +227,7 @@ async def staff_order_page(db: AsyncSession, actor: Actor, number: str, today: d
         if order.status in states.sources(Action.CLOSE)
         else {},
         aftersales=read.aftersales,
+        survey=read.survey,
     )
 
 
@@ -236,6 +241,7 @@ class StaffDashboard:
     cases: list
     finance: receivables.FinanceOverview | None = None
     receipt_cases: list[aftersales_cases.OpenCaseRow] | None = None  # after-sales: open receipt cases
+    follow_ups: list[surveys.FollowUpRow] | None = None  # after-sales: low-score follow-ups still open
 
 
 async def staff_dashboard(db: AsyncSession, *, roles: list[str], today: date) -> StaffDashboard:
@@ -249,4 +255,5 @@ async def staff_dashboard(db: AsyncSession, *, roles: list[str], today: date) ->
         cases=await shipping_views.open_cases(db) if sees & {"logistics", "sales", "aftersales"} else [],
         finance=await receivables.finance_overview(db, today) if "finance" in sees else None,
         receipt_cases=await aftersales_cases.open_cases(db) if "aftersales" in sees else None,
+        follow_ups=await surveys.open_follow_ups(db) if "aftersales" in sees else None,
     )

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
+from portal.domain.aftersales import surveys
 from portal.domain.aftersales import views as aftersales_views
 from portal.domain.billing import closing, receivables
 from portal.domain.billing import views as billing_views
@@ -153,6 +154,7 @@ class StaffRead:
     thresholds: Any  # the approval thresholds as stored (config.thresholds_of reads them)
     review: checks.ReviewFacts | None  # what the review checks weigh, for an order in review
     aftersales: list[aftersales_views.CaseView]
+    survey: surveys.SurveyView | None  # the customer's satisfaction survey answer, once given
 
     def packing_lines(self) -> list[LinePacking]:
         packed: dict[int, int] = {}
@@ -250,6 +252,7 @@ def _statement(scope: str) -> TextClause:
         select(
             literal_column(columns + "," + _COLLECTIONS.format(history=_HISTORY) + collections),
             billing_views.order_invoices_json().label("invoices"),
+            surveys.answer_json().label("survey"),
             closing.fully_invoiced().label("fully_invoiced"),
             closing.paid().label("paid"),
             closing.nothing_open().label("nothing_open"),
@@ -364,6 +367,7 @@ async def staff_order(db: AsyncSession, actor: Actor, number: str) -> StaffRead:
         aftersales=aftersales_views.case_views(json_list(row["aftersales"])),
         thresholds=row["thresholds"],
         review=_facts(row, order, lines) if order.status in states.IN_REVIEW else None,
+        survey=surveys.answer_of(row["survey"]),
     )
 
 

@@ -98,6 +98,7 @@ TO_SHIP = (S.READY_TO_SHIP, S.PARTIALLY_SHIPPED)  # the shipping queue
 SHIPPABLE = (S.IN_PRODUCTION, S.READY_TO_SHIP, S.PARTIALLY_SHIPPED)  # a shipment may leave (early: stock)
 FULLY_SHIPPED = (S.SHIPPED, S.DELIVERED, S.COMPLETED)  # everything left: after-sales looks after these
 RECEIVED = (S.DELIVERED, S.COMPLETED)  # at the customer: finance settles these
+AFTER_DELIVERY = (*RECEIVED, S.CLOSED)  # the goods arrived: the satisfaction survey may be answered
 SOMETHING_SHIPPED = (S.PARTIALLY_SHIPPED, *FULLY_SHIPPED)  # at least one shipment left
 ON_THE_WAY = (S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED)  # a tracking page has news
 COMMITTED = (*CONFIRMED_UNSHIPPED, *SOMETHING_SHIPPED)  # confirmed, not closed: owed, or about to be invoiced
@@ -153,6 +154,7 @@ GROUPS: dict[str, tuple[OrderState, ...] | frozenset[OrderState]] = {
     "SHIPPABLE": SHIPPABLE,
     "FULLY_SHIPPED": FULLY_SHIPPED,
     "RECEIVED": RECEIVED,
+    "AFTER_DELIVERY": AFTER_DELIVERY,
     "SOMETHING_SHIPPED": SOMETHING_SHIPPED,
     "ON_THE_WAY": ON_THE_WAY,
     "COMMITTED": COMMITTED,

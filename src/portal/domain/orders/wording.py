@@ -167,10 +167,15 @@ EVENT_WORDING: dict[EventKind, Words] = {
         N_("After-sales case %(document)s resolved"),
         N_("After-sales case resolved"),
     ),
+    K.SURVEY_ANSWERED: Words(
+        N_("Satisfaction survey answered by %(name)s: thank you"),
+        N_("Satisfaction survey answered: overall %(csat)s/5, NPS %(nps)s"),
+        N_("Satisfaction survey answered"),
+    ),
 }
 
 # where one kind reads several ways: (kind, variant) -> words; see ``event_words``
-REVIEW_PASSED, PROGRESS, RECEIPT_CASE = "review_passed", "progress", "case.receipt"
+REVIEW_PASSED, PROGRESS, RECEIPT_CASE, LOW_SCORE = "review_passed", "progress", "case.receipt", "low_score"
 VARIANT_WORDING: dict[tuple[EventKind, str], Words] = {
     (K.APPROVE, REVIEW_PASSED): _outside(N_("Review passed"), N_("Review passed; sent for approval")),
     (K.MILESTONE, PROGRESS): _same(N_("Production progress: %(progress)s%%")),
@@ -179,6 +184,13 @@ VARIANT_WORDING: dict[tuple[EventKind, str], Words] = {
         N_("%(name)s reported short or damaged goods: after-sales case %(document)s"),
         N_("The customer reported short or damaged goods: case %(document)s"),
         N_("Short or damaged goods reported"),
+    ),
+    (K.SURVEY_ANSWERED, LOW_SCORE): Words(
+        N_("Satisfaction survey answered by %(name)s: thank you"),
+        N_(
+            "Satisfaction survey answered with a low score: overall %(csat)s/5, NPS %(nps)s; follow-up opened"
+        ),
+        N_("Satisfaction survey answered"),
     ),
 }
 
@@ -233,6 +245,7 @@ MESSAGE_LABELS: dict[str, str] = {
     "complaint_message": N_("New message on a complaint ticket (to the other side)"),
     "aftersales_sla_breached": N_("First response overdue (to after-sales)"),
     "complaint_resolved": N_("Complaint ticket resolved (to the customer)"),
+    "survey_invitation": N_("Satisfaction survey invitation (to the customer)"),
 }
 
 
@@ -258,6 +271,8 @@ def variant(kind: str, from_state: str | None, data: dict[str, Any]) -> str:
         return PROGRESS if data.get("progress") is not None else ""
     if kind == K.AFTERSALES_CASE_OPENED and data.get("case_kind") == "receipt":
         return RECEIPT_CASE
+    if kind == K.SURVEY_ANSWERED and data.get("low"):
+        return LOW_SCORE
     return ""
 
 
@@ -286,6 +301,8 @@ def _params(data: dict[str, Any], name: str, actor: str) -> dict[str, Any]:
         "choice": label(BACKORDER_CHOICE_LABELS, data.get("choice")),
         "kind": label(EXCEPTION_LABELS, data.get("kind")),
         "document": data.get("number", ""),  # an invoice's or credit note's number
+        "csat": data.get("csat_overall", ""),
+        "nps": data.get("nps", ""),
     }
 
 

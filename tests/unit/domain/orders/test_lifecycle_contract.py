@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from portal.domain.notifications import preferences
 from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import notify, wording
 from portal.domain.orders.states import ACTION_LABELS, Action
@@ -93,6 +94,7 @@ def test_every_action_has_words_in_both_languages(action):
 def _mail_kinds() -> set[str]:
     """Every template name queued: the action notifications and literals given to send/queue_email."""
     kinds = {template for template, _audience in notify.NOTIFICATIONS.values()}
+    kinds |= set(preferences.TEMPLATE_TOPICS)  # the optional ones, the survey invitation among them
     for path in (ROOT / "src").rglob("*.py"):
         for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(n, ast.Call):

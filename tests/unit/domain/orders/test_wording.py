@@ -34,9 +34,13 @@ def test_a_variant_refines_a_kind_and_every_milestone_reached_reads_its_own_way(
         EventKind.APPROVE,
         EventKind.MILESTONE,
         EventKind.AFTERSALES_CASE_OPENED,
+        EventKind.SURVEY_ANSWERED,
     }
     receipt_case = wording.event_words(EventKind.AFTERSALES_CASE_OPENED, None, {"case_kind": "receipt"})
     assert receipt_case is wording.VARIANT_WORDING[(EventKind.AFTERSALES_CASE_OPENED, wording.RECEIPT_CASE)]
+    low = wording.event_words(EventKind.SURVEY_ANSWERED, None, {"low": True})
+    assert low is wording.VARIANT_WORDING[(EventKind.SURVEY_ANSWERED, wording.LOW_SCORE)]
+    assert wording.event_words(EventKind.SURVEY_ANSWERED, None, {"low": False}) is not low
     for m in MILESTONES:
         words = wording.event_words(EventKind.MILESTONE, None, {"milestone": m, "reached": True})
         assert words is wording.VARIANT_WORDING[(EventKind.MILESTONE, f"reached.{m}")]

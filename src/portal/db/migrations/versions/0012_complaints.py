@@ -1,7 +1,7 @@
 """complaints: subject, category, version and first-response SLA on cases; message threads, case events, SLA alerts
 
 Revision ID: 0012
-Revises: 0010 (re-chained after 0011 when merged)
+Revises: 0011 (re-chained after 0011 when merged)
 Create Date: 2026-12-01 05:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
