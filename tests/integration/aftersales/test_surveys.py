@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.tracking_links import TrackingLinks
-from portal.db.engine import make_sessionmaker
 from portal.db.aftersales import AftersalesCase
+from portal.db.engine import make_sessionmaker
 from portal.db.orders import OrderEvent
 from portal.db.surveys import SurveyAnswer
 from portal.domain.aftersales import surveys
