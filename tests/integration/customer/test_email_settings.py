@@ -121,3 +121,13 @@ async def test_customer_mail_links_to_the_settings_and_staff_mail_does_not(db):
     to_staff = renderer.render("order_delivered", locale="en", context={**context, "audience": "staff"})
     assert 'href="https://portal.example/account/notifications"' in to_buyer.html
     assert "/account/notifications" not in to_staff.html
+    # the plain-text part ends the same way, after the signature line
+    assert (
+        "\n-- \nChoose which e-mails you receive: https://portal.example/account/notifications\n"
+        in to_buyer.text
+    )
+    assert "/account/notifications" not in to_staff.text and "Please do not reply to it." in to_staff.text
+    chinese = renderer.render("order_delivered", locale="zh_CN", context={**context, "audience": "customer"})
+    assert "选择您要接收的邮件：https://portal.example/account/notifications" in chinese.text
+    # and the delivered notice links straight to the report of short or damaged goods
+    assert "https://portal.example/orders/SO-2026-000001/receipt" in to_buyer.text

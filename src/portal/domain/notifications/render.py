@@ -16,6 +16,8 @@ from jinja2_fragments import render_block
 from portal.domain.notifications.mailer import Rendered
 from portal.i18n import DEFAULT_LOCALE, LOCALES, using_locale
 
+FOOTER = "emails/_footer.txt"  # every plain-text part ends with it, as the layout ends the HTML part
+
 
 class EmailRenderer:
     def __init__(
@@ -49,7 +51,10 @@ class EmailRenderer:
         name = f"emails/{template}.html"
         with using_locale(locale):
             subject = render_block(self.env, name, "subject", ctx)
-            text = render_block(self.env, name, "text", ctx)
+            text = render_block(self.env, name, "text", ctx).strip()
+            text += (
+                "\n\n-- \n" + self.env.get_template(FOOTER).render(ctx).strip()
+            )  # "-- ": the signature line
             html = self.env.get_template(name).render(ctx)
         # the subject comes from an HTML template: undo its escaping ("A &amp; B" -> "A & B")
         return Rendered(
