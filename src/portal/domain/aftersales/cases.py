@@ -72,7 +72,7 @@ async def open_case(
     )
     db.add(case)
     await db.flush()
-    case_event(db, case, actor, "open", "", case.state)
+    case_event(db, case.id, actor, "open", "", case.state)
     return case
 
 
@@ -143,7 +143,7 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     event = events.record(db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, note=text, data=data)
     before = case.state
     case.state, case.resolved_at, case.resolution = step.to_state.value, clock.now(), text
-    case_event(db, case, actor, Move.RESOLVE.value, before, case.state)
+    case_event(db, case.id, actor, Move.RESOLVE.value, before, case.state)
     case.assignee_staff_id = case.assignee_staff_id or actor.id
     case.first_responded_at = case.first_responded_at or case.resolved_at
     case.version += 1

@@ -17,11 +17,12 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
-from portal.db.aftersales import AftersalesCase, AftersalesCaseEvent
+from portal.db.aftersales import AftersalesCase
 from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import LogisticsCase
 from portal.db.orders import Order
 from portal.db.staff import StaffUser
+from portal.domain.aftersales import cases
 from portal.domain.aftersales.kinds import CASE_KINDS, CASES, DELIVERY_EXCEPTION, KINDS, LOGISTICS
 from portal.domain.aftersales.ticket_states import UNSETTLED, CaseState
 from portal.domain.aftersales.working_hours import WorkingHours
@@ -238,15 +239,5 @@ async def claim(db: AsyncSession, actor: Actor, *, number: str, expected_version
         if exists_ is None:
             raise NotFound()
         raise OrderChanged(CASE_CHANGED)
-    db.add(
-        AftersalesCaseEvent(
-            case_id=done,
-            action="claim",
-            from_state="",
-            to_state="",
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_name=actor.name,
-        )
-    )
+    cases.case_event(db, done, actor, "claim", "", "")
     await db.flush()

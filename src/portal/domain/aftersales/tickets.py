@@ -172,7 +172,7 @@ async def move(db: AsyncSession, actor: Actor, case: AftersalesCase, what: Move)
     if actor.kind == "staff" and case.first_responded_at is None:
         case.first_responded_at = now
         case.assignee_staff_id = case.assignee_staff_id or actor.id
-    cases.case_event(db, case, actor, what.value, before, case.state)
+    cases.case_event(db, case.id, actor, what.value, before, case.state)
     if what is Move.RESOLVE:
         if case.order_id is not None:
             order = await db.get(Order, case.order_id)
