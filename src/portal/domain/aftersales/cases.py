@@ -76,13 +76,11 @@ async def open_case(
     return case
 
 
-def case_event(
-    db: AsyncSession, case: AftersalesCase, actor: Actor, action: str, before: str, after: str
-) -> None:
-    """The case's own history: one ``aftersales_case_events`` row per step (opened, and each move)."""
+def case_event(db: AsyncSession, case_id: int, actor: Actor, action: str, before: str, after: str) -> None:
+    """The case's own history: one ``aftersales_case_events`` row per step (opened, claimed, each move)."""
     db.add(
         AftersalesCaseEvent(
-            case_id=case.id,
+            case_id=case_id,
             action=action,
             from_state=before,
             to_state=after,
