@@ -128,3 +128,8 @@ class LogisticsCase(IdMixin, Base):
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[str] = mapped_column(String(120), default="")
+    # claimed in the after-sales queue (the version guards the claim against a stale page)
+    assignee_staff_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("staff_users.id"), default=None
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -62,9 +64,23 @@ class AftersalesQueueController(Controller):
         form = await request.form()
         version = numbers.ident(form.get("version", "")) if isinstance(form.get("version"), str) else None
         await queue.claim(db, staff_actor(request), number=number, expected_version=version)
-        back = form.get("back") if isinstance(form.get("back"), str) else ""
-        target = back if back.startswith("/staff/aftersales") and "//" not in back else "/staff/aftersales"
-        return redirect(request, target, flash=_("Case %(case)s is yours now.", case=number))
+        return redirect(request, _back(form), flash=_("Case %(case)s is yours now.", case=number))
+
+    @post("/exceptions/{case_id:int}/claim")
+    async def claim_exception(
+        self, request: Request, db: NamedDependency[AsyncSession], case_id: FromPath[int]
+    ) -> Response:
+        """Take on a delivery exception (a row of the queue whose work is on the order page)."""
+        form = await request.form()
+        version = numbers.ident(form.get("version", "")) if isinstance(form.get("version"), str) else None
+        number = await queue.claim_exception(
+            db, staff_actor(request), case_id=case_id, expected_version=version
+        )
+        return redirect(
+            request,
+            _back(form),
+            flash=_("The delivery exception of order %(number)s is yours now.", number=number),
+        )
 
     async def _show(
         self,
@@ -142,3 +158,9 @@ class AftersalesQueueController(Controller):
     ) -> File:
         found = await tickets.find_attachment(db, staff_actor(request), number=number, photo_id=photo_id)
         return photo_download(request, found)
+
+
+def _back(form: Any) -> str:
+    """Where a claim returns: the queue page it was made from (its filters kept), else the queue."""
+    back = form.get("back") if isinstance(form.get("back"), str) else ""
+    return back if back.startswith("/staff/aftersales") and "//" not in back else "/staff/aftersales"

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from portal import clock
 from portal.db.aftersales import AftersalesCase, AftersalesSlaAlert
 from portal.db.engine import make_sessionmaker
+from portal.db.fulfilment import LogisticsCase
 from portal.db.outbox import OutboxMessage
 from portal.domain.aftersales import sla
 from portal.domain.notifications.mailer import SmtpMailer
@@ -107,6 +108,22 @@ async def test_the_queue_lists_every_kind_with_filters_and_claims(client, db):
     mine = text_of((await client.get("/staff/aftersales?assignee=me")).text)
     assert ticket.number in mine and "AS-2026-9" not in mine
     assert (await client.get("/staff/aftersales/AS-2000-000000/claim")).status_code in (404, 405)
+    # a delivery exception is claimed the same way, by its own path, with its own version
+    exception = await db.scalar(select(LogisticsCase).where(LogisticsCase.order_id == order.id))
+    claim = f"/staff/aftersales/exceptions/{exception.id}/claim"
+    assert f'action="{claim}"' in (await client.get("/staff/aftersales?kind=delivery_exception")).text
+    stale = await client.post(claim, data={"_csrf_token": token, "version": "9"}, follow_redirects=False)
+    assert stale.status_code == 409
+    ok = await client.post(claim, data={"_csrf_token": token, "version": "1"}, follow_redirects=False)
+    assert ok.status_code == 303
+    await db.refresh(exception)
+    assert (exception.assignee_staff_id, exception.version) == (me.id, 2)
+    mine = text_of((await client.get("/staff/aftersales?assignee=me&kind=delivery_exception")).text)
+    assert order.number in mine.split("Filter", 1)[1]
+    missing = await client.post(
+        "/staff/aftersales/exceptions/999999/claim", data={"_csrf_token": token, "version": "1"}
+    )
+    assert missing.status_code == 404
 
 
 async def test_the_queue_pages_by_keyset_with_a_flat_statement_count(client, db):

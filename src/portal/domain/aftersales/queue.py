@@ -30,10 +30,11 @@ from portal.domain.errors import NotFound, OrderChanged
 from portal.domain.orders.actors import Actor
 from portal.domain.paging import LIKE_ESCAPE, decode_cursor, encode_cursor, like, page_of
 from portal.domain.settings import config
+from portal.i18n import N_
 
 PAGE_SIZE = 25
 OPEN_STATES = "open"  # the state filter's default: everything still to act on
-CASE_CHANGED = "This case was changed by someone else meanwhile. Please reload the page and try again."
+CASE_CHANGED = N_("This case was changed by someone else meanwhile. Please reload the page and try again.")
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,10 @@ class QueueRow:
     sla_age: timedelta
     overdue: bool
     link: str
-    claimable: bool  # a case (not a delivery exception) still to act on, not the caller's yet
+    claimable: bool  # still to act on, not the caller's yet
 
 
-def _sources():  # noqa: ANN202 - one SELECT per source of the kinds, with the same columns
+def _sources():  # noqa: ANN202 - one SELECT per source of the kinds, with the same named columns (either may stand alone)
     cases_part = select(
         literal(CASES).label("source"),
         AftersalesCase.id.label("id"),
@@ -86,19 +87,21 @@ def _sources():  # noqa: ANN202 - one SELECT per source of the kinds, with the s
     ).where(AftersalesCase.kind.in_(CASE_KINDS))
     logistics_part = (
         select(
-            literal(LOGISTICS),
-            LogisticsCase.id,
-            cast(LogisticsCase.id, String),
-            literal(DELIVERY_EXCEPTION),
-            case((LogisticsCase.resolved_at.is_(None), CaseState.OPEN.value), else_=CaseState.RESOLVED.value),
-            LogisticsCase.kind,
-            Order.account_id,
-            LogisticsCase.order_id,
-            cast(null(), AftersalesCase.assignee_staff_id.type),
-            LogisticsCase.opened_at,
-            cast(null(), AftersalesCase.first_response_due_at.type),
-            LogisticsCase.resolved_at,
-            literal(0),
+            literal(LOGISTICS).label("source"),
+            LogisticsCase.id.label("id"),
+            cast(LogisticsCase.id, String).label("number"),
+            literal(DELIVERY_EXCEPTION).label("kind"),
+            case(
+                (LogisticsCase.resolved_at.is_(None), CaseState.OPEN.value), else_=CaseState.RESOLVED.value
+            ).label("state"),
+            LogisticsCase.kind.label("subject"),
+            Order.account_id.label("account_id"),
+            LogisticsCase.order_id.label("order_id"),
+            LogisticsCase.assignee_staff_id.label("assignee_id"),
+            LogisticsCase.opened_at.label("opened_at"),
+            cast(null(), AftersalesCase.first_response_due_at.type).label("due_at"),
+            LogisticsCase.resolved_at.label("responded_at"),
+            LogisticsCase.version.label("version"),
         )
         .select_from(LogisticsCase)
         .join(Order, Order.id == LogisticsCase.order_id)
@@ -212,12 +215,35 @@ async def page(db: AsyncSession, actor: Actor, f: QueueFilter, *, limit: int = P
                 hours.between(opened, until),
                 late,
                 KINDS[r["kind"]].link(number=r["number"], order=r["order_number"]),
-                r["source"] == CASES and unsettled and r["assignee_id"] != actor.id,
+                unsettled and r["assignee_id"] != actor.id,
             )
         )
     cursor = lambda row: encode_cursor(f"{row.opened_at.isoformat()}|{row.source}", row.id)  # noqa: E731
     paged = page_of(shown, limit, cursor)
     return QueuePage(paged.rows, paged.next_after, [(s["id"], s["name"]) for s in staff])
+
+
+async def claim_exception(
+    db: AsyncSession, actor: Actor, *, case_id: int, expected_version: int | None
+) -> str:
+    """Assign the open delivery exception ``case_id`` to the caller if its version is still
+    ``expected_version`` (else 409; NotFound when there is none); returns its order's number."""
+    done = await db.scalar(
+        update(LogisticsCase)
+        .where(
+            LogisticsCase.id == case_id,
+            LogisticsCase.version == (expected_version if expected_version is not None else -1),
+            LogisticsCase.resolved_at.is_(None),
+        )
+        .values(assignee_staff_id=actor.id, version=LogisticsCase.version + 1)
+        .returning(LogisticsCase.order_id)
+        .execution_options(synchronize_session=False)
+    )
+    if done is None:
+        if await db.scalar(select(LogisticsCase.id).where(LogisticsCase.id == case_id)) is None:
+            raise NotFound()
+        raise OrderChanged(CASE_CHANGED)
+    return await db.scalar(select(Order.number).where(Order.id == done)) or ""
 
 
 async def claim(db: AsyncSession, actor: Actor, *, number: str, expected_version: int | None) -> None:
