@@ -16,9 +16,15 @@ from portal.settings import Settings
 from tests.e2e.test_phone_width import PHONE, assert_shown_fits, sign_in
 
 NewPage = Callable[..., Awaitable[Page]]
+# an image's natural width once it has loaded (0 if it fails): it loads lazily, maybe after "visible"
+LOADED_WIDTH = """img => img.complete ? img.naturalWidth : new Promise((done) => {
+  img.addEventListener("load", () => done(img.naturalWidth), {once: true});
+  img.addEventListener("error", () => done(0), {once: true});
+})"""
 
 
-def _photo(tmp_path) -> str:  # noqa: ANN001
+def damage_photo(tmp_path) -> str:  # noqa: ANN001
+    """A real 800 x 600 JPEG in ``tmp_path``: what a phone's camera would upload."""
     path = tmp_path / "damage.jpg"
     Image.new("RGB", (800, 600), (180, 40, 40)).save(path, "JPEG")
     return str(path)
@@ -37,7 +43,7 @@ async def test_buyer_reports_a_damaged_line_with_a_photo(
     line = page.locator("fieldset.receipt-line").first
     await line.get_by_label("Damaged (quantity)").fill("1")
     await line.get_by_label("What is damaged? (needed for damaged items)").fill("Flange cracked")
-    await page.get_by_label("Photos of the damage").set_input_files(_photo(tmp_path))
+    await page.get_by_label("Photos of the damage").set_input_files(damage_photo(tmp_path))
     await page.get_by_role("button", name="Confirm receipt").click()
 
     await expect(page).to_have_url(re.compile(rf"/orders/{delivered}(#aftersales)?$"))
@@ -46,7 +52,7 @@ async def test_buyer_reports_a_damaged_line_with_a_photo(
     await expect(case).to_contain_text("Flange cracked")
     photo = case.locator("img").first
     await expect(photo).to_be_visible()
-    assert await photo.evaluate("img => img.naturalWidth") == 800  # served, decoded, re-encoded
+    assert await photo.evaluate(LOADED_WIDTH) == 800  # served, decoded, re-encoded
     number = re.search(r"AS-\d{4}-\d{6}", await case.inner_text()).group(0)
     await expect(page.locator("#timeline-h").locator("..")).to_contain_text(f"after-sales case {number}")
     await assert_shown_fits(page, "the order page with its case")
