@@ -20,7 +20,7 @@ from litestar.datastructures import State
 from litestar.serialization import decode_json, encode_json
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from portal.db.engine import async_url
+from portal.db.engine import CONNECT_ARGS, async_url
 from portal.db.hooks import pop_outbox_written
 from portal.domain.notifications.outbox import DRAIN_JOB
 
@@ -46,6 +46,7 @@ def web_database(url: str, *, pool_size: int, max_overflow: int) -> dict[str, An
         max_overflow=max_overflow,
         json_serializer=_json_text,
         json_deserializer=decode_json,
+        connect_args=CONNECT_ARGS,
     )
     maker = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
     return {ENGINE_KEY: engine, SESSIONMAKER_KEY: maker}
