@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -18,6 +20,7 @@ from portal.web.downloads import photo_download
 from portal.web.forms import form_text, refused_form, typed_values
 from portal.web.photos import UPLOAD_LIMIT, photos_of
 from portal.web.templating import page, redirect
+from portal.web.ticket_doors import post_message, ticket_page
 
 
 class ComplaintsController(Controller):
@@ -74,29 +77,9 @@ class ComplaintsController(Controller):
         flash = _("Thank you: ticket %(case)s is open; after-sales will answer here.", case=case.number)
         return redirect(request, f"/complaints/{case.number}", flash=flash)
 
-    async def _show(
-        self,
-        request: Request,
-        db: AsyncSession,
-        number: str,
-        *,
-        status_code: int = 200,
-        errors: dict[str, str] | None = None,
-        values: dict[str, str] | None = None,
-    ) -> Template:
+    async def _show(self, request: Request, db: AsyncSession, number: str, **shown: Any) -> Template:
         view = await tickets.read(db, customer_actor(request), number)
-        return page(
-            request,
-            "customer/complaints/detail.html",
-            status_code=status_code,
-            ticket=view,
-            categories=tickets.CATEGORIES,
-            may_answer=tickets.may_answer(view.case, "customer"),
-            max_photos=tickets.MAX_PHOTOS,
-            accepted=ACCEPTED,
-            errors=errors or {},
-            values=values or {},
-        )
+        return ticket_page(request, view, "customer/complaints/detail.html", side="customer", **shown)
 
     @get("/{number:str}")
     async def show(
@@ -108,18 +91,15 @@ class ComplaintsController(Controller):
     async def answer(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        actor = customer_actor(request)
-        case = await tickets.load(db, actor, number, for_update=True)  # 404 across accounts
-        form = await request.form()
-        root = cases.photo_root(request.app.state.settings.data_dir)
-        try:
-            body = form_text(form, "message", limit=tickets.MESSAGE_LIMIT)
-            await tickets.reply(db, actor, case, body, await photos_of(form), photo_root=root)
-        except ValidationFailed as exc:
-            return await refused_form(
-                db, exc, lambda **kw: self._show(request, db, number, **kw), values=typed_values(form)
-            )
-        return redirect(request, f"/complaints/{number}#thread", flash=_("Your message has been sent."))
+        return await post_message(
+            request,
+            db,
+            customer_actor(request),  # 404 across accounts
+            number,
+            show=lambda **kw: self._show(request, db, number, **kw),
+            back=f"/complaints/{number}#thread",
+            flash=_("Your message has been sent."),
+        )
 
     @get("/{number:str}/photos/{photo_id:int}")
     async def photo(

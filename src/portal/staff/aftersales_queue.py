@@ -13,17 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.domain.aftersales import cases, queue, tickets
+from portal.domain.aftersales import queue, tickets
 from portal.domain.aftersales.kinds import KINDS
 from portal.domain.aftersales.ticket_states import MOVE_LABELS, STAFF_BUTTONS, CaseState, Move, allowed
-from portal.domain.errors import InvalidTransition, ValidationFailed
-from portal.domain.images import ACCEPTED
+from portal.domain.errors import InvalidTransition
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
 from portal.web.downloads import photo_download
-from portal.web.forms import form_text, refused_form, typed_values
-from portal.web.photos import UPLOAD_LIMIT, photos_of
+from portal.web.forms import form_text
+from portal.web.photos import UPLOAD_LIMIT
 from portal.web.templating import page, redirect
+from portal.web.ticket_doors import post_message, ticket_page
 
 
 def _filter(request: Request) -> queue.QueueFilter:
@@ -82,29 +82,11 @@ class AftersalesQueueController(Controller):
             flash=_("The delivery exception of order %(number)s is yours now.", number=number),
         )
 
-    async def _show(
-        self,
-        request: Request,
-        db: AsyncSession,
-        number: str,
-        *,
-        status_code: int = 200,
-        errors: dict[str, str] | None = None,
-        values: dict[str, str] | None = None,
-    ) -> Template:
+    async def _show(self, request: Request, db: AsyncSession, number: str, **shown: Any) -> Template:
         view = await tickets.read(db, staff_actor(request), number)
-        return page(
-            request,
-            "staff/aftersales/ticket.html",
-            status_code=status_code,
-            ticket=view,
-            categories=tickets.CATEGORIES,
-            may_answer=tickets.may_answer(view.case, "staff"),
-            buttons=[(m, MOVE_LABELS[m]) for m in STAFF_BUTTONS if allowed(view.case.state, m)],
-            max_photos=tickets.MAX_PHOTOS,
-            accepted=ACCEPTED,
-            errors=errors or {},
-            values=values or {},
+        buttons = [(m, MOVE_LABELS[m]) for m in STAFF_BUTTONS if allowed(view.case.state, m)]
+        return ticket_page(
+            request, view, "staff/aftersales/ticket.html", side="staff", buttons=buttons, **shown
         )
 
     @get("/{number:str}")
@@ -117,18 +99,15 @@ class AftersalesQueueController(Controller):
     async def answer(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Response | Template:
-        actor = staff_actor(request)
-        case = await tickets.load(db, actor, number, for_update=True)
-        form = await request.form()
-        root = cases.photo_root(request.app.state.settings.data_dir)
-        try:
-            body = form_text(form, "message", limit=tickets.MESSAGE_LIMIT)
-            await tickets.reply(db, actor, case, body, await photos_of(form), photo_root=root)
-        except ValidationFailed as exc:
-            return await refused_form(
-                db, exc, lambda **kw: self._show(request, db, number, **kw), values=typed_values(form)
-            )
-        return redirect(request, f"/staff/aftersales/{number}#thread", flash=_("The customer has been told."))
+        return await post_message(
+            request,
+            db,
+            staff_actor(request),
+            number,
+            show=lambda **kw: self._show(request, db, number, **kw),
+            back=f"/staff/aftersales/{number}#thread",
+            flash=_("The customer has been told."),
+        )
 
     @post("/{number:str}/move")
     async def move(
