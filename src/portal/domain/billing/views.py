@@ -2,8 +2,8 @@
 
 - ``invoice_list``: one keyset page of invoices (the buyer's account, or finance's filters) with
   their paid, credited and open amounts and status, in one statement however long the page;
-- ``order_invoices``: the invoices of one order, for the order pages (the order pages read
-  them inside their own one statement: ``order_invoices_json`` and ``order_invoice_rows``).
+- ``order_invoices_json`` / ``order_invoice_rows``: the invoices of one order, read inside the order
+  pages' one statement and decoded.
 
 A customer reads only their own account's invoices. The documents themselves are in ``documents``.
 """
@@ -208,7 +208,7 @@ def order_invoices_json() -> ColumnElement:
 
 
 def order_invoice_rows(value: Any, *, order_number: str, today: date) -> list[InvoiceRow]:
-    """``order_invoices_json``'s column decoded: the rows ``order_invoices`` returns, status as of ``today``."""
+    """``order_invoices_json``'s column decoded: the order's invoices, oldest first, status as of ``today``."""
     out = []
     for ident, number, kind, account_id, name, currency, issued, due, *sums in json_list(value):
         total, paid, credited = (Decimal(v) for v in sums)
@@ -232,13 +232,6 @@ def order_invoice_rows(value: Any, *, order_number: str, today: date) -> list[In
             )  # fmt: skip
         )
     return out
-
-
-async def order_invoices(db: AsyncSession, actor: Actor, order_id: int) -> list[InvoiceRow]:
-    """The invoices of one order the actor may read, oldest first (one statement)."""
-    stmt = _rows(readable_invoices(actor).where(Invoice.order_id == order_id))
-    stmt = stmt.order_by(stmt.selected_columns.id)
-    return [_row(r) for r in (await db.execute(stmt)).all()]
 
 
 async def open_invoices(db: AsyncSession, actor: Actor, account_id: int) -> list[InvoiceRow]:
