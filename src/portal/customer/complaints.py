@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import File, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,9 +28,18 @@ class ComplaintsController(Controller):
     guards = [customer_required]
 
     @get("/")
-    async def index(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
-        rows = await tickets.account_tickets(db, customer_actor(request))
-        return page(request, "customer/complaints/list.html", tickets=rows, categories=tickets.CATEGORIES)
+    async def index(
+        self, request: Request, db: NamedDependency[AsyncSession], after: FromQuery[str | None] = None
+    ) -> Template:
+        found = await tickets.account_tickets(db, customer_actor(request), after=after)
+        return page(
+            request,
+            "customer/complaints/list.html",
+            tickets=found.rows,
+            next_after=found.next_after,
+            first_page=not after,
+            categories=tickets.CATEGORIES,
+        )
 
     async def _form(
         self,

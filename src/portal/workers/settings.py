@@ -15,7 +15,7 @@ from portal import clock  # noqa: E402
 from portal.auth.survey_links import SurveyLinks  # noqa: E402
 from portal.auth.tracking_links import TrackingLinks  # noqa: E402
 from portal.db.engine import make_engine, make_sessionmaker  # noqa: E402
-from portal.domain.aftersales import sla  # noqa: E402
+from portal.domain.aftersales import sla, tickets  # noqa: E402
 from portal.domain.billing import closing, reminders  # noqa: E402
 from portal.domain.notifications import delivery  # noqa: E402
 from portal.domain.notifications.mailer import make_mailer  # noqa: E402
@@ -78,6 +78,12 @@ async def aftersales_sla_watchdog(ctx: dict[str, Any]) -> int:
     return alerted
 
 
+async def close_resolved_tickets(ctx: dict[str, Any]) -> int:
+    """Cron: resolved complaint tickets past their reopen window are closed by the portal."""
+    async with ctx["sessionmaker"]() as db, db.begin():
+        return await tickets.close_expired(db)
+
+
 async def complete_delivered_orders(ctx: dict[str, Any]) -> int:
     """Cron: orders delivered AUTO_COMPLETE_DAYS ago without a receipt confirmation become completed."""
     async with ctx["sessionmaker"]() as db, db.begin():
@@ -127,6 +133,13 @@ class WorkerSettings:
         cron(send_invoice_reminders, name="billing.invoice_reminders", minute={20}, second={0}, timeout=300),
         cron(review_sla_watchdog, name="orders.review_sla_watchdog", second={5}, timeout=60),
         cron(aftersales_sla_watchdog, name="aftersales.sla_watchdog", second={25}, timeout=60),
+        cron(
+            close_resolved_tickets,
+            name="aftersales.close_resolved_tickets",
+            minute={17, 47},
+            second={0},
+            timeout=120,
+        ),
         cron(
             sweep_outbox,
             name="notifications.sweep_outbox",

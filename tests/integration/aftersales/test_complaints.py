@@ -198,3 +198,88 @@ async def test_admin_sets_the_reopen_window_and_the_first_response_hours(client,
     assert (cfg.first_response_hours, cfg.complaint_reopen_days) == (4, 30)
     r = await client.post("/staff/admin/settings", data={**data, "complaint_reopen_days": "-1"})
     assert r.status_code == 422
+
+
+async def test_resolved_tickets_close_by_themselves_once_the_reopen_window_has_passed(
+    client, db, engine, settings
+):
+    from portal.db.engine import make_sessionmaker
+    from portal.workers.settings import close_resolved_tickets
+
+    buyer, order, _ = await delivered(db)
+    _r, old = await open_ticket(client, db, buyer, order_number=order.number)
+    _r, recent = await open_ticket(client, db, buyer, subject="Late invoice", category="billing")
+    _r, still_open = await open_ticket(client, db, buyer, subject="Missing manual", category="other")
+    for case, days_ago in ((old, 15), (recent, 13)):  # default window: 14 days
+        await db.execute(
+            update(AftersalesCase)
+            .where(AftersalesCase.id == case.id)
+            .values(state="resolved", resolved_at=clock.now() - timedelta(days=days_ago))
+        )
+    await db.commit()
+    ctx = {"settings": settings, "sessionmaker": make_sessionmaker(engine)}
+    assert await close_resolved_tickets(ctx) == 1
+    assert await close_resolved_tickets(ctx) == 0  # a second run finds nothing more
+    old, recent, still_open = [await refresh(db, c) for c in (old, recent, still_open)]
+    assert (old.state, recent.state, still_open.state) == ("closed", "resolved", "open")
+    assert old.closed_at is not None and recent.closed_at is None
+    closing_event = await db.scalar(
+        select(AftersalesCaseEvent)
+        .where(AftersalesCaseEvent.case_id == old.id)
+        .order_by(AftersalesCaseEvent.id.desc())
+    )
+    assert (closing_event.action, closing_event.actor_kind, closing_event.actor_name) == (
+        "close",
+        "system",
+        "system",
+    )
+    # the buyer's thread shows the closed ticket without an answer form
+    await sign_in(client, buyer.email)
+    page = await client.get(f"/complaints/{old.number}")
+    assert page.status_code == 200 and 'name="message"' not in page.text
+    assert 'name="message"' in (await client.get(f"/complaints/{recent.number}")).text
+
+
+async def test_the_buyers_ticket_list_pages_newest_first_in_a_constant_number_of_statements(
+    client, db, tmp_path
+):
+    import re
+
+    from portal.domain.aftersales import tickets
+    from tests.helpers import StatementCounter, customer_actor
+
+    buyer = await make_customer(db)
+    other = await make_customer(db)  # another account's ticket never shows
+    await tickets.open_ticket(
+        db, customer_actor(other), tickets.TicketInput("Theirs", "other", "", "x"), photo_root=tmp_path
+    )
+    opened = []
+    for n in range(3):
+        case = await tickets.open_ticket(
+            db, customer_actor(buyer), tickets.TicketInput(f"T{n}", "quality", "", "m"), photo_root=tmp_path
+        )
+        opened.append(case.number)
+    await db.commit()
+    await sign_in(client, buyer.email)
+    with StatementCounter(client.app) as few:
+        r = await client.get("/complaints")
+    assert r.status_code == 200 and "Older tickets" not in r.text
+    for n in range(3, 30):
+        case = await tickets.open_ticket(
+            db, customer_actor(buyer), tickets.TicketInput(f"T{n}", "quality", "", "m"), photo_root=tmp_path
+        )
+        opened.append(case.number)
+    await db.commit()
+    with StatementCounter(client.app) as many:
+        first = await client.get("/complaints")
+    assert few.count == many.count, (few.count, many.count)
+    number = re.compile(r'href="/complaints/(AS-\d{4}-\d{6})"')
+    page_1 = number.findall(first.text)
+    assert page_1 == opened[::-1][:25]  # newest first
+    after = re.search(r'href="/complaints\?after=([^"]+)"', first.text).group(1)
+    second = await client.get(f"/complaints?after={after}")
+    assert number.findall(second.text) == opened[::-1][25:]
+    assert "Older tickets" not in second.text and 'href="/complaints">' in second.text
+    # a mangled cursor is the first page, never an error
+    assert number.findall((await client.get("/complaints?after=bm90LWEtY3Vyc29y")).text) == page_1
+    assert (await client.get("/complaints?after=%00zz")).status_code < 500

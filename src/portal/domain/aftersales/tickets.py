@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -32,6 +32,7 @@ from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_M
 from portal.domain.orders import events
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
+from portal.domain.paging import PAGE_SIZE, Page, decode_cursor, encode_cursor, page_of
 from portal.domain.settings import config
 from portal.i18n import N_
 
@@ -249,6 +250,31 @@ async def _mail(
         )
 
 
+async def close_expired(db: AsyncSession, *, limit: int = 200) -> int:
+    """Cron: close the resolved tickets whose reopen window (``complaint_reopen_days`` since resolving)
+    has passed, as the portal, through the table's ``close`` move; how many were closed. Rows another
+    run holds are skipped (``SKIP LOCKED``), so two runs never close one ticket twice."""
+    days = (await config.load(db)).complaint_reopen_days
+    expired = await db.scalars(
+        select(AftersalesCase)
+        .where(
+            AftersalesCase.kind == COMPLAINT,
+            AftersalesCase.state == CaseState.RESOLVED.value,
+            AftersalesCase.resolved_at < clock.now() - timedelta(days=days),
+        )
+        .order_by(AftersalesCase.resolved_at, AftersalesCase.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    portal = Actor.system("system")
+    closed = 0
+    for case in expired.all():
+        await move(db, portal, case, Move.CLOSE)
+        closed += 1
+    await db.flush()
+    return closed
+
+
 def _scoped(actor: Actor, number: str):  # noqa: ANN202 - the ticket select this actor may read
     stmt = select(AftersalesCase).where(AftersalesCase.number == number, AftersalesCase.kind == COMPLAINT)
     if actor.kind == "customer":
@@ -322,11 +348,17 @@ class TicketRow:
     opened_at: datetime
 
 
-async def account_tickets(db: AsyncSession, actor: Actor, *, limit: int = 100) -> list[TicketRow]:
-    """The buyer's account's tickets, newest first (one statement)."""
+async def account_tickets(
+    db: AsyncSession, actor: Actor, *, after: str | None = None, limit: int = PAGE_SIZE
+) -> Page[TicketRow]:
+    """One page of the buyer's account's tickets, newest first (one statement whatever the page's length).
+
+    ``after`` is the ``next_after`` of the page before; a mangled one reads as the first page.
+    NotFound for anyone but a customer of an account.
+    """
     if actor.kind != "customer" or actor.account_id is None:
         raise NotFound()
-    rows = await db.execute(
+    stmt = (
         select(
             AftersalesCase.number,
             AftersalesCase.subject,
@@ -334,13 +366,29 @@ async def account_tickets(db: AsyncSession, actor: Actor, *, limit: int = 100) -
             AftersalesCase.state,
             Order.number,
             AftersalesCase.opened_at,
+            AftersalesCase.id,
         )
         .outerjoin(Order, Order.id == AftersalesCase.order_id)
         .where(AftersalesCase.account_id == actor.account_id, AftersalesCase.kind == COMPLAINT)
-        .order_by(AftersalesCase.opened_at.desc(), AftersalesCase.id.desc())
-        .limit(limit)
     )
-    return [TicketRow(*r) for r in rows]
+    if (cursor := _ticket_cursor(after)) is not None:
+        stmt = stmt.where(tuple_(AftersalesCase.opened_at, AftersalesCase.id) < tuple_(*cursor))
+    rows = await db.execute(
+        stmt.order_by(AftersalesCase.opened_at.desc(), AftersalesCase.id.desc()).limit(limit + 1)
+    )
+    paged = page_of(list(rows), limit, lambda r: encode_cursor(r.opened_at.isoformat(), r.id))
+    return Page([TicketRow(*r[:-1]) for r in paged.rows], paged.next_after)
+
+
+def _ticket_cursor(after: str | None) -> tuple[datetime, int] | None:
+    found = decode_cursor(after)
+    if found is None:
+        return None
+    try:
+        at = datetime.fromisoformat(found[0])
+    except ValueError:
+        return None
+    return (at, found[1]) if at.tzinfo is not None else None
 
 
 async def order_choices(db: AsyncSession, actor: Actor, *, limit: int = 50) -> list[str]:
