@@ -13,6 +13,8 @@ from portal.auth.roles import ACTOR_ROLE_LABELS, role_label
 from portal.domain.aftersales.cases import KIND_LABELS as CASE_KIND_LABELS
 from portal.domain.aftersales.cases import STATE_LABELS as CASE_STATE_LABELS
 from portal.domain.aftersales.kinds import KINDS as CASE_KINDS
+from portal.domain.aftersales.returns import REASONS as RETURN_REASONS
+from portal.domain.aftersales.returns import RESOLUTIONS as RETURN_RESOLUTIONS
 from portal.domain.aftersales.ticket_states import CUSTOMER_STATE_LABELS as CUSTOMER_CASE_STATE_LABELS
 from portal.domain.billing.bank_csv import DELIMITER_LABELS
 from portal.domain.billing.bank_import import LINE_STATUS_LABELS
@@ -160,5 +162,7 @@ def make_environment(*, auto_reload: bool = True) -> Environment:
         case_state_labels=CASE_STATE_LABELS,
         case_kinds=CASE_KINDS,  # after-sales kinds (kinds.KINDS): which are worked in a thread
         customer_case_state_labels=CUSTOMER_CASE_STATE_LABELS,  # the same, spoken to the buyer
+        return_reasons=RETURN_REASONS,  # returns (退换货): why, and what the buyer would like
+        return_resolutions=RETURN_RESOLUTIONS,
     )
     return env

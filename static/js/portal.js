@@ -15,6 +15,10 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { window.print(); });
+    });
     var box = document.getElementById("toasts");
     if (box) {
       watchToasts(box);

@@ -11,6 +11,7 @@ from portal.customer.notifications import NotificationSettingsController
 from portal.customer.order_changes import OrderChangesController
 from portal.customer.orders import OrdersController
 from portal.customer.receipt import ReceiptController
+from portal.customer.returns import ReturnRequestController, ReturnsController
 from portal.customer.statement import StatementController
 from portal.customer.surveys import OrderSurveyController
 
@@ -23,6 +24,8 @@ ROUTES = [
     OrdersController,
     ReceiptController,
     ComplaintsController,
+    ReturnRequestController,
+    ReturnsController,
     OrderSurveyController,
     InvoicesController,
     StatementController,

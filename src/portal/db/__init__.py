@@ -9,6 +9,7 @@ from portal.db import (  # noqa: F401
     fulfilment,
     orders,
     outbox,
+    returns,
     staff,
     surveys,
 )

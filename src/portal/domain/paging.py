@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, tuple_
@@ -38,6 +39,34 @@ def decode_cursor(cursor: str | None) -> tuple[str, int] | None:
         return (key, number) if sep and number is not None else None
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def instant_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (aware instant, id) a newest-first cursor names; None for none or a mangled one."""
+    found = decode_cursor(cursor)
+    if found is None:
+        return None
+    try:
+        at = datetime.fromisoformat(found[0])
+    except ValueError:
+        return None
+    return (at, found[1]) if at.tzinfo is not None else None
+
+
+def newest_first(
+    stmt: Select, at: ColumnElement, ident: ColumnElement, *, after: str | None, limit: int
+) -> Select:
+    """``stmt`` newest first by ``at`` then ``ident``, after the cursor ``after``, ``limit + 1`` rows
+    (for ``newest_page``)."""
+    if (cursor := instant_cursor(after)) is not None:
+        stmt = stmt.where(tuple_(at, ident) < tuple_(*cursor))
+    return stmt.order_by(at.desc(), ident.desc()).limit(limit + 1)
+
+
+def newest_page(rows: list, limit: int) -> Page:
+    """The page of ``newest_first`` rows whose last two columns are the instant and the id."""
+    paged = page_of(rows, limit, lambda r: encode_cursor(r[-2].isoformat(), r[-1]))
+    return Page([tuple(r[:-2]) for r in paged.rows], paged.next_after)
 
 
 def like(q: str) -> str:

@@ -9,6 +9,7 @@ from portal.staff.finance import ROUTES as FINANCE_ROUTES
 from portal.staff.order_entry import StaffOrderEntryController
 from portal.staff.orders import StaffOrdersController
 from portal.staff.production import ProductionController
+from portal.staff.returns import StaffReturnsController
 from portal.staff.review import ReviewController
 from portal.staff.settlement import SettlementController
 from portal.staff.shipping import ShippingController, revoke_tracking_links
@@ -17,6 +18,7 @@ ROUTES = [
     StaffAuthController,
     AftersalesCasesController,
     AftersalesQueueController,
+    StaffReturnsController,
     DashboardController,
     ReviewController,
     StaffOrderEntryController,

@@ -49,17 +49,19 @@ async def open_case(
     order: Order | None,
     note: str = "",
     account_id: int | None = None,
+    state: str = OPEN,
     **fields: str,
 ) -> AftersalesCase:
-    """A new open case of ``kind`` about ``order`` (or only ``account_id``), numbered ``AS-YYYY-NNNNNN``
-    in the business year, its first response due after the configured working hours."""
+    """A new case of ``kind`` about ``order`` (or only ``account_id``) in ``state`` (``open``; a return
+    starts ``requested``), numbered ``AS-YYYY-NNNNNN`` in the business year, its first response due
+    after the configured working hours."""
     settings = await config.load(db)
     hours = WorkingHours.of(settings.working_hours)
     now = clock.now()
     case = AftersalesCase(
         number=await next_number(db, Series.AFTER_SALES_CASE, now.astimezone(clock.BUSINESS_TZ).year),
         kind=kind,
-        state=OPEN,
+        state=state,
         account_id=order.account_id if order is not None else account_id,
         order_id=order.id if order is not None else None,
         opened_at=now,
@@ -130,7 +132,7 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     if case is None:
         raise NotFound()
     step = find(case.state, Move.RESOLVE)  # the one transition table of cases
-    if step is None or KINDS[case.kind].thread:  # a ticket moves through its own page
+    if step is None or KINDS[case.kind].own_page:  # a ticket or a return moves through its own page
         raise InvalidTransition()
     if actor.acting_role(step.roles) is None:
         raise Forbidden()

@@ -16,6 +16,7 @@ from portal.i18n import N_
 RECEIPT = "receipt"
 COMPLAINT = "complaint"
 FOLLOW_UP = "follow_up"
+RETURN = "return"
 DELIVERY_EXCEPTION = "delivery_exception"
 CASES, LOGISTICS = "cases", "logistics"
 
@@ -26,10 +27,21 @@ class Kind:
     label: str
     source: str  # CASES or LOGISTICS
     staff_path: str  # formatted with number= and order=
-    thread: bool = False  # worked in its own thread (a complaint ticket), not resolved on the order page
+    thread: bool = False  # worked in a message thread both sides write in (a complaint ticket)
+    customer_path: str = (
+        ""  # its own page for the buyer (formatted with number=): worked there, not on the order page
+    )
+
+    @property
+    def own_page(self) -> bool:
+        """Worked on a page of its own (tickets, returns), not resolved on the order page."""
+        return bool(self.customer_path)
 
     def link(self, *, number: str, order: str | None) -> str:
         return self.staff_path.format(number=number, order=order or "")
+
+    def customer_link(self, number: str) -> str:
+        return self.customer_path.format(number=number)
 
 
 KINDS: dict[str, Kind] = {
@@ -38,7 +50,21 @@ KINDS: dict[str, Kind] = {
         Kind(RECEIPT, N_("Short or damaged goods"), CASES, "/staff/orders/{order}#aftersales"),
         Kind(DELIVERY_EXCEPTION, N_("Delivery exception"), LOGISTICS, "/staff/orders/{order}#shipping"),
         Kind(FOLLOW_UP, N_("Low-score follow-up"), CASES, "/staff/orders/{order}#aftersales"),
-        Kind(COMPLAINT, N_("Complaint"), CASES, "/staff/aftersales/{number}", thread=True),
+        Kind(
+            COMPLAINT,
+            N_("Complaint"),
+            CASES,
+            "/staff/aftersales/{number}",
+            thread=True,
+            customer_path="/complaints/{number}",
+        ),
+        Kind(
+            RETURN,
+            N_("Return"),
+            CASES,
+            "/staff/aftersales/returns/{number}",
+            customer_path="/returns/{number}",
+        ),
     )
 }
 KIND_LABELS = {code: k.label for code, k in KINDS.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from portal.domain.aftersales import return_states
 from portal.i18n import N_
 
 
@@ -57,12 +58,14 @@ TRANSITIONS: dict[tuple[CaseState, Move], Step] = {
 }
 
 # named groups: nowhere else lists case states
-UNSETTLED = (S.OPEN, S.WAITING_FOR_CUSTOMER)  # someone still has to act; an order with one cannot close
+# someone still has to act (on a ticket, or on a return: ``return_states``); an order with one cannot close
+UNSETTLED = (S.OPEN, S.WAITING_FOR_CUSTOMER, *return_states.UNSETTLED)
 STATE_LABELS = {
     S.OPEN: N_("being handled"),
     S.WAITING_FOR_CUSTOMER: N_("waiting for the customer"),
     S.RESOLVED: N_("resolved"),
     S.CLOSED: N_("closed"),
+    **return_states.STATE_LABELS,
 }
 # the buyer reads the same states spoken to them (customer pages say "your")
 CUSTOMER_STATE_LABELS = {**STATE_LABELS, S.WAITING_FOR_CUSTOMER: N_("waiting for your answer")}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -32,7 +32,7 @@ from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_M
 from portal.domain.orders import events
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
-from portal.domain.paging import PAGE_SIZE, Page, decode_cursor, encode_cursor, page_of
+from portal.domain.paging import PAGE_SIZE, Page, newest_first, newest_page
 from portal.domain.settings import config
 from portal.i18n import N_
 
@@ -366,29 +366,15 @@ async def account_tickets(
             AftersalesCase.state,
             Order.number,
             AftersalesCase.opened_at,
+            AftersalesCase.opened_at,
             AftersalesCase.id,
         )
         .outerjoin(Order, Order.id == AftersalesCase.order_id)
         .where(AftersalesCase.account_id == actor.account_id, AftersalesCase.kind == COMPLAINT)
     )
-    if (cursor := _ticket_cursor(after)) is not None:
-        stmt = stmt.where(tuple_(AftersalesCase.opened_at, AftersalesCase.id) < tuple_(*cursor))
-    rows = await db.execute(
-        stmt.order_by(AftersalesCase.opened_at.desc(), AftersalesCase.id.desc()).limit(limit + 1)
-    )
-    paged = page_of(list(rows), limit, lambda r: encode_cursor(r.opened_at.isoformat(), r.id))
-    return Page([TicketRow(*r[:-1]) for r in paged.rows], paged.next_after)
-
-
-def _ticket_cursor(after: str | None) -> tuple[datetime, int] | None:
-    found = decode_cursor(after)
-    if found is None:
-        return None
-    try:
-        at = datetime.fromisoformat(found[0])
-    except ValueError:
-        return None
-    return (at, found[1]) if at.tzinfo is not None else None
+    stmt = newest_first(stmt, AftersalesCase.opened_at, AftersalesCase.id, after=after, limit=limit)
+    paged = newest_page(list(await db.execute(stmt)), limit)
+    return Page([TicketRow(*r) for r in paged.rows], paged.next_after)
 
 
 async def order_choices(db: AsyncSession, actor: Actor, *, limit: int = 50) -> list[str]:

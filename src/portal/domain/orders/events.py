@@ -40,6 +40,7 @@ _STEPS = {
     "AFTERSALES_CASE_OPENED": "aftersales_case_opened",  # short or damaged goods reported: a case (售后工单)
     "AFTERSALES_CASE_RESOLVED": "aftersales_case_resolved",  # after-sales resolved one of its cases
     "SURVEY_ANSWERED": "survey_answered",  # the buyer answered the satisfaction survey (满意度调查)
+    "RETURN_STEP": "return_step",  # a return (退换货) of the order moved: requested, approved, received...
 }
 # every event kind: one per ``states.Action`` (the transitions of the table), then the steps
 EventKind = StrEnum("EventKind", {**{a.name: a.value for a in Action}, **_STEPS}, module=__name__)
@@ -74,6 +75,8 @@ STEP_ROLES: dict[EventKind, frozenset[str]] = {
     K.AFTERSALES_CASE_RESOLVED: frozenset({"aftersales"}),
     # in the portal, or through the e-mailed link as the order's contact it was sent to
     K.SURVEY_ANSWERED: frozenset({states.CUSTOMER}),
+    # the buyer asks, cancels and ships back; after-sales decide, receive, inspect, resolve
+    K.RETURN_STEP: frozenset({states.CUSTOMER, "aftersales", states.SYSTEM}),
 }
 
 

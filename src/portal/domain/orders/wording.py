@@ -38,6 +38,11 @@ def _same(text: str) -> Words:
     return Words(text, text, text)
 
 
+def _words_of(named: str, public: str) -> Words:
+    """Buyer and staff read ``named`` (it names the document); the public page reads ``public``."""
+    return Words(named, named, public)
+
+
 def _outside(text: str, staff: str) -> Words:
     """The buyer and the public read ``text`` alike; staff read ``staff``."""
     return Words(text, staff, text)
@@ -172,6 +177,40 @@ EVENT_WORDING: dict[EventKind, Words] = {
         N_("Satisfaction survey answered: overall %(csat)s/5, NPS %(nps)s"),
         N_("Satisfaction survey answered"),
     ),
+    K.RETURN_STEP: _words_of(N_("Return %(document)s updated"), N_("Return updated")),
+}
+
+# each step of a return (``return_states.RmaMove``) reads its own way: (K.RETURN_STEP, "return.<move>")
+RETURN_WORDING: dict[str, Words] = {
+    "request": Words(
+        N_("%(name)s requested a return: %(document)s"),
+        N_("The customer requested a return: %(document)s"),
+        N_("Return requested"),
+    ),
+    "approve": Words(
+        N_("Return %(document)s approved: please send the goods back quoting %(rma)s"),
+        N_("Return %(document)s approved as %(rma)s"),
+        N_("Return approved"),
+    ),
+    "reject": Words(
+        N_("Return request %(document)s was declined"),
+        N_("Return request %(document)s rejected"),
+        N_("Return request declined"),
+    ),
+    "cancel": Words(
+        N_("%(name)s cancelled return %(document)s"),
+        N_("The customer cancelled return %(document)s"),
+        N_("Return cancelled"),
+    ),
+    "ship": Words(
+        N_("Return %(document)s is on its way back"),
+        N_("Return shipment of %(document)s recorded"),
+        N_("Return on its way back"),
+    ),
+    "receive": _words_of(N_("Returned goods of %(document)s received"), N_("Returned goods received")),
+    "inspect": _words_of(N_("Returned goods of %(document)s inspected"), N_("Returned goods inspected")),
+    "resolve": _words_of(N_("Return %(document)s resolved"), N_("Return resolved")),
+    "close": _words_of(N_("Return %(document)s closed"), N_("Return closed")),
 }
 
 # where one kind reads several ways: (kind, variant) -> words; see ``event_words``
@@ -185,6 +224,7 @@ VARIANT_WORDING: dict[tuple[EventKind, str], Words] = {
         N_("The customer reported short or damaged goods: case %(document)s"),
         N_("Short or damaged goods reported"),
     ),
+    **{(K.RETURN_STEP, f"return.{move}"): words for move, words in RETURN_WORDING.items()},
     (K.SURVEY_ANSWERED, LOW_SCORE): Words(
         N_("Satisfaction survey answered by %(name)s: thank you"),
         N_(
@@ -208,6 +248,7 @@ CUSTOMER_NOTES = frozenset(
         K.CASE_RESOLVED,
         K.AFTERSALES_CASE_OPENED,
         K.AFTERSALES_CASE_RESOLVED,
+        K.RETURN_STEP,  # why a return was declined, what the inspection found
     }
 )
 PUBLIC_NOTES = frozenset({K.CASE_RESOLVED})  # how a delivery problem was resolved, on the tracking page
@@ -246,6 +287,10 @@ MESSAGE_LABELS: dict[str, str] = {
     "aftersales_sla_breached": N_("First response overdue (to after-sales)"),
     "complaint_resolved": N_("Complaint ticket resolved (to the customer)"),
     "survey_invitation": N_("Satisfaction survey invitation (to the customer)"),
+    "return_requested": N_("Return requested (to after-sales)"),
+    "return_approved": N_("Return approved, with its RMA number (to the customer)"),
+    "return_rejected": N_("Return request declined (to the customer)"),
+    "return_resolved": N_("Return resolved (to the customer)"),
 }
 
 
@@ -271,6 +316,8 @@ def variant(kind: str, from_state: str | None, data: dict[str, Any]) -> str:
         return PROGRESS if data.get("progress") is not None else ""
     if kind == K.AFTERSALES_CASE_OPENED and data.get("case_kind") == "receipt":
         return RECEIPT_CASE
+    if kind == K.RETURN_STEP and data.get("move") in RETURN_WORDING:
+        return f"return.{data['move']}"
     if kind == K.SURVEY_ANSWERED and data.get("low"):
         return LOW_SCORE
     return ""
@@ -303,6 +350,7 @@ def _params(data: dict[str, Any], name: str, actor: str) -> dict[str, Any]:
         "document": data.get("number", ""),  # an invoice's or credit note's number
         "csat": data.get("csat_overall", ""),
         "nps": data.get("nps", ""),
+        "rma": data.get("rma", ""),  # a return's RMA number, once approved
     }
 
 

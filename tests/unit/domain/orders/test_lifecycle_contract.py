@@ -161,6 +161,7 @@ SAMPLE = {
     "payment_amount": "2000.00",
     "payment_received_on": "2026-12-02",
     "invoice_balance": "3650.00",
+    "units": 2,  # a return request
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from portal.domain.aftersales.return_states import RmaMove
 from portal.domain.fulfilment.milestones import MILESTONES
 from portal.domain.orders import wording
 from portal.domain.orders.events import EventKind
@@ -35,7 +36,11 @@ def test_a_variant_refines_a_kind_and_every_milestone_reached_reads_its_own_way(
         EventKind.MILESTONE,
         EventKind.AFTERSALES_CASE_OPENED,
         EventKind.SURVEY_ANSWERED,
+        EventKind.RETURN_STEP,
     }
+    for move in RmaMove:  # every step of a return reads its own way
+        words = wording.event_words(EventKind.RETURN_STEP, None, {"move": move.value})
+        assert words is wording.VARIANT_WORDING[(EventKind.RETURN_STEP, f"return.{move.value}")]
     receipt_case = wording.event_words(EventKind.AFTERSALES_CASE_OPENED, None, {"case_kind": "receipt"})
     assert receipt_case is wording.VARIANT_WORDING[(EventKind.AFTERSALES_CASE_OPENED, wording.RECEIPT_CASE)]
     low = wording.event_words(EventKind.SURVEY_ANSWERED, None, {"low": True})

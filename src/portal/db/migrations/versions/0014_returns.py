@@ -1,0 +1,89 @@
+"""returns and exchanges (RMA): the return half of an after-sales case of kind "return", and its lines
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-01 07:39:10.037892
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "returns",
+        sa.Column("case_id", sa.BigInteger(), nullable=False),
+        sa.Column("rma_number", sa.String(length=20), nullable=True),
+        sa.Column("reason", sa.String(length=20), nullable=False),
+        sa.Column("desired", sa.String(length=20), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("decision_note", sa.Text(), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_name", sa.String(length=120), nullable=False),
+        sa.Column("carrier", sa.String(length=60), nullable=False),
+        sa.Column("tracking_number", sa.String(length=60), nullable=False),
+        sa.Column("shipped_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("inspected_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("credit_note_id", sa.BigInteger(), nullable=True),
+        sa.Column("replacement_order_id", sa.BigInteger(), nullable=True),
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["aftersales_cases.id"],
+            name=op.f("fk_returns_case_id_aftersales_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["credit_note_id"], ["credit_notes.id"], name=op.f("fk_returns_credit_note_id_credit_notes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["replacement_order_id"], ["orders.id"], name=op.f("fk_returns_replacement_order_id_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_returns")),
+        sa.UniqueConstraint("case_id", name=op.f("uq_returns_case_id")),
+        sa.UniqueConstraint("rma_number", name=op.f("uq_returns_rma_number")),
+    )
+    op.create_table(
+        "return_lines",
+        sa.Column("return_id", sa.BigInteger(), nullable=False),
+        sa.Column("order_line_id", sa.BigInteger(), nullable=False),
+        sa.Column("sku", sa.String(length=60), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("accepted_qty", sa.Integer(), nullable=True),
+        sa.Column("rejected_qty", sa.Integer(), nullable=True),
+        sa.Column("inspection_note", sa.Text(), nullable=False),
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.CheckConstraint(
+            "accepted_qty IS NULL OR (accepted_qty >= 0 AND rejected_qty >= 0 AND accepted_qty + rejected_qty <= quantity)",
+            name=op.f("ck_return_lines_inspected_within_quantity"),
+        ),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_return_lines_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["order_line_id"],
+            ["order_lines.id"],
+            name=op.f("fk_return_lines_order_line_id_order_lines"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["return_id"], ["returns.id"], name=op.f("fk_return_lines_return_id_returns"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_return_lines")),
+    )
+    op.create_index(op.f("ix_return_lines_order_line_id"), "return_lines", ["order_line_id"], unique=False)
+    op.create_index(op.f("ix_return_lines_return_id"), "return_lines", ["return_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_return_lines_return_id"), table_name="return_lines")
+    op.drop_index(op.f("ix_return_lines_order_line_id"), table_name="return_lines")
+    op.drop_table("return_lines")
+    op.drop_table("returns")
