@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
 from portal.domain.aftersales import cases, tickets
-from portal.domain.errors import ValidationFailed
-from portal.domain.images import ACCEPTED
+from portal.domain.errors import NotFound, ValidationFailed
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.downloads import photo_download
@@ -57,7 +56,6 @@ class ComplaintsController(Controller):
             orders=await tickets.order_choices(db, customer_actor(request)),
             categories=tickets.CATEGORIES,
             max_photos=tickets.MAX_PHOTOS,
-            accepted=ACCEPTED,
             errors=errors or {},
             values=values or {"order_number": request.query_params.get("order", "")},
         )
@@ -93,8 +91,14 @@ class ComplaintsController(Controller):
     @get("/{number:str}")
     async def show(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        return await self._show(request, db, number)
+    ) -> Template | Response:
+        try:
+            return await self._show(request, db, number)
+        except NotFound:  # "after-sales case AS-…" of a receipt report or a return: where it is worked
+            found = await cases.page_of_case(db, customer_actor(request), number)
+            if found is None:
+                raise
+            return redirect(request, found)
 
     @post("/{number:str}/messages", request_max_body_size=UPLOAD_LIMIT)
     async def answer(

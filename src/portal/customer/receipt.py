@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
 from portal.domain.aftersales import cases, receipt
-from portal.domain.errors import ValidationFailed
-from portal.domain.images import ACCEPTED
+from portal.domain.errors import InvalidTransition, ValidationFailed
 from portal.domain.orders import service
+from portal.domain.orders.states import AFTER_DELIVERY
 from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import customer_actor
@@ -74,7 +74,6 @@ class ReceiptController(Controller):
             lines=shown.lines,
             exception_open=shown.exception_open,
             max_photos=receipt.MAX_PHOTOS,
-            accepted=ACCEPTED,
             errors=errors or {},
             values=values or {},
         )
@@ -82,8 +81,20 @@ class ReceiptController(Controller):
     @get("/{number:str}/receipt")
     async def show(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        return await self._form(request, db, number)
+    ) -> Template | Response:
+        try:
+            return await self._form(request, db, number)
+        except InvalidTransition:  # the e-mail's link, opened again once receipt is confirmed
+            order = await service.load_order(
+                db, customer_actor(request), number=number
+            )  # 404 across accounts
+            if order.status not in AFTER_DELIVERY:
+                raise
+            flash = _(
+                "Receipt of this order is already confirmed. Something wrong? Request a return or open a "
+                "complaint from the order page."
+            )
+            return redirect(request, f"/orders/{number}#aftersales", flash=flash, category="info")
 
     @post("/{number:str}/receipt", request_max_body_size=UPLOAD_LIMIT)
     async def confirm(

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth.guards import customer_required
 from portal.domain.aftersales import cases, return_steps, return_views, returns
 from portal.domain.errors import ValidationFailed
-from portal.domain.images import ACCEPTED
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
 from portal.web.downloads import photo_download
@@ -57,7 +56,6 @@ class ReturnRequestController(Controller):
             window_open=form.open,
             window_days=days,
             max_photos=returns.MAX_PHOTOS,
-            accepted=ACCEPTED,
             errors=shown.get("errors") or {},
             values=shown.get("values") or {},
         )

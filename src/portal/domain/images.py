@@ -25,7 +25,6 @@ MAX_BYTES = 10 * 1024 * 1024  # a phone photo is 2–6 MB
 MAX_PIXELS = 24_000_000  # 6000 × 4000; a 12 MP phone photo passes, a 30 MP bomb does not
 LONGEST_SIDE = 3000  # photos are stored at most this wide or tall: enough to see a scratch, small to keep
 DRAWING_PIXELS = 40_000_000  # a drawing attached to an order (an A2 scan at 300 dpi), kept at full size
-ACCEPTED = "JPEG, PNG, WebP"
 
 # the leading bytes of each accepted kind -> (Pillow's format name, content type, extension)
 _KINDS = {

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import numbers
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
-from portal.domain.aftersales import queue, tickets
+from portal.domain.aftersales import cases, queue, tickets
 from portal.domain.aftersales.kinds import KINDS
 from portal.domain.aftersales.ticket_states import MOVE_LABELS, STAFF_BUTTONS, CaseState, Move, allowed
-from portal.domain.errors import InvalidTransition
+from portal.domain.errors import InvalidTransition, NotFound
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
 from portal.web.downloads import photo_download
@@ -92,8 +92,14 @@ class AftersalesQueueController(Controller):
     @get("/{number:str}")
     async def show(
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        return await self._show(request, db, number)
+    ) -> Template | Response:
+        try:
+            return await self._show(request, db, number)
+        except NotFound:  # a case of another kind, named in a mail or a message: its own page
+            found = await cases.page_of_case(db, staff_actor(request), number)
+            if found is None:
+                raise
+            return redirect(request, found)
 
     @post("/{number:str}/messages", request_max_body_size=UPLOAD_LIMIT)
     async def answer(

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.domain.aftersales import cases, tickets
 from portal.domain.aftersales.tickets import TicketView
 from portal.domain.errors import ValidationFailed
-from portal.domain.images import ACCEPTED
 from portal.domain.orders.actors import Actor
 from portal.web.forms import form_text, refused_form, typed_values
 from portal.web.photos import photos_of
@@ -43,7 +42,6 @@ def ticket_page(
         categories=tickets.CATEGORIES,
         may_answer=tickets.may_answer(view.case, side),
         max_photos=tickets.MAX_PHOTOS,
-        accepted=ACCEPTED,
         errors=errors or {},
         values=values or {},
         **context,

@@ -17,7 +17,7 @@ from portal.domain.billing import closing
 from portal.domain.notifications.render import EmailRenderer
 from portal.jinja import make_environment
 from tests.aftersales_helpers import delivered, jpeg_with_gps, open_exception, report
-from tests.helpers import csrf_token, make_staff, sign_in, text_of
+from tests.helpers import csrf_token, make_customer, make_staff, sign_in, text_of
 
 
 async def _status(db, order) -> str:  # noqa: ANN001
@@ -43,6 +43,10 @@ async def test_a_damaged_and_a_short_line_open_one_case(client, db):
     )
     assert r.status_code == 303 and r.headers["location"].endswith("#aftersales")
     assert await _status(db, order) == "completed"
+    # the e-mail's receipt link opened again: back to the order, told why, not a bare 409 page
+    again = await client.get(f"/orders/{order.number}/receipt", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == f"/orders/{order.number}#aftersales"
+    assert "already confirmed" in (await client.get(again.headers["location"])).text
     case = await db.scalar(select(AftersalesCase).where(AftersalesCase.order_id == order.id))
     assert re.fullmatch(r"AS-20\d\d-\d{6}", case.number)
     assert (case.kind, case.state, case.account_id, case.note) == (
@@ -223,3 +227,20 @@ async def test_after_sales_resolve_the_case_and_then_the_order_may_close(client,
     await sign_in(client, buyer.email)
     page = text_of((await client.get(f"/orders/{order.number}")).text)
     assert f"After-sales case {case.number} resolved" in page and "Replacement sent" in page
+
+
+async def test_a_receipt_case_number_leads_to_where_it_is_worked(client, db):
+    buyer, order, line = await delivered(db, quantity=4)
+    await report(client, order, buyer, fields={f"short_{line.id}": "1"})
+    case = await db.scalar(select(AftersalesCase).where(AftersalesCase.order_id == order.id))
+    # the buyer types the number they were given into the tickets' address: their order's cases
+    r = await client.get(f"/complaints/{case.number}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/orders/{order.number}#aftersales"
+    staff = await make_staff(db, "aftersales")
+    await sign_in(client, staff.email, staff=True)
+    r = await client.get(f"/staff/aftersales/{case.number}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/staff/orders/{order.number}#aftersales"
+    assert (await client.get("/staff/aftersales/AS-2026-999999")).status_code == 404
+    other = await make_customer(db)
+    await sign_in(client, other.email)
+    assert (await client.get(f"/complaints/{case.number}")).status_code == 404  # another account's case

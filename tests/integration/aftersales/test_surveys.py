@@ -12,6 +12,7 @@ from portal.auth.tracking_links import TrackingLinks
 from portal.db.aftersales import AftersalesCase
 from portal.db.engine import make_sessionmaker
 from portal.db.orders import OrderEvent
+from portal.db.outbox import OutboxMessage
 from portal.db.surveys import SurveyAnswer
 from portal.domain.aftersales import surveys
 from portal.domain.notifications import delivery
@@ -170,6 +171,18 @@ async def test_a_low_score_opens_a_follow_up_that_after_sales_see(client, db, se
     await db.refresh(answer)
     assert answer.follow_up_state == "done"
     assert low_order.number not in (await client.get("/staff/")).text  # no longer an open follow-up
+    # the call-back is internal: its note is the buyer's comment, no field names; the buyer is not
+    # mailed about it and does not read of it on the order page or its timeline
+    assert case.note == "Late again."
+    resolved_mails = await db.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.template == "aftersales_case_resolved")
+    )
+    assert resolved_mails == 0
+    await sign_in(client, _buyer.email)
+    buyer_page = text_of((await client.get(f"/orders/{low_order.number}")).text)
+    assert case.number not in buyer_page and "Called back" not in buyer_page
     # a role without after-sales work does not get the list
     await as_staff(client, db, "production")
     assert low_order.number not in (await client.get("/staff/")).text

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
 from portal.db.aftersales import AftersalesCase, AftersalesCaseEvent, AftersalesCaseLine, AftersalesPhoto
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
+from portal.db.surveys import SurveyAnswer
 from portal.domain import images
 from portal.domain.aftersales.kinds import FOLLOW_UP, KIND_LABELS, KINDS, RECEIPT  # noqa: F401 - read from here too
 from portal.domain.aftersales.ticket_states import STATE_LABELS, CaseState, Move, find  # noqa: F401
@@ -140,7 +141,10 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     if not text:
         raise ValidationFailed({"resolution": RESOLUTION_REQUIRED})
     data = {"number": case.number, "case_kind": case.kind}
-    event = events.record(db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, note=text, data=data)
+    visible = KINDS[case.kind].customer_visible  # an internal call-back is never the buyer's news
+    event = events.record(
+        db, order, actor, events.EventKind.AFTERSALES_CASE_RESOLVED, note=text, data=data, public=visible
+    )
     before = case.state
     case.state, case.resolved_at, case.resolution = step.to_state.value, clock.now(), text
     case_event(db, case.id, actor, Move.RESOLVE.value, before, case.state)
@@ -149,11 +153,14 @@ async def resolve(db: AsyncSession, actor: Actor, order: Order, *, case_number: 
     case.version += 1
     await db.flush()
     if case.kind == FOLLOW_UP:  # the survey answer it followed up reads as done
-        from portal.domain.aftersales import surveys  # surveys opens these cases: imported when resolving
-
-        await surveys.follow_up_done(db, order.id)
-    extra = {"case_number": case.number, "resolution": text}
-    await notify.send(db, order, "aftersales_case_resolved", "customer", event=event, extra=extra)
+        await db.execute(
+            update(SurveyAnswer)
+            .where(SurveyAnswer.order_id == order.id, SurveyAnswer.follow_up_state == "open")
+            .values(follow_up_state="done")
+        )
+    if visible:
+        extra = {"case_number": case.number, "resolution": text}
+        await notify.send(db, order, "aftersales_case_resolved", "customer", event=event, extra=extra)
 
 
 async def find_photo(db: AsyncSession, actor: Actor, *, number: str, photo_id: int) -> AftersalesPhoto:
@@ -208,3 +215,26 @@ async def open_cases(db: AsyncSession, *, kind: str = RECEIPT, limit: int = 20) 
         .limit(limit)
     )
     return [OpenCaseRow(*r) for r in rows]
+
+
+async def page_of_case(db: AsyncSession, actor: Actor, number: str) -> str | None:
+    """Where case ``number`` is worked, for this actor: staff its kind's page, a buyer of its account
+    its own page or its order's after-sales section (None: no such case this actor may read of).
+    A case number from an e-mail or a flash message then always leads somewhere."""
+    row = (
+        await db.execute(
+            select(AftersalesCase.kind, AftersalesCase.account_id, Order.number)
+            .outerjoin(Order, Order.id == AftersalesCase.order_id)
+            .where(AftersalesCase.number == number.strip()[:40])
+        )
+    ).first()
+    if row is None or row.kind not in KINDS:
+        return None
+    kind, account_id, order_number = row
+    if actor.kind == "staff":
+        return KINDS[kind].link(number=number, order=order_number)
+    if actor.kind != "customer" or account_id != actor.account_id or not KINDS[kind].customer_visible:
+        return None
+    if KINDS[kind].own_page:
+        return KINDS[kind].customer_link(number)
+    return f"/orders/{order_number}#aftersales" if order_number else None

@@ -28,9 +28,9 @@ class Kind:
     source: str  # CASES or LOGISTICS
     staff_path: str  # formatted with number= and order=
     thread: bool = False  # worked in a message thread both sides write in (a complaint ticket)
-    customer_path: str = (
-        ""  # its own page for the buyer (formatted with number=): worked there, not on the order page
-    )
+    customer_visible: bool = True  # False: internal work the buyer never reads of (a call-back)
+    # its own page for the buyer (formatted with number=): worked there, not on the order page
+    customer_path: str = ""
 
     @property
     def own_page(self) -> bool:
@@ -49,7 +49,13 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind(RECEIPT, N_("Short or damaged goods"), CASES, "/staff/orders/{order}#aftersales"),
         Kind(DELIVERY_EXCEPTION, N_("Delivery exception"), LOGISTICS, "/staff/orders/{order}#shipping"),
-        Kind(FOLLOW_UP, N_("Low-score follow-up"), CASES, "/staff/orders/{order}#aftersales"),
+        Kind(
+            FOLLOW_UP,
+            N_("Low-score follow-up"),
+            CASES,
+            "/staff/orders/{order}#aftersales",
+            customer_visible=False,
+        ),
         Kind(
             COMPLAINT,
             N_("Complaint"),
@@ -69,3 +75,4 @@ KINDS: dict[str, Kind] = {
 }
 KIND_LABELS = {code: k.label for code, k in KINDS.items()}
 CASE_KINDS = tuple(code for code, k in KINDS.items() if k.source == CASES)
+INTERNAL_KINDS = tuple(code for code, k in KINDS.items() if not k.customer_visible)

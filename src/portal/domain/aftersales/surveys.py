@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -220,20 +220,9 @@ async def _answer(db: AsyncSession, order: Order, actor: Actor, sent: SurveyInpu
     # the comment stays off the timeline: it shows beside the scores on the staff order page
     events.record(db, order, actor, events.EventKind.SURVEY_ANSWERED, data={**scores, "low": low})
     if low:  # after-sales call the buyer back: a case in the after-sales queue, with its SLA
-        note = ", ".join(f"{f} {v}" for f, v in scores.items()) + (
-            f" — {sent.comment[:COMMENT_LIMIT]}" if sent.comment else ""
-        )
-        await cases.open_case(db, actor, kind=FOLLOW_UP, order=order, note=note)
+        # its note is the buyer's comment; the scores show, worded, beside the answer on the staff order page
+        await cases.open_case(db, actor, kind=FOLLOW_UP, order=order, note=sent.comment[:COMMENT_LIMIT])
     return True
-
-
-async def follow_up_done(db: AsyncSession, order_id: int) -> None:
-    """The order's low-score follow-up was resolved (its after-sales case): the answer says so too."""
-    await db.execute(
-        update(SurveyAnswer)
-        .where(SurveyAnswer.order_id == order_id, SurveyAnswer.follow_up_state == "open")
-        .values(follow_up_state="done")
-    )
 
 
 async def open_follow_ups(db: AsyncSession, *, limit: int = 50) -> list[FollowUpRow]:

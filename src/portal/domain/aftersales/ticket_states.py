@@ -62,7 +62,7 @@ TRANSITIONS: dict[tuple[CaseState, Move], Step] = {
 UNSETTLED = (S.OPEN, S.WAITING_FOR_CUSTOMER, *return_states.UNSETTLED)
 STATE_LABELS = {
     S.OPEN: N_("being handled"),
-    S.WAITING_FOR_CUSTOMER: N_("waiting for the customer"),
+    S.WAITING_FOR_CUSTOMER: N_("waiting for the customer's answer"),
     S.RESOLVED: N_("resolved"),
     S.CLOSED: N_("closed"),
     **return_states.STATE_LABELS,

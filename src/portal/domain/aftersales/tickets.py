@@ -124,7 +124,7 @@ async def open_ticket(
             data={"number": case.number, "case_kind": COMPLAINT},
             public=True,
         )
-    await _mail(db, case, actor, message)
+    await _mail(db, case, actor, message, first=True)
     await db.flush()
     return case
 
@@ -207,7 +207,13 @@ async def reply(
 
 
 async def _mail(
-    db: AsyncSession, case: AftersalesCase, author: Actor, body: str, *, template: str = "complaint_message"
+    db: AsyncSession,
+    case: AftersalesCase,
+    author: Actor,
+    body: str,
+    *,
+    template: str = "complaint_message",
+    first: bool = False,
 ) -> None:
     """The other side hears of each message: staff write to the ticket's buyer; a buyer to the assignee
     (else every active after-sales user)."""
@@ -217,6 +223,7 @@ async def _mail(
         "body": body,
         "author": author.name,
         "reopen_days": (await config.load(db)).complaint_reopen_days,
+        "first": first,  # the ticket's opening message: "new ticket"
     }
     if author.kind == "customer":
         active = select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.is_active.is_(True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from portal.domain.aftersales.kinds import INTERNAL_KINDS
 from portal.domain.json_rows import instant
 
 
@@ -39,7 +40,8 @@ class CaseView:
 
 
 # the order's cases with their lines and photos, one JSON column of the buyer's and the staff order
-# page's statement, on the orders table named ``{o}`` (``order_read``, ``staff_read``)
+# page's statement, on the orders table named ``{o}`` (``order_read``, ``staff_read``); the buyer's
+# leaves out the kinds they never read of (``kinds.INTERNAL_KINDS``)
 CASES = """
     (SELECT json_agg(json_build_array(
                 c.number, c.kind, c.state, c.opened_at, c.opened_by_name, c.note, c.resolved_at,
@@ -50,7 +52,11 @@ CASES = """
                 (SELECT json_agg(json_build_array(ph.id, ph.filename, ph.width, ph.height) ORDER BY ph.id)
                    FROM aftersales_photos ph WHERE ph.case_id = c.id))
             ORDER BY c.id)
-       FROM aftersales_cases c WHERE c.order_id = {o}.id) AS aftersales"""
+       FROM aftersales_cases c WHERE c.order_id = {o}.id{visible}) AS aftersales"""
+CUSTOMER_CASES = CASES.replace(
+    "{visible}", " AND c.kind NOT IN (" + ", ".join(f"'{k}'" for k in INTERNAL_KINDS) + ")"
+)
+CASES = CASES.replace("{visible}", "")
 
 
 def case_views(rows: list) -> list[CaseView]:

@@ -27,7 +27,7 @@ from portal import clock
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
 from portal.domain.aftersales import surveys
-from portal.domain.aftersales.views import CASES as AFTERSALES_CASES
+from portal.domain.aftersales.views import CUSTOMER_CASES as AFTERSALES_CASES
 from portal.domain.aftersales.views import CaseView as AftersalesCaseView
 from portal.domain.aftersales.views import case_views
 from portal.domain.billing import views as billing_views
