@@ -144,6 +144,7 @@ class ReturnsController(Controller):
                 db,
                 actor,
                 case.id,
+                carrier_code=form_text(form, "carrier_code", limit=40),
                 carrier=form_text(form, "carrier", limit=60),
                 tracking_number=form_text(form, "tracking_number", limit=60),
             )

@@ -101,9 +101,16 @@ class CarrierEvent(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("carrier_code", "event_id", name="uq_carrier_events_carrier_event"),
         Index("ix_carrier_events_shipment_occurred", "shipment_id", "occurred_at"),
+        CheckConstraint("(shipment_id IS NULL) <> (return_id IS NULL)", name="one_parcel"),
     )
 
-    shipment_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("shipments.id", ondelete="CASCADE"))
+    # the parcel: one of our shipments, or a return coming back to us (returns.carrier_code, 0014)
+    shipment_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("shipments.id", ondelete="CASCADE"), default=None
+    )
+    return_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("returns.id", ondelete="CASCADE"), index=True, default=None
+    )
     carrier_code: Mapped[str] = mapped_column(String(40))
     event_id: Mapped[str] = mapped_column(String(120))  # the carrier's id; staff entries get a generated one
     status: Mapped[str] = mapped_column(String(20))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db.base import Base, IdMixin
@@ -19,6 +19,8 @@ from portal.db.base import Base, IdMixin
 
 class ReturnRequest(IdMixin, Base):
     __tablename__ = "returns"
+    # the carrier's webhook finds the parcel coming back by its tracking number
+    __table_args__ = (Index("ix_returns_carrier_tracking", "carrier_code", "tracking_number"),)
 
     case_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("aftersales_cases.id", ondelete="CASCADE"), unique=True
@@ -30,7 +32,10 @@ class ReturnRequest(IdMixin, Base):
     decision_note: Mapped[str] = mapped_column(Text, default="")  # the instructions, or why rejected
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     decided_by_name: Mapped[str] = mapped_column(String(120), default="")
-    carrier: Mapped[str] = mapped_column(String(60), default="")
+    carrier: Mapped[str] = mapped_column(String(60), default="")  # as the buyer named it
+    carrier_code: Mapped[str | None] = mapped_column(  # one of ours: its webhook reports the parcel
+        String(40), ForeignKey("carriers.code"), default=None
+    )
     tracking_number: Mapped[str] = mapped_column(String(60), default="")
     shipped_at: Mapped[datetime | None] = mapped_column(default=None)
     received_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -13,8 +13,8 @@ from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.fulfilment import Carrier
+from portal.domain import carrier_events
 from portal.domain.errors import ValidationFailed
-from portal.domain.fulfilment import shipping
 from portal.text import storable
 
 MAX_BODY = 64 * 1024
@@ -31,7 +31,8 @@ def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
 async def carrier_webhook(
     request: Request, db: NamedDependency[AsyncSession], carrier: FromPath[str]
 ) -> Response:
-    """401 for a bad or missing signature, 422 for malformed JSON, 404 for an unknown tracking number."""
+    """401 for a bad or missing signature, 422 for malformed JSON, 404 for a tracking number that is
+    neither one of our shipments nor a return coming back."""
     body = await request.body()
     known = await db.get(Carrier, carrier[:40])
     # an unknown carrier has no secret to check against: the same answer as a bad signature
@@ -43,5 +44,5 @@ async def carrier_webhook(
         raise ValidationFailed({"body": "malformed JSON"}) from None
     if not storable(payload):
         raise ValidationFailed({"body": "text with NUL characters or unpaired surrogates"})
-    recorded = await shipping.webhook_event(db, known.code, payload)
+    recorded = await carrier_events.record(db, known.code, payload)
     return Response({"status": "recorded" if recorded else "duplicate"}, status_code=200)

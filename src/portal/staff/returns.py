@@ -112,6 +112,7 @@ class StaffReturnsController(Controller):
                 db,
                 actor,
                 case_id,
+                carrier_code=form_text(form, "carrier_code", limit=40),
                 carrier=form_text(form, "carrier", limit=60),
                 tracking_number=form_text(form, "tracking_number", limit=60),
             )

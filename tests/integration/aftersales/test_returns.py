@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -14,6 +17,7 @@ from sqlalchemy import func, select
 from portal.db.aftersales import AftersalesCase, AftersalesPhoto
 from portal.db.billing import CreditNote
 from portal.db.engine import make_sessionmaker
+from portal.db.fulfilment import Carrier, CarrierEvent
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.db.outbox import OutboxMessage
 from portal.db.returns import ReturnRequest
@@ -283,3 +287,55 @@ async def test_the_buyers_returns_list_pages_in_a_constant_number_of_statements(
         await db.scalar(select(func.count()).select_from(OrderLine).where(OrderLine.order_id == order.id))
         == 1
     )
+
+
+def _signed(secret: str, payload: dict) -> tuple[bytes, dict]:
+    body = json.dumps(payload).encode()
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return body, {"x-signature": f"sha256={digest}", "content-type": "application/json"}
+
+
+async def test_the_carriers_webhook_reports_the_parcel_coming_back_once(client, db):
+    db.add(Carrier(code="sf", name="SF Express", webhook_secret="s" * 32))
+    aftersales = await make_staff(db, "aftersales")
+    buyer, order, line = await delivered(db, quantity=2)
+    order.delivered_at = datetime.now(UTC)
+    await db.commit()
+    number = CASE_URL.search((await _request(client, buyer, order, {line.id: 1})).headers["location"]).group(
+        1
+    )
+    await _staff_post(client, aftersales, number, "approve")
+    await sign_in(client, buyer.email)
+    token = await csrf_token(client, f"/returns/{number}")
+    # another carrier by name: nothing to match a webhook against, but the name is kept
+    missing = await client.post(
+        f"/returns/{number}/shipment",
+        data={"_csrf_token": token, "carrier_code": "", "carrier": "", "tracking_number": "X1"},
+    )
+    assert missing.status_code == 422
+    r = await client.post(
+        f"/returns/{number}/shipment",
+        data={"_csrf_token": token, "carrier_code": "sf", "tracking_number": "SF-RET-1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    event = {
+        "event_id": "ev-1",
+        "tracking_number": "SF-RET-1",
+        "status": "in_transit",
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "location": "Shanghai hub",
+    }
+    body, headers = _signed("s" * 32, event)
+    first = await client.post("/webhooks/carriers/sf", content=body, headers=headers)
+    again = await client.post("/webhooks/carriers/sf", content=body, headers=headers)
+    assert (first.status_code, first.json()["status"]) == (200, "recorded")
+    assert (again.status_code, again.json()["status"]) == (200, "duplicate")
+    unknown, headers = _signed("s" * 32, {**event, "event_id": "ev-2", "tracking_number": "NOPE"})
+    assert (await client.post("/webhooks/carriers/sf", content=unknown, headers=headers)).status_code == 404
+    events = await db.scalar(
+        select(func.count()).select_from(CarrierEvent).where(CarrierEvent.return_id.is_not(None))
+    )
+    assert events == 1
+    page = await client.get(f"/returns/{number}")
+    assert "Shanghai hub" in page.text and "SF Express" in page.text

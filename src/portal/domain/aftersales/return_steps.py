@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.aftersales import AftersalesCase
 from portal.db.billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from portal.db.fulfilment import Carrier
 from portal.db.orders import Order
 from portal.db.returns import ReturnLine, ReturnRequest
 from portal.domain.aftersales import cases
@@ -146,18 +147,30 @@ async def cancel(db: AsyncSession, actor: Actor, case_id: int) -> None:
     await db.flush()
 
 
-async def ship(db: AsyncSession, actor: Actor, case_id: int, *, carrier: str, tracking_number: str) -> None:
-    """The return shipment (by the buyer, or staff for them): carrier and tracking number."""
-    carrier, tracking_number = carrier.strip()[:60], tracking_number.strip()[:60]
+async def ship(
+    db: AsyncSession,
+    actor: Actor,
+    case_id: int,
+    *,
+    carrier_code: str = "",
+    carrier: str = "",
+    tracking_number: str,
+) -> None:
+    """The return shipment (by the buyer, or staff for them): one of our carriers (``carrier_code``: its
+    webhook then reports the parcel) or another carrier by name, and the tracking number."""
+    known = await db.get(Carrier, carrier_code[:40]) if carrier_code else None
+    name = known.name if known is not None else carrier.strip()[:60]
+    tracking_number = tracking_number.strip()[:60]
     errors = {}
-    if not carrier:
+    if not name:
         errors["carrier"] = CARRIER_REQUIRED
     if not tracking_number:
         errors["tracking_number"] = TRACKING_REQUIRED
     if errors:
         raise ValidationFailed(errors)
     case, request, order = await load(db, case_id)
-    request.carrier, request.tracking_number, request.shipped_at = carrier, tracking_number, clock.now()
+    request.carrier, request.tracking_number, request.shipped_at = name, tracking_number, clock.now()
+    request.carrier_code = known.code if known is not None else None
     await move(db, actor, case, order, RmaMove.SHIP, rma=request.rma_number or "")
     await db.flush()
 

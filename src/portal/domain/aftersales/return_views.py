@@ -5,7 +5,7 @@ otherwise), staff read them all. A return is found by its case number (``AS-…`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.aftersales import AftersalesCase, AftersalesCaseEvent, AftersalesPhoto
 from portal.db.billing import CreditNote
 from portal.db.customers import CustomerAccount
+from portal.db.fulfilment import Carrier, CarrierEvent
 from portal.db.orders import Order, OrderLine
 from portal.db.returns import ReturnLine, ReturnRequest
 from portal.domain.aftersales.kinds import RETURN
@@ -56,6 +57,16 @@ class CreditNoteRef:
 
 
 @dataclass(frozen=True)
+class ParcelEvent:
+    """What the carrier reported of the parcel coming back."""
+
+    status: str
+    exception_kind: str
+    occurred_at: datetime
+    location: str
+
+
+@dataclass(frozen=True)
 class ReturnView:
     case: AftersalesCase
     request: ReturnRequest
@@ -66,6 +77,8 @@ class ReturnView:
     steps: list[StepView]
     credit_notes: list[CreditNoteRef]
     ship_from: dict | None = None  # the order's delivery address: where the goods come back from
+    parcel: list[ParcelEvent] = field(default_factory=list)  # the carrier's events, oldest first
+    carriers: list[tuple[str, str]] = field(default_factory=list)  # (code, name) for the shipment form
 
     @property
     def moves(self) -> frozenset[str]:
@@ -155,7 +168,18 @@ async def read(db: AsyncSession, actor: Actor, number: str) -> ReturnView:
             .order_by(CreditNote.id)
         )
     ]
-    return ReturnView(case, request, order_number, account_name, lines, photos, steps, notes, ship_from)
+    parcel = [
+        ParcelEvent(e.status, e.exception_kind, e.occurred_at, e.location)
+        for e in await db.scalars(
+            select(CarrierEvent)
+            .where(CarrierEvent.return_id == request.id)
+            .order_by(CarrierEvent.occurred_at, CarrierEvent.id)
+        )
+    ]
+    carriers = list((await db.execute(select(Carrier.code, Carrier.name).order_by(Carrier.name))).tuples())
+    return ReturnView(
+        case, request, order_number, account_name, lines, photos, steps, notes, ship_from, parcel, carriers
+    )
 
 
 async def find_photo(db: AsyncSession, actor: Actor, *, number: str, photo_id: int) -> AftersalesPhoto:

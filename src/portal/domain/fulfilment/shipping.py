@@ -175,11 +175,7 @@ async def _take_unreserved_stock(
 
 
 async def _shipment_for(db: AsyncSession, carrier_code: str, tracking_number: str) -> Shipment:
-    shipment = await db.scalar(
-        select(Shipment).where(
-            Shipment.carrier_code == carrier_code, Shipment.tracking_number == tracking_number
-        )
-    )
+    shipment = await find_shipment(db, carrier_code, tracking_number)
     if shipment is None:
         raise NotFound()
     return shipment
@@ -189,10 +185,7 @@ async def record_event(
     db: AsyncSession, shipment: Shipment, event: EventInput, *, source: str, actor: Actor | None = None
 ) -> bool:
     """Store a carrier event and act on it; False when this event id was already recorded (a no-op)."""
-    if event.status not in STATUSES:
-        raise ValidationFailed({"status": N_("Unknown status.")})
-    if event.status == "exception" and event.exception_kind not in EXCEPTION_KINDS:
-        raise ValidationFailed({"exception_kind": N_("Say whether the goods are delayed, lost or damaged.")})
+    check_status(event)
     event_id = event.event_id or f"{source}-{uuid.uuid4().hex}"
     # the shipment row is the lock: one event of a shipment at a time, so the dedupe below holds
     await db.refresh(shipment, with_for_update=True)
@@ -288,8 +281,8 @@ async def _open_case(db: AsyncSession, order: Order, shipment: Shipment, event: 
     )
 
 
-async def webhook_event(db: AsyncSession, carrier_code: str, payload: dict) -> bool:
-    """A carrier's webhook payload (signature already verified by the caller)."""
+def parse_webhook(payload: dict) -> tuple[str, EventInput]:
+    """A carrier's webhook payload as (tracking number, event); ValidationFailed when malformed."""
     required = ("event_id", "tracking_number", "status", "occurred_at")
     if not isinstance(payload, dict) or any(
         not isinstance(payload.get(k), str) or not payload[k] for k in required
@@ -306,22 +299,35 @@ async def webhook_event(db: AsyncSession, carrier_code: str, payload: dict) -> b
         raise ValidationFailed(
             {"occurred_at": N_("occurred_at must be an ISO 8601 time with an offset, in 2000-2100.")}
         ) from None
-    shipment = await _shipment_for(db, carrier_code, payload["tracking_number"])
     status, kind = payload["status"], str(payload.get("exception") or payload.get("exception_kind") or "")
     if status in EXCEPTION_KINDS:  # some carriers send the kind as the status
         status, kind = "exception", status
-    return await record_event(
-        db,
-        shipment,
-        EventInput(
-            status=status,
-            exception_kind=kind,
-            occurred_at=occurred,
-            event_id=payload["event_id"],
-            location=payload.get("location"),
-            note=payload.get("note"),
-        ),
-        source="webhook",
+    event = EventInput(
+        status=status,
+        exception_kind=kind,
+        occurred_at=occurred,
+        event_id=payload["event_id"],
+        location=payload.get("location"),
+        note=payload.get("note"),
+    )
+    check_status(event)
+    return payload["tracking_number"], event
+
+
+def check_status(event: EventInput) -> None:
+    """A known status, and an exception that says its kind (ValidationFailed otherwise)."""
+    if event.status not in STATUSES:
+        raise ValidationFailed({"status": N_("Unknown status.")})
+    if event.status == "exception" and event.exception_kind not in EXCEPTION_KINDS:
+        raise ValidationFailed({"exception_kind": N_("Say whether the goods are delayed, lost or damaged.")})
+
+
+async def find_shipment(db: AsyncSession, carrier_code: str, tracking_number: str) -> Shipment | None:
+    """Our shipment with this carrier and tracking number, if there is one."""
+    return await db.scalar(
+        select(Shipment).where(
+            Shipment.carrier_code == carrier_code, Shipment.tracking_number == tracking_number
+        )
     )
 
 

@@ -1,8 +1,9 @@
-"""returns and exchanges (RMA): the return half of an after-sales case of kind "return", and its lines
+"""returns and exchanges (RMA): the return half of an after-sales case of kind "return", its lines, and
+carrier events of a parcel coming back (carrier_events.return_id)
 
 Revision ID: 0014
 Revises: 0013
-Create Date: 2026-12-01 07:39:10.037892
+Create Date: 2026-12-01 08:14:47.132310
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decided_by_name", sa.String(length=120), nullable=False),
         sa.Column("carrier", sa.String(length=60), nullable=False),
+        sa.Column("carrier_code", sa.String(length=40), nullable=True),
         sa.Column("tracking_number", sa.String(length=60), nullable=False),
         sa.Column("shipped_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
@@ -36,6 +38,9 @@ def upgrade() -> None:
         sa.Column("credit_note_id", sa.BigInteger(), nullable=True),
         sa.Column("replacement_order_id", sa.BigInteger(), nullable=True),
         sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["carrier_code"], ["carriers.code"], name=op.f("fk_returns_carrier_code_carriers")
+        ),
         sa.ForeignKeyConstraint(
             ["case_id"],
             ["aftersales_cases.id"],
@@ -51,6 +56,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_returns")),
         sa.UniqueConstraint("case_id", name=op.f("uq_returns_case_id")),
         sa.UniqueConstraint("rma_number", name=op.f("uq_returns_rma_number")),
+    )
+    op.create_index(
+        "ix_returns_carrier_tracking", "returns", ["carrier_code", "tracking_number"], unique=False
     )
     op.create_table(
         "return_lines",
@@ -80,10 +88,31 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_return_lines_order_line_id"), "return_lines", ["order_line_id"], unique=False)
     op.create_index(op.f("ix_return_lines_return_id"), "return_lines", ["return_id"], unique=False)
+    op.add_column("carrier_events", sa.Column("return_id", sa.BigInteger(), nullable=True))
+    op.alter_column("carrier_events", "shipment_id", existing_type=sa.BIGINT(), nullable=True)
+    op.create_index(op.f("ix_carrier_events_return_id"), "carrier_events", ["return_id"], unique=False)
+    op.create_foreign_key(
+        op.f("fk_carrier_events_return_id_returns"),
+        "carrier_events",
+        "returns",
+        ["return_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
+    op.create_check_constraint(
+        op.f("ck_carrier_events_one_parcel"), "carrier_events", "(shipment_id IS NULL) <> (return_id IS NULL)"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM carrier_events WHERE shipment_id IS NULL")
+    op.drop_constraint(op.f("ck_carrier_events_one_parcel"), "carrier_events", type_="check")
+    op.drop_constraint(op.f("fk_carrier_events_return_id_returns"), "carrier_events", type_="foreignkey")
+    op.drop_index(op.f("ix_carrier_events_return_id"), table_name="carrier_events")
+    op.alter_column("carrier_events", "shipment_id", existing_type=sa.BIGINT(), nullable=False)
+    op.drop_column("carrier_events", "return_id")
     op.drop_index(op.f("ix_return_lines_return_id"), table_name="return_lines")
     op.drop_index(op.f("ix_return_lines_order_line_id"), table_name="return_lines")
     op.drop_table("return_lines")
+    op.drop_index("ix_returns_carrier_tracking", table_name="returns")
     op.drop_table("returns")
