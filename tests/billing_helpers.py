@@ -22,6 +22,7 @@ from tests.helpers import (
     make_order,
     make_product,
     make_staff,
+    product_line,
     staff_actor,
 )
 
@@ -41,13 +42,7 @@ async def odd_order(db, *, buyer=None, terms: str = "net", days: int = 30):  # n
     order = await make_order(db, customer=buyer, quantity=QUANTITIES[0], unit_price=PRICES[0])
     for position, (price, quantity) in enumerate(zip(PRICES[1:], QUANTITIES[1:], strict=True), start=1):
         product = await make_product(db, list_price=price, stock_on_hand=100)
-        copied = {k: getattr(product, k) for k in ("sku", "name_zh", "name_en", "unit")}
-        total = pricing.line_total(price, quantity)
-        line = OrderLine(
-            order_id=order.id, product_id=product.id, quantity=quantity, unit_price=price, **copied
-        )
-        line.position, line.line_total = position, total
-        db.add(line)
+        db.add(product_line(order, product, quantity, position=position))
     await db.flush()
     order.payment_terms, order.payment_days = terms, days
     order.shipping_fee = SHIPPING_FEE

@@ -19,7 +19,7 @@ from portal.db.surveys import EmailPreference
 from portal.domain.orders.actors import Actor
 
 if TYPE_CHECKING:
-    from portal.db.orders import Order, OrderAttachment, OrderEvent
+    from portal.db.orders import Order, OrderAttachment, OrderEvent, OrderLine
 
 PASSWORD = "correct-horse-battery"
 _PW_HASH = hash_password(PASSWORD)
@@ -162,7 +162,7 @@ async def make_order(
     **kw: object,
 ):
     """A draft order (the cart) with one line; ``status`` other than draft is set directly."""
-    from portal.db.orders import Order, OrderLine
+    from portal.db.orders import Order
     from portal.domain.orders import pricing
 
     customer = customer or await make_customer(db)
@@ -176,21 +176,28 @@ async def make_order(
     )
     db.add(order)
     await db.flush()
-    line = OrderLine(
-        order_id=order.id,
-        product_id=product.id,
-        sku=product.sku,
-        name_zh=product.name_zh,
-        name_en=product.name_en,
-        quantity=quantity,
-        unit=product.unit,
-        unit_price=unit_price,
-        line_total=pricing.line_total(unit_price, quantity),
-    )
+    line = product_line(order, product, quantity)
     db.add(line)
     pricing.apply_totals(order, [line])
     await db.commit()
     return order
+
+
+def product_line(order: Order, product: Product, quantity: int, **kw: object) -> OrderLine:
+    """A line of ``quantity`` of ``product`` on ``order``, not yet added: the product's SKU, names and
+    unit, its list price (or ``unit_price=``) and the line total at that price; ``kw`` sets any other
+    column (``position``, ``specs``, ``allocation``...) or overrides a copied one."""
+    from portal.db.orders import OrderLine
+    from portal.domain.orders import pricing
+
+    price = kw.pop("unit_price", product.list_price)
+    copied = {k: getattr(product, k) for k in ("sku", "name_zh", "name_en", "unit")}
+    total = pricing.line_total(price, quantity)
+    return OrderLine(
+        **{"order_id": order.id, "product_id": product.id, "quantity": quantity, **copied, **kw},
+        unit_price=price,
+        line_total=total,
+    )
 
 
 async def add_attachment(db: AsyncSession, order: Order, *, storage_key: str) -> OrderAttachment:
@@ -222,7 +229,7 @@ async def place_orders(
     **kw: object,
 ):
     """``n`` placed orders of one line each, an hour apart from ``start``, with ``status`` set directly."""
-    from portal.db.orders import Order, OrderLine
+    from portal.db.orders import Order
     from portal.domain.orders import pricing
 
     product = product or await make_product(db)
@@ -240,16 +247,7 @@ async def place_orders(
     await db.flush()
     for order in orders:
         order.number = f"SO-2026-{order.id:06d}"
-        line = OrderLine(
-            order_id=order.id,
-            product_id=product.id,
-            sku=product.sku,
-            name_zh="x",
-            name_en="x",
-            quantity=1,
-            unit_price=product.list_price,
-            line_total=product.list_price,
-        )
+        line = product_line(order, product, 1, name_zh="x", name_en="x")
         db.add(line)
         pricing.apply_totals(order, [line])
     await db.commit()

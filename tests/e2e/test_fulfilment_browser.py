@@ -34,14 +34,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerUser
-from portal.db.orders import Order, OrderLine
+from portal.db.orders import Order
 from portal.db.staff import StaffUser
-from portal.domain.orders import pricing, service
+from portal.domain.orders import service
 from portal.settings import Settings
 from tests.e2e.test_ordering_browser import zh
 from tests.e2e.test_signin_browser import BUYER, submit_login
 from tests.fulfilment_helpers import sign_confirmation
-from tests.helpers import approve_as, customer_actor
+from tests.helpers import approve_as, customer_actor, product_line
 from tests.smtp_sink import Sink, body_text
 from tests.workers import start_worker, stop
 
@@ -99,20 +99,7 @@ async def confirmed_demo_order(db: AsyncSession) -> str:
     lines = []
     for position, (sku, quantity) in enumerate(LINES.items()):
         product = products[sku]
-        lines.append(
-            OrderLine(
-                order_id=order.id,
-                product_id=product.id,
-                position=position,
-                sku=sku,
-                name_zh=product.name_zh,
-                name_en=product.name_en,
-                quantity=quantity,
-                unit=product.unit,
-                unit_price=product.list_price,
-                line_total=pricing.line_total(product.list_price, quantity),
-            )
-        )
+        lines.append(product_line(order, product, quantity, position=position))
     db.add_all(lines)
     await db.flush()
     await service.submit(db, customer_actor(buyer), order)

@@ -33,6 +33,7 @@ from tests.helpers import (
     make_customer,
     make_product,
     make_staff,
+    product_line,
     sign_in,
 )
 
@@ -44,18 +45,7 @@ async def _add_lines(db, order: Order, n: int) -> list[OrderLine]:  # noqa: ANN0
     lines = []
     for _ in range(n):
         product: Product = await make_product(db)
-        line = OrderLine(
-            order_id=order.id,
-            product_id=product.id,
-            sku=product.sku,
-            name_zh=product.name_zh,
-            name_en=product.name_en,
-            quantity=2,
-            unit=product.unit,
-            unit_price=product.list_price,
-            line_total=product.list_price * 2,
-            allocation="backordered",
-        )
+        line = product_line(order, product, 2, allocation="backordered")
         db.add(line)
         lines.append(line)
     await db.flush()

@@ -13,7 +13,16 @@ from portal.db.customers import Address
 from portal.db.orders import Order, OrderEvent
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
-from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
+from tests.helpers import (
+    csrf_token,
+    make_customer,
+    make_order,
+    make_product,
+    make_staff,
+    product_line,
+    sign_in,
+    text_of,
+)
 
 pytestmark = pytest.mark.business_midnight
 
@@ -47,20 +56,7 @@ async def test_reorder_copies_lines_and_skips_discontinued_products(client, db):
     buyer = await make_customer(db)
     order = await _submitted(db, buyer, quantity=3)
     gone = await make_product(db, is_active=False)
-    from portal.db.orders import OrderLine
-
-    db.add(
-        OrderLine(
-            order_id=order.id,
-            product_id=gone.id,
-            sku=gone.sku,
-            name_zh="旧",
-            name_en="old",
-            quantity=1,
-            unit_price=Decimal("1"),
-            line_total=Decimal("1"),
-        )
-    )
+    db.add(product_line(order, gone, 1, name_zh="旧", name_en="old", unit_price=Decimal("1")))
     await db.commit()
     await sign_in(client, buyer.email)
     token = await csrf_token(client)

@@ -17,7 +17,16 @@ from portal.domain.orders import amend, backorder, checks, entry, pricing, servi
 from portal.domain.orders.actors import Actor
 from portal.web.forms import named, row_names
 from tests.fulfilment_helpers import confirmed
-from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
+from tests.helpers import (
+    csrf_token,
+    make_customer,
+    make_order,
+    make_product,
+    make_staff,
+    product_line,
+    sign_in,
+    text_of,
+)
 
 
 def _buyer_actor(buyer) -> Actor:
@@ -38,18 +47,7 @@ async def _buyer(db):
 async def _with_second_line(db, order: Order, **product_kw) -> OrderLine:
     """Add a line of a new product to ``order`` and return it; totals follow."""
     product = await make_product(db, **product_kw)
-    line = OrderLine(
-        order_id=order.id,
-        product_id=product.id,
-        position=2,
-        sku=product.sku,
-        name_zh=product.name_zh,
-        name_en=product.name_en,
-        quantity=1,
-        unit=product.unit,
-        unit_price=product.list_price,
-        line_total=product.list_price,
-    )
+    line = product_line(order, product, 1, position=2)
     db.add(line)
     await db.flush()
     lines = list(await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id)))
