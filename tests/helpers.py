@@ -130,6 +130,28 @@ async def post_form(client: AsyncTestClient, path: str, token: str, **fields: st
     return await client.post(path, data={"_csrf_token": token, **fields}, follow_redirects=False)
 
 
+def field_value(page: str, name: str) -> str:
+    """The value of the first ``name="{name}" value="..."`` field on ``page`` (a hidden form field)."""
+    return page.split(f'name="{name}" value="')[1].split('"')[0]
+
+
+async def checkout_form(client: AsyncTestClient, token: str, **fields: str) -> dict[str, str]:
+    """The signed-in buyer's checkout form, ready to post: the page's idempotency key and first
+    address, the CSRF ``token``, invoice title Acme and a delivery date 30 days out; ``fields`` add
+    fields or replace these."""
+    from portal import clock
+
+    page = (await client.get("/checkout")).text
+    return {
+        "_csrf_token": token,
+        "idempotency_key": field_value(page, "idempotency_key"),
+        "shipping_address_id": field_value(page, "shipping_address_id"),
+        "invoice_title": "Acme",
+        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
+        **fields,
+    }
+
+
 def customer_actor(user: CustomerUser) -> Actor:
     """The buyer ``user`` as the domain's actor, for calling verbs directly."""
     return Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id)

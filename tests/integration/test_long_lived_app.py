@@ -24,7 +24,15 @@ from portal import clock
 from portal.db.customers import Address
 from portal.db.fulfilment import Carrier
 from portal.db.orders import Order
-from tests.helpers import csrf_token, make_customer, make_product, make_staff, sign_in
+from tests.helpers import (
+    checkout_form,
+    csrf_token,
+    field_value,
+    make_customer,
+    make_product,
+    make_staff,
+    sign_in,
+)
 
 ROUNDS = 20
 SECRET = "carrier-test-secret"
@@ -70,10 +78,6 @@ def _force_generic_plans(engine) -> list[str]:
 
 def _failures(client) -> list[tuple[str, int]]:
     return [(what, status) for what, status in client.seen if status >= 500]
-
-
-def _field(page: str, name: str) -> str:
-    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
 
 
 async def _buyer(db):
@@ -123,14 +127,7 @@ async def test_no_upsert_sends_its_conflict_predicate_as_parameters(one_connecti
 
 
 async def _checkout(client, token: str) -> str:
-    page = (await client.get("/checkout")).text
-    data = {
-        "_csrf_token": token,
-        "idempotency_key": _field(page, "idempotency_key"),
-        "shipping_address_id": _field(page, "shipping_address_id"),
-        "invoice_title": "Acme",
-        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
-    }
+    data = await checkout_form(client, token)
     r = await client.post("/checkout", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
     return r.headers["location"].rsplit("/", 1)[1]
@@ -152,7 +149,7 @@ async def _accept(client, token: str, number: str) -> None:
         f"/orders/{number}/confirmation/accept",
         data={
             "_csrf_token": token,
-            "document_hash": _field(page, "document_hash"),
+            "document_hash": field_value(page, "document_hash"),
             "signer_name": "Wang Wei",
             "agree": "on",
         },

@@ -18,7 +18,9 @@ from portal.domain.orders.actors import Actor
 from portal.web.forms import named, row_names
 from tests.fulfilment_helpers import confirmed
 from tests.helpers import (
+    checkout_form,
     csrf_token,
+    field_value,
     make_customer,
     make_order,
     make_product,
@@ -89,14 +91,7 @@ async def test_checkout_refuses_a_line_that_stopped_passing_after_it_was_carted(
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
     await client.post("/cart/lines", data={"_csrf_token": token, "sku": product.sku, "quantity": "2"})
-    page = (await client.get("/checkout")).text
-    form = {
-        "_csrf_token": token,
-        "idempotency_key": page.split('name="idempotency_key" value="')[1].split('"')[0],
-        "shipping_address_id": page.split('name="shipping_address_id" value="')[1].split('"')[0],
-        "invoice_title": "Acme",
-        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
-    }
+    form = await checkout_form(client, token)
     for key, value in change.items():
         setattr(product, key, value)
     await db.commit()
@@ -117,7 +112,7 @@ async def test_resubmission_refuses_a_product_deactivated_meanwhile(client, db):
     page = (await client.get(f"/orders/{order.number}/edit")).text
     data = {
         "_csrf_token": await csrf_token(client),
-        "version": page.split('name="version" value="')[1].split('"')[0],
+        "version": field_value(page, "version"),
         "shipping_address_id": page.split('<option value="')[1].split('"')[0],
         "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
         "invoice_title": "Acme",
@@ -175,7 +170,7 @@ async def test_review_flags_and_revision_refuses_a_line_deactivated_meanwhile(cl
     assert f"Order lines: {gone.sku} is no longer available." in text_of(page)
     form = {
         "_csrf_token": await csrf_token(client, "/staff/login"),
-        "version": page.split('name="version" value="')[1].split('"')[0],
+        "version": field_value(page, "version"),
         f"rqty_{gone.id}": "1",
         "note": "keep it",
     }
