@@ -16,6 +16,7 @@ from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
 from portal.db.surveys import EmailPreference
+from portal.domain.catalog.products import ProductOffer
 from portal.domain.orders.actors import Actor
 
 if TYPE_CHECKING:
@@ -56,6 +57,15 @@ async def make_customer(
         db.add(EmailPreference(user_id=user.id, milestones=True))
     await db.commit()
     return user
+
+
+def an_offer(**changes: object) -> ProductOffer:
+    """A product offer for the line rule alone: SKU P-1, 1 to 100 a line, voltage 220V or 380V,
+    10.00 each, active and unlabelled; every other field None unless ``changes`` sets it."""
+    fields: dict[str, object] = dict.fromkeys(ProductOffer.__dataclass_fields__)
+    fields |= {"sku": "P-1", "min_order_qty": 1, "max_order_qty": 100, "is_active": True}
+    fields |= {"spec_options": {"voltage": ["220V", "380V"]}, "price": Decimal("10.00"), "labels": {}}
+    return ProductOffer(**(fields | changes))
 
 
 def an_address(account_id: int, **kw: object) -> Address:
