@@ -12,15 +12,17 @@ from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order, OrderEvent
 from portal.domain.orders import service
-from portal.domain.orders.actors import Actor
 from tests.helpers import (
     csrf_token,
+    customer_actor,
+    field_value,
     make_customer,
     make_order,
     make_product,
     make_staff,
     product_line,
     sign_in,
+    staff_actor,
     text_of,
 )
 
@@ -29,11 +31,16 @@ pytestmark = pytest.mark.business_midnight
 
 async def _submitted(db, buyer, **kw):
     order = await make_order(db, customer=buyer, **kw)
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
+    await service.submit(db, customer_actor(buyer), order)
     await db.commit()
     return order
+
+
+async def _sent_back(db, order, message: str) -> None:
+    """A new reviewer requests changes to the submitted ``order`` with ``message``; committed."""
+    reviewer = await make_staff(db, "reviewer")
+    await service.request_changes(db, staff_actor(reviewer), order, expected_version=None, message=message)
+    await db.commit()
 
 
 async def test_cancel_needs_a_reason_and_then_cancels(client, db):
@@ -73,23 +80,15 @@ async def test_changes_requested_edit_and_resubmit(client, db):
         Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Road 1")
     )
     await db.commit()
-    reviewer = await make_staff(db, "reviewer")
     order = await _submitted(db, buyer, quantity=5)
-    await service.request_changes(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        order,
-        expected_version=None,
-        message="Please order 10 pieces, not 5",
-    )
-    await db.commit()
+    await _sent_back(db, order, "Please order 10 pieces, not 5")
     await sign_in(client, buyer.email)
     detail = await client.get(f"/orders/{order.number}")
     assert "Please order 10 pieces, not 5" in detail.text and f"/orders/{order.number}/edit" in detail.text
     form = (await client.get(f"/orders/{order.number}/edit")).text
     assert "Please order 10 pieces, not 5" in form
     line_id = form.split('name="qty_')[1].split('"')[0]
-    version = form.split('name="version" value="')[1].split('"')[0]
+    version = field_value(form, "version")
     address = form.split('<option value="')[1].split('"')[0]
     token = await csrf_token(client)
     when = (clock.today() + timedelta(days=30)).isoformat()
@@ -141,18 +140,8 @@ async def _sent_back_with_options(db, buyer):
     product = await db.get(Product, line.product_id)
     product.spec_options, line.specs = {"voltage": ["220V", "380V"]}, {"voltage": "220V"}
     await db.commit()
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
-    reviewer = await make_staff(db, "reviewer")
-    await service.request_changes(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        order,
-        expected_version=None,
-        message="Deliver to the new plant, 380V, and add seals",
-    )
-    await db.commit()
+    await service.submit(db, customer_actor(buyer), order)
+    await _sent_back(db, order, "Deliver to the new plant, 380V, and add seals")
     return order, line
 
 
@@ -169,7 +158,7 @@ async def test_edit_offers_what_checkout_offers(client, db):
     assert f'name="spec_{line.id}_voltage"' in form and 'name="add_sku_1"' in form and 'type="file"' in form
     data = {
         "_csrf_token": await csrf_token(client),
-        "version": form.split('name="version" value="')[1].split('"')[0],
+        "version": field_value(form, "version"),
         f"spec_{line.id}_voltage": "380V",
         "add_sku_1": seal.sku,
         "add_qty_1": "4",

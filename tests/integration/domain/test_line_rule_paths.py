@@ -14,12 +14,12 @@ from portal.db.customers import Address
 from portal.db.orders import Order, OrderLine
 from portal.domain.errors import Place, ValidationFailed
 from portal.domain.orders import amend, backorder, checks, entry, pricing, service
-from portal.domain.orders.actors import Actor
 from portal.web.forms import named, row_names
 from tests.fulfilment_helpers import confirmed
 from tests.helpers import (
     checkout_form,
     csrf_token,
+    customer_actor,
     field_value,
     make_customer,
     make_order,
@@ -27,16 +27,9 @@ from tests.helpers import (
     make_staff,
     product_line,
     sign_in,
+    staff_actor,
     text_of,
 )
-
-
-def _buyer_actor(buyer) -> Actor:
-    return Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)
-
-
-def _staff_actor(user) -> Actor:
-    return Actor.staff(user_id=user.id, name=user.name, roles=user.roles)
 
 
 async def _buyer(db):
@@ -69,7 +62,7 @@ async def _deactivate(db, line: OrderLine) -> None:
 async def _submitted_with_two_lines(db, buyer):
     order = await make_order(db, customer=buyer, quantity=2)
     gone = await _with_second_line(db, order)
-    await service.submit(db, _buyer_actor(buyer), order)
+    await service.submit(db, customer_actor(buyer), order)
     await db.commit()
     return order, gone
 
@@ -105,7 +98,7 @@ async def test_resubmission_refuses_a_product_deactivated_meanwhile(client, db):
     buyer = await _buyer(db)
     order, gone = await _submitted_with_two_lines(db, buyer)
     reviewer = await make_staff(db, "reviewer")
-    await service.request_changes(db, _staff_actor(reviewer), order, expected_version=None, message="More")
+    await service.request_changes(db, staff_actor(reviewer), order, expected_version=None, message="More")
     await db.commit()
     await _deactivate(db, gone)
     await sign_in(client, buyer.email)
@@ -145,7 +138,7 @@ async def test_staff_entry_refuses_an_inactive_product(db):
     )
     with pytest.raises(ValidationFailed) as refused:
         await entry.enter_order(
-            db, _staff_actor(sales), data, policy=pricing.PricePolicy(), today=clock.today()
+            db, staff_actor(sales), data, policy=pricing.PricePolicy(), today=clock.today()
         )
     assert list(refused.value.errors) == [Place("row", "product", 1)]  # the domain knows no HTML name
     assert named(refused.value, row_names()).translated(lambda m, **p: m % p if p else m) == {
@@ -189,7 +182,7 @@ async def test_reorder_skips_lines_the_rule_refuses(db):
     buyer = await _buyer(db)
     order, gone = await _submitted_with_two_lines(db, buyer)
     await _deactivate(db, gone)
-    result = await amend.reorder(db, _buyer_actor(buyer), order.number, policy=pricing.PricePolicy())
+    result = await amend.reorder(db, customer_actor(buyer), order.number, policy=pricing.PricePolicy())
     assert (result.added, result.skipped) == (1, [gone.sku])
 
 
