@@ -79,6 +79,16 @@ async def pack_rest(db, order):  # noqa: ANN001, ANN201
     await db.commit()
 
 
+async def stock_of(db, product_id: int) -> int:  # noqa: ANN001
+    """The product's stock on hand as stored now (not as this session last loaded it)."""
+    from sqlalchemy import select
+
+    from portal.db.catalog import Product
+
+    stmt = select(Product.stock_on_hand).where(Product.id == product_id)
+    return await db.scalar(stmt.execution_options(populate_existing=True))
+
+
 async def _fresh(db, order):  # noqa: ANN001, ANN202
     """The order as stored now: pages may have changed it since the caller loaded it."""
     from portal.db.orders import Order
