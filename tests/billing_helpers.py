@@ -11,13 +11,14 @@ from portal import clock
 from portal.db.billing import Invoice
 from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Carrier
-from portal.db.orders import Order, OrderLine
+from portal.db.orders import Order
 from portal.domain.fulfilment import shipping
 from portal.domain.orders import pricing, service
 from tests.fulfilment_helpers import pack_rest, produce, sign_confirmation
 from tests.helpers import (
     approve_as,
     customer_actor,
+    lines_of,
     make_customer,
     make_order,
     make_product,
@@ -56,16 +57,6 @@ async def odd_order(db, *, buyer=None, terms: str = "net", days: int = 30):  # n
     await sign_confirmation(db, buyer, order)
     await db.commit()
     return buyer, order
-
-
-async def lines_of(db, order) -> list[OrderLine]:  # noqa: ANN001
-    stmt = (
-        select(OrderLine)
-        .where(OrderLine.order_id == order.id)
-        .order_by(OrderLine.position, OrderLine.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(await db.scalars(stmt))
 
 
 async def packed(db, order) -> Order:  # noqa: ANN001

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 from portal import clock
 from portal.domain.orders import confirmation, confirmation_docs, service
-from tests.helpers import approve_as, customer_actor, make_customer, make_order, make_staff, staff_actor
+from tests.helpers import (
+    approve_as,
+    customer_actor,
+    lines_of,
+    make_customer,
+    make_order,
+    make_staff,
+    staff_actor,
+)
 
 
 async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | None = None, buyer=None):  # noqa: ANN001, ANN201
@@ -19,7 +27,7 @@ async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | Non
     order = await make_order(db, customer=buyer, quantity=quantity)
     if product_kw:
         product = await make_product(db, **product_kw)
-        line = (await _lines(db, order))[0]
+        line = (await lines_of(db, order))[0]
         line.product_id, line.sku = product.id, product.sku
     await service.submit(db, customer_actor(buyer), order)
     await approve_as(
@@ -94,11 +102,3 @@ async def _fresh(db, order):  # noqa: ANN001, ANN202
     from portal.db.orders import Order
 
     return await db.get(Order, order.id, populate_existing=True)
-
-
-async def _lines(db, order):  # noqa: ANN001, ANN202
-    from sqlalchemy import select
-
-    from portal.db.orders import OrderLine
-
-    return list((await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all())

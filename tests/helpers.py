@@ -232,6 +232,21 @@ def product_line(order: Order, product: Product, quantity: int, **kw: object) ->
     )
 
 
+async def lines_of(db: AsyncSession, order: Order) -> list[OrderLine]:
+    """The order's lines as stored now, in their order on the order (position, then id)."""
+    from sqlalchemy import select
+
+    from portal.db.orders import OrderLine
+
+    stmt = (
+        select(OrderLine)
+        .where(OrderLine.order_id == order.id)
+        .order_by(OrderLine.position, OrderLine.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(await db.scalars(stmt))
+
+
 async def add_attachment(db: AsyncSession, order: Order, *, storage_key: str) -> OrderAttachment:
     """A one-byte PDF record attached to ``order`` by its buyer, committed (no file is stored)."""
     from portal.db.orders import OrderAttachment

@@ -16,6 +16,7 @@ from tests.helpers import (
     csrf_token,
     customer_actor,
     field_value,
+    lines_of,
     make_customer,
     make_order,
     make_product,
@@ -146,7 +147,7 @@ async def _sent_back_with_options(db, buyer):
 
 
 async def test_edit_offers_what_checkout_offers(client, db):
-    from portal.db.orders import OrderAttachment, OrderLine
+    from portal.db.orders import OrderAttachment
 
     buyer = await make_customer(db, locale="en")
     db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
@@ -183,14 +184,8 @@ async def test_edit_offers_what_checkout_offers(client, db):
     r = await client.post(f"/orders/{order.number}/edit", data=data, files=files, follow_redirects=False)
     assert r.status_code == 303, text_of(r.text)
     fresh = await db.get(Order, order.id, populate_existing=True)
-    lines = (
-        await db.execute(
-            select(OrderLine.sku, OrderLine.specs, OrderLine.quantity)
-            .where(OrderLine.order_id == order.id)
-            .order_by(OrderLine.position)
-        )
-    ).all()
-    assert [tuple(x) for x in lines] == [
+    lines = await lines_of(db, order)
+    assert [(x.sku, x.specs, x.quantity) for x in lines] == [
         (line.sku, {"voltage": "380V"}, 2),
         (seal.sku, {"material": "ptfe"}, 4),
     ]

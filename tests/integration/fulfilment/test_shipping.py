@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment
-from portal.db.orders import Order, OrderLine
+from portal.db.orders import Order
 from portal.db.outbox import OutboxMessage
 from tests.fulfilment_helpers import ready_to_ship
-from tests.helpers import as_staff, csrf_token, post_form, text_of
+from tests.helpers import as_staff, csrf_token, lines_of, post_form, text_of
 
 SECRET = "carrier-test-secret"
 
@@ -23,22 +23,10 @@ async def _carrier(db):
     await db.commit()
 
 
-async def _lines(db, order):
-    return list(
-        (
-            await db.scalars(
-                select(OrderLine)
-                .where(OrderLine.order_id == order.id)
-                .execution_options(populate_existing=True)
-            )
-        ).all()
-    )
-
-
 async def test_partial_shipments_sum_to_the_order(client, db):
     await _carrier(db)
     _, order = await ready_to_ship(db, quantity=10)
-    line = (await _lines(db, order))[0]
+    line = (await lines_of(db, order))[0]
     _, token = await as_staff(client, db, "logistics")
 
     async def ship(tracking: str, quantity: str):  # noqa: ANN202
@@ -52,7 +40,7 @@ async def test_partial_shipments_sum_to_the_order(client, db):
     assert (await ship("T2", "7")).status_code == 422  # only 6 are left
     assert (await ship("T2", "6")).status_code == 303
     assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "shipped"
-    assert (await _lines(db, order))[0].shipped_qty == 10
+    assert (await lines_of(db, order))[0].shipped_qty == 10
     mails = (await db.scalars(select(OutboxMessage).where(OutboxMessage.template == "order_shipped"))).all()
     assert len(mails) == 2 and {m.context["tracking_number"] for m in mails} == {"T1", "T2"}
     assert all(m.context["carrier"] == "Acme Express" for m in mails)
@@ -70,7 +58,7 @@ def _signed(payload: dict, secret: str = SECRET) -> tuple[bytes, dict]:
 async def _shipped(client, db, quantity=2):
     await _carrier(db)
     buyer, order = await ready_to_ship(db, quantity=quantity)
-    line = (await _lines(db, order))[0]
+    line = (await lines_of(db, order))[0]
     _, token = await as_staff(client, db, "logistics")
     await client.post(
         f"/staff/orders/{order.number}/shipments",
