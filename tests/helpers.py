@@ -75,6 +75,15 @@ def an_address(account_id: int, **kw: object) -> Address:
     )
 
 
+async def buyer_with_address(db: AsyncSession, **kw: object) -> CustomerUser:
+    """A buyer (``kw`` as for ``make_customer``) whose account has one delivery address (Wang, phone 1,
+    Shanghai, Rd 1), as checkout and the order edit page need; committed."""
+    buyer = await make_customer(db, **kw)
+    db.add(an_address(buyer.account_id, phone="1"))
+    await db.commit()
+    return buyer
+
+
 async def make_staff(db: AsyncSession, *roles: str, **kw: object) -> StaffUser:
     n = next(_seq)
     user = StaffUser(

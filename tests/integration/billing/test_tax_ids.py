@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.db.customers import Address, CustomerAccount
+from portal.db.customers import CustomerAccount
 from portal.db.demo import ACCOUNTS
 from portal.db.orders import Order, OrderEvent
 from portal.domain import tax_ids
@@ -13,11 +13,11 @@ from portal.domain.orders import confirmation
 from tests.fulfilment_helpers import awaiting_confirmation
 from tests.helpers import (
     as_staff,
+    buyer_with_address,
     checkout_form,
     csrf_token,
     customer_actor,
     field_value,
-    make_customer,
     make_product,
     sign_in,
 )
@@ -49,9 +49,7 @@ def test_the_demo_accounts_tax_ids_are_valid():
 
 
 async def _checkout(client, db, tax_id: str):  # noqa: ANN001, ANN202
-    buyer = await make_customer(db)
-    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
-    await db.commit()
+    buyer = await buyer_with_address(db)
     product = await make_product(db)
     await sign_in(client, buyer.email)
     token = await csrf_token(client)

@@ -13,6 +13,7 @@ from portal.db.customers import Address
 from portal.db.orders import Order, OrderEvent
 from portal.domain.orders import service
 from tests.helpers import (
+    buyer_with_address,
     csrf_token,
     customer_actor,
     field_value,
@@ -76,11 +77,7 @@ async def test_reorder_copies_lines_and_skips_discontinued_products(client, db):
 
 
 async def test_changes_requested_edit_and_resubmit(client, db):
-    buyer = await make_customer(db)
-    db.add(
-        Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Road 1")
-    )
-    await db.commit()
+    buyer = await buyer_with_address(db)
     order = await _submitted(db, buyer, quantity=5)
     await _sent_back(db, order, "Please order 10 pieces, not 5")
     await sign_in(client, buyer.email)
@@ -149,9 +146,7 @@ async def _sent_back_with_options(db, buyer):
 async def test_edit_offers_what_checkout_offers(client, db):
     from portal.db.orders import OrderAttachment
 
-    buyer = await make_customer(db, locale="en")
-    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
-    await db.commit()
+    buyer = await buyer_with_address(db, locale="en")
     order, line = await _sent_back_with_options(db, buyer)
     seal = await make_product(db, list_price=Decimal("7.50"), spec_options={"material": ["steel", "ptfe"]})
     await sign_in(client, buyer.email)

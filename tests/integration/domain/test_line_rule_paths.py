@@ -17,11 +17,11 @@ from portal.domain.orders import amend, backorder, checks, entry, pricing, servi
 from portal.web.forms import named, row_names
 from tests.fulfilment_helpers import confirmed
 from tests.helpers import (
+    buyer_with_address,
     checkout_form,
     csrf_token,
     customer_actor,
     field_value,
-    make_customer,
     make_order,
     make_product,
     make_staff,
@@ -30,13 +30,6 @@ from tests.helpers import (
     staff_actor,
     text_of,
 )
-
-
-async def _buyer(db):
-    buyer = await make_customer(db, locale="en")
-    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
-    await db.commit()
-    return buyer
 
 
 async def _with_second_line(db, order: Order, **product_kw) -> OrderLine:
@@ -79,7 +72,7 @@ async def _placed(db) -> int:
     ],
 )
 async def test_checkout_refuses_a_line_that_stopped_passing_after_it_was_carted(client, db, change, message):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     product = await make_product(db)
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
@@ -95,7 +88,7 @@ async def test_checkout_refuses_a_line_that_stopped_passing_after_it_was_carted(
 
 
 async def test_resubmission_refuses_a_product_deactivated_meanwhile(client, db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     order, gone = await _submitted_with_two_lines(db, buyer)
     reviewer = await make_staff(db, "reviewer")
     await service.request_changes(db, staff_actor(reviewer), order, expected_version=None, message="More")
@@ -122,7 +115,7 @@ async def test_resubmission_refuses_a_product_deactivated_meanwhile(client, db):
 
 
 async def test_staff_entry_refuses_an_inactive_product(db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     sales = await make_staff(db, "sales")
     product = await make_product(db, is_active=False)
     address = await db.scalar(select(Address.id).where(Address.account_id == buyer.account_id))
@@ -149,7 +142,7 @@ async def test_staff_entry_refuses_an_inactive_product(db):
 
 
 async def test_review_flags_and_revision_refuses_a_line_deactivated_meanwhile(client, db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     order, gone = await _submitted_with_two_lines(db, buyer)
     await _deactivate(db, gone)
     found = await checks.run_checks(db, order, today=clock.today())
@@ -179,7 +172,7 @@ async def test_review_flags_and_revision_refuses_a_line_deactivated_meanwhile(cl
 
 
 async def test_reorder_skips_lines_the_rule_refuses(db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     order, gone = await _submitted_with_two_lines(db, buyer)
     await _deactivate(db, gone)
     result = await amend.reorder(db, customer_actor(buyer), order.number, policy=pricing.PricePolicy())
