@@ -14,9 +14,7 @@ from tests.complaint_helpers import open_ticket
 from tests.helpers import add_attachment, csrf_token, customer_actor, make_customer, make_order, sign_in
 
 
-async def _all_404_to_a_stranger(
-    client, db, prefix: str, fill: dict[str, object], form: dict[str, str]
-) -> int:  # noqa: ANN001
+async def _all_404_to_a_stranger(client, db, prefix: str, fill: dict, form: dict[str, str]) -> int:  # noqa: ANN001
     """Signed in as a buyer of another account, every method of every route under ``prefix`` (its
     path parameters filled from ``fill`` by name; posts carry ``form``) answers 404; how many were sent."""
     stranger = await make_customer(db)
