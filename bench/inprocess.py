@@ -18,6 +18,27 @@ from typing import Any
 from bench.server import HOST
 
 
+def get_scope(path: str, headers: list[tuple[bytes, bytes]], host: str = HOST) -> dict[str, Any]:
+    """The ASGI scope of a plain HTTP/1.1 GET of ``path`` (its query after ``?``) from ``host``:50000
+    to ``host``:8000, as a server would hand it to the app."""
+    path, _, query = path.partition("?")
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": headers,
+        "client": (host, 50000),
+        "server": (host, 8000),
+        "state": {},
+    }
+
+
 @dataclass
 class Harness:
     app: Any  # the combined ASGI app
@@ -26,25 +47,10 @@ class Harness:
 
     async def call(self, path: str, cookie: str = "") -> tuple[int, int]:
         """GET ``path`` (with its query) into the app; returns (status, body bytes)."""
-        path, _, query = path.partition("?")
         headers = [(b"host", HOST.encode()), (b"user-agent", b"portal-bench/1")]
         if cookie:
             headers.append((b"cookie", cookie.encode("latin-1")))
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0", "spec_version": "2.3"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "root_path": "",
-            "query_string": query.encode(),
-            "headers": headers,
-            "client": (HOST, 50000),
-            "server": (HOST, 8000),
-            "state": {},
-        }
+        scope = get_scope(path, headers)
         result = [0, 0]
 
         async def receive() -> dict[str, Any]:

@@ -34,6 +34,8 @@ from typing import Any
 from litestar import Litestar, MediaType, get
 from litestar.response import Response
 
+from bench.inprocess import get_scope
+
 warnings.filterwarnings("ignore", message=".*declarative_mixin.*")
 
 REFERENCE_PATH = "/reference"
@@ -50,22 +52,8 @@ def asgi_caller(app: Any) -> Call:
     """``await call(path, headers)`` → (status, response headers, body): one GET, no client in between."""
 
     async def call(path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-        raw_path, _, query = path.partition("?")
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0", "spec_version": "2.3"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": raw_path,
-            "raw_path": raw_path.encode(),
-            "query_string": query.encode(),
-            "root_path": "",
-            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-            "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 8000),
-            "state": {},
-        }
+        encoded = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        scope = get_scope(path, encoded)
         sent = False
         status, out_headers, body = 0, {}, bytearray()
 

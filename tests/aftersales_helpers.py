@@ -56,6 +56,14 @@ async def report(client, order: Order, buyer, *, fields: dict, photos=(), signed
     )
 
 
+async def report_damaged(
+    client, order: Order, buyer, line: OrderLine, photo: tuple[str, bytes], note: str = ""
+):  # noqa: ANN001, ANN201
+    """Report one piece of ``line`` damaged, with ``note`` (none when empty) and ``photo`` (name, bytes)."""
+    fields = {f"damaged_{line.id}": "1"} | ({f"note_{line.id}": note} if note else {})
+    return await report(client, order, buyer, fields=fields, photos=[photo])
+
+
 async def add_case_photo(db, order: Order) -> AftersalesPhoto:  # noqa: ANN001
     """A receipt case of ``order`` with one photo row (its file need not exist); committed."""
     case = AftersalesCase(

@@ -11,17 +11,19 @@ from portal import clock
 from portal.db.billing import Invoice
 from portal.db.customers import CustomerAccount
 from portal.db.fulfilment import Carrier
-from portal.db.orders import Order, OrderLine
+from portal.db.orders import Order
 from portal.domain.fulfilment import shipping
 from portal.domain.orders import pricing, service
 from tests.fulfilment_helpers import pack_rest, produce, sign_confirmation
 from tests.helpers import (
     approve_as,
     customer_actor,
+    lines_of,
     make_customer,
     make_order,
     make_product,
     make_staff,
+    product_line,
     staff_actor,
 )
 
@@ -41,13 +43,7 @@ async def odd_order(db, *, buyer=None, terms: str = "net", days: int = 30):  # n
     order = await make_order(db, customer=buyer, quantity=QUANTITIES[0], unit_price=PRICES[0])
     for position, (price, quantity) in enumerate(zip(PRICES[1:], QUANTITIES[1:], strict=True), start=1):
         product = await make_product(db, list_price=price, stock_on_hand=100)
-        copied = {k: getattr(product, k) for k in ("sku", "name_zh", "name_en", "unit")}
-        total = pricing.line_total(price, quantity)
-        line = OrderLine(
-            order_id=order.id, product_id=product.id, quantity=quantity, unit_price=price, **copied
-        )
-        line.position, line.line_total = position, total
-        db.add(line)
+        db.add(product_line(order, product, quantity, position=position))
     await db.flush()
     order.payment_terms, order.payment_days = terms, days
     order.shipping_fee = SHIPPING_FEE
@@ -61,16 +57,6 @@ async def odd_order(db, *, buyer=None, terms: str = "net", days: int = 30):  # n
     await sign_confirmation(db, buyer, order)
     await db.commit()
     return buyer, order
-
-
-async def lines_of(db, order) -> list[OrderLine]:  # noqa: ANN001
-    stmt = (
-        select(OrderLine)
-        .where(OrderLine.order_id == order.id)
-        .order_by(OrderLine.position, OrderLine.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(await db.scalars(stmt))
 
 
 async def packed(db, order) -> Order:  # noqa: ANN001

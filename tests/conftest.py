@@ -121,6 +121,14 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await eng.dispose()
 
 
+@pytest.fixture
+async def wide_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine of its own with 30 connections, for races where every contender holds one."""
+    eng = make_engine(settings.database_url, pool_size=30)
+    yield eng
+    await eng.dispose()
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def redis(settings: Settings) -> AsyncIterator[Redis]:
     client = Redis.from_url(settings.redis_url)

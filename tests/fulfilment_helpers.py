@@ -7,7 +7,15 @@ from decimal import Decimal
 
 from portal import clock
 from portal.domain.orders import confirmation, confirmation_docs, service
-from tests.helpers import approve_as, customer_actor, make_customer, make_order, make_staff, staff_actor
+from tests.helpers import (
+    approve_as,
+    customer_actor,
+    lines_of,
+    make_customer,
+    make_order,
+    make_staff,
+    staff_actor,
+)
 
 
 async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | None = None, buyer=None):  # noqa: ANN001, ANN201
@@ -19,7 +27,7 @@ async def awaiting_confirmation(db, *, quantity: int = 2, product_kw: dict | Non
     order = await make_order(db, customer=buyer, quantity=quantity)
     if product_kw:
         product = await make_product(db, **product_kw)
-        line = (await _lines(db, order))[0]
+        line = (await lines_of(db, order))[0]
         line.product_id, line.sku = product.id, product.sku
     await service.submit(db, customer_actor(buyer), order)
     await approve_as(
@@ -79,16 +87,18 @@ async def pack_rest(db, order):  # noqa: ANN001, ANN201
     await db.commit()
 
 
+async def stock_of(db, product_id: int) -> int:  # noqa: ANN001
+    """The product's stock on hand as stored now (not as this session last loaded it)."""
+    from sqlalchemy import select
+
+    from portal.db.catalog import Product
+
+    stmt = select(Product.stock_on_hand).where(Product.id == product_id)
+    return await db.scalar(stmt.execution_options(populate_existing=True))
+
+
 async def _fresh(db, order):  # noqa: ANN001, ANN202
     """The order as stored now: pages may have changed it since the caller loaded it."""
     from portal.db.orders import Order
 
     return await db.get(Order, order.id, populate_existing=True)
-
-
-async def _lines(db, order):  # noqa: ANN001, ANN202
-    from sqlalchemy import select
-
-    from portal.db.orders import OrderLine
-
-    return list((await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all())

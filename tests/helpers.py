@@ -16,10 +16,11 @@ from portal.db.catalog import Product
 from portal.db.customers import Address, CustomerAccount, CustomerUser
 from portal.db.staff import StaffUser
 from portal.db.surveys import EmailPreference
+from portal.domain.catalog.products import ProductOffer
 from portal.domain.orders.actors import Actor
 
 if TYPE_CHECKING:
-    from portal.db.orders import Order, OrderAttachment, OrderEvent
+    from portal.db.orders import Order, OrderAttachment, OrderEvent, OrderLine
 
 PASSWORD = "correct-horse-battery"
 _PW_HASH = hash_password(PASSWORD)
@@ -58,11 +59,29 @@ async def make_customer(
     return user
 
 
+def an_offer(**changes: object) -> ProductOffer:
+    """A product offer for the line rule alone: SKU P-1, 1 to 100 a line, voltage 220V or 380V,
+    10.00 each, active and unlabelled; every other field None unless ``changes`` sets it."""
+    fields: dict[str, object] = dict.fromkeys(ProductOffer.__dataclass_fields__)
+    fields |= {"sku": "P-1", "min_order_qty": 1, "max_order_qty": 100, "is_active": True}
+    fields |= {"spec_options": {"voltage": ["220V", "380V"]}, "price": Decimal("10.00"), "labels": {}}
+    return ProductOffer(**(fields | changes))
+
+
 def an_address(account_id: int, **kw: object) -> Address:
     """A delivery address of the account, not yet added: Wang, Shanghai, Rd 1 unless ``kw`` says otherwise."""
     return Address(
         **{"account_id": account_id, "recipient": "Wang", "city": "Shanghai", "street": "Rd 1", **kw}
     )
+
+
+async def buyer_with_address(db: AsyncSession, **kw: object) -> CustomerUser:
+    """A buyer (``kw`` as for ``make_customer``) whose account has one delivery address (Wang, phone 1,
+    Shanghai, Rd 1), as checkout and the order edit page need; committed."""
+    buyer = await make_customer(db, **kw)
+    db.add(an_address(buyer.account_id, phone="1"))
+    await db.commit()
+    return buyer
 
 
 async def make_staff(db: AsyncSession, *roles: str, **kw: object) -> StaffUser:
@@ -130,6 +149,28 @@ async def post_form(client: AsyncTestClient, path: str, token: str, **fields: st
     return await client.post(path, data={"_csrf_token": token, **fields}, follow_redirects=False)
 
 
+def field_value(page: str, name: str) -> str:
+    """The value of the first ``name="{name}" value="..."`` field on ``page`` (a hidden form field)."""
+    return page.split(f'name="{name}" value="')[1].split('"')[0]
+
+
+async def checkout_form(client: AsyncTestClient, token: str, **fields: str) -> dict[str, str]:
+    """The signed-in buyer's checkout form, ready to post: the page's idempotency key and first
+    address, the CSRF ``token``, invoice title Acme and a delivery date 30 days out; ``fields`` add
+    fields or replace these."""
+    from portal import clock
+
+    page = (await client.get("/checkout")).text
+    return {
+        "_csrf_token": token,
+        "idempotency_key": field_value(page, "idempotency_key"),
+        "shipping_address_id": field_value(page, "shipping_address_id"),
+        "invoice_title": "Acme",
+        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
+        **fields,
+    }
+
+
 def customer_actor(user: CustomerUser) -> Actor:
     """The buyer ``user`` as the domain's actor, for calling verbs directly."""
     return Actor.customer(user_id=user.id, name=user.name, account_id=user.account_id)
@@ -162,7 +203,7 @@ async def make_order(
     **kw: object,
 ):
     """A draft order (the cart) with one line; ``status`` other than draft is set directly."""
-    from portal.db.orders import Order, OrderLine
+    from portal.db.orders import Order
     from portal.domain.orders import pricing
 
     customer = customer or await make_customer(db)
@@ -176,21 +217,43 @@ async def make_order(
     )
     db.add(order)
     await db.flush()
-    line = OrderLine(
-        order_id=order.id,
-        product_id=product.id,
-        sku=product.sku,
-        name_zh=product.name_zh,
-        name_en=product.name_en,
-        quantity=quantity,
-        unit=product.unit,
-        unit_price=unit_price,
-        line_total=pricing.line_total(unit_price, quantity),
-    )
+    line = product_line(order, product, quantity)
     db.add(line)
     pricing.apply_totals(order, [line])
     await db.commit()
     return order
+
+
+def product_line(order: Order, product: Product, quantity: int, **kw: object) -> OrderLine:
+    """A line of ``quantity`` of ``product`` on ``order``, not yet added: the product's SKU, names and
+    unit, its list price (or ``unit_price=``) and the line total at that price; ``kw`` sets any other
+    column (``position``, ``specs``, ``allocation``...) or overrides a copied one."""
+    from portal.db.orders import OrderLine
+    from portal.domain.orders import pricing
+
+    price = kw.pop("unit_price", product.list_price)
+    copied = {k: getattr(product, k) for k in ("sku", "name_zh", "name_en", "unit")}
+    total = pricing.line_total(price, quantity)
+    return OrderLine(
+        **{"order_id": order.id, "product_id": product.id, "quantity": quantity, **copied, **kw},
+        unit_price=price,
+        line_total=total,
+    )
+
+
+async def lines_of(db: AsyncSession, order: Order) -> list[OrderLine]:
+    """The order's lines as stored now, in their order on the order (position, then id)."""
+    from sqlalchemy import select
+
+    from portal.db.orders import OrderLine
+
+    stmt = (
+        select(OrderLine)
+        .where(OrderLine.order_id == order.id)
+        .order_by(OrderLine.position, OrderLine.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(await db.scalars(stmt))
 
 
 async def add_attachment(db: AsyncSession, order: Order, *, storage_key: str) -> OrderAttachment:
@@ -222,7 +285,7 @@ async def place_orders(
     **kw: object,
 ):
     """``n`` placed orders of one line each, an hour apart from ``start``, with ``status`` set directly."""
-    from portal.db.orders import Order, OrderLine
+    from portal.db.orders import Order
     from portal.domain.orders import pricing
 
     product = product or await make_product(db)
@@ -240,16 +303,7 @@ async def place_orders(
     await db.flush()
     for order in orders:
         order.number = f"SO-2026-{order.id:06d}"
-        line = OrderLine(
-            order_id=order.id,
-            product_id=product.id,
-            sku=product.sku,
-            name_zh="x",
-            name_en="x",
-            quantity=1,
-            unit_price=product.list_price,
-            line_total=product.list_price,
-        )
+        line = product_line(order, product, 1, name_zh="x", name_en="x")
         db.add(line)
         pricing.apply_totals(order, [line])
     await db.commit()

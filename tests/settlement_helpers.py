@@ -17,9 +17,20 @@ from portal.db.billing import CreditNote, Invoice, Payment, PaymentAllocation
 _seq = count(1)
 
 
+def _tax_free(total: str) -> dict[str, Decimal]:
+    """The amount columns of a tax-free invoice or credit note of ``total`` (simple sums)."""
+    amount = Decimal(total)
+    return {"subtotal": amount, "tax_rate": Decimal("0"), "tax_amount": Decimal("0.00"), "total": amount}
+
+
+async def _flushed(db, row):  # noqa: ANN001, ANN202
+    db.add(row)
+    await db.flush()
+    return row
+
+
 async def invoice_row(db, order, total: str, *, issued_on: date, due_on: date | None = None) -> Invoice:  # noqa: ANN001
     """An invoice of ``order`` for ``total`` (tax-free for simple sums), net 30 unless ``due_on`` says."""
-    amount = Decimal(total)
     invoice = Invoice(
         number=f"INV-T-{next(_seq):06d}",
         order_id=order.id,
@@ -28,18 +39,13 @@ async def invoice_row(db, order, total: str, *, issued_on: date, due_on: date | 
         due_on=due_on or issued_on + timedelta(days=30),
         payment_terms="net",
         payment_days=30,
-        subtotal=amount,
-        tax_rate=Decimal("0"),
-        tax_amount=Decimal("0.00"),
-        total=amount,
+        **_tax_free(total),
     )
-    db.add(invoice)
-    await db.flush()
-    return invoice
+    return await _flushed(db, invoice)
 
 
 async def credit_note_row(db, invoice: Invoice, total: str, *, issued_on: date) -> CreditNote:  # noqa: ANN001
-    amount = Decimal(total)
+    """A tax-free credit note of ``total`` against ``invoice``."""
     note = CreditNote(
         number=f"CN-T-{next(_seq):06d}",
         invoice_id=invoice.id,
@@ -47,14 +53,9 @@ async def credit_note_row(db, invoice: Invoice, total: str, *, issued_on: date) 
         account_id=invoice.account_id,
         reason="test",
         issued_on=issued_on,
-        subtotal=amount,
-        tax_rate=Decimal("0"),
-        tax_amount=Decimal("0.00"),
-        total=amount,
+        **_tax_free(total),
     )
-    db.add(note)
-    await db.flush()
-    return note
+    return await _flushed(db, note)
 
 
 async def pay(  # noqa: ANN201

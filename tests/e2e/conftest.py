@@ -33,6 +33,8 @@ from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, 
 from portal.db.demo import seed_demo
 from portal.embedded import answers, free_port, stop_server
 from portal.settings import Settings
+from tests.smtp_sink import Sink
+from tests.workers import start_worker, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -142,6 +144,19 @@ async def demo(clean: None, settings: Settings) -> None:
     """
     created = await seed_demo(settings.database_url, orders=False)
     assert created, "demo data should have been created on empty tables"
+
+
+@pytest.fixture
+def mail_worker(
+    demo: None, live_server: str, settings: Settings, smtp_sink: tuple[Sink, str], tmp_path: Path
+) -> Iterator[tuple[Sink, Path]]:
+    """The real arq worker (a subprocess) delivering the outbox to ``smtp_sink``, its links pointing
+    at the live server as in production; yields (the sink, the worker's log). Stopped after the test."""
+    sink, smtp_url = smtp_sink
+    log = tmp_path / "worker.log"
+    worker = start_worker(settings.with_overrides(base_url=live_server), smtp_url=smtp_url, log=log)
+    yield sink, log
+    stop(worker)
 
 
 # --- browser --------------------------------------------------------------------------------------

@@ -24,10 +24,8 @@ from portal import clock
 from portal.db.demo_labels import TERMS, UNITS
 from portal.formatting import money
 from portal.i18n import gettext, ngettext, using_locale
-from portal.settings import Settings
 from tests.e2e.test_signin_browser import BUYER, submit_login
 from tests.smtp_sink import Sink, body_text
-from tests.workers import start_worker, stop
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ORDER_NUMBER = re.compile(r"/orders/(SO-\d{4}-\d{6})$")
@@ -101,118 +99,111 @@ async def expect_line(rows: Locator, product: dict) -> None:
 async def test_buyer_orders_two_products_with_specs_and_an_attachment_and_gets_the_receipt_email(
     page: Page,
     live_server: str,
-    settings: Settings,
-    smtp_sink: tuple[Sink, str],
+    mail_worker: tuple[Sink, Path],
     tmp_path: Path,
     csp_violations: list[str],
 ):
-    sink, smtp_url = smtp_sink
-    # the worker delivers the outbox; its links point at the live server, as in production
-    worker_log = tmp_path / "worker.log"
-    worker = start_worker(settings.with_overrides(base_url=live_server), smtp_url=smtp_url, log=worker_log)
+    sink, worker_log = mail_worker
+    drawing = tmp_path / "pump-drawing.pdf"
+    drawing.write_bytes(PDF)
+
+    # given: the demo buyer, signed in
+    await page.goto("/login")
+    await submit_login(page, BUYER[0])
+    await expect(page).to_have_url(re.compile(r"/orders$"))
+
+    # when: they search the catalog by SKU and open the pump
+    await page.goto("/catalog")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(zh("Catalog"))
+    card = await search(page, "pmp-100", "PMP-100")
+    await card.get_by_role("link", name="离心泵 100型").click()
+    await expect(page).to_have_url(re.compile(r"/catalog/PMP-100$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text("离心泵 100型")
+
+    # and: add two of them, 380 V with packing seal
+    await add_to_cart(page, PUMP, "pcs", lines_in_cart=1)
+
+    # when: they search by Chinese name for the gate valve and add ten in stainless steel, PN25
+    await page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Catalog")).click()
+    await expect(page).to_have_url(re.compile(r"/catalog$"))
+    card = await search(page, "闸阀 DN50", "VLV-DN50")
+    await card.get_by_role("link", name="闸阀 DN50").click()
+    await expect(page).to_have_url(re.compile(r"/catalog/VLV-DN50$"))
+    await add_to_cart(page, VALVE, "pcs", lines_in_cart=2)
+
+    # then: the cart holds both lines with their specs and quantities, and the total
+    await page.goto("/cart")
+    rows = page.locator("table.cart-table tbody tr")
+    await expect(rows).to_have_count(2)
+    await expect_line(rows, PUMP)
+    await expect_line(rows, VALVE)
+    await expect(rows.filter(has_text="PMP-100").get_by_role("spinbutton")).to_have_value("2")
+    await expect(rows.filter(has_text="VLV-DN50").get_by_role("spinbutton")).to_have_value("10")
+    totals = page.locator("#cart dl.totals")
+    await expect(totals.locator("dd").first).to_have_text(zh_money(SUBTOTAL))
+    await expect(totals.locator("dd.grand")).to_have_text(zh_money(TOTAL))
+
+    # when: they go to checkout
+    before = clock.today()
+    await page.get_by_role("link", name=zh("Proceed to checkout")).click()
+    await expect(page).to_have_url(re.compile(r"/checkout$"))
+    after = clock.today()
+
+    # then: the earliest possible delivery date is proposed, and the default address chosen
+    delivery_date = page.get_by_label(zh("Requested delivery date"))
+    earliest = {(d + timedelta(days=PUMP_LEAD_DAYS)).isoformat() for d in (before, after)}
+    proposed = await delivery_date.input_value()
+    assert proposed in earliest
+    await expect(delivery_date).to_have_attribute("min", proposed)
+    address = page.get_by_role("group", name=zh("Delivery address"))
+    await expect(address.get_by_role("radio", name="Plant 1")).to_be_checked()
+    await expect(page.locator("#checkout-form dd.grand")).to_have_text(zh_money(TOTAL))
+
+    # when: they attach a drawing and place the order
+    await page.get_by_label(zh("Attachments (drawings, specifications)")).set_input_files(drawing)
+    await page.get_by_role("button", name=zh("Place order")).click()
+
+    # then: the new order's page, with the lines, the attachment and the first timeline entry
+    await expect(page).to_have_url(ORDER_NUMBER)
+    match = ORDER_NUMBER.search(page.url)
+    assert match is not None
+    number = match.group(1)
+    await expect(page.get_by_role("heading", level=1)).to_have_text(zh("Order %(number)s", number=number))
+    await expect(page.locator("#toasts")).to_contain_text(
+        zh("Thank you! Your order %(number)s has been placed.", number=number)
+    )
+    lines = page.get_by_role("region", name=zh("Order lines")).locator("tbody tr")
+    await expect(lines).to_have_count(2)
+    await expect_line(lines, PUMP)
+    await expect_line(lines, VALVE)
+    await expect(page.locator("dl.totals dd.grand")).to_have_text(zh_money(TOTAL))
+    attachment = page.get_by_role("link", name="pump-drawing.pdf")
+    await expect(attachment).to_have_attribute("href", re.compile(rf"^/orders/{number}/attachments/\d+$"))
+    async with page.expect_download() as download:
+        await attachment.click()
+    assert (await download.value).suggested_filename == "pump-drawing.pdf"
+    assert Path(await (await download.value).path()).read_bytes() == PDF
+    timeline = page.get_by_role("region", name=zh("Timeline")).locator("ol.timeline > li")
+    await expect(timeline).to_have_count(1)
+    await expect(timeline.locator(".timeline-text")).to_have_text(zh("Order received"))
+
+    # and: the receipt e-mail reaches the SMTP server, with the link to the order
     try:
-        drawing = tmp_path / "pump-drawing.pdf"
-        drawing.write_bytes(PDF)
+        messages = await asyncio.to_thread(sink.wait_for, 1, 30)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; worker log:\n{worker_log.read_text(errors='replace')}") from None
+    assert len(messages) == 1, [m["Subject"] for m in messages]
+    mail = messages[0]
+    assert [a.addr_spec for a in mail["To"].addresses] == [BUYER[0]]
+    assert number in mail["Subject"]
+    assert mail["Subject"] == zh("Order %(number)s received", number=number)
+    text = body_text(mail)
+    order_link = f"{live_server}/orders/{number}"
+    assert order_link in text
+    assert zh_money(TOTAL) in text
 
-        # given: the demo buyer, signed in
-        await page.goto("/login")
-        await submit_login(page, BUYER[0])
-        await expect(page).to_have_url(re.compile(r"/orders$"))
-
-        # when: they search the catalog by SKU and open the pump
-        await page.goto("/catalog")
-        await expect(page.get_by_role("heading", level=1)).to_have_text(zh("Catalog"))
-        card = await search(page, "pmp-100", "PMP-100")
-        await card.get_by_role("link", name="离心泵 100型").click()
-        await expect(page).to_have_url(re.compile(r"/catalog/PMP-100$"))
-        await expect(page.get_by_role("heading", level=1)).to_have_text("离心泵 100型")
-
-        # and: add two of them, 380 V with packing seal
-        await add_to_cart(page, PUMP, "pcs", lines_in_cart=1)
-
-        # when: they search by Chinese name for the gate valve and add ten in stainless steel, PN25
-        await page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Catalog")).click()
-        await expect(page).to_have_url(re.compile(r"/catalog$"))
-        card = await search(page, "闸阀 DN50", "VLV-DN50")
-        await card.get_by_role("link", name="闸阀 DN50").click()
-        await expect(page).to_have_url(re.compile(r"/catalog/VLV-DN50$"))
-        await add_to_cart(page, VALVE, "pcs", lines_in_cart=2)
-
-        # then: the cart holds both lines with their specs and quantities, and the total
-        await page.goto("/cart")
-        rows = page.locator("table.cart-table tbody tr")
-        await expect(rows).to_have_count(2)
-        await expect_line(rows, PUMP)
-        await expect_line(rows, VALVE)
-        await expect(rows.filter(has_text="PMP-100").get_by_role("spinbutton")).to_have_value("2")
-        await expect(rows.filter(has_text="VLV-DN50").get_by_role("spinbutton")).to_have_value("10")
-        totals = page.locator("#cart dl.totals")
-        await expect(totals.locator("dd").first).to_have_text(zh_money(SUBTOTAL))
-        await expect(totals.locator("dd.grand")).to_have_text(zh_money(TOTAL))
-
-        # when: they go to checkout
-        before = clock.today()
-        await page.get_by_role("link", name=zh("Proceed to checkout")).click()
-        await expect(page).to_have_url(re.compile(r"/checkout$"))
-        after = clock.today()
-
-        # then: the earliest possible delivery date is proposed, and the default address chosen
-        delivery_date = page.get_by_label(zh("Requested delivery date"))
-        earliest = {(d + timedelta(days=PUMP_LEAD_DAYS)).isoformat() for d in (before, after)}
-        proposed = await delivery_date.input_value()
-        assert proposed in earliest
-        await expect(delivery_date).to_have_attribute("min", proposed)
-        address = page.get_by_role("group", name=zh("Delivery address"))
-        await expect(address.get_by_role("radio", name="Plant 1")).to_be_checked()
-        await expect(page.locator("#checkout-form dd.grand")).to_have_text(zh_money(TOTAL))
-
-        # when: they attach a drawing and place the order
-        await page.get_by_label(zh("Attachments (drawings, specifications)")).set_input_files(drawing)
-        await page.get_by_role("button", name=zh("Place order")).click()
-
-        # then: the new order's page, with the lines, the attachment and the first timeline entry
-        await expect(page).to_have_url(ORDER_NUMBER)
-        match = ORDER_NUMBER.search(page.url)
-        assert match is not None
-        number = match.group(1)
-        await expect(page.get_by_role("heading", level=1)).to_have_text(zh("Order %(number)s", number=number))
-        await expect(page.locator("#toasts")).to_contain_text(
-            zh("Thank you! Your order %(number)s has been placed.", number=number)
-        )
-        lines = page.get_by_role("region", name=zh("Order lines")).locator("tbody tr")
-        await expect(lines).to_have_count(2)
-        await expect_line(lines, PUMP)
-        await expect_line(lines, VALVE)
-        await expect(page.locator("dl.totals dd.grand")).to_have_text(zh_money(TOTAL))
-        attachment = page.get_by_role("link", name="pump-drawing.pdf")
-        await expect(attachment).to_have_attribute("href", re.compile(rf"^/orders/{number}/attachments/\d+$"))
-        async with page.expect_download() as download:
-            await attachment.click()
-        assert (await download.value).suggested_filename == "pump-drawing.pdf"
-        assert Path(await (await download.value).path()).read_bytes() == PDF
-        timeline = page.get_by_role("region", name=zh("Timeline")).locator("ol.timeline > li")
-        await expect(timeline).to_have_count(1)
-        await expect(timeline.locator(".timeline-text")).to_have_text(zh("Order received"))
-
-        # and: the receipt e-mail reaches the SMTP server, with the link to the order
-        try:
-            messages = await asyncio.to_thread(sink.wait_for, 1, 30)
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}; worker log:\n{worker_log.read_text(errors='replace')}") from None
-        assert len(messages) == 1, [m["Subject"] for m in messages]
-        mail = messages[0]
-        assert [a.addr_spec for a in mail["To"].addresses] == [BUYER[0]]
-        assert number in mail["Subject"]
-        assert mail["Subject"] == zh("Order %(number)s received", number=number)
-        text = body_text(mail)
-        order_link = f"{live_server}/orders/{number}"
-        assert order_link in text
-        assert zh_money(TOTAL) in text
-
-        # and: the link in the e-mail opens the order
-        await page.goto(order_link)
-        await expect(page.get_by_role("heading", level=1)).to_have_text(zh("Order %(number)s", number=number))
-    finally:
-        stop(worker)
+    # and: the link in the e-mail opens the order
+    await page.goto(order_link)
+    await expect(page.get_by_role("heading", level=1)).to_have_text(zh("Order %(number)s", number=number))
 
     assert csp_violations == []

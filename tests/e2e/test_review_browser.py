@@ -45,7 +45,6 @@ from tests.e2e.test_ordering_browser import zh, zh_money, zh_n
 from tests.e2e.test_signin_browser import BUYER, NewPage, submit_login
 from tests.helpers import customer_actor
 from tests.smtp_sink import Sink, body_text
-from tests.workers import start_worker, stop
 
 REVIEWER = ("reviewer@example.com", "Reviewer Demo 审核")
 APPROVER = ("approver@example.com", "Approver Demo 审批")
@@ -163,6 +162,22 @@ def timeline_of(page: Page) -> Locator:
     return page.get_by_role("region", name=zh("Timeline")).locator("ol.timeline > li")
 
 
+async def approve(page: Page, number: str, status: str, entries: int) -> Locator:
+    """Approve in the Decision panel; the order's page comes back saying so, with the order in
+    ``status`` (English, as the source string) and ``entries`` timeline entries, which it returns."""
+    await (
+        page.get_by_role("region", name=zh("Decision"))
+        .get_by_role("button", name=zh("Approve"), exact=True)
+        .click()
+    )
+    await expect(page).to_have_url(re.compile(rf"/staff/orders/{number}$"))
+    await expect(page.locator("#toasts")).to_contain_text(zh("Decision recorded."))
+    await expect(status_badge(page)).to_have_text(zh(status))
+    timeline = timeline_of(page)
+    await expect(timeline).to_have_count(entries)
+    return timeline
+
+
 async def expect_all_checks_pass(page: Page) -> None:
     checks = page.get_by_role("region", name=re.compile(re.escape(zh("Automatic checks"))))
     await expect(checks.get_by_role("heading", level=2)).to_contain_text(zh("pass"))
@@ -194,158 +209,138 @@ async def test_reviewer_and_approver_approve_and_the_buyer_signs_the_confirmatio
     big_order: str,
     engine: AsyncEngine,
     live_server: str,
-    settings: Settings,
-    smtp_sink: tuple[Sink, str],
-    tmp_path: Path,
+    mail_worker: tuple[Sink, Path],
     csp_violations: list[str],
 ):
     number = big_order
-    sink, smtp_url = smtp_sink
+    sink, worker_log = mail_worker
     promised = clock.today() + timedelta(days=PROMISED_AFTER_DAYS)
-    # the worker delivers the outbox; its links point at the live server, as in production
-    worker_log = tmp_path / "worker.log"
-    worker = start_worker(settings.with_overrides(base_url=live_server), smtp_url=smtp_url, log=worker_log)
-    try:
-        # --- 1. the reviewer ---------------------------------------------------------------------
-        # given: the demo reviewer, signed in; the order waits in their review queue
-        reviewer = await staff_sign_in(new_page, *REVIEWER)
+    # --- 1. the reviewer ---------------------------------------------------------------------
+    # given: the demo reviewer, signed in; the order waits in their review queue
+    reviewer = await staff_sign_in(new_page, *REVIEWER)
 
-        # when: they open the queue and the order
-        await open_from_queue(reviewer, "To review", "submitted", number)
+    # when: they open the queue and the order
+    await open_from_queue(reviewer, "To review", "submitted", number)
 
-        # then: the order is "to review", every automatic check passes, and one approval level follows
-        await expect(status_badge(reviewer)).to_have_text(zh("to review"))
-        await expect_all_checks_pass(reviewer)
-        lines = reviewer.get_by_role("region", name=zh("Order lines")).locator("tbody tr")
-        await expect(lines).to_have_count(1)
-        await expect(lines.first).to_contain_text(PUMP["sku"])
+    # then: the order is "to review", every automatic check passes, and one approval level follows
+    await expect(status_badge(reviewer)).to_have_text(zh("to review"))
+    await expect_all_checks_pass(reviewer)
+    lines = reviewer.get_by_role("region", name=zh("Order lines")).locator("tbody tr")
+    await expect(lines).to_have_count(1)
+    await expect(lines.first).to_contain_text(PUMP["sku"])
 
-        # when: they approve with a promised delivery date and an internal note
-        decision = reviewer.get_by_role("region", name=zh("Decision"))
-        await decision.get_by_label(zh("Promised delivery date"), exact=True).fill(promised.isoformat())
-        await decision.get_by_label(zh("Note (internal)")).fill("Stock checked, 25 pumps reserved.")
-        await decision.get_by_role("button", name=zh("Approve"), exact=True).click()
+    # when: they approve with a promised delivery date and an internal note
+    decision = reviewer.get_by_role("region", name=zh("Decision"))
+    await decision.get_by_label(zh("Promised delivery date"), exact=True).fill(promised.isoformat())
+    await decision.get_by_label(zh("Note (internal)")).fill("Stock checked, 25 pumps reserved.")
+    entries = await approve(reviewer, number, "awaiting approval", 2)
 
-        # then: the decision is recorded and the order waits for approval; the reviewer cannot approve again
-        await expect(reviewer).to_have_url(re.compile(rf"/staff/orders/{number}$"))
-        await expect(reviewer.locator("#toasts")).to_contain_text(zh("Decision recorded."))
-        await expect(status_badge(reviewer)).to_have_text(zh("awaiting approval"))
-        entries = timeline_of(reviewer)
-        await expect(entries).to_have_count(2)
-        passed = entries.last
-        await expect(passed.locator(".timeline-text")).to_have_text(zh("Review passed; sent for approval"))
-        await expect(passed).to_contain_text(REVIEWER[1])
-        await expect(passed.locator("blockquote.note")).to_have_text("Stock checked, 25 pumps reserved.")
-        await expect(reviewer.get_by_role("button", name=zh("Approve"), exact=True)).to_have_count(0)
+    # then: the decision is recorded and the order waits for approval; the reviewer cannot approve again
+    passed = entries.last
+    await expect(passed.locator(".timeline-text")).to_have_text(zh("Review passed; sent for approval"))
+    await expect(passed).to_contain_text(REVIEWER[1])
+    await expect(passed.locator("blockquote.note")).to_have_text("Stock checked, 25 pumps reserved.")
+    await expect(reviewer.get_by_role("button", name=zh("Approve"), exact=True)).to_have_count(0)
 
-        # --- 2. the approver ---------------------------------------------------------------------
-        # given: the demo approver, signed in in another browser context
-        approver = await staff_sign_in(new_page, *APPROVER)
+    # --- 2. the approver ---------------------------------------------------------------------
+    # given: the demo approver, signed in in another browser context
+    approver = await staff_sign_in(new_page, *APPROVER)
 
-        # when: they open the approval queue and the order
-        await open_from_queue(approver, "Awaiting approval", "awaiting_approval", number)
+    # when: they open the approval queue and the order
+    await open_from_queue(approver, "Awaiting approval", "awaiting_approval", number)
 
-        # then: it awaits approval, with the checks and the reviewer's promised date
-        await expect(status_badge(approver)).to_have_text(zh("awaiting approval"))
-        await expect_all_checks_pass(approver)
-        decision = approver.get_by_role("region", name=zh("Decision"))
-        await expect(decision.get_by_label(zh("Promised delivery date"), exact=True)).to_have_value(
-            promised.isoformat()
-        )
+    # then: it awaits approval, with the checks and the reviewer's promised date
+    await expect(status_badge(approver)).to_have_text(zh("awaiting approval"))
+    await expect_all_checks_pass(approver)
+    decision = approver.get_by_role("region", name=zh("Decision"))
+    await expect(decision.get_by_label(zh("Promised delivery date"), exact=True)).to_have_value(
+        promised.isoformat()
+    )
 
-        # when: they approve
-        await decision.get_by_role("button", name=zh("Approve"), exact=True).click()
+    # when: they approve
+    entries = await approve(approver, number, "waiting for the customer to confirm", 3)
 
-        # then: the confirmation went to the customer, version 1 waits for their answer
-        await expect(approver).to_have_url(re.compile(rf"/staff/orders/{number}$"))
-        await expect(approver.locator("#toasts")).to_contain_text(zh("Decision recorded."))
-        await expect(status_badge(approver)).to_have_text(zh("waiting for the customer to confirm"))
-        entries = timeline_of(approver)
-        await expect(entries).to_have_count(3)
-        await expect(entries.last.locator(".timeline-text")).to_have_text(
-            zh("Approved; order confirmation sent to the customer")  # staff words, not the buyer's
-        )
-        await expect(entries.last).to_contain_text(APPROVER[1])
-        confirmations = approver.get_by_role("region", name=zh("Order confirmations")).locator("tbody tr")
-        await expect(confirmations).to_have_count(1)
-        await expect(confirmations.first).to_contain_text("v1")
-        await expect(confirmations.first).to_contain_text(zh("waiting for the customer"))
-        await expect(approver.get_by_role("button", name=zh("Approve"), exact=True)).to_have_count(0)
+    # then: the confirmation went to the customer, version 1 waits for their answer
+    await expect(entries.last.locator(".timeline-text")).to_have_text(
+        zh("Approved; order confirmation sent to the customer")  # staff words, not the buyer's
+    )
+    await expect(entries.last).to_contain_text(APPROVER[1])
+    confirmations = approver.get_by_role("region", name=zh("Order confirmations")).locator("tbody tr")
+    await expect(confirmations).to_have_count(1)
+    await expect(confirmations.first).to_contain_text("v1")
+    await expect(confirmations.first).to_contain_text(zh("waiting for the customer"))
+    await expect(approver.get_by_role("button", name=zh("Approve"), exact=True)).to_have_count(0)
 
-        # --- 3. the buyer ------------------------------------------------------------------------
-        # given: the confirmation e-mail reaches the buyer, with the link to the confirmation
-        subject = zh("Order %(number)s: please accept the order confirmation", number=number)
-        mail = await wait_for_mail(sink, to=BUYER[0], subject=subject, worker_log=worker_log)
-        text = body_text(mail)
-        label = zh("Open the order confirmation")
-        found = re.search(rf"^{re.escape(label)}：(\S+)$", text, re.MULTILINE)
-        assert found is not None, text
-        link = found.group(1)
-        assert link == f"{live_server}/orders/{number}/confirmation"
-        assert zh_money(TOTAL) in text
+    # --- 3. the buyer ------------------------------------------------------------------------
+    # given: the confirmation e-mail reaches the buyer, with the link to the confirmation
+    subject = zh("Order %(number)s: please accept the order confirmation", number=number)
+    mail = await wait_for_mail(sink, to=BUYER[0], subject=subject, worker_log=worker_log)
+    text = body_text(mail)
+    label = zh("Open the order confirmation")
+    found = re.search(rf"^{re.escape(label)}：(\S+)$", text, re.MULTILINE)
+    assert found is not None, text
+    link = found.group(1)
+    assert link == f"{live_server}/orders/{number}/confirmation"
+    assert zh_money(TOTAL) in text
 
-        # when: the buyer opens the link in a browser that is not signed in, and signs in
-        buyer = await new_page()
-        await buyer.goto(link)
-        await expect(buyer).to_have_url(re.compile(r"/login\?next="))
-        await submit_login(buyer, BUYER[0])
+    # when: the buyer opens the link in a browser that is not signed in, and signs in
+    buyer = await new_page()
+    await buyer.goto(link)
+    await expect(buyer).to_have_url(re.compile(r"/login\?next="))
+    await submit_login(buyer, BUYER[0])
 
-        # then: they are back at the confirmation, which shows what was approved
-        await expect(buyer).to_have_url(re.compile(rf"/orders/{number}/confirmation$"))
-        await expect(buyer.get_by_role("heading", level=1)).to_have_text(
-            zh("Order confirmation %(number)s", number=number)
-        )
-        document = buyer.get_by_role("region", name=zh("Order confirmation"), exact=True)
-        facts = document.locator("dl.facts")
-        await expect(facts).to_contain_text(ACCOUNT)
-        await expect(
-            facts.locator("dt", has_text=zh("Promised delivery date")).locator(
-                "xpath=following-sibling::dd[1]"
-            )
-        ).to_have_text(zh_day(promised))
-        doc_lines = document.locator("table tbody tr")
-        await expect(doc_lines).to_have_count(1)
-        await expect(doc_lines.first).to_contain_text(PUMP["sku"])
-        await expect(doc_lines.first.locator("td").nth(3)).to_contain_text(str(PUMP["quantity"]))
-        await expect(document.locator("dl.totals dd.grand")).to_have_text(zh_money(TOTAL))
-        fingerprint = re.search(r"\b[0-9a-f]{64}\b", await document.locator("p.small").inner_text())
-        assert fingerprint is not None
-        document_hash = fingerprint.group(0)
-        accept = buyer.locator("#accept-form")
-        await expect(accept.locator("input[name='document_hash']")).to_have_value(document_hash)
+    # then: they are back at the confirmation, which shows what was approved
+    await expect(buyer).to_have_url(re.compile(rf"/orders/{number}/confirmation$"))
+    await expect(buyer.get_by_role("heading", level=1)).to_have_text(
+        zh("Order confirmation %(number)s", number=number)
+    )
+    document = buyer.get_by_role("region", name=zh("Order confirmation"), exact=True)
+    facts = document.locator("dl.facts")
+    await expect(facts).to_contain_text(ACCOUNT)
+    await expect(
+        facts.locator("dt", has_text=zh("Promised delivery date")).locator("xpath=following-sibling::dd[1]")
+    ).to_have_text(zh_day(promised))
+    doc_lines = document.locator("table tbody tr")
+    await expect(doc_lines).to_have_count(1)
+    await expect(doc_lines.first).to_contain_text(PUMP["sku"])
+    await expect(doc_lines.first.locator("td").nth(3)).to_contain_text(str(PUMP["quantity"]))
+    await expect(document.locator("dl.totals dd.grand")).to_have_text(zh_money(TOTAL))
+    fingerprint = re.search(r"\b[0-9a-f]{64}\b", await document.locator("p.small").inner_text())
+    assert fingerprint is not None
+    document_hash = fingerprint.group(0)
+    accept = buyer.locator("#accept-form")
+    await expect(accept.locator("input[name='document_hash']")).to_have_value(document_hash)
 
-        # when: they type their name, tick the agreement and accept and sign
-        await accept.get_by_label(zh("Your full name")).fill(SIGNER)
-        await accept.get_by_label(
-            zh("I have read this order confirmation and accept it on behalf of %(account)s.", account=ACCOUNT)
-        ).check()
-        await accept.get_by_role("button", name=zh("Accept and sign")).click()
+    # when: they type their name, tick the agreement and accept and sign
+    await accept.get_by_label(zh("Your full name")).fill(SIGNER)
+    await accept.get_by_label(
+        zh("I have read this order confirmation and accept it on behalf of %(account)s.", account=ACCOUNT)
+    ).check()
+    await accept.get_by_role("button", name=zh("Accept and sign")).click()
 
-        # then: the order's page: confirmed, and the signature is on the timeline
-        await expect(buyer).to_have_url(re.compile(rf"/orders/{number}$"))
-        await expect(buyer.locator("#toasts")).to_contain_text(zh("Thank you: the order is confirmed."))
-        await expect(status_badge(buyer)).to_have_text(zh("confirmed"))
-        entries = timeline_of(buyer).locator(".timeline-text")
-        await expect(entries).to_have_text(
-            [
-                zh("Order received"),
-                zh("Reviewed: the order confirmation is waiting for you"),
-                zh("Order confirmation accepted and signed by %(name)s", name=BUYER[1]),
-            ]
-        )
+    # then: the order's page: confirmed, and the signature is on the timeline
+    await expect(buyer).to_have_url(re.compile(rf"/orders/{number}$"))
+    await expect(buyer.locator("#toasts")).to_contain_text(zh("Thank you: the order is confirmed."))
+    await expect(status_badge(buyer)).to_have_text(zh("confirmed"))
+    entries = timeline_of(buyer).locator(".timeline-text")
+    await expect(entries).to_have_text(
+        [
+            zh("Order received"),
+            zh("Reviewed: the order confirmation is waiting for you"),
+            zh("Order confirmation accepted and signed by %(name)s", name=BUYER[1]),
+        ]
+    )
 
-        # and: the confirmation now shows the signature and no longer asks for an answer
-        await buyer.goto(f"/orders/{number}/confirmation")
-        await expect(buyer.locator("main .alert-ok")).to_contain_text(SIGNER)
-        await expect(buyer.locator("#accept-form")).to_have_count(0)
-        await expect(buyer.locator("#decline-form")).to_have_count(0)
+    # and: the confirmation now shows the signature and no longer asks for an answer
+    await buyer.goto(f"/orders/{number}/confirmation")
+    await expect(buyer.locator("main .alert-ok")).to_contain_text(SIGNER)
+    await expect(buyer.locator("#accept-form")).to_have_count(0)
+    await expect(buyer.locator("#decline-form")).to_have_count(0)
 
-        # and: the back office sees the signed version
-        await approver.reload()
-        await expect(status_badge(approver)).to_have_text(zh("confirmed"))
-        await expect(confirmations.first).to_contain_text(zh("signed by %(name)s", name=SIGNER))
-    finally:
-        stop(worker)
+    # and: the back office sees the signed version
+    await approver.reload()
+    await expect(status_badge(approver)).to_have_text(zh("confirmed"))
+    await expect(confirmations.first).to_contain_text(zh("signed by %(name)s", name=SIGNER))
 
     # what was signed is the version the buyer read, with their name
     async with make_sessionmaker(engine)() as db:

@@ -21,10 +21,17 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event, func, select
 
 from portal import clock
-from portal.db.customers import Address
 from portal.db.fulfilment import Carrier
 from portal.db.orders import Order
-from tests.helpers import csrf_token, make_customer, make_product, make_staff, sign_in
+from tests.helpers import (
+    buyer_with_address,
+    checkout_form,
+    csrf_token,
+    field_value,
+    make_product,
+    make_staff,
+    sign_in,
+)
 
 ROUNDS = 20
 SECRET = "carrier-test-secret"
@@ -72,21 +79,10 @@ def _failures(client) -> list[tuple[str, int]]:
     return [(what, status) for what, status in client.seen if status >= 500]
 
 
-def _field(page: str, name: str) -> str:
-    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
-
-
-async def _buyer(db):
-    buyer = await make_customer(db, locale="en")
-    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
-    await db.commit()
-    return buyer
-
-
 async def test_add_to_cart_and_reorder_keep_working_on_one_connection(one_connection_client, db):
     client = one_connection_client
     product = await make_product(db, stock_on_hand=10_000)
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
     for _ in range(8):
@@ -109,7 +105,7 @@ async def test_no_upsert_sends_its_conflict_predicate_as_parameters(one_connecti
     sent: list[str] = []
     event.listen(client.engine.sync_engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     product = await make_product(db)
-    await sign_in(client, (await _buyer(db)).email)
+    await sign_in(client, (await buyer_with_address(db, locale="en")).email)
     token = await csrf_token(client)
     await client.post("/cart/lines", data={"_csrf_token": token, "sku": product.sku, "quantity": "1"})
     number = await _checkout(client, token)  # numbering upserts too
@@ -123,14 +119,7 @@ async def test_no_upsert_sends_its_conflict_predicate_as_parameters(one_connecti
 
 
 async def _checkout(client, token: str) -> str:
-    page = (await client.get("/checkout")).text
-    data = {
-        "_csrf_token": token,
-        "idempotency_key": _field(page, "idempotency_key"),
-        "shipping_address_id": _field(page, "shipping_address_id"),
-        "invoice_title": "Acme",
-        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
-    }
+    data = await checkout_form(client, token)
     r = await client.post("/checkout", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
     return r.headers["location"].rsplit("/", 1)[1]
@@ -152,7 +141,7 @@ async def _accept(client, token: str, number: str) -> None:
         f"/orders/{number}/confirmation/accept",
         data={
             "_csrf_token": token,
-            "document_hash": _field(page, "document_hash"),
+            "document_hash": field_value(page, "document_hash"),
             "signer_name": "Wang Wei",
             "agree": "on",
         },
@@ -217,7 +206,7 @@ async def test_the_main_journey_twenty_times_through_one_app_and_one_connection(
     connections = _force_generic_plans(client.engine)
     db.add(Carrier(code="acme", name="Acme Express", webhook_secret=SECRET))
     product = await make_product(db, stock_on_hand=10_000)
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     staff = await make_staff(db, "reviewer", "production", "logistics")
     await sign_in(client, buyer.email)
     await sign_in(client, staff.email, staff=True)

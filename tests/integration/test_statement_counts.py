@@ -33,6 +33,7 @@ from tests.helpers import (
     make_customer,
     make_product,
     make_staff,
+    product_line,
     sign_in,
 )
 
@@ -44,18 +45,7 @@ async def _add_lines(db, order: Order, n: int) -> list[OrderLine]:  # noqa: ANN0
     lines = []
     for _ in range(n):
         product: Product = await make_product(db)
-        line = OrderLine(
-            order_id=order.id,
-            product_id=product.id,
-            sku=product.sku,
-            name_zh=product.name_zh,
-            name_en=product.name_en,
-            quantity=2,
-            unit=product.unit,
-            unit_price=product.list_price,
-            line_total=product.list_price * 2,
-            allocation="backordered",
-        )
+        line = product_line(order, product, 2, allocation="backordered")
         db.add(line)
         lines.append(line)
     await db.flush()
@@ -65,20 +55,11 @@ async def _add_lines(db, order: Order, n: int) -> list[OrderLine]:  # noqa: ANN0
 def _add_events(db, order: Order, n: int) -> None:  # noqa: ANN001
     """``n`` public and ``n`` staff-only events on the timeline."""
     for i in range(n):
-        for public in (True, False):
-            db.add(
-                OrderEvent(
-                    order_id=order.id,
-                    actor_kind="staff",
-                    actor_name=f"Clerk {i}",
-                    role="sales",
-                    action="claimed" if not public else "milestone",
-                    from_state=order.status,
-                    to_state=order.status,
-                    public=public,
-                    data={"milestone": "planned"} if public else {"previous": None},
-                )
-            )
+        by = {"actor_kind": "staff", "actor_name": f"Clerk {i}", "role": "sales"}
+        unchanged = {"from_state": order.status, "to_state": order.status}
+        on = {"order_id": order.id, **by, **unchanged}
+        db.add(OrderEvent(**on, action="milestone", public=True, data={"milestone": "planned"}))
+        db.add(OrderEvent(**on, action="claimed", public=False, data={"previous": None}))
 
 
 async def _add_shipments(db, order: Order, lines: list[OrderLine], n: int) -> None:  # noqa: ANN001
@@ -196,6 +177,22 @@ async def test_the_staff_order_page_costs_one_statement_however_large_the_order(
     assert await _constant(client, db, order, f"/staff/orders/{order.number}") == 1
 
 
+async def _submitted_order(db, buyer, **kw) -> Order:  # noqa: ANN001
+    """An order of ``buyer`` submitted on the web just now, with its number and no lines (flushed)."""
+    order = Order(
+        account_id=buyer.account_id,
+        contact_user_id=buyer.id,
+        status="submitted",
+        channel="web",
+        submitted_at=clock.now(),
+        **kw,
+    )
+    db.add(order)
+    await db.flush()
+    order.number = f"SO-2026-{order.id:06d}"
+    return order
+
+
 async def test_the_staff_order_page_in_review_costs_one_statement_however_large_the_order(client, db):
     buyer = await make_customer(db)
     db.add(Carrier(code="acme", name="Acme Express", webhook_secret="s" * 32))
@@ -204,17 +201,7 @@ async def test_the_staff_order_page_in_review_costs_one_statement_however_large_
             buyer.account_id, label="Plant", country="CN", recipient="Li", city="Suzhou", street="Xinghu St 9"
         )
     )
-    order = Order(
-        account_id=buyer.account_id,
-        contact_user_id=buyer.id,
-        status="submitted",
-        channel="web",
-        submitted_at=clock.now(),
-        requested_delivery_date=clock.today() + timedelta(days=30),
-    )
-    db.add(order)
-    await db.flush()
-    order.number = f"SO-2026-{order.id:06d}"
+    order = await _submitted_order(db, buyer, requested_delivery_date=clock.today() + timedelta(days=30))
     await db.commit()
     staff = await make_staff(db, "reviewer")
     await sign_in(client, staff.email, staff=True)
@@ -252,17 +239,7 @@ async def test_the_admin_lists_cost_the_same_with_2_and_20_rows(client, db):
 async def _submitted(db, n: int) -> None:  # noqa: ANN001
     """``n`` more orders waiting for review, each of a new account with a buyer, and a staff member."""
     for _ in range(n):
-        buyer = await make_customer(db, account=await make_account(db))
-        order = Order(
-            account_id=buyer.account_id,
-            contact_user_id=buyer.id,
-            status="submitted",
-            channel="web",
-            submitted_at=clock.now(),
-        )
-        db.add(order)
-        await db.flush()
-        order.number = f"SO-2026-{order.id:06d}"
+        await _submitted_order(db, await make_customer(db, account=await make_account(db)))
         await make_staff(db, "sales")
     await db.commit()
 

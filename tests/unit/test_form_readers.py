@@ -12,12 +12,12 @@ import pytest
 from litestar.datastructures import FormMultiDict
 
 from portal import clock
-from portal.domain.catalog.products import ProductOffer
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import line_rule
 from portal.web import inputs
 from portal.web.forms import form_id_options, form_quantities
 from portal.web.readers import read_form, text, whole
+from tests.helpers import an_offer
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "portal"
 
@@ -83,11 +83,6 @@ def test_the_app_forms_are_readable_shapes() -> None:
         assert isinstance(read_form(_form(), shape), shape)  # every field has a type the reader knows
 
 
-def _offer(minimum: int, maximum: int) -> ProductOffer:
-    fields = {f: None for f in ProductOffer.__dataclass_fields__}
-    return ProductOffer(**{**fields, "sku": "P-1", "min_order_qty": minimum, "max_order_qty": maximum})
-
-
 @pytest.mark.parametrize("raw", ["0", "-1", "1.5", "²", "１２", "1e3", "", "1000001", "x" * 10_000])
 def test_the_quantity_rule_refuses_what_is_not_a_plain_positive_whole_number(raw: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
@@ -98,11 +93,11 @@ def test_the_quantity_rule_refuses_what_is_not_a_plain_positive_whole_number(raw
 def test_the_quantity_rule_reads_zero_only_where_it_removes_and_applies_the_product_limits() -> None:
     assert line_rule.quantity(" 12 ") == 12 and line_rule.quantity("0", allow_zero=True) == 0
     with pytest.raises(ValidationFailed) as refused:
-        line_rule.quantity("3", _offer(5, 10))
+        line_rule.quantity("3", an_offer(min_order_qty=5, max_order_qty=10))
     assert refused.value.errors == {"quantity": line_rule.BELOW_MIN}
     assert refused.value.params_of("quantity") == {"sku": "P-1", "n": 5}
     with pytest.raises(ValidationFailed):
-        line_rule.quantity("11", _offer(5, 10))
+        line_rule.quantity("11", an_offer(min_order_qty=5, max_order_qty=10))
 
 
 def test_a_quantity_family_is_read_by_line_with_blank_as_zero_and_every_refusal_reported() -> None:

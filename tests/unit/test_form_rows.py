@@ -5,30 +5,22 @@ from __future__ import annotations
 
 import re
 import typing
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from litestar.datastructures import FormMultiDict
 
-from portal.domain.catalog.products import ProductOffer
 from portal.domain.errors import Place, ValidationFailed
 from portal.domain.orders import cart, line_rule
 from portal.domain.orders.cart import LineInput, checked_row
 from portal.web.forms import SPEC_TEXT, form_options, line_input, named, read_rows, row_names
+from tests.helpers import an_offer
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "portal"
 
 
 def _form(**fields: str) -> FormMultiDict:
     return FormMultiDict(list(fields.items()))
-
-
-def _offer(**changes: object) -> ProductOffer:
-    fields: dict[str, object] = {f: None for f in ProductOffer.__dataclass_fields__}
-    fields |= {"sku": "P-1", "min_order_qty": 1, "max_order_qty": 100, "is_active": True}
-    fields |= {"spec_options": {"voltage": ["220V", "380V"]}, "price": Decimal("10.00"), "labels": {}}
-    return ProductOffer(**(fields | changes))
 
 
 def test_rows_with_anything_typed_are_read_as_typed_lines_and_empty_rows_are_left_out() -> None:
@@ -91,28 +83,33 @@ def test_the_domain_refuses_a_row_at_its_place_product_first_then_what_was_unrea
     unreadable = {"quantity": line_rule.WHOLE, "spec": SPEC_TEXT}
     refusals = [
         (LineInput(4, "NOPE", None, None, unreadable), None, Place("row", "product", 4), cart.NO_PRODUCT),
-        (LineInput(4, "P-1", None, None, unreadable), _offer(), Place("row", "quantity", 4), line_rule.WHOLE),
-        (LineInput(4, "P-1", 2, None, {"spec": SPEC_TEXT}), _offer(), Place("row", "spec", 4), SPEC_TEXT),
+        (
+            LineInput(4, "P-1", None, None, unreadable),
+            an_offer(),
+            Place("row", "quantity", 4),
+            line_rule.WHOLE,
+        ),
+        (LineInput(4, "P-1", 2, None, {"spec": SPEC_TEXT}), an_offer(), Place("row", "spec", 4), SPEC_TEXT),
         (
             LineInput(4, "P-1", 3, {}),
-            _offer(min_order_qty=5),
+            an_offer(min_order_qty=5),
             Place("row", "quantity", 4),
             line_rule.BELOW_MIN,
         ),
         (
             LineInput(4, "P-1", 3, {"voltage": "9V"}),
-            _offer(),
+            an_offer(),
             Place("row", "spec", 4, "voltage"),
             line_rule.SPEC,
         ),
-        (LineInput(4, "P-1", 3, {}), _offer(is_active=False), Place("row", "product", 4), line_rule.GONE),
+        (LineInput(4, "P-1", 3, {}), an_offer(is_active=False), Place("row", "product", 4), line_rule.GONE),
     ]
     for row, offer, place, message in refusals:
         with pytest.raises(ValidationFailed) as refused:
             checked_row(row, offer)
         assert refused.value.errors == {place: message}, row
-    assert checked_row(LineInput(4, "p-1", 3, {"voltage": "380V"}), _offer()) == (
-        _offer(),
+    assert checked_row(LineInput(4, "p-1", 3, {"voltage": "380V"}), an_offer()) == (
+        an_offer(),
         3,
         {"voltage": "380V"},
     )
@@ -121,9 +118,9 @@ def test_the_domain_refuses_a_row_at_its_place_product_first_then_what_was_unrea
 def test_a_merged_quantity_over_the_maximum_is_refused_at_the_rows_quantity() -> None:
     order = cart.Order(lines=[])
     row = LineInput(2, "P-1", 60, {"voltage": "380V"})
-    cart.put_row(order, row, checked_row(row, _offer()))
+    cart.put_row(order, row, checked_row(row, an_offer()))
     with pytest.raises(ValidationFailed) as refused:
-        cart.put_row(order, row, checked_row(row, _offer()))
+        cart.put_row(order, row, checked_row(row, an_offer()))
     assert refused.value.errors == {Place("row", "quantity", 2): line_rule.ABOVE_MAX}
     assert refused.value.params_of(Place("row", "quantity", 2)) == {"sku": "P-1", "n": 100}
     assert [line.quantity for line in order.lines] == [60]

@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from portal.db.aftersales import AftersalesPhoto
-from tests.aftersales_helpers import delivered, jpeg_with_gps, report
+from tests.aftersales_helpers import delivered, jpeg_with_gps, report_damaged
 from tests.helpers import make_customer, make_staff, sign_in
 
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
@@ -23,13 +23,7 @@ def _polyglot() -> bytes:
 
 async def _reported_with(client, db, photo: bytes):  # noqa: ANN001, ANN202
     buyer, order, line = await delivered(db)
-    r = await report(
-        client,
-        order,
-        buyer,
-        fields={f"damaged_{line.id}": "1", f"note_{line.id}": "dented"},
-        photos=[("p.jpg", photo)],
-    )
+    r = await report_damaged(client, order, buyer, line, ("p.jpg", photo), "dented")
     assert r.status_code == 303
     photo_row = await db.scalar(select(AftersalesPhoto).order_by(AftersalesPhoto.id.desc()))
     return buyer, order, photo_row

@@ -13,7 +13,7 @@ from portal.db.outbox import OutboxMessage
 from portal.domain.billing import closing
 from tests.aftersales_helpers import delivered, jpeg_with_gps
 from tests.complaint_helpers import open_ticket, post_message, refresh
-from tests.helpers import csrf_token, make_customer, make_staff, sign_in, text_of
+from tests.helpers import csrf_token, make_customer, make_staff, post_form, sign_in, text_of
 
 
 async def _mails(db, template: str) -> list[OutboxMessage]:  # noqa: ANN001
@@ -151,11 +151,7 @@ async def test_tickets_and_their_photos_are_404_across_accounts(client, db):
     assert (await client.get(f"/complaints/{case.number}/photos/{photo.id}")).status_code == 404
     assert (await post_message(client, "/complaints", "intrusion")).status_code in (404, 405)
     token = await csrf_token(client, "/complaints")
-    r = await client.post(
-        f"/complaints/{case.number}/messages",
-        data={"_csrf_token": token, "message": "x"},
-        follow_redirects=False,
-    )
+    r = await post_form(client, f"/complaints/{case.number}/messages", token, message="x")
     assert r.status_code == 404
     assert case.number not in (await client.get("/complaints")).text
     count = await db.scalar(

@@ -16,7 +16,7 @@ from portal.domain.aftersales import cases
 from portal.domain.billing import closing
 from portal.domain.notifications.render import EmailRenderer
 from portal.jinja import make_environment
-from tests.aftersales_helpers import delivered, jpeg_with_gps, open_exception, report
+from tests.aftersales_helpers import delivered, jpeg_with_gps, open_exception, report, report_damaged
 from tests.helpers import csrf_token, make_customer, make_staff, sign_in, text_of
 
 
@@ -104,9 +104,7 @@ async def test_a_damaged_line_needs_a_note_and_nothing_is_kept(client, db):
     buyer, order, line = await delivered(db)
     root = cases.photo_root(client.app.state.settings.data_dir)
     before = set(root.rglob("*"))
-    r = await report(
-        client, order, buyer, fields={f"damaged_{line.id}": "1"}, photos=[("a.jpg", jpeg_with_gps())]
-    )
+    r = await report_damaged(client, order, buyer, line, ("a.jpg", jpeg_with_gps()))
     assert r.status_code == 422 and "Please describe the damage." in text_of(r.text)
     assert await _status(db, order) == "delivered"
     assert await db.scalar(select(func.count()).select_from(AftersalesCase)) == 0
@@ -136,13 +134,7 @@ async def test_received_quantity_reads_as_the_rest_short(client, db):
 async def test_an_svg_renamed_jpg_is_refused(client, db):
     buyer, order, line = await delivered(db)
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    r = await report(
-        client,
-        order,
-        buyer,
-        fields={f"damaged_{line.id}": "1", f"note_{line.id}": "dent"},
-        photos=[("x.jpg", svg)],
-    )
+    r = await report_damaged(client, order, buyer, line, ("x.jpg", svg), "dent")
     assert r.status_code == 422 and "Only JPEG, PNG and WebP photos can be uploaded." in text_of(r.text)
     assert await _status(db, order) == "delivered"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from itertools import count
 
 import pytest
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from tests.helpers import (
     text_of,
 )
 from tests.pdf_reading import read_pdf
+from tests.settlement_helpers import credit_note_row, invoice_row
 
 
 @pytest.fixture
@@ -151,40 +151,13 @@ async def test_another_accounts_invoices_and_credit_notes_are_not_found(client, 
     assert issued[0].number not in (await client.get("/invoices")).text
 
 
-_seq = count(1)
-
-
 async def _invoices(db, order, n: int) -> None:  # noqa: ANN001
     """``n`` more invoices of ``order``, every other one with a credit note."""
     today = clock.today()
     for _ in range(n):
-        invoice = Invoice(
-            number=f"INV-T-{next(_seq):06d}",
-            order_id=order.id,
-            account_id=order.account_id,
-            issued_on=today,
-            due_on=today + timedelta(days=30),
-            payment_terms="net",
-            subtotal=Decimal("100.00"),
-            tax_amount=Decimal("13.00"),
-            total=Decimal("113.00"),
-        )
-        db.add(invoice)
-        await db.flush()
+        invoice = await invoice_row(db, order, "113.00", issued_on=today)
         if invoice.id % 2:
-            db.add(
-                CreditNote(
-                    number=f"CN-T-{invoice.id:06d}",
-                    invoice_id=invoice.id,
-                    order_id=order.id,
-                    account_id=order.account_id,
-                    reason="x",
-                    issued_on=today,
-                    subtotal=Decimal("10.00"),
-                    tax_amount=Decimal("1.30"),
-                    total=Decimal("11.30"),
-                )
-            )
+            await credit_note_row(db, invoice, "11.30", issued_on=today)
     await db.commit()
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from portal import clock
-from portal.db.customers import Address, CustomerAccount
+from portal.db.customers import CustomerAccount
 from portal.db.demo import ACCOUNTS
 from portal.db.orders import Order, OrderEvent
 from portal.domain import tax_ids
 from portal.domain.orders import confirmation
 from tests.fulfilment_helpers import awaiting_confirmation
-from tests.helpers import as_staff, csrf_token, customer_actor, make_customer, make_product, sign_in
+from tests.helpers import (
+    as_staff,
+    buyer_with_address,
+    checkout_form,
+    csrf_token,
+    customer_actor,
+    field_value,
+    make_product,
+    sign_in,
+)
 
 VALID = "91310000MA1FL8XQ37"
 WRONG_CHECK_DIGIT = "91310000MA1FL8XQ3K"
@@ -43,22 +49,12 @@ def test_the_demo_accounts_tax_ids_are_valid():
 
 
 async def _checkout(client, db, tax_id: str):  # noqa: ANN001, ANN202
-    buyer = await make_customer(db)
-    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
-    await db.commit()
+    buyer = await buyer_with_address(db)
     product = await make_product(db)
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
     await client.post("/cart/lines", data={"_csrf_token": token, "sku": product.sku, "quantity": "1"})
-    page = (await client.get("/checkout")).text
-    form = {
-        "_csrf_token": token,
-        "idempotency_key": page.split('name="idempotency_key" value="')[1].split('"')[0],
-        "shipping_address_id": page.split('name="shipping_address_id" value="')[1].split('"')[0],
-        "invoice_title": "Acme",
-        "tax_id": tax_id,
-        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
-    }
+    form = await checkout_form(client, token, tax_id=tax_id)
     return await client.post("/checkout", data=form, headers=ZH, follow_redirects=False)
 
 
@@ -104,7 +100,7 @@ async def test_revise_corrects_the_invoice_details_and_refuses_a_wrong_code(clie
     _, token = await as_staff(client, db, "reviewer")
     page = (await client.get(f"/staff/orders/{order.number}")).text
     version = page.split('action="/staff/orders/' + order.number + '/revise"')[1]
-    form = {"_csrf_token": token, "version": version.split('name="version" value="')[1].split('"')[0]}
+    form = {"_csrf_token": token, "version": field_value(version, "version")}
     path = f"/staff/orders/{order.number}/revise"
 
     refused = await client.post(

@@ -15,7 +15,7 @@ from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order, OrderAttachment
 from portal.db.outbox import OutboxMessage
-from tests.helpers import an_address, csrf_token, make_customer, make_product, sign_in, text_of
+from tests.helpers import an_address, checkout_form, csrf_token, make_customer, make_product, sign_in, text_of
 
 pytestmark = pytest.mark.business_midnight
 
@@ -117,40 +117,26 @@ async def test_the_cart_survives_signing_out_and_in(client, db, buyer):
     assert product.sku in (await client.get("/cart")).text
 
 
-async def _checkout_form(client) -> dict[str, str]:
-    page = (await client.get("/checkout")).text
-    key = page.split('name="idempotency_key" value="')[1].split('"')[0]
-    address = page.split('name="shipping_address_id" value="')[1].split('"')[0]
-    return {"idempotency_key": key, "shipping_address_id": address}
-
-
 async def _ready_for_checkout(client, db, buyer, **product_kw):
     """Signed in with one product in the cart: the CSRF token and a valid checkout form."""
     product = await make_product(db, **product_kw)
     token = await _signed_in(client, buyer)
     await add(client, token, product.sku, "1")
-    form = {
-        **await _checkout_form(client),
-        "_csrf_token": token,
-        "invoice_title": "Acme",
-        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
-    }
-    return token, form
+    return token, await checkout_form(client, token)
 
 
 async def test_checkout_places_exactly_one_order_with_attachments(client, db, buyer):
     product = await make_product(db, lead_time_days=7)
     token = await _signed_in(client, buyer)
     await add(client, token, product.sku, "2")
-    form = await _checkout_form(client)
-    data = {
-        **form,
-        "_csrf_token": token,
-        "requested_delivery_date": (clock.today() + timedelta(days=10)).isoformat(),
-        "invoice_title": "Acme Ltd",
-        "tax_id": "91310000MA1FL8XQ37",
-        "special_requirements": "Deliver to gate 3",
-    }
+    data = await checkout_form(
+        client,
+        token,
+        requested_delivery_date=(clock.today() + timedelta(days=10)).isoformat(),
+        invoice_title="Acme Ltd",
+        tax_id="91310000MA1FL8XQ37",
+        special_requirements="Deliver to gate 3",
+    )
     files = [
         ("attachments", ("drawing.pdf", PDF, "application/pdf")),
         ("attachments", ("photo.png", PNG, "image/png")),

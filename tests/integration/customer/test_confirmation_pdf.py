@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.db.catalog import Product
 from portal.db.customers import CustomerAccount
-from portal.db.orders import Confirmation, Order, OrderLine
+from portal.db.orders import Confirmation, Order
 from portal.domain.catalog.product_edits import MAX_OPTIONS, parse_spec_options
 from portal.domain.orders import confirmation_docs, pricing, service
 from portal.domain.orders.confirmation_pdf import cjk_font, render_pdf, seller_from
@@ -25,6 +25,7 @@ from tests.helpers import (
     make_customer,
     make_product,
     make_staff,
+    product_line,
     sign_in,
     staff_actor,
 )
@@ -76,22 +77,7 @@ async def _longest_order(db) -> tuple[Order, Product]:
     db.add(order)
     await db.flush()
     specs = {name: choices[0] for name, choices in options.items()}
-    lines = [
-        OrderLine(
-            order_id=order.id,
-            product_id=product.id,
-            position=n,
-            sku=SKU,
-            name_zh=NAME_ZH,
-            name_en=NAME_EN,
-            specs=specs,
-            quantity=99999,
-            unit=UNIT,
-            unit_price=price,
-            line_total=pricing.line_total(price, 99999),
-        )
-        for n in range(2)
-    ]
+    lines = [product_line(order, product, 99999, position=n, specs=specs, unit_price=price) for n in range(2)]
     db.add_all(lines)
     pricing.apply_totals(order, lines)
     await db.commit()

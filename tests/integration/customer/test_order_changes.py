@@ -12,19 +12,37 @@ from portal import clock
 from portal.db.customers import Address
 from portal.db.orders import Order, OrderEvent
 from portal.domain.orders import service
-from portal.domain.orders.actors import Actor
-from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
+from tests.helpers import (
+    buyer_with_address,
+    csrf_token,
+    customer_actor,
+    field_value,
+    lines_of,
+    make_customer,
+    make_order,
+    make_product,
+    make_staff,
+    product_line,
+    sign_in,
+    staff_actor,
+    text_of,
+)
 
 pytestmark = pytest.mark.business_midnight
 
 
 async def _submitted(db, buyer, **kw):
     order = await make_order(db, customer=buyer, **kw)
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
+    await service.submit(db, customer_actor(buyer), order)
     await db.commit()
     return order
+
+
+async def _sent_back(db, order, message: str) -> None:
+    """A new reviewer requests changes to the submitted ``order`` with ``message``; committed."""
+    reviewer = await make_staff(db, "reviewer")
+    await service.request_changes(db, staff_actor(reviewer), order, expected_version=None, message=message)
+    await db.commit()
 
 
 async def test_cancel_needs_a_reason_and_then_cancels(client, db):
@@ -47,20 +65,7 @@ async def test_reorder_copies_lines_and_skips_discontinued_products(client, db):
     buyer = await make_customer(db)
     order = await _submitted(db, buyer, quantity=3)
     gone = await make_product(db, is_active=False)
-    from portal.db.orders import OrderLine
-
-    db.add(
-        OrderLine(
-            order_id=order.id,
-            product_id=gone.id,
-            sku=gone.sku,
-            name_zh="旧",
-            name_en="old",
-            quantity=1,
-            unit_price=Decimal("1"),
-            line_total=Decimal("1"),
-        )
-    )
+    db.add(product_line(order, gone, 1, name_zh="旧", name_en="old", unit_price=Decimal("1")))
     await db.commit()
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
@@ -72,28 +77,16 @@ async def test_reorder_copies_lines_and_skips_discontinued_products(client, db):
 
 
 async def test_changes_requested_edit_and_resubmit(client, db):
-    buyer = await make_customer(db)
-    db.add(
-        Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Road 1")
-    )
-    await db.commit()
-    reviewer = await make_staff(db, "reviewer")
+    buyer = await buyer_with_address(db)
     order = await _submitted(db, buyer, quantity=5)
-    await service.request_changes(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        order,
-        expected_version=None,
-        message="Please order 10 pieces, not 5",
-    )
-    await db.commit()
+    await _sent_back(db, order, "Please order 10 pieces, not 5")
     await sign_in(client, buyer.email)
     detail = await client.get(f"/orders/{order.number}")
     assert "Please order 10 pieces, not 5" in detail.text and f"/orders/{order.number}/edit" in detail.text
     form = (await client.get(f"/orders/{order.number}/edit")).text
     assert "Please order 10 pieces, not 5" in form
     line_id = form.split('name="qty_')[1].split('"')[0]
-    version = form.split('name="version" value="')[1].split('"')[0]
+    version = field_value(form, "version")
     address = form.split('<option value="')[1].split('"')[0]
     token = await csrf_token(client)
     when = (clock.today() + timedelta(days=30)).isoformat()
@@ -145,27 +138,15 @@ async def _sent_back_with_options(db, buyer):
     product = await db.get(Product, line.product_id)
     product.spec_options, line.specs = {"voltage": ["220V", "380V"]}, {"voltage": "220V"}
     await db.commit()
-    await service.submit(
-        db, Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id), order
-    )
-    reviewer = await make_staff(db, "reviewer")
-    await service.request_changes(
-        db,
-        Actor.staff(user_id=reviewer.id, name=reviewer.name, roles=reviewer.roles),
-        order,
-        expected_version=None,
-        message="Deliver to the new plant, 380V, and add seals",
-    )
-    await db.commit()
+    await service.submit(db, customer_actor(buyer), order)
+    await _sent_back(db, order, "Deliver to the new plant, 380V, and add seals")
     return order, line
 
 
 async def test_edit_offers_what_checkout_offers(client, db):
-    from portal.db.orders import OrderAttachment, OrderLine
+    from portal.db.orders import OrderAttachment
 
-    buyer = await make_customer(db, locale="en")
-    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
-    await db.commit()
+    buyer = await buyer_with_address(db, locale="en")
     order, line = await _sent_back_with_options(db, buyer)
     seal = await make_product(db, list_price=Decimal("7.50"), spec_options={"material": ["steel", "ptfe"]})
     await sign_in(client, buyer.email)
@@ -173,7 +154,7 @@ async def test_edit_offers_what_checkout_offers(client, db):
     assert f'name="spec_{line.id}_voltage"' in form and 'name="add_sku_1"' in form and 'type="file"' in form
     data = {
         "_csrf_token": await csrf_token(client),
-        "version": form.split('name="version" value="')[1].split('"')[0],
+        "version": field_value(form, "version"),
         f"spec_{line.id}_voltage": "380V",
         "add_sku_1": seal.sku,
         "add_qty_1": "4",
@@ -198,14 +179,8 @@ async def test_edit_offers_what_checkout_offers(client, db):
     r = await client.post(f"/orders/{order.number}/edit", data=data, files=files, follow_redirects=False)
     assert r.status_code == 303, text_of(r.text)
     fresh = await db.get(Order, order.id, populate_existing=True)
-    lines = (
-        await db.execute(
-            select(OrderLine.sku, OrderLine.specs, OrderLine.quantity)
-            .where(OrderLine.order_id == order.id)
-            .order_by(OrderLine.position)
-        )
-    ).all()
-    assert [tuple(x) for x in lines] == [
+    lines = await lines_of(db, order)
+    assert [(x.sku, x.specs, x.quantity) for x in lines] == [
         (line.sku, {"voltage": "380V"}, 2),
         (seal.sku, {"material": "ptfe"}, 4),
     ]

@@ -5,22 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import func, select
 
-from portal.db.engine import make_engine, make_sessionmaker
+from portal.db.engine import make_sessionmaker
 from portal.db.orders import Order, OrderEvent
 from portal.domain.errors import OrderChanged
 from portal.domain.orders import service
 from tests.helpers import customer_actor, make_customer, make_order, make_staff, staff_actor
-
-
-@pytest.fixture
-async def wide_engine(settings):
-    """Enough connections for every contender to hold its own."""
-    engine = make_engine(settings.database_url, pool_size=30)
-    yield engine
-    await engine.dispose()
 
 
 async def test_50_concurrent_submissions_get_50_distinct_numbers(db, wide_engine):

@@ -14,42 +14,28 @@ from portal.db.customers import Address
 from portal.db.orders import Order, OrderLine
 from portal.domain.errors import Place, ValidationFailed
 from portal.domain.orders import amend, backorder, checks, entry, pricing, service
-from portal.domain.orders.actors import Actor
 from portal.web.forms import named, row_names
 from tests.fulfilment_helpers import confirmed
-from tests.helpers import csrf_token, make_customer, make_order, make_product, make_staff, sign_in, text_of
-
-
-def _buyer_actor(buyer) -> Actor:
-    return Actor.customer(user_id=buyer.id, name=buyer.name, account_id=buyer.account_id)
-
-
-def _staff_actor(user) -> Actor:
-    return Actor.staff(user_id=user.id, name=user.name, roles=user.roles)
-
-
-async def _buyer(db):
-    buyer = await make_customer(db, locale="en")
-    db.add(Address(account_id=buyer.account_id, recipient="Wang", phone="1", city="Shanghai", street="Rd 1"))
-    await db.commit()
-    return buyer
+from tests.helpers import (
+    buyer_with_address,
+    checkout_form,
+    csrf_token,
+    customer_actor,
+    field_value,
+    make_order,
+    make_product,
+    make_staff,
+    product_line,
+    sign_in,
+    staff_actor,
+    text_of,
+)
 
 
 async def _with_second_line(db, order: Order, **product_kw) -> OrderLine:
     """Add a line of a new product to ``order`` and return it; totals follow."""
     product = await make_product(db, **product_kw)
-    line = OrderLine(
-        order_id=order.id,
-        product_id=product.id,
-        position=2,
-        sku=product.sku,
-        name_zh=product.name_zh,
-        name_en=product.name_en,
-        quantity=1,
-        unit=product.unit,
-        unit_price=product.list_price,
-        line_total=product.list_price,
-    )
+    line = product_line(order, product, 1, position=2)
     db.add(line)
     await db.flush()
     lines = list(await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id)))
@@ -69,7 +55,7 @@ async def _deactivate(db, line: OrderLine) -> None:
 async def _submitted_with_two_lines(db, buyer):
     order = await make_order(db, customer=buyer, quantity=2)
     gone = await _with_second_line(db, order)
-    await service.submit(db, _buyer_actor(buyer), order)
+    await service.submit(db, customer_actor(buyer), order)
     await db.commit()
     return order, gone
 
@@ -86,19 +72,12 @@ async def _placed(db) -> int:
     ],
 )
 async def test_checkout_refuses_a_line_that_stopped_passing_after_it_was_carted(client, db, change, message):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     product = await make_product(db)
     await sign_in(client, buyer.email)
     token = await csrf_token(client)
     await client.post("/cart/lines", data={"_csrf_token": token, "sku": product.sku, "quantity": "2"})
-    page = (await client.get("/checkout")).text
-    form = {
-        "_csrf_token": token,
-        "idempotency_key": page.split('name="idempotency_key" value="')[1].split('"')[0],
-        "shipping_address_id": page.split('name="shipping_address_id" value="')[1].split('"')[0],
-        "invoice_title": "Acme",
-        "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
-    }
+    form = await checkout_form(client, token)
     for key, value in change.items():
         setattr(product, key, value)
     await db.commit()
@@ -109,17 +88,17 @@ async def test_checkout_refuses_a_line_that_stopped_passing_after_it_was_carted(
 
 
 async def test_resubmission_refuses_a_product_deactivated_meanwhile(client, db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     order, gone = await _submitted_with_two_lines(db, buyer)
     reviewer = await make_staff(db, "reviewer")
-    await service.request_changes(db, _staff_actor(reviewer), order, expected_version=None, message="More")
+    await service.request_changes(db, staff_actor(reviewer), order, expected_version=None, message="More")
     await db.commit()
     await _deactivate(db, gone)
     await sign_in(client, buyer.email)
     page = (await client.get(f"/orders/{order.number}/edit")).text
     data = {
         "_csrf_token": await csrf_token(client),
-        "version": page.split('name="version" value="')[1].split('"')[0],
+        "version": field_value(page, "version"),
         "shipping_address_id": page.split('<option value="')[1].split('"')[0],
         "requested_delivery_date": (clock.today() + timedelta(days=30)).isoformat(),
         "invoice_title": "Acme",
@@ -136,7 +115,7 @@ async def test_resubmission_refuses_a_product_deactivated_meanwhile(client, db):
 
 
 async def test_staff_entry_refuses_an_inactive_product(db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     sales = await make_staff(db, "sales")
     product = await make_product(db, is_active=False)
     address = await db.scalar(select(Address.id).where(Address.account_id == buyer.account_id))
@@ -152,7 +131,7 @@ async def test_staff_entry_refuses_an_inactive_product(db):
     )
     with pytest.raises(ValidationFailed) as refused:
         await entry.enter_order(
-            db, _staff_actor(sales), data, policy=pricing.PricePolicy(), today=clock.today()
+            db, staff_actor(sales), data, policy=pricing.PricePolicy(), today=clock.today()
         )
     assert list(refused.value.errors) == [Place("row", "product", 1)]  # the domain knows no HTML name
     assert named(refused.value, row_names()).translated(lambda m, **p: m % p if p else m) == {
@@ -163,7 +142,7 @@ async def test_staff_entry_refuses_an_inactive_product(db):
 
 
 async def test_review_flags_and_revision_refuses_a_line_deactivated_meanwhile(client, db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     order, gone = await _submitted_with_two_lines(db, buyer)
     await _deactivate(db, gone)
     found = await checks.run_checks(db, order, today=clock.today())
@@ -177,7 +156,7 @@ async def test_review_flags_and_revision_refuses_a_line_deactivated_meanwhile(cl
     assert f"Order lines: {gone.sku} is no longer available." in text_of(page)
     form = {
         "_csrf_token": await csrf_token(client, "/staff/login"),
-        "version": page.split('name="version" value="')[1].split('"')[0],
+        "version": field_value(page, "version"),
         f"rqty_{gone.id}": "1",
         "note": "keep it",
     }
@@ -193,10 +172,10 @@ async def test_review_flags_and_revision_refuses_a_line_deactivated_meanwhile(cl
 
 
 async def test_reorder_skips_lines_the_rule_refuses(db):
-    buyer = await _buyer(db)
+    buyer = await buyer_with_address(db, locale="en")
     order, gone = await _submitted_with_two_lines(db, buyer)
     await _deactivate(db, gone)
-    result = await amend.reorder(db, _buyer_actor(buyer), order.number, policy=pricing.PricePolicy())
+    result = await amend.reorder(db, customer_actor(buyer), order.number, policy=pricing.PricePolicy())
     assert (result.added, result.skipped) == (1, [gone.sku])
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from sqlalchemy import select
 
-from portal.db.catalog import Product
-from portal.db.engine import make_engine, make_sessionmaker
+from portal.db.engine import make_sessionmaker
 from portal.db.orders import Order, OrderLine
 from portal.db.outbox import OutboxMessage
 from portal.domain.orders import confirmation, confirmation_docs, service
-from tests.fulfilment_helpers import awaiting_confirmation, confirmed, customer_actor
+from tests.fulfilment_helpers import awaiting_confirmation, confirmed, customer_actor, stock_of
 from tests.helpers import make_product
 
 
@@ -20,7 +18,7 @@ async def test_confirmation_reserves_stock(db):
     _, order = await confirmed(db, quantity=3, product_kw={"stock_on_hand": 10})
     line = await db.scalar(select(OrderLine).where(OrderLine.order_id == order.id))
     assert (line.allocation, line.reserved_qty) == ("reserved", 3)
-    assert (await db.scalar(select(Product.stock_on_hand).where(Product.id == line.product_id))) == 7
+    assert await stock_of(db, line.product_id) == 7
 
 
 async def test_short_stock_is_backordered_and_the_customer_is_told(db):
@@ -41,14 +39,7 @@ async def test_cancelling_releases_reserved_stock(db):
     await service.cancel(db, staff_actor(sales), order, expected_version=None, reason="customer called")
     await db.commit()
     line = await db.scalar(select(OrderLine).where(OrderLine.order_id == order.id))
-    assert (await db.scalar(select(Product.stock_on_hand).where(Product.id == line.product_id))) == 4
-
-
-@pytest.fixture
-async def wide_engine(settings):
-    engine = make_engine(settings.database_url, pool_size=25)
-    yield engine
-    await engine.dispose()
+    assert await stock_of(db, line.product_id) == 4
 
 
 async def test_20_concurrent_confirmations_never_oversell(db, wide_engine):
@@ -81,13 +72,7 @@ async def test_20_concurrent_confirmations_never_oversell(db, wide_engine):
     await asyncio.sleep(0.2)
     start.set()
     await asyncio.gather(*tasks)
-    assert (
-        await db.scalar(
-            select(Product.stock_on_hand)
-            .where(Product.id == product.id)
-            .execution_options(populate_existing=True)
-        )
-    ) == 0
+    assert await stock_of(db, product.id) == 0
     reserved = (
         await db.scalars(
             select(OrderLine.allocation)

@@ -8,14 +8,13 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from portal import clock
-from portal.db.catalog import Product
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.db.outbox import OutboxMessage
 from portal.domain.fulfilment import production
 from portal.domain.notifications.render import EmailRenderer
 from portal.domain.orders import autocomplete
 from portal.jinja import make_environment
-from tests.fulfilment_helpers import confirmed, staff_actor
+from tests.fulfilment_helpers import confirmed, staff_actor, stock_of
 from tests.helpers import csrf_token, make_customer, make_product, make_staff, post_form, sign_in, text_of
 
 
@@ -40,29 +39,17 @@ async def test_a_substitute_replaces_the_backordered_line(client, db):
     other = await make_product(db, category="valves", stock_on_hand=10)
     await sign_in(client, buyer.email)
     assert other.sku in (await client.get(f"/orders/{order.number}")).text
+    choose = f"/orders/{order.number}/backorder-choice"
     token = await csrf_token(client)
-    r = await client.post(
-        f"/orders/{order.number}/backorder-choice",
-        data={"_csrf_token": token, "choice": "substitute", "substitute_sku": "NOT-OFFERED"},
-    )
+    r = await post_form(client, choose, token, choice="substitute", substitute_sku="NOT-OFFERED")
     assert r.status_code == 422
-    r = await client.post(
-        f"/orders/{order.number}/backorder-choice",
-        data={"_csrf_token": token, "choice": "substitute", "substitute_sku": other.sku},
-        follow_redirects=False,
-    )
+    r = await post_form(client, choose, token, choice="substitute", substitute_sku=other.sku)
     assert r.status_code == 303
     line = await db.scalar(
         select(OrderLine).where(OrderLine.order_id == order.id).execution_options(populate_existing=True)
     )
     assert (line.sku, line.allocation, line.reserved_qty) == (other.sku, "reserved", 3)
-    assert (
-        await db.scalar(
-            select(Product.stock_on_hand)
-            .where(Product.id == other.id)
-            .execution_options(populate_existing=True)
-        )
-    ) == 7
+    assert await stock_of(db, other.id) == 7
 
 
 async def test_delivered_orders_complete_after_n_days(db):

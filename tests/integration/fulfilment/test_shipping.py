@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.db.fulfilment import Carrier, CarrierEvent, LogisticsCase, Shipment
-from portal.db.orders import Order, OrderLine
+from portal.db.orders import Order
 from portal.db.outbox import OutboxMessage
 from tests.fulfilment_helpers import ready_to_ship
-from tests.helpers import csrf_token, make_staff, sign_in, text_of
+from tests.helpers import as_staff, csrf_token, lines_of, post_form, text_of
 
 SECRET = "carrier-test-secret"
 
@@ -23,53 +23,24 @@ async def _carrier(db):
     await db.commit()
 
 
-async def _logistics(client, db):
-    user = await make_staff(db, "logistics")
-    await sign_in(client, user.email, staff=True)
-    return await csrf_token(client, "/staff/login")
-
-
-async def _lines(db, order):
-    return list(
-        (
-            await db.scalars(
-                select(OrderLine)
-                .where(OrderLine.order_id == order.id)
-                .execution_options(populate_existing=True)
-            )
-        ).all()
-    )
-
-
 async def test_partial_shipments_sum_to_the_order(client, db):
     await _carrier(db)
     _, order = await ready_to_ship(db, quantity=10)
-    line = (await _lines(db, order))[0]
-    token = await _logistics(client, db)
-    url = f"/staff/orders/{order.number}/shipments"
-    r = await client.post(
-        url, data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T1", f"qty_{line.id}": "11"}
-    )
+    line = (await lines_of(db, order))[0]
+    _, token = await as_staff(client, db, "logistics")
+
+    async def ship(tracking: str, quantity: str):  # noqa: ANN202
+        fields = {"carrier": "acme", "tracking_number": tracking, f"qty_{line.id}": quantity}
+        return await post_form(client, f"/staff/orders/{order.number}/shipments", token, **fields)
+
+    r = await ship("T1", "11")
     assert r.status_code == 422 and "At most the quantity still to ship." in r.text
-    r = await client.post(
-        url,
-        data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T1", f"qty_{line.id}": "4"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303
+    assert (await ship("T1", "4")).status_code == 303
     assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "partially_shipped"
-    r = await client.post(
-        url, data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T2", f"qty_{line.id}": "7"}
-    )
-    assert r.status_code == 422  # only 6 are left
-    r = await client.post(
-        url,
-        data={"_csrf_token": token, "carrier": "acme", "tracking_number": "T2", f"qty_{line.id}": "6"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303
+    assert (await ship("T2", "7")).status_code == 422  # only 6 are left
+    assert (await ship("T2", "6")).status_code == 303
     assert (await db.scalar(select(Order.status).where(Order.id == order.id))) == "shipped"
-    assert (await _lines(db, order))[0].shipped_qty == 10
+    assert (await lines_of(db, order))[0].shipped_qty == 10
     mails = (await db.scalars(select(OutboxMessage).where(OutboxMessage.template == "order_shipped"))).all()
     assert len(mails) == 2 and {m.context["tracking_number"] for m in mails} == {"T1", "T2"}
     assert all(m.context["carrier"] == "Acme Express" for m in mails)
@@ -87,8 +58,8 @@ def _signed(payload: dict, secret: str = SECRET) -> tuple[bytes, dict]:
 async def _shipped(client, db, quantity=2):
     await _carrier(db)
     buyer, order = await ready_to_ship(db, quantity=quantity)
-    line = (await _lines(db, order))[0]
-    token = await _logistics(client, db)
+    line = (await lines_of(db, order))[0]
+    _, token = await as_staff(client, db, "logistics")
     await client.post(
         f"/staff/orders/{order.number}/shipments",
         data={
@@ -166,11 +137,7 @@ async def test_exception_opens_a_case_until_staff_resolve_it(client, db):
     page = text_of((await client.get("/staff/")).text)
     assert order.number in page  # open case on the dashboard
     token = await csrf_token(client, "/staff/login")
-    r = await client.post(
-        f"/staff/cases/{case.id}/resolve",
-        data={"_csrf_token": token, "resolution": "Resent"},
-        follow_redirects=False,
-    )
+    r = await post_form(client, f"/staff/cases/{case.id}/resolve", token, resolution="Resent")
     assert r.status_code == 303
     assert (await db.get(LogisticsCase, case.id, populate_existing=True)).resolved_at is not None
 

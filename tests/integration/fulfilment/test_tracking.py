@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.auth.tracking_links import TrackingLinks
 from portal.db.orders import Order
 from tests.fulfilment_helpers import confirmed
-from tests.helpers import as_staff, csrf_token, make_staff
+from tests.helpers import as_staff, csrf_token, make_staff, post_form
 
 
 def links(settings) -> TrackingLinks:
@@ -50,11 +50,7 @@ async def test_tampered_expired_and_revoked_links_are_not_valid(client, db, sett
         r = await client.get(f"/track/{token}")
         assert r.status_code == 404 and "not valid" in r.text and "Traceback" not in r.text
     staff, csrf = await as_staff(client, db, "sales")
-    r = await client.post(
-        f"/staff/orders/{order.number}/tracking-links/revoke",
-        data={"_csrf_token": csrf},
-        follow_redirects=False,
-    )
+    r = await post_form(client, f"/staff/orders/{order.number}/tracking-links/revoke", csrf)
     assert r.status_code == 303
     assert (await client.get(f"/track/{good}")).status_code == 404
     version = await db.scalar(select(Order.tracking_link_version).where(Order.id == order.id))
@@ -64,11 +60,7 @@ async def test_tampered_expired_and_revoked_links_are_not_valid(client, db, sett
 async def test_lookup_by_number_and_email_is_rate_limited(client, db):
     buyer, order = await confirmed(db)
     token = await csrf_token(client, "/track")
-    r = await client.post(
-        "/track",
-        data={"_csrf_token": token, "order_number": order.number, "email": buyer.email.upper()},
-        follow_redirects=False,
-    )
+    r = await post_form(client, "/track", token, order_number=order.number, email=buyer.email.upper())
     assert r.status_code == 303 and r.headers["location"].startswith("/track/")
     r = await client.post(
         "/track", data={"_csrf_token": token, "order_number": order.number, "email": "someone@else.test"}

@@ -16,7 +16,7 @@ from portal.domain.fulfilment.public_view import current_fingerprint, fingerprin
 from portal.domain.orders import service
 from portal.public.tracking_page import RENDERS_STATE_KEY
 from tests.fulfilment_helpers import confirmed
-from tests.helpers import StatementCounter, as_staff, make_staff, staff_actor
+from tests.helpers import StatementCounter, as_staff, make_staff, post_form, staff_actor
 
 PRIVATE_HEADERS = {
     "referrer-policy": "no-referrer",
@@ -76,11 +76,7 @@ async def test_a_revoked_link_is_404_although_its_render_is_kept_in_process(clie
     assert first.status_code == 200
     assert [(key[0], key[2]) for key in renders(client)] == [(order.id, first.headers["etag"])]
     _, csrf = await as_staff(client, db, "sales")
-    r = await client.post(
-        f"/staff/orders/{order.number}/tracking-links/revoke",
-        data={"_csrf_token": csrf},
-        follow_redirects=False,
-    )
+    r = await post_form(client, f"/staff/orders/{order.number}/tracking-links/revoke", csrf)
     assert r.status_code == 303
     assert len(renders(client)) == 1  # the old render is still there: the fingerprint read refuses it
     for headers in ({}, {"if-none-match": first.headers["etag"]}):

@@ -23,11 +23,17 @@ from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.db.outbox import OutboxMessage
 from portal.domain.notifications import resend
 from portal.domain.notifications.render import EmailRenderer
-from portal.domain.orders import backorder, confirmation, confirmation_docs, service, wording
+from portal.domain.orders import backorder, service, wording
 from portal.domain.orders.states import Action, OrderState
 from portal.i18n import gettext, using_locale
 from portal.jinja import make_environment
-from tests.fulfilment_helpers import awaiting_confirmation, customer_actor, staff_actor
+from tests.fulfilment_helpers import (
+    approve_as,
+    awaiting_confirmation,
+    customer_actor,
+    sign_confirmation,
+    staff_actor,
+)
 from tests.helpers import as_staff, make_account, make_customer, make_order, make_staff, sign_in, text_of
 
 SECRET = "carrier-test-secret"
@@ -57,19 +63,9 @@ async def _through_many_events(db):
     await service.claim(db, clerk, order)
     await service.request_changes(db, clerk, order, expected_version=None, message="Please confirm 5 pieces")
     await service.resubmit(db, buyer_actor, order, expected_version=None, message="Yes, 5 pieces")
-    await service.approve(
-        db,
-        clerk,
-        order,
-        expected_version=None,
-        thresholds=[Decimal("1e12")],
-        promised_date=clock.today() + timedelta(days=20),
-    )
-    doc = (await confirmation_docs.versions(db, order.id))[0]
-    signature = confirmation.Signature(
-        signer_name=buyer.name, agree=True, document_hash=doc.content_hash, user_agent="test"
-    )
-    await confirmation.accept(db, buyer_actor, order, signature)
+    promised = clock.today() + timedelta(days=20)
+    await approve_as(db, reviewer, order, thresholds=[Decimal("1e12")], promised_date=promised)
+    await sign_confirmation(db, buyer, order)
     await backorder.choose(db, buyer_actor, order, choice="partial")
     await service.start_production(db, staff_actor(production), order)
     await service.mark_ready_to_ship(db, staff_actor(production), order)

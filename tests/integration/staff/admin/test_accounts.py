@@ -97,15 +97,19 @@ async def test_create_account_and_refuse_bad_input(client, db, admin):
     assert "Acme Pumps Ltd." in listing and "key account" in listing
 
 
-async def test_disabling_an_account_signs_its_users_out(client, db, redis, admin):
-    _, token = admin
+async def _buyer_with_a_session(db, redis):  # noqa: ANN001, ANN202
+    """A new buyer signed in elsewhere: (buyer, the session store, their session id)."""
     buyer = await make_customer(db)
     store = SessionStore(redis, 3600)
-    sid = await store.create(
-        SessionData(
-            kind="customer", user_id=buyer.id, email=buyer.email, name=buyer.name, account_id=buyer.account_id
-        )
+    session = SessionData(
+        kind="customer", user_id=buyer.id, email=buyer.email, name=buyer.name, account_id=buyer.account_id
     )
+    return buyer, store, await store.create(session)
+
+
+async def test_disabling_an_account_signs_its_users_out(client, db, redis, admin):
+    _, token = admin
+    buyer, store, sid = await _buyer_with_a_session(db, redis)
     data = {**FORM, "is_active": ""}
     r = await client.post(
         f"/staff/admin/accounts/{buyer.account_id}",
@@ -118,13 +122,7 @@ async def test_disabling_an_account_signs_its_users_out(client, db, redis, admin
 
 async def test_disabling_a_user_ends_their_sessions_and_is_audited(client, db, redis, admin):
     _, token = admin
-    buyer = await make_customer(db)
-    store = SessionStore(redis, 3600)
-    sid = await store.create(
-        SessionData(
-            kind="customer", user_id=buyer.id, email=buyer.email, name=buyer.name, account_id=buyer.account_id
-        )
-    )
+    buyer, store, sid = await _buyer_with_a_session(db, redis)
     base = f"/staff/admin/accounts/{buyer.account_id}/users/{buyer.id}"
     r = await client.post(f"{base}/disable", data={"_csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303

@@ -11,7 +11,7 @@ from portal.domain.catalog.categories import category_label
 from portal.domain.catalog.labels import parse_terms, term
 from portal.domain.catalog.units import unit_label
 from portal.i18n import using_locale
-from tests.helpers import csrf_token, make_customer, sign_in, text_of
+from tests.helpers import csrf_token, make_customer, post_form, sign_in, text_of
 
 FORM = {
     "sku": "HOSE-1",
@@ -36,9 +36,7 @@ FORM = {
 
 async def test_admin_labels_show_in_the_readers_language(client, db, admin):
     _, token = admin
-    r = await client.post(
-        "/staff/admin/products", data={**FORM, "_csrf_token": token}, follow_redirects=False
-    )
+    r = await post_form(client, "/staff/admin/products", token, **FORM)
     assert r.status_code == 303
     product = await db.scalar(select(Product).where(Product.sku == "HOSE-1"))
     assert product.labels["unit"] == {"zh": "卷", "en": "roll"} and product.labels["category"] == {

@@ -15,7 +15,7 @@ from portal.db.outbox import OutboxMessage
 from portal.db.staff import StaffUser
 from portal.domain.notifications.render import EmailRenderer
 from portal.jinja import make_environment
-from tests.helpers import csrf_token, make_account, sign_in, text_of
+from tests.helpers import csrf_token, make_account, post_form, sign_in, text_of
 
 NEW_PASSWORD = "a-long-enough-secret"
 
@@ -37,12 +37,19 @@ async def _invite(client, db, token: str, name: str, email: str, locale: str, /,
     """
     account = await make_account(db, **account_kw)
     await db.commit()
-    r = await client.post(
-        f"/staff/admin/accounts/{account.id}/users",
-        data={"name": name, "email": email, "locale": locale, "_csrf_token": token},
-        follow_redirects=False,
+    r = await post_form(
+        client, f"/staff/admin/accounts/{account.id}/users", token, name=name, email=email, locale=locale
     )
     return account, r
+
+
+async def _set_password(
+    client, link_token: str, form_token: str, password: str = NEW_PASSWORD, repeat: str = ""
+):  # noqa: ANN001, ANN202
+    """Post the invitation link's password form (``repeat``: the password again unless given);
+    a redirect is returned, not followed."""
+    fields = {"password": password, "password_repeat": repeat or password}
+    return await post_form(client, f"/invite/{link_token}", form_token, **fields)
 
 
 async def test_customer_invitation_sets_a_password_once(client, db, settings, admin):
@@ -66,35 +73,18 @@ async def test_customer_invitation_sets_a_password_once(client, db, settings, ad
     assert page.status_code == 200 and "Set your password" in page.text and user.email in page.text
     assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
     form_token = await csrf_token(client)
-    r = await client.post(
-        f"/invite/{link_token}",
-        data={"password": NEW_PASSWORD, "password_repeat": "something else", "_csrf_token": form_token},
-    )
+    r = await _set_password(client, link_token, form_token, repeat="something else")
     assert r.status_code == 422 and "The two passwords do not match." in text_of(r.text)
-    r = await client.post(
-        f"/invite/{link_token}",
-        data={"password": "short", "password_repeat": "short", "_csrf_token": form_token},
-    )
+    r = await _set_password(client, link_token, form_token, "short")
     assert r.status_code == 422 and "Use at least 10 characters." in text_of(r.text)
 
-    r = await client.post(
-        f"/invite/{link_token}",
-        data={"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD, "_csrf_token": form_token},
-        follow_redirects=False,
-    )
+    r = await _set_password(client, link_token, form_token)
     assert r.status_code == 303 and r.headers["location"] == "/login"
     signed_in = await sign_in(client, user.email, NEW_PASSWORD)
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/orders"
 
     # a second use of the same link fails
-    again = await client.post(
-        f"/invite/{link_token}",
-        data={
-            "password": "another-password-1",
-            "password_repeat": "another-password-1",
-            "_csrf_token": form_token,
-        },
-    )
+    again = await _set_password(client, link_token, form_token, "another-password-1")
     assert again.status_code == 404 and "This link is no longer valid" in again.text
     assert (await client.get(f"/invite/{link_token}")).status_code == 404
     actions = (await db.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all()
@@ -111,10 +101,7 @@ async def test_an_expired_or_unknown_link_is_not_valid(client, db, settings, adm
     r = await client.get(f"/invite/{link_token}")
     assert r.status_code == 404 and "This link is no longer valid" in r.text
     form_token = await csrf_token(client)
-    r = await client.post(
-        f"/invite/{link_token}",
-        data={"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD, "_csrf_token": form_token},
-    )
+    r = await _set_password(client, link_token, form_token)
     assert r.status_code == 404
     user = await db.scalar(select(CustomerUser).where(CustomerUser.email == "late@example.test"))
     await db.refresh(user)
@@ -128,11 +115,7 @@ async def test_a_new_invitation_replaces_the_old_link(client, db, settings, admi
     account, _ = await _invite(client, db, token, "Twice", "twice@example.test", "en")
     _, _, first = await _invitation_link(db, settings, "twice@example.test")
     user = await db.scalar(select(CustomerUser).where(CustomerUser.email == "twice@example.test"))
-    r = await client.post(
-        f"/staff/admin/accounts/{account.id}/users/{user.id}/reinvite",
-        data={"_csrf_token": token},
-        follow_redirects=False,
-    )
+    r = await post_form(client, f"/staff/admin/accounts/{account.id}/users/{user.id}/reinvite", token)
     assert r.status_code == 303
     assert (await client.get(f"/invite/{first}")).status_code == 404
     messages = (await db.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
@@ -176,11 +159,7 @@ async def test_staff_invitation_leads_to_the_staff_sign_in(client, db, settings,
     message, text, link_token = await _invitation_link(db, settings, user.email)
     assert message.context["user_kind"] == "staff"
     form_token = await csrf_token(client)
-    r = await client.post(
-        f"/invite/{link_token}",
-        data={"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD, "_csrf_token": form_token},
-        follow_redirects=False,
-    )
+    r = await _set_password(client, link_token, form_token)
     assert r.status_code == 303 and r.headers["location"] == "/staff/login"
     client.cookies.delete("portal_staff_session")
     signed_in = await sign_in(client, user.email, NEW_PASSWORD, staff=True)

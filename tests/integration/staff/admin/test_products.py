@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.db.admin import AuditEntry
 from portal.db.catalog import Product
-from tests.helpers import make_product, text_of
+from tests.helpers import make_product, post_form, text_of
 
 VALID = {
     "sku": "PMP-100",
@@ -35,9 +35,7 @@ async def _count(db, model) -> int:
 
 async def test_create_product_and_audit_it(client, db, admin):
     staff, token = admin
-    r = await client.post(
-        "/staff/admin/products", data={**VALID, "_csrf_token": token}, follow_redirects=False
-    )
+    r = await post_form(client, "/staff/admin/products", token, **VALID)
     assert r.status_code == 303
     product = await db.scalar(select(Product).where(Product.sku == "PMP-100"))
     assert r.headers["location"] == f"/staff/admin/products/{product.id}"
@@ -98,9 +96,7 @@ async def test_edit_product_keeps_the_sku_and_audits_before_and_after(client, db
     _, token = admin
     product = await make_product(db, sku="VLV-7", stock_on_hand=10)
     data = {**VALID, "sku": "HACKED", "stock_on_hand": "3", "made_to_order": "on", "is_active": ""}
-    r = await client.post(
-        f"/staff/admin/products/{product.id}", data={**data, "_csrf_token": token}, follow_redirects=False
-    )
+    r = await post_form(client, f"/staff/admin/products/{product.id}", token, **data)
     assert r.status_code == 303
     await db.refresh(product)
     assert product.sku == "VLV-7" and product.stock_on_hand == 3
@@ -148,9 +144,7 @@ async def test_saving_a_product_does_not_undo_reservations_made_meanwhile(client
     product.stock_on_hand = 6  # an order confirmation reserved 4 while the form was open
     await db.commit()
     data = {**VALID, "sku": "VLV-8", "stock_on_hand": "10", "stock_seen": "10", "list_price": "99.00"}
-    r = await client.post(
-        f"/staff/admin/products/{product.id}", data={**data, "_csrf_token": token}, follow_redirects=False
-    )
+    r = await post_form(client, f"/staff/admin/products/{product.id}", token, **data)
     assert r.status_code == 303
     await db.refresh(product)
     assert product.stock_on_hand == 6 and product.list_price == Decimal("99.00")

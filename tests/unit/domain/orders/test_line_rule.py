@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 
 import pytest
 
-from portal.domain.catalog.products import ProductOffer
 from portal.domain.orders import line_rule
+from tests.helpers import an_offer
 
-PUMP = ProductOffer(
-    id=1,
-    sku="P-1",
-    name_zh="泵",
-    name_en="Pump",
-    description_zh="",
-    description_en="",
-    category="pumps",
-    unit="pcs",
-    list_price=Decimal("10"),
-    price=Decimal("9"),
-    stock_on_hand=5,
-    lead_time_days=3,
-    made_to_order=False,
-    min_order_qty=2,
-    max_order_qty=50,
-    spec_options={"voltage": ["220V", "380V"]},
-    is_active=True,
-)
+PUMP = an_offer(min_order_qty=2, max_order_qty=50)
 
 
 @pytest.mark.parametrize(
