@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Response, Template
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
@@ -15,16 +15,18 @@ from portal.domain.aftersales import cases, tickets
 from portal.domain.errors import NotFound, ValidationFailed
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.downloads import photo_download
+from portal.web.downloads import CasePhotos
 from portal.web.forms import form_text, refused_form, typed_values
 from portal.web.photos import UPLOAD_LIMIT, photos_of
 from portal.web.templating import page, redirect
 from portal.web.ticket_doors import post_message, ticket_page
 
 
-class ComplaintsController(Controller):
+class ComplaintsController(CasePhotos):
     path = "/complaints"
     guards = [customer_required]
+    reader = staticmethod(customer_actor)
+    find_photo = staticmethod(tickets.find_attachment)
 
     @get("/")
     async def index(
@@ -113,14 +115,3 @@ class ComplaintsController(Controller):
             back=f"/complaints/{number}#thread",
             flash=_("Your message has been sent."),
         )
-
-    @get("/{number:str}/photos/{photo_id:int}")
-    async def photo(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        number: FromPath[str],
-        photo_id: FromPath[int],
-    ) -> File:
-        found = await tickets.find_attachment(db, customer_actor(request), number=number, photo_id=photo_id)
-        return photo_download(request, found)

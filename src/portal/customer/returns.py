@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Response, Template
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
@@ -16,10 +16,9 @@ from portal.domain.aftersales import cases, return_steps, return_views, returns
 from portal.domain.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.web.actors import customer_actor
-from portal.web.downloads import photo_download
 from portal.web.forms import form_text, read_quantities, refused_form, typed_values
 from portal.web.photos import UPLOAD_LIMIT, photos_of
-from portal.web.return_label import return_label
+from portal.web.return_label import ReturnDocuments
 from portal.web.templating import page, redirect
 
 
@@ -89,9 +88,10 @@ class ReturnRequestController(Controller):
         return redirect(request, f"/returns/{case.number}", flash=flash)
 
 
-class ReturnsController(Controller):
+class ReturnsController(ReturnDocuments):
     path = "/returns"
     guards = [customer_required]
+    reader = staticmethod(customer_actor)
 
     @get("/")
     async def index(
@@ -155,21 +155,3 @@ class ReturnsController(Controller):
         return redirect(
             request, f"/returns/{case.number}", flash=_("Thank you: we will look out for the parcel.")
         )
-
-    @get("/{number:str}/label")
-    async def label(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        view = await return_views.read(db, customer_actor(request), number)
-        return return_label(request, view, back=f"/returns/{view.case.number}")
-
-    @get("/{number:str}/photos/{photo_id:int}")
-    async def photo(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        number: FromPath[str],
-        photo_id: FromPath[int],
-    ) -> File:
-        found = await return_views.find_photo(db, customer_actor(request), number=number, photo_id=photo_id)
-        return photo_download(request, found)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import File, Response, Template
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import numbers
@@ -19,7 +19,7 @@ from portal.domain.aftersales.ticket_states import MOVE_LABELS, STAFF_BUTTONS, C
 from portal.domain.errors import InvalidTransition, NotFound
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
-from portal.web.downloads import photo_download
+from portal.web.downloads import CasePhotos
 from portal.web.forms import form_text
 from portal.web.photos import UPLOAD_LIMIT
 from portal.web.templating import page, redirect
@@ -38,9 +38,11 @@ def _filter(request: Request) -> queue.QueueFilter:
     )
 
 
-class AftersalesQueueController(Controller):
+class AftersalesQueueController(CasePhotos):
     path = "/staff/aftersales"
     guards = [requires_role(Role.AFTERSALES)]
+    reader = staticmethod(staff_actor)
+    find_photo = staticmethod(tickets.find_attachment)
 
     @get("/")
     async def index(self, request: Request, db: NamedDependency[AsyncSession]) -> Template:
@@ -132,17 +134,6 @@ class AftersalesQueueController(Controller):
         return redirect(
             request, f"/staff/aftersales/{number}", flash=_("Ticket %(case)s updated.", case=number)
         )
-
-    @get("/{number:str}/photos/{photo_id:int}")
-    async def photo(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        number: FromPath[str],
-        photo_id: FromPath[int],
-    ) -> File:
-        found = await tickets.find_attachment(db, staff_actor(request), number=number, photo_id=photo_id)
-        return photo_download(request, found)
 
 
 def _back(form: Any) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import File, Response, Template
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import requires_role
@@ -18,11 +19,11 @@ from portal.auth.roles import Role
 from portal.domain.aftersales import return_steps, return_views
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders.actors import Actor
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
-from portal.web.downloads import photo_download
 from portal.web.forms import form_text, read_quantities, refused_form, typed_values
-from portal.web.return_label import return_label
+from portal.web.return_label import ReturnDocuments
 from portal.web.templating import page, redirect
 
 PATH = "/staff/aftersales/returns"
@@ -43,9 +44,10 @@ def inspection_of(form: Any) -> list[return_steps.Inspected]:
     ]
 
 
-class StaffReturnsController(Controller):
+class StaffReturnsController(ReturnDocuments):
     path = PATH
     guards = [requires_role(Role.AFTERSALES)]
+    reader = staticmethod(staff_actor)
 
     async def _show(self, request: Request, db: AsyncSession, number: str, **shown: Any) -> Template:
         view = await return_views.read(db, staff_actor(request), number)
@@ -58,10 +60,21 @@ class StaffReturnsController(Controller):
             values=shown.get("values") or {},
         )
 
-    async def _step(
-        self, request: Request, db: AsyncSession, number: str, do: Step, flash: str
+    @get("/{number:str}")
+    async def show(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        return await self._show(request, db, number)
+
+    @post("/{number:str}/{step:str}")
+    async def step(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str], step: FromPath[str]
     ) -> Response | Template:
-        """One step from a form of the return's page: done and back to the page, or the page again (422)."""
+        """One step from a form of the return's page (``STEPS``): done and back to the page with its
+        message, or the page again with the form's refusals (422); an unknown step is 404."""
+        if step not in STEPS:
+            raise NotFoundException()
+        do, flash = STEPS[step]
         actor = staff_actor(request)
         case, _request = await return_views.find(db, actor, number)
         form = await request.form()
@@ -71,97 +84,47 @@ class StaffReturnsController(Controller):
             return await refused_form(
                 db, exc, lambda **kw: self._show(request, db, number, **kw), values=typed_values(form)
             )
-        return redirect(request, f"{PATH}/{case.number}", flash=flash)
+        return redirect(request, f"{PATH}/{case.number}", flash=_(flash))
 
-    @get("/{number:str}")
-    async def show(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        return await self._show(request, db, number)
 
-    @post("/{number:str}/approve")
-    async def approve(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def do(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
-            await return_steps.approve(
-                db, actor, case_id, instructions=form_text(form, "instructions", limit=4000)
-            )
+async def _approve(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
+    await return_steps.approve(db, actor, case_id, instructions=form_text(form, "instructions", limit=4000))
 
-        return await self._step(
-            request, db, number, do, _("Return approved; the customer has the RMA number.")
-        )
 
-    @post("/{number:str}/reject")
-    async def reject(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def do(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
-            await return_steps.reject(db, actor, case_id, reason=form_text(form, "reason", limit=4000))
+async def _reject(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
+    await return_steps.reject(db, actor, case_id, reason=form_text(form, "reason", limit=4000))
 
-        return await self._step(
-            request, db, number, do, _("Return request rejected; the customer has been told.")
-        )
 
-    @post("/{number:str}/shipment")
-    async def shipment(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def do(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
-            await return_steps.ship(
-                db,
-                actor,
-                case_id,
-                carrier_code=form_text(form, "carrier_code", limit=40),
-                carrier=form_text(form, "carrier", limit=60),
-                tracking_number=form_text(form, "tracking_number", limit=60),
-            )
+async def _ship(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
+    await return_steps.ship(
+        db,
+        actor,
+        case_id,
+        carrier_code=form_text(form, "carrier_code", limit=40),
+        carrier=form_text(form, "carrier", limit=60),
+        tracking_number=form_text(form, "tracking_number", limit=60),
+    )
 
-        return await self._step(request, db, number, do, _("Return shipment recorded."))
 
-    @post("/{number:str}/receive")
-    async def receive(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def do(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
-            await return_steps.receive(db, actor, case_id, note=form_text(form, "note", limit=4000))
+async def _receive(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
+    await return_steps.receive(db, actor, case_id, note=form_text(form, "note", limit=4000))
 
-        return await self._step(request, db, number, do, _("Goods received; inspect them next."))
 
-    @post("/{number:str}/inspect")
-    async def inspect(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def do(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
-            await return_steps.inspect(
-                db, actor, case_id, inspection_of(form), note=form_text(form, "note", limit=4000)
-            )
+async def _inspect(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
+    note = form_text(form, "note", limit=4000)
+    await return_steps.inspect(db, actor, case_id, inspection_of(form), note=note)
 
-        return await self._step(request, db, number, do, _("Inspection recorded."))
 
-    @post("/{number:str}/resolve")
-    async def resolve(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Response | Template:
-        async def do(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
-            await return_steps.resolve_with_credit_note(db, actor, case_id)
+async def _resolve(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
+    await return_steps.resolve_with_credit_note(db, actor, case_id)
 
-        return await self._step(request, db, number, do, _("Return resolved; the customer has been told."))
 
-    @get("/{number:str}/label")
-    async def label(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        view = await return_views.read(db, staff_actor(request), number)
-        return return_label(request, view, back=f"{PATH}/{view.case.number}")
-
-    @get("/{number:str}/photos/{photo_id:int}")
-    async def photo(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        number: FromPath[str],
-        photo_id: FromPath[int],
-    ) -> File:
-        found = await return_views.find_photo(db, staff_actor(request), number=number, photo_id=photo_id)
-        return photo_download(request, found)
+# the forms of the staff return page: POST <return>/<step>, each with the message shown after it
+STEPS: dict[str, tuple[Step, str]] = {
+    "approve": (_approve, N_("Return approved; the customer has the RMA number.")),
+    "reject": (_reject, N_("Return request rejected; the customer has been told.")),
+    "shipment": (_ship, N_("Return shipment recorded.")),
+    "receive": (_receive, N_("Goods received; inspect them next.")),
+    "inspect": (_inspect, N_("Inspection recorded.")),
+    "resolve": (_resolve, N_("Return resolved; the customer has been told.")),
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, ClassVar
 
 from litestar import Controller, Request, get
@@ -62,7 +62,30 @@ def photo_download(request: Request, photo: AftersalesPhoto) -> File:
     )
 
 
-class OrderAttachments(Controller):
+class CasePhotos(Controller):
+    """``<path>/{number}/photos/{photo_id}``: one photo of ``number`` (an order's cases, a ticket, a
+    return) that the reader may see, as a download; 404 otherwise, like a missing one.
+
+    A door's controller inherits it and names its reader and finder: ``reader = staticmethod(<actor of
+    a request>)``, ``find_photo = staticmethod(<(db, actor, number=, photo_id=) -> AftersalesPhoto>)``.
+    """
+
+    reader: ClassVar[Callable[[Request], Actor]]
+    find_photo: ClassVar[Callable[..., Awaitable[AftersalesPhoto]]]
+
+    @get("/{number:str}/photos/{photo_id:int}")
+    async def case_photo(
+        self,
+        request: Request,
+        db: NamedDependency[AsyncSession],
+        number: FromPath[str],
+        photo_id: FromPath[int],
+    ) -> File:
+        found = await self.find_photo(db, self.reader(request), number=number, photo_id=photo_id)
+        return photo_download(request, found)
+
+
+class OrderAttachments(CasePhotos):
     """``<path>/{number}/attachments/{attachment_id}``: one attachment of an order the reader may see;
     ``<path>/{number}/photos/{photo_id}``: one photo of one of its after-sales cases.
 
@@ -70,7 +93,7 @@ class OrderAttachments(Controller):
     request>)``; an attachment of an order that reader may not see is 404, like a missing one.
     """
 
-    reader: ClassVar[Callable[[Request], Actor]]
+    find_photo = staticmethod(cases.find_photo)
 
     @get("/{number:str}/attachments/{attachment_id:int}")
     async def attachment(
@@ -82,17 +105,6 @@ class OrderAttachments(Controller):
     ) -> File:
         found = await attachments.find(db, self.reader(request), number=number, attachment_id=attachment_id)
         return download(request, found)
-
-    @get("/{number:str}/photos/{photo_id:int}")
-    async def case_photo(
-        self,
-        request: Request,
-        db: NamedDependency[AsyncSession],
-        number: FromPath[str],
-        photo_id: FromPath[int],
-    ) -> File:
-        found = await cases.find_photo(db, self.reader(request), number=number, photo_id=photo_id)
-        return photo_download(request, found)
 
 
 def file_download(body: bytes, filename: str, media_type: str) -> Response:

@@ -1,20 +1,36 @@
-"""The printable return label and packing slip of an approved return, for the buyer's and staff's doors."""
+"""What the buyer's and staff's return pages share: the printable return label and packing slip, and
+the return's photos."""
 
 from __future__ import annotations
 
-from litestar import Request
+from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.domain.aftersales.return_views import ReturnView
+from portal.domain.aftersales import return_views
 from portal.domain.pdf import seller_from
+from portal.web.downloads import CasePhotos
 from portal.web.templating import page
 
 
-def return_label(request: Request, view: ReturnView, *, back: str) -> Template:
-    """The label (ship to the seller, quoting the RMA number) and the slip of lines, in the reader's
-    language, linking ``back`` to the return's page; 404 before the return is approved (no RMA number yet)."""
-    if not view.request.rma_number:
-        raise NotFoundException()
-    seller = seller_from(request.app.state.settings, request.state.locale)
-    return page(request, "documents/return_label.html", view=view, seller=seller, back=back)
+class ReturnDocuments(CasePhotos):
+    """``<path>/{number}/label`` and ``<path>/{number}/photos/{photo_id}`` of a return the reader may
+    read (``reader``, as for ``CasePhotos``); the label links back to ``<path>/{number}``."""
+
+    find_photo = staticmethod(return_views.find_photo)
+
+    @get("/{number:str}/label")
+    async def label(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        """The label (ship to the seller, quoting the RMA number) and the slip of lines, in the reader's
+        language; 404 before the return is approved (no RMA number yet)."""
+        view = await return_views.read(db, self.reader(request), number)
+        if not view.request.rma_number:
+            raise NotFoundException()
+        seller = seller_from(request.app.state.settings, request.state.locale)
+        back = f"{self.path}/{view.case.number}"
+        return page(request, "documents/return_label.html", view=view, seller=seller, back=back)
