@@ -91,6 +91,7 @@ class ReturnRequestController(Controller):
 class ReturnsController(ReturnDocuments):
     path = "/returns"
     guards = [customer_required]
+    template = "customer/returns/detail.html"
     reader = staticmethod(customer_actor)
 
     @get("/")
@@ -105,23 +106,6 @@ class ReturnsController(ReturnDocuments):
             next_after=found.next_after,
             first_page=not after,
         )
-
-    async def _show(self, request: Request, db: AsyncSession, number: str, **shown: Any) -> Template:
-        view = await return_views.read(db, customer_actor(request), number)
-        return page(
-            request,
-            "customer/returns/detail.html",
-            status_code=shown.pop("status_code", 200),
-            view=view,
-            errors=shown.get("errors") or {},
-            values=shown.get("values") or {},
-        )
-
-    @get("/{number:str}")
-    async def show(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        return await self._show(request, db, number)
 
     @post("/{number:str}/cancel")
     async def cancel(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -24,7 +24,7 @@ from portal.i18n import gettext as _
 from portal.web.actors import staff_actor
 from portal.web.forms import form_text, read_quantities, refused_form, typed_values
 from portal.web.return_label import ReturnDocuments
-from portal.web.templating import page, redirect
+from portal.web.templating import redirect
 
 PATH = "/staff/aftersales/returns"
 Step = Callable[[AsyncSession, Actor, int, FormMultiDict], Awaitable[Any]]
@@ -47,24 +47,8 @@ def inspection_of(form: Any) -> list[return_steps.Inspected]:
 class StaffReturnsController(ReturnDocuments):
     path = PATH
     guards = [requires_role(Role.AFTERSALES)]
+    template = "staff/aftersales/return.html"
     reader = staticmethod(staff_actor)
-
-    async def _show(self, request: Request, db: AsyncSession, number: str, **shown: Any) -> Template:
-        view = await return_views.read(db, staff_actor(request), number)
-        return page(
-            request,
-            "staff/aftersales/return.html",
-            status_code=shown.pop("status_code", 200),
-            view=view,
-            errors=shown.get("errors") or {},
-            values=shown.get("values") or {},
-        )
-
-    @get("/{number:str}")
-    async def show(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template:
-        return await self._show(request, db, number)
 
     @post("/{number:str}/{step:str}")
     async def step(

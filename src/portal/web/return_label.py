@@ -1,7 +1,9 @@
-"""What the buyer's and staff's return pages share: the printable return label and packing slip, and
-the return's photos."""
+"""What the buyer's and staff's return doors share: the return's page, its printable label and packing
+slip, and its photos."""
 
 from __future__ import annotations
+
+from typing import Any, ClassVar
 
 from litestar import Request, get
 from litestar.di import NamedDependency
@@ -17,10 +19,29 @@ from portal.web.templating import page
 
 
 class ReturnDocuments(CasePhotos):
-    """``<path>/{number}/label`` and ``<path>/{number}/photos/{photo_id}`` of a return the reader may
-    read (``reader``, as for ``CasePhotos``); the label links back to ``<path>/{number}``."""
+    """``<path>/{number}`` (the door's ``template``), ``<path>/{number}/label`` and
+    ``<path>/{number}/photos/{photo_id}`` of a return the reader may read (``reader``, as for
+    ``CasePhotos``); the label links back to the return's page."""
 
     find_photo = staticmethod(return_views.find_photo)
+    template: ClassVar[str]  # the return's page in this door
+
+    async def _show(self, request: Request, db: AsyncSession, number: str, **shown: Any) -> Template:
+        """The return's page; ``shown``: ``status_code``, ``errors`` and ``values`` of a refused form."""
+        return page(
+            request,
+            self.template,
+            status_code=shown.pop("status_code", 200),
+            view=await return_views.read(db, self.reader(request), number),
+            errors=shown.get("errors") or {},
+            values=shown.get("values") or {},
+        )
+
+    @get("/{number:str}")
+    async def show(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template:
+        return await self._show(request, db, number)
 
     @get("/{number:str}/label")
     async def label(

@@ -9,16 +9,13 @@ the return's page; receiving the goods stays a person's step (they count what ar
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
-from portal.db.fulfilment import CarrierEvent
 from portal.db.returns import ReturnRequest
 from portal.domain.errors import ValidationFailed
-from portal.domain.fulfilment.shipping import EventInput, check_status
+from portal.domain.fulfilment.shipping import EventInput, check_status, new_event_row
 from portal.i18n import N_
 
 
@@ -38,26 +35,9 @@ async def record_event(db: AsyncSession, request: ReturnRequest, event: EventInp
     if clock.in_the_future(event.occurred_at):
         raise ValidationFailed({"occurred_at": N_("This time is in the future.")})
     await db.refresh(request, with_for_update=True)  # one event of a parcel at a time: the dedupe holds
-    event_id = event.event_id or f"{source}-{uuid.uuid4().hex}"
-    known = await db.scalar(
-        select(CarrierEvent.id).where(
-            CarrierEvent.carrier_code == request.carrier_code, CarrierEvent.event_id == event_id
-        )
-    )
-    if known is not None:
+    row = await new_event_row(db, request.carrier_code, event, source=source, return_id=request.id)
+    if row is None:
         return False
-    db.add(
-        CarrierEvent(
-            return_id=request.id,
-            carrier_code=request.carrier_code,
-            event_id=event_id,
-            status=event.status,
-            exception_kind=event.exception_kind,
-            occurred_at=event.occurred_at,
-            location=event.location,
-            note=event.note,
-            source=source,
-        )
-    )
+    db.add(row)
     await db.flush()
     return True

@@ -181,38 +181,47 @@ async def _shipment_for(db: AsyncSession, carrier_code: str, tracking_number: st
     return shipment
 
 
+async def new_event_row(
+    db: AsyncSession, carrier_code: str, event: EventInput, *, source: str, **parcel: int
+) -> CarrierEvent | None:
+    """The ``carrier_events`` row of ``event`` about ``parcel`` (``shipment_id=`` or ``return_id=``), not
+    yet added; None when the carrier's event id is recorded already. Call it holding the parcel's lock."""
+    event_id = event.event_id or f"{source}-{uuid.uuid4().hex}"
+    known = await db.scalar(
+        select(CarrierEvent.id).where(
+            CarrierEvent.carrier_code == carrier_code, CarrierEvent.event_id == event_id
+        )
+    )
+    if known is not None:
+        return None
+    return CarrierEvent(
+        carrier_code=carrier_code,
+        event_id=event_id,
+        status=event.status,
+        exception_kind=event.exception_kind,
+        occurred_at=event.occurred_at,
+        location=event.location,
+        note=event.note,
+        source=source,
+        **parcel,
+    )
+
+
 async def record_event(
     db: AsyncSession, shipment: Shipment, event: EventInput, *, source: str, actor: Actor | None = None
 ) -> bool:
     """Store a carrier event and act on it; False when this event id was already recorded (a no-op)."""
     check_status(event)
-    event_id = event.event_id or f"{source}-{uuid.uuid4().hex}"
     # the shipment row is the lock: one event of a shipment at a time, so the dedupe below holds
     await db.refresh(shipment, with_for_update=True)
-    exists = await db.scalar(
-        select(CarrierEvent.id).where(
-            CarrierEvent.carrier_code == shipment.carrier_code, CarrierEvent.event_id == event_id
-        )
-    )
-    if exists:
+    row = await new_event_row(db, shipment.carrier_code, event, source=source, shipment_id=shipment.id)
+    if row is None:
         return False
     check_event_time(shipment, event, source=source)
     latest = await db.scalar(
         select(func.max(CarrierEvent.occurred_at)).where(CarrierEvent.shipment_id == shipment.id)
     )
-    db.add(
-        CarrierEvent(
-            shipment_id=shipment.id,
-            carrier_code=shipment.carrier_code,
-            event_id=event_id,
-            status=event.status,
-            exception_kind=event.exception_kind,
-            occurred_at=event.occurred_at,
-            location=event.location,
-            note=event.note,
-            source=source,
-        )
-    )
+    db.add(row)
     # a late, older event is kept in the history but does not move the shipment back
     if shipment.status != "delivered" and (latest is None or event.occurred_at >= latest):
         shipment.status = event.status
