@@ -50,6 +50,7 @@ CHANNEL_LABELS = {
     "sales_rep": N_("sales representative"),
     "partner": N_("partner system"),
     "marketplace": N_("marketplace"),
+    "replacement": N_("replacement for a return"),
 }
 SHIPMENT_STATUS_LABELS = {
     "shipped": N_("handed to the carrier"),

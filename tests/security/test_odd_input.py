@@ -143,6 +143,7 @@ async def _seed(db) -> dict:  # noqa: ANN001
             "photo_id": 1,
             "case_number": "AS-2026-000001",
             "message_id": 1,
+            "step": "approve",  # a step of the staff return page
             "line_id": None,  # the buyer's cart line, added once signed in
             **settlement,
         },

@@ -71,6 +71,10 @@ class Order(IdMixin, TimestampMixin, Base):
     invoice_title: Mapped[str] = mapped_column(String(200), default="")
     tax_id: Mapped[str] = mapped_column(String(40), default="")
     special_requirements: Mapped[str] = mapped_column(Text, default="")
+    # a replacement order (补发订单) sent free for returned goods: the order it replaces (0014)
+    replaces_order_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("orders.id"), index=True, default=None
+    )
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     assignee_staff_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("staff_users.id"), default=None

@@ -103,6 +103,10 @@ async def _resolve(db: AsyncSession, actor: Actor, case_id: int, form: FormMulti
     await return_steps.resolve_with_credit_note(db, actor, case_id)
 
 
+async def _replace(db: AsyncSession, actor: Actor, case_id: int, form: FormMultiDict) -> None:
+    await return_steps.resolve_with_replacement(db, actor, case_id)
+
+
 # the forms of the staff return page: POST <return>/<step>, each with the message shown after it
 STEPS: dict[str, tuple[Step, str]] = {
     "approve": (_approve, N_("Return approved; the customer has the RMA number.")),
@@ -111,4 +115,5 @@ STEPS: dict[str, tuple[Step, str]] = {
     "receive": (_receive, N_("Goods received; inspect them next.")),
     "inspect": (_inspect, N_("Inspection recorded.")),
     "resolve": (_resolve, N_("Return resolved; the customer has been told.")),
+    "replace": (_replace, N_("Replacement order opened; production and shipping take it from here.")),
 }

@@ -339,3 +339,62 @@ async def test_the_carriers_webhook_reports_the_parcel_coming_back_once(client, 
     assert events == 1
     page = await client.get(f"/returns/{number}")
     assert "Shanghai hub" in page.text and "SF Express" in page.text
+
+
+async def test_a_replacement_order_is_free_and_ships_through_fulfilment(client, db):
+    from portal.db.billing import Invoice
+    from tests.billing_helpers import ship
+    from tests.fulfilment_helpers import pack_rest, produce
+
+    aftersales = await make_staff(db, "aftersales")
+    buyer, order, invoices = await _delivered_and_invoiced(db)
+    first = (await lines_of(db, order))[0]
+    r = await _request(client, buyer, order, {first.id: 2}, resolution="replacement")
+    number = CASE_URL.search(r.headers["location"]).group(1)
+    for step, data in (("approve", {}), ("receive", {})):
+        assert (await _staff_post(client, aftersales, number, step, **data)).status_code == 303
+    line_id = (
+        (await client.get(f"/staff/aftersales/returns/{number}"))
+        .text.split('name="accepted_', 1)[1]
+        .split('"', 1)[0]
+    )
+    assert (
+        await _staff_post(client, aftersales, number, "inspect", **{f"accepted_{line_id}": "2"})
+    ).status_code == 303
+    assert (await _staff_post(client, aftersales, number, "replace")).status_code == 303
+    request = await db.scalar(
+        select(ReturnRequest)
+        .where(ReturnRequest.rma_number.is_not(None))
+        .execution_options(populate_existing=True)
+    )
+    replacement = await db.get(Order, request.replacement_order_id, populate_existing=True)
+    assert (replacement.status, replacement.channel, replacement.total) == (
+        "confirmed",
+        "replacement",
+        Decimal("0.00"),
+    )
+    assert replacement.replaces_order_id == order.id and replacement.account_id == order.account_id
+    [new_line] = await lines_of(db, replacement)
+    assert (new_line.sku, new_line.quantity, new_line.unit_price, new_line.allocation) == (
+        first.sku,
+        2,
+        Decimal("0"),
+        "reserved",
+    )
+    assert (await _case(db, number)).state == "resolved"
+    assert await db.scalar(select(func.count()).select_from(CreditNote)) == 0
+    resolved = await db.scalar(select(OutboxMessage).where(OutboxMessage.template == "return_resolved"))
+    assert resolved.context["replacement"] == replacement.number
+    # production and shipping take it like any order; a free order is not invoiced
+    await produce(db, replacement)
+    await pack_rest(db, replacement)
+    await ship(db, replacement, (2,), "REPL-1")
+    assert (await db.get(Order, replacement.id, populate_existing=True)).status == "shipped"
+    assert (
+        await db.scalar(select(func.count()).select_from(Invoice).where(Invoice.order_id == replacement.id))
+        == 0
+    )
+    # the two orders name each other, for the buyer
+    await sign_in(client, buyer.email)
+    assert f'href="/orders/{order.number}"' in (await client.get(f"/orders/{replacement.number}")).text
+    assert f'href="/orders/{replacement.number}"' in (await client.get(f"/orders/{order.number}")).text

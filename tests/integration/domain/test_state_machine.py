@@ -62,6 +62,10 @@ def _verb(action: Action):
         Action.CONFIRM_RECEIPT: lambda db, a, o: service.confirm_receipt(db, a, o),
         Action.COMPLETE: lambda db, a, o: service.complete(db, a, o),
         Action.CLOSE: lambda db, a, o: service.close(db, a, o),
+        # a replacement order for returned goods, here for the order itself (the link is not the point)
+        Action.OPEN_REPLACEMENT: lambda db, a, o: service.open_replacement(
+            db, a, o, original=o, case_number="AS-2026-000001"
+        ),
     }[action]
 
 

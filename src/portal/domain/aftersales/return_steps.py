@@ -22,26 +22,30 @@ from portal import clock
 from portal.db.aftersales import AftersalesCase
 from portal.db.billing import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from portal.db.fulfilment import Carrier
-from portal.db.orders import Order
+from portal.db.orders import Order, OrderLine
 from portal.db.returns import ReturnLine, ReturnRequest
 from portal.domain.aftersales import cases
 from portal.domain.aftersales.kinds import RETURN
 from portal.domain.aftersales.return_states import SETTLING, RmaMove, RmaState, find
 from portal.domain.aftersales.returns import record_step
 from portal.domain.billing.credit_notes import issue_credit_note
+from portal.domain.billing.money import ZERO
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from portal.domain.numbering import Series, next_number
-from portal.domain.orders import notify
+from portal.domain.orders import notify, service
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.confirmation import allocate_confirmed
 from portal.i18n import N_
 
 NOTE_LIMIT = 4000
+REPLACEMENT_CHANNEL = "replacement"  # the channel of a replacement order (orders.channel)
 NOT_NOW = N_("This return cannot take that step in its current state.")
 REJECT_REASON = N_("Please say why the return is rejected.")
 CARRIER_REQUIRED = N_("Please name the carrier.")
 TRACKING_REQUIRED = N_("Please enter the tracking number.")
 INSPECTED_TOO_MANY = N_("Accepted and rejected together cannot exceed the %(n)s returned.")
 NOTHING_INSPECTED = N_("Record what was accepted and rejected for each line.")
+NOTHING_TO_REPLACE = N_("No unit was accepted in the inspection: there is nothing to replace.")
 NOT_INVOICED = N_("%(n)s accepted units of %(sku)s were never invoiced: they cannot be credited.")
 
 
@@ -221,17 +225,35 @@ async def inspect(
     await db.flush()
 
 
+async def _resolvable(
+    db: AsyncSession, actor: Actor, case_id: int
+) -> tuple[AftersalesCase, ReturnRequest, Order, list[ReturnLine]]:
+    """An inspected return the actor may resolve, with its lines (409 / 403 otherwise)."""
+    case, request, order = await load(db, case_id)
+    step = find(case.state, RmaMove.RESOLVE)
+    if step is None:
+        raise InvalidTransition(NOT_NOW)
+    if actor.acting_role(step.roles) is None:
+        raise Forbidden()
+    lines = list(await db.scalars(select(ReturnLine).where(ReturnLine.return_id == request.id)))
+    return case, request, order, lines
+
+
+async def _resolved(
+    db: AsyncSession, actor: Actor, case: AftersalesCase, request: ReturnRequest, order: Order, **told: object
+) -> None:
+    """The resolve move, and the buyer told what it brings (``told``: credit notes, a replacement order)."""
+    event = await move(db, actor, case, order, RmaMove.RESOLVE, rma=request.rma_number or "")
+    await db.flush()
+    await notify.send(
+        db, order, "return_resolved", "customer", event=event, extra=_context(case, request, **told)
+    )
+
+
 async def resolve_with_credit_note(db: AsyncSession, actor: Actor, case_id: int) -> list[CreditNote]:
     """Resolve an inspected return with credit notes for its accepted units (none accepted: none issued)."""
-    case, request, order = await load(db, case_id)
-    if find(case.state, RmaMove.RESOLVE) is None:
-        raise InvalidTransition(NOT_NOW)
-    if actor.acting_role(find(case.state, RmaMove.RESOLVE).roles) is None:
-        raise Forbidden()
-    accepted = {
-        ln.order_line_id: (ln.sku, ln.accepted_qty or 0)
-        for ln in await db.scalars(select(ReturnLine).where(ReturnLine.return_id == request.id))
-    }
+    case, request, order, lines = await _resolvable(db, actor, case_id)
+    accepted = {ln.order_line_id: (ln.sku, ln.accepted_qty or 0) for ln in lines}
     per_invoice = await _spread(db, order.id, accepted)
     notes = []
     reason = f"{request.rma_number} ({case.number})"
@@ -250,12 +272,60 @@ async def resolve_with_credit_note(db: AsyncSession, actor: Actor, case_id: int)
         )
     request.outcome = "credit_note"
     request.credit_note_id = notes[0].id if notes else None
-    event = await move(db, actor, case, order, RmaMove.RESOLVE, rma=request.rma_number or "")
-    await db.flush()
-    numbers = [n.number for n in notes]
-    extra = _context(case, request, credit_notes=numbers)
-    await notify.send(db, order, "return_resolved", "customer", event=event, extra=extra)
+    await _resolved(db, actor, case, request, order, credit_notes=[n.number for n in notes])
     return notes
+
+
+async def resolve_with_replacement(db: AsyncSession, actor: Actor, case_id: int) -> Order:
+    """Resolve an inspected return with a replacement order (补发订单): the accepted units again, free of
+    charge, to the same address, confirmed at once and allocated like any confirmed order, so that
+    production and shipping take it from there. The two orders name each other. Returns the new order."""
+    case, request, order, lines = await _resolvable(db, actor, case_id)
+    accepted = {ln.order_line_id: ln.accepted_qty or 0 for ln in lines if ln.accepted_qty}
+    if not accepted:
+        raise ValidationFailed({"lines": NOTHING_TO_REPLACE})
+    originals = await db.scalars(
+        select(OrderLine).where(OrderLine.id.in_(list(accepted))).order_by(OrderLine.position, OrderLine.id)
+    )
+    replacement = Order(
+        account_id=order.account_id,
+        contact_user_id=order.contact_user_id,
+        channel=REPLACEMENT_CHANNEL,
+        entered_by_staff_id=actor.id,
+        status="draft",
+        priority=order.priority,
+        currency=order.currency,
+        payment_terms=order.payment_terms,
+        payment_days=order.payment_days,
+        shipping_address=order.shipping_address,
+        invoice_title=order.invoice_title,
+        tax_id=order.tax_id,
+        special_requirements=f"{request.rma_number} ({case.number})",
+    )
+    db.add(replacement)
+    await db.flush()
+    for position, line in enumerate(originals):
+        db.add(
+            OrderLine(
+                order_id=replacement.id,
+                product_id=line.product_id,
+                position=position,
+                sku=line.sku,
+                name_zh=line.name_zh,
+                name_en=line.name_en,
+                specs=line.specs,
+                labels=line.labels,
+                unit=line.unit,
+                quantity=accepted[line.id],
+                unit_price=ZERO,
+                line_total=ZERO,
+            )
+        )
+    event = await service.open_replacement(db, actor, replacement, original=order, case_number=case.number)
+    await allocate_confirmed(db, replacement, event)
+    request.outcome, request.replacement_order_id = "replacement", replacement.id
+    await _resolved(db, actor, case, request, order, replacement=replacement.number)
+    return replacement
 
 
 async def _spread(

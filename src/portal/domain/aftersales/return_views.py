@@ -79,6 +79,7 @@ class ReturnView:
     ship_from: dict | None = None  # the order's delivery address: where the goods come back from
     parcel: list[ParcelEvent] = field(default_factory=list)  # the carrier's events, oldest first
     carriers: list[tuple[str, str]] = field(default_factory=list)  # (code, name) for the shipment form
+    replacement_number: str | None = None  # the replacement order this return was resolved with
 
     @property
     def moves(self) -> frozenset[str]:
@@ -116,9 +117,10 @@ async def find(db: AsyncSession, actor: Actor, number: str) -> tuple[AftersalesC
 async def read(db: AsyncSession, actor: Actor, number: str) -> ReturnView:
     """The return's page: a fixed number of statements whatever its lines, photos and steps."""
     case, request = await find(db, actor, number)
-    order_number, account_name, ship_from = (
+    replacement = select(Order.number).where(Order.id == request.replacement_order_id).scalar_subquery()
+    order_number, account_name, ship_from, replacement_number = (
         await db.execute(
-            select(Order.number, CustomerAccount.name, Order.shipping_address)
+            select(Order.number, CustomerAccount.name, Order.shipping_address, replacement)
             .join(CustomerAccount, CustomerAccount.id == Order.account_id)
             .where(Order.id == case.order_id)
         )
@@ -178,7 +180,18 @@ async def read(db: AsyncSession, actor: Actor, number: str) -> ReturnView:
     ]
     carriers = list((await db.execute(select(Carrier.code, Carrier.name).order_by(Carrier.name))).tuples())
     return ReturnView(
-        case, request, order_number, account_name, lines, photos, steps, notes, ship_from, parcel, carriers
+        case,
+        request,
+        order_number,
+        account_name,
+        lines,
+        photos,
+        steps,
+        notes,
+        ship_from,
+        parcel,
+        carriers,
+        replacement_number,
     )
 
 

@@ -15,7 +15,7 @@ on the staff order page: the same rule, each unmet condition named in a Validati
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -40,11 +40,15 @@ OPEN_AFTERSALES = N_("An after-sales case of this order is still open.")
 
 
 def fully_invoiced() -> ColumnElement[bool]:
-    """No line of ``Order`` has fewer (or more) units on invoices than were ordered."""
+    """No line of ``Order`` has fewer (or more) units on invoices than were ordered; an order free of
+    charge (a replacement) has nothing to invoice."""
     invoiced = correlated_sum(
         InvoiceLine.quantity, InvoiceLine.order_line_id == OrderLine.id, outer=OrderLine
     )
-    return ~exists().where(OrderLine.order_id == Order.id, OrderLine.quantity != invoiced).correlate(Order)
+    return or_(
+        Order.total == 0,
+        ~exists().where(OrderLine.order_id == Order.id, OrderLine.quantity != invoiced).correlate(Order),
+    )
 
 
 def paid() -> ColumnElement[bool]:

@@ -109,12 +109,15 @@ class _Charge:
 
 
 async def issue_for_shipment(db: AsyncSession, order: Order, shipment_id: int) -> Invoice | None:
-    """The invoice of the shipment that just left (its lines must be flushed); None when prepaid.
+    """The invoice of the shipment that just left (its lines must be flushed); None when prepaid, or when
+    the order is free of charge (a replacement order).
 
     An order invoiced at confirmation (its prepayment invoice exists) gets no shipment invoices.
     """
     if existing := await db.scalar(select(Invoice).where(Invoice.shipment_id == shipment_id)):
         return existing
+    if order.total == 0:  # free goods (a replacement order): nothing to invoice
+        return None
     if await _prepayment_of(db, order.id) is not None:
         return None
     rows = await db.execute(

@@ -56,14 +56,15 @@ async def accept(db: AsyncSession, actor: Actor, order: Order, signature: Signat
             "user_agent": current.signer_user_agent,
         },
     )
-    await _allocate(db, actor, order, event)
+    await allocate_confirmed(db, order, event)
     if order.payment_terms == "prepaid":  # paid before anything ships: invoiced in full now
         await invoices.issue_prepayment(db, order)
     return current
 
 
-async def _allocate(db: AsyncSession, actor: Actor, order: Order, event: OrderEvent) -> None:
-    """Reserve stock for the confirmed order; backorders tell the customer the new date and the choices."""
+async def allocate_confirmed(db: AsyncSession, order: Order, event: OrderEvent) -> None:
+    """Reserve stock for the order just confirmed (``event``: its confirmation, or a replacement opened);
+    backorders tell the customer the new date and the choices."""
     today = clock.today()
     result = await allocation.allocate(db, order, today=today)
     order.delivery_estimate = max(filter(None, (order.promised_delivery_date, result.new_date)), default=None)

@@ -77,7 +77,10 @@ ORDER_COLUMNS = """
     a.name AS account_name, a.is_key_account, coalesce(u.name, '') AS contact_name,
     {o}.currency, {o}.subtotal, {o}.tax_rate, {o}.tax_amount, {o}.shipping_fee, {o}.total,
     {o}.payment_terms, {o}.payment_days, {o}.requested_delivery_date, {o}.promised_delivery_date,
-    {o}.shipping_address, {o}.invoice_title, {o}.tax_id, {o}.special_requirements, {o}.submitted_at"""
+    {o}.shipping_address, {o}.invoice_title, {o}.tax_id, {o}.special_requirements, {o}.submitted_at,
+    (SELECT r.number FROM orders r WHERE r.id = {o}.replaces_order_id) AS replaces,
+    ARRAY(SELECT r.number FROM orders r WHERE r.replaces_order_id = {o}.id AND r.number IS NOT NULL
+          ORDER BY r.id) AS replacements"""
 ORDER_FIELDS = [f for f in OrderView.__dataclass_fields__ if f != "lines"]
 ATTACHMENTS = """
     (SELECT json_agg(json_build_array(f.id, f.filename, f.size) ORDER BY f.id)

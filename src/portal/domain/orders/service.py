@@ -271,6 +271,28 @@ async def accept_confirmation(
     )
 
 
+async def open_replacement(
+    db: AsyncSession, actor: Actor, order: Order, *, original: Order, case_number: str
+) -> OrderEvent:
+    """A draft of free replacement goods for ``original`` becomes a confirmed order: number, zero totals,
+    the event naming the original and the return (``case_number``). Stock is allocated by the caller."""
+    await flush(db)
+    lines = (await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).all()
+    if not lines:
+        raise ValidationFailed({"lines": N_("The order has no lines.")})
+    if states.find(order.status, Action.OPEN_REPLACEMENT) is None:
+        raise InvalidTransition()
+    now = clock.now()
+    pricing.apply_totals(order, lines, vat_rate=original.tax_rate)
+    order.number = order.number or await numbering.next_order_number(
+        db, now.astimezone(clock.BUSINESS_TZ).year
+    )
+    order.submitted_at = now
+    order.replaces_order_id = original.id
+    data = {"original": original.number, "number": case_number}
+    return await apply(db, order, actor, Action.OPEN_REPLACEMENT, data=data)
+
+
 async def decline_confirmation(
     db: AsyncSession, actor: Actor, order: Order, *, expected_version: int | None, reason: str
 ) -> OrderEvent:

@@ -50,6 +50,7 @@ class Action(StrEnum):
     CONFIRM_RECEIPT = "confirm_receipt"
     COMPLETE = "complete"
     CLOSE = "close"
+    OPEN_REPLACEMENT = "open_replacement"  # a return resolved with a replacement: confirmed, free of charge
 
 
 CUSTOMER = "customer"
@@ -136,6 +137,8 @@ TRANSITIONS: dict[tuple[OrderState, Action], Transition] = {
     (S.DELIVERED, A.CONFIRM_RECEIPT): _t(S.COMPLETED, CUSTOMER),
     (S.DELIVERED, A.COMPLETE): _t(S.COMPLETED, SYSTEM),
     (S.COMPLETED, A.CLOSE): _t(S.CLOSED, "finance", SYSTEM),
+    # after-sales resolve a return with new goods: agreed already, so it starts confirmed (allocation next)
+    (S.DRAFT, A.OPEN_REPLACEMENT): _t(S.CONFIRMED, "aftersales"),
 }
 
 
@@ -208,4 +211,5 @@ ACTION_LABELS: dict[str, str] = {
     A.CONFIRM_RECEIPT: N_("Confirm receipt"),
     A.COMPLETE: N_("Complete"),
     A.CLOSE: N_("Close"),
+    A.OPEN_REPLACEMENT: N_("Send a replacement"),
 }

@@ -61,6 +61,8 @@ class OrderView:
     special_requirements: str
     submitted_at: datetime | None
     lines: list[LineView]
+    replaces: str | None = None  # a replacement order: the number of the order it replaces
+    replacements: tuple[str, ...] = ()  # the replacement orders sent for this one
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,7 @@ EVENT_WORDING: dict[EventKind, Words] = {
         N_("Satisfaction survey answered: overall %(csat)s/5, NPS %(nps)s"),
         N_("Satisfaction survey answered"),
     ),
+    K.OPEN_REPLACEMENT: _words_of(N_("Replacement order opened, free of charge"), N_("Replacement order")),
     K.RETURN_STEP: _words_of(N_("Return %(document)s updated"), N_("Return updated")),
 }
 

@@ -1,9 +1,9 @@
-"""returns and exchanges (RMA): the return half of an after-sales case of kind "return", its lines, and
-carrier events of a parcel coming back (carrier_events.return_id)
+"""returns and exchanges (RMA): the return half of an after-sales case of kind "return", its lines,
+carrier events of a parcel coming back (carrier_events.return_id), and replacement orders (orders.replaces_order_id)
 
 Revision ID: 0014
 Revises: 0013
-Create Date: 2026-12-01 08:14:47.132310
+Create Date: 2026-12-01 08:26:38.969507
 """
 
 from __future__ import annotations
@@ -102,11 +102,19 @@ def upgrade() -> None:
     op.create_check_constraint(
         op.f("ck_carrier_events_one_parcel"), "carrier_events", "(shipment_id IS NULL) <> (return_id IS NULL)"
     )
+    op.add_column("orders", sa.Column("replaces_order_id", sa.BigInteger(), nullable=True))
+    op.create_index(op.f("ix_orders_replaces_order_id"), "orders", ["replaces_order_id"], unique=False)
+    op.create_foreign_key(
+        op.f("fk_orders_replaces_order_id_orders"), "orders", "orders", ["replaces_order_id"], ["id"]
+    )
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM carrier_events WHERE shipment_id IS NULL")
     op.drop_constraint(op.f("ck_carrier_events_one_parcel"), "carrier_events", type_="check")
+    op.drop_constraint(op.f("fk_orders_replaces_order_id_orders"), "orders", type_="foreignkey")
+    op.drop_index(op.f("ix_orders_replaces_order_id"), table_name="orders")
+    op.drop_column("orders", "replaces_order_id")
     op.drop_constraint(op.f("fk_carrier_events_return_id_returns"), "carrier_events", type_="foreignkey")
     op.drop_index(op.f("ix_carrier_events_return_id"), table_name="carrier_events")
     op.alter_column("carrier_events", "shipment_id", existing_type=sa.BIGINT(), nullable=False)
