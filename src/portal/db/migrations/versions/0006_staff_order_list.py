@@ -12,8 +12,6 @@ from alembic import op
 
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 # contains-search of the staff order list (number, SKU, customer, tracking number), as in 0002
 TRGM_INDEXES = {

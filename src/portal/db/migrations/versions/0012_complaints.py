@@ -12,8 +12,6 @@ from alembic import op
 
 revision = "0012"
 down_revision = "0011"
-branch_labels = None
-depends_on = None
 
 TS = sa.DateTime(timezone=True)
 
