@@ -117,3 +117,14 @@ def drop_columns(added: Sequence[tuple[str, sa.Column]]) -> None:
     """The mirror of :func:`add_columns`: drop those columns, last first (only their names are read)."""
     for table, column in reversed(added):
         op.drop_column(table, column.name)
+
+
+def add_foreign_key(table: str, column: str, target: str, ondelete: str | None = None) -> None:
+    """ALTER TABLE … ADD CONSTRAINT ``fk_<table>_<column>_<target>``: ``column`` references ``target.id``."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    op.create_foreign_key(name, table, target, [column], ["id"], ondelete=ondelete)
+
+
+def drop_foreign_key(table: str, column: str, target: str) -> None:
+    """The mirror of :func:`add_foreign_key`."""
+    op.drop_constraint(op.f(f"fk_{table}_{column}_{target}"), table, type_="foreignkey")
