@@ -15,12 +15,16 @@ from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 TS = sa.DateTime(timezone=True)
 """``timestamp with time zone``, the type of every ``*_at`` column."""
 
 MONEY = sa.Numeric(precision=14, scale=2)
 """``numeric(14,2)``: amounts, prices and tax rates."""
+
+JSONB = postgresql.JSONB(astext_type=sa.Text())
+"""``jsonb``."""
 
 
 def id_column() -> sa.Column:
@@ -45,6 +49,59 @@ def created_at() -> sa.Column:
 def money(*names: str) -> list[sa.Column]:
     """One ``numeric(14,2) NOT NULL`` column per name, in the order given."""
     return [sa.Column(name, MONEY, nullable=False) for name in names]
+
+
+def who(role: str, *, named: bool = True) -> list[sa.Column]:
+    """Who did something: ``<role>_kind`` varchar(10) NOT NULL (customer, staff, system…), ``<role>_id``
+    bigint NULL and, when ``named``, ``<role>_name`` varchar(120) NOT NULL, in that order."""
+    columns = [
+        sa.Column(f"{role}_kind", sa.String(length=10), nullable=False),
+        sa.Column(f"{role}_id", sa.BigInteger(), nullable=True),
+    ]
+    if named:
+        columns.append(sa.Column(f"{role}_name", sa.String(length=120), nullable=False))
+    return columns
+
+
+def done(action: str) -> list[sa.Column]:
+    """When and by whom: ``<action>_at`` timestamptz NOT NULL, ``<action>_by`` varchar(120) NOT NULL (a name)."""
+    return [
+        sa.Column(f"{action}_at", TS, nullable=False),
+        sa.Column(f"{action}_by", sa.String(length=120), nullable=False),
+    ]
+
+
+def product_snapshot() -> list[sa.Column]:
+    """A document line's copy of its product: ``position`` int, ``sku`` varchar(40), ``name_zh`` and
+    ``name_en`` varchar(200), all NOT NULL."""
+    return [
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("sku", sa.String(length=40), nullable=False),
+        sa.Column("name_zh", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=False),
+    ]
+
+
+def payment_terms() -> list[sa.Column]:
+    """``payment_terms`` varchar(20) and ``payment_days`` int, NOT NULL."""
+    return [
+        sa.Column("payment_terms", sa.String(length=20), nullable=False),
+        sa.Column("payment_days", sa.Integer(), nullable=False),
+    ]
+
+
+def stored_file(*after_size: sa.Column) -> list[sa.Column]:
+    """An uploaded file kept under the data folder: ``filename``, ``content_type``, ``size``, then
+    ``after_size``, then ``sha256``, ``storage_key`` and :func:`who` uploaded it (no name)."""
+    return [
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        *after_size,
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        *who("uploaded_by", named=False),
+    ]
 
 
 def primary_key(table: str, *columns: str) -> sa.PrimaryKeyConstraint:

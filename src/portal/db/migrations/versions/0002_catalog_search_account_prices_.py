@@ -10,18 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from portal.db.migrations.ddl import (
-    MONEY,
-    check,
-    create_table,
-    created_at,
-    drop_table,
-    foreign_key,
-    foreign_keys,
-    id_column,
-    primary_key,
-    unique,
-)
+from portal.db.migrations import ddl
 
 revision = "0002"
 down_revision = "0001"
@@ -49,37 +38,31 @@ def upgrade() -> None:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for name, expr in TRGM_INDEXES.items():
             op.execute(f"CREATE INDEX {name} ON products USING gin ({expr})")
-    create_table(
+    ddl.create_table(
         "account_prices",
         sa.Column("account_id", sa.BigInteger(), nullable=False),
         sa.Column("product_id", sa.BigInteger(), nullable=False),
-        sa.Column("price", MONEY, nullable=False),
-        id_column(),
-        check("account_prices", "price_not_negative", "price >= 0"),
-        *foreign_keys(
+        sa.Column("price", ddl.MONEY, nullable=False),
+        ddl.id_column(),
+        ddl.check("account_prices", "price_not_negative", "price >= 0"),
+        *ddl.foreign_keys(
             "account_prices",
             ("account_id", "customer_accounts", "CASCADE"),
             ("product_id", "products", "CASCADE"),
         ),
-        primary_key("account_prices"),
+        ddl.primary_key("account_prices"),
         sa.UniqueConstraint("account_id", "product_id", name="uq_account_prices_account_product"),
         indexed=["product_id"],
     )
-    create_table(
+    ddl.create_table(
         "order_attachments",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
-        sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("size", sa.BigInteger(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("storage_key", sa.String(length=200), nullable=False),
-        sa.Column("uploaded_by_kind", sa.String(length=10), nullable=False),
-        sa.Column("uploaded_by_id", sa.BigInteger(), nullable=True),
-        created_at(),
-        id_column(),
-        foreign_key("order_attachments", "order_id", "orders", "CASCADE"),
-        primary_key("order_attachments"),
-        unique("order_attachments", "storage_key"),
+        *ddl.stored_file(),
+        ddl.created_at(),
+        ddl.id_column(),
+        ddl.foreign_key("order_attachments", "order_id", "orders", "CASCADE"),
+        ddl.primary_key("order_attachments"),
+        ddl.unique("order_attachments", "storage_key"),
         indexed=["order_id"],
     )
     op.create_index(
@@ -99,5 +82,5 @@ def downgrade() -> None:
     op.drop_index("ix_products_active_category_sku", table_name="products")
     op.drop_index("uq_orders_one_cart_per_user", table_name="orders", postgresql_where=ONE_CART)
     op.drop_index("ix_orders_account_submitted", table_name="orders")
-    drop_table("order_attachments", indexed=["order_id"])
-    drop_table("account_prices", indexed=["product_id"])
+    ddl.drop_table("order_attachments", indexed=["order_id"])
+    ddl.drop_table("account_prices", indexed=["product_id"])

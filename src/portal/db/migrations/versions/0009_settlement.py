@@ -9,26 +9,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from portal.db.migrations.ddl import (
-    TS,
-    check,
-    create_table,
-    created_at,
-    drop_table,
-    foreign_key,
-    foreign_keys,
-    id_column,
-    money,
-    primary_key,
-    unique,
-)
+from portal.db.migrations import ddl
 
 revision = "0009"
 down_revision = "0008"
 
-JSONB = postgresql.JSONB(astext_type=sa.Text())
 # the indexes of one column each (ix_<table>_<column>), by table, in the order they are created
 INDEXED = {
     "bank_statement_imports": ["sha256"],
@@ -42,24 +28,23 @@ INDEXED = {
 
 
 def upgrade() -> None:
-    create_table(
+    ddl.create_table(
         "bank_profiles",
         sa.Column("name", sa.String(length=120), nullable=False),
-        sa.Column("mapping", JSONB, nullable=False),
-        sa.Column("updated_at", TS, nullable=False),
-        sa.Column("updated_by", sa.String(length=120), nullable=False),
-        id_column(),
-        primary_key("bank_profiles"),
-        unique("bank_profiles", "name"),
+        sa.Column("mapping", ddl.JSONB, nullable=False),
+        *ddl.done("updated"),
+        ddl.id_column(),
+        ddl.primary_key("bank_profiles"),
+        ddl.unique("bank_profiles", "name"),
     )
-    create_table(
+    ddl.create_table(
         "document_counters",
         sa.Column("series", sa.String(length=10), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("last_value", sa.Integer(), nullable=False),
-        primary_key("document_counters", "series", "year"),
+        ddl.primary_key("document_counters", "series", "year"),
     )
-    create_table(
+    ddl.create_table(
         "bank_statement_imports",
         sa.Column("profile_id", sa.BigInteger(), nullable=True),
         sa.Column("filename", sa.String(length=200), nullable=False),
@@ -67,11 +52,10 @@ def upgrade() -> None:
         sa.Column("encoding", sa.String(length=20), nullable=False),
         sa.Column("line_count", sa.Integer(), nullable=False),
         sa.Column("duplicate_count", sa.Integer(), nullable=False),
-        sa.Column("imported_at", TS, nullable=False),
-        sa.Column("imported_by", sa.String(length=120), nullable=False),
-        id_column(),
-        foreign_key("bank_statement_imports", "profile_id", "bank_profiles"),
-        primary_key("bank_statement_imports"),
+        *ddl.done("imported"),
+        ddl.id_column(),
+        ddl.foreign_key("bank_statement_imports", "profile_id", "bank_profiles"),
+        ddl.primary_key("bank_statement_imports"),
         indexed=INDEXED["bank_statement_imports"],
     )
     op.create_table(
@@ -82,59 +66,58 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger(), nullable=False),
         sa.Column("shipment_id", sa.BigInteger(), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("issued_at", TS, nullable=False),
+        sa.Column("issued_at", ddl.TS, nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("payment_terms", sa.String(length=20), nullable=False),
-        sa.Column("payment_days", sa.Integer(), nullable=False),
+        *ddl.payment_terms(),
         sa.Column("invoice_title", sa.String(length=200), nullable=False),
         sa.Column("tax_id", sa.String(length=40), nullable=False),
-        sa.Column("buyer_address", JSONB, nullable=True),
-        *money("subtotal", "shipping_fee", "tax_rate", "tax_amount", "total"),
+        sa.Column("buyer_address", ddl.JSONB, nullable=True),
+        *ddl.money("subtotal", "shipping_fee", "tax_rate", "tax_amount", "total"),
         sa.Column("issued_by", sa.String(length=120), nullable=False),
-        id_column(),
-        check("invoices", "total_not_negative", "total >= 0"),
-        *foreign_keys(
+        ddl.id_column(),
+        ddl.check("invoices", "total_not_negative", "total >= 0"),
+        *ddl.foreign_keys(
             "invoices",
             ("account_id", "customer_accounts"),
             ("order_id", "orders"),
             ("shipment_id", "shipments"),
         ),
-        primary_key("invoices"),
-        unique("invoices", "number"),
+        ddl.primary_key("invoices"),
+        ddl.unique("invoices", "number"),
     )
     op.create_index("ix_invoices_account_issued", "invoices", ["account_id", "issued_on", "id"], unique=False)
     op.create_index("ix_invoices_due_on", "invoices", ["due_on"], unique=False)
     op.create_index(op.f("ix_invoices_order_id"), "invoices", ["order_id"], unique=False)
     for name, column, where in _INVOICE_PARTIAL_UNIQUES:
         op.create_index(name, "invoices", [column], unique=True, postgresql_where=where)
-    create_table(
+    ddl.create_table(
         "bank_statement_lines",
         sa.Column("import_id", sa.BigInteger(), nullable=False),
         sa.Column("booked_on", sa.Date(), nullable=False),
-        *money("amount"),
+        *ddl.money("amount"),
         sa.Column("payer_name", sa.String(length=200), nullable=False),
         sa.Column("payer_account", sa.String(length=60), nullable=False),
         sa.Column("reference", sa.String(length=300), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("raw", JSONB, nullable=False),
+        sa.Column("raw", ddl.JSONB, nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("proposed_invoice_id", sa.BigInteger(), nullable=True),
         sa.Column("match_rule", sa.String(length=20), nullable=False),
-        sa.Column("matched_at", TS, nullable=True),
+        sa.Column("matched_at", ddl.TS, nullable=True),
         sa.Column("matched_by", sa.String(length=120), nullable=False),
-        id_column(),
-        *foreign_keys(
+        ddl.id_column(),
+        *ddl.foreign_keys(
             "bank_statement_lines",
             ("import_id", "bank_statement_imports"),
             ("proposed_invoice_id", "invoices"),
         ),
-        primary_key("bank_statement_lines"),
+        ddl.primary_key("bank_statement_lines"),
         sa.UniqueConstraint("fingerprint", name="uq_bank_statement_lines_fingerprint"),
         indexed=INDEXED["bank_statement_lines"],
     )
     op.create_index("ix_bank_statement_lines_status", "bank_statement_lines", ["status"], unique=False)
-    create_table(
+    ddl.create_table(
         "credit_notes",
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("invoice_id", sa.BigInteger(), nullable=False),
@@ -144,62 +127,58 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("source_ref", sa.String(length=40), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("issued_at", TS, nullable=False),
+        sa.Column("issued_at", ddl.TS, nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
-        *money("subtotal", "tax_rate", "tax_amount", "total"),
+        *ddl.money("subtotal", "tax_rate", "tax_amount", "total"),
         sa.Column("issued_by", sa.String(length=120), nullable=False),
-        id_column(),
-        check("credit_notes", "total_positive", "total > 0"),
-        *foreign_keys(
+        ddl.id_column(),
+        ddl.check("credit_notes", "total_positive", "total > 0"),
+        *ddl.foreign_keys(
             "credit_notes",
             ("account_id", "customer_accounts"),
             ("invoice_id", "invoices"),
             ("order_id", "orders"),
         ),
-        primary_key("credit_notes"),
-        unique("credit_notes", "number"),
+        ddl.primary_key("credit_notes"),
+        ddl.unique("credit_notes", "number"),
         indexed=INDEXED["credit_notes"],
     )
-    create_table(
+    ddl.create_table(
         "fapiao_numbers",
         sa.Column("invoice_id", sa.BigInteger(), nullable=False),
         sa.Column("fapiao_number", sa.String(length=40), nullable=False),
         sa.Column("fapiao_type", sa.String(length=12), nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=True),
-        sa.Column("recorded_at", TS, nullable=False),
-        sa.Column("recorded_by", sa.String(length=120), nullable=False),
-        id_column(),
-        foreign_key("fapiao_numbers", "invoice_id", "invoices", "CASCADE"),
-        primary_key("fapiao_numbers"),
+        *ddl.done("recorded"),
+        ddl.id_column(),
+        ddl.foreign_key("fapiao_numbers", "invoice_id", "invoices", "CASCADE"),
+        ddl.primary_key("fapiao_numbers"),
         sa.UniqueConstraint("fapiao_number", name="uq_fapiao_numbers_fapiao_number"),
         indexed=INDEXED["fapiao_numbers"],
     )
-    create_table(
+    ddl.create_table(
         "invoice_lines",
         sa.Column("invoice_id", sa.BigInteger(), nullable=False),
         sa.Column("order_line_id", sa.BigInteger(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("sku", sa.String(length=40), nullable=False),
-        sa.Column("name_zh", sa.String(length=200), nullable=False),
-        sa.Column("name_en", sa.String(length=200), nullable=False),
+        *ddl.product_snapshot(),
         sa.Column("unit", sa.String(length=20), nullable=False),
         *_quantity_line(
             "invoice_lines", ("invoice_id", "invoices", "CASCADE"), ("order_line_id", "order_lines")
         ),
         indexed=INDEXED["invoice_lines"],
     )
-    create_table(
+    ddl.create_table(
         "invoice_reminders",
         sa.Column("invoice_id", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
-        created_at(),
+        ddl.created_at(),
         sa.Column("outbox_id", sa.BigInteger(), nullable=True),
-        id_column(),
-        foreign_key("invoice_reminders", "invoice_id", "invoices", "CASCADE"),
-        primary_key("invoice_reminders"),
+        ddl.id_column(),
+        ddl.foreign_key("invoice_reminders", "invoice_id", "invoices", "CASCADE"),
+        ddl.primary_key("invoice_reminders"),
         sa.UniqueConstraint("invoice_id", "kind", name="uq_invoice_reminders_invoice_kind"),
     )
-    create_table(
+    ddl.create_table(
         "credit_note_lines",
         sa.Column("credit_note_id", sa.BigInteger(), nullable=False),
         sa.Column("invoice_line_id", sa.BigInteger(), nullable=False),
@@ -214,24 +193,23 @@ def upgrade() -> None:
         "payments",
         sa.Column("account_id", sa.BigInteger(), nullable=False),
         sa.Column("received_on", sa.Date(), nullable=False),
-        *money("amount"),
+        *ddl.money("amount"),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("method", sa.String(length=20), nullable=False),
         sa.Column("reference", sa.String(length=200), nullable=False),
         sa.Column("bank_line_id", sa.BigInteger(), nullable=True),
         sa.Column("reverses_payment_id", sa.BigInteger(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("recorded_at", TS, nullable=False),
-        sa.Column("recorded_by", sa.String(length=120), nullable=False),
-        id_column(),
-        check("payments", "amount_not_zero", "amount <> 0"),
-        *foreign_keys(
+        *ddl.done("recorded"),
+        ddl.id_column(),
+        ddl.check("payments", "amount_not_zero", "amount <> 0"),
+        *ddl.foreign_keys(
             "payments",
             ("account_id", "customer_accounts"),
             ("bank_line_id", "bank_statement_lines"),
             ("reverses_payment_id", "payments"),
         ),
-        primary_key("payments"),
+        ddl.primary_key("payments"),
     )
     op.create_index(
         "ix_payments_account_received", "payments", ["account_id", "received_on", "id"], unique=False
@@ -244,17 +222,16 @@ def upgrade() -> None:
         unique=True,
         postgresql_where="reverses_payment_id IS NOT NULL",
     )
-    create_table(
+    ddl.create_table(
         "payment_allocations",
         sa.Column("payment_id", sa.BigInteger(), nullable=False),
         sa.Column("invoice_id", sa.BigInteger(), nullable=False),
-        *money("amount"),
-        sa.Column("allocated_at", TS, nullable=False),
-        sa.Column("allocated_by", sa.String(length=120), nullable=False),
-        id_column(),
-        check("payment_allocations", "amount_not_zero", "amount <> 0"),
-        *foreign_keys("payment_allocations", ("invoice_id", "invoices"), ("payment_id", "payments")),
-        primary_key("payment_allocations"),
+        *ddl.money("amount"),
+        *ddl.done("allocated"),
+        ddl.id_column(),
+        ddl.check("payment_allocations", "amount_not_zero", "amount <> 0"),
+        *ddl.foreign_keys("payment_allocations", ("invoice_id", "invoices"), ("payment_id", "payments")),
+        ddl.primary_key("payment_allocations"),
         indexed=INDEXED["payment_allocations"],
     )
 
@@ -270,34 +247,34 @@ def _quantity_line(table: str, *refs: tuple[str, ...]) -> list[sa.schema.SchemaI
     """The tail of a document line: quantity (> 0), unit price, line total, id, its two foreign keys."""
     return [
         sa.Column("quantity", sa.Integer(), nullable=False),
-        *money("unit_price", "line_total"),
-        id_column(),
-        check(table, "quantity_positive", "quantity > 0"),
-        *foreign_keys(table, *refs),
-        primary_key(table),
+        *ddl.money("unit_price", "line_total"),
+        ddl.id_column(),
+        ddl.check(table, "quantity_positive", "quantity > 0"),
+        *ddl.foreign_keys(table, *refs),
+        ddl.primary_key(table),
     ]
 
 
 def downgrade() -> None:
-    drop_table("payment_allocations", INDEXED["payment_allocations"])
+    ddl.drop_table("payment_allocations", INDEXED["payment_allocations"])
     op.drop_index(
         "uq_payments_reverses", table_name="payments", postgresql_where="reverses_payment_id IS NOT NULL"
     )
     op.drop_index(op.f("ix_payments_bank_line_id"), table_name="payments")
     op.drop_index("ix_payments_account_received", table_name="payments")
     op.drop_table("payments")
-    drop_table("credit_note_lines", INDEXED["credit_note_lines"])
+    ddl.drop_table("credit_note_lines", INDEXED["credit_note_lines"])
     op.drop_table("invoice_reminders")
     for table in ("invoice_lines", "fapiao_numbers", "credit_notes"):
-        drop_table(table, INDEXED[table])
+        ddl.drop_table(table, INDEXED[table])
     op.drop_index("ix_bank_statement_lines_status", table_name="bank_statement_lines")
-    drop_table("bank_statement_lines", INDEXED["bank_statement_lines"])
+    ddl.drop_table("bank_statement_lines", INDEXED["bank_statement_lines"])
     for name, _, where in reversed(_INVOICE_PARTIAL_UNIQUES):
         op.drop_index(name, table_name="invoices", postgresql_where=where)
     op.drop_index(op.f("ix_invoices_order_id"), table_name="invoices")
     op.drop_index("ix_invoices_due_on", table_name="invoices")
     op.drop_index("ix_invoices_account_issued", table_name="invoices")
     op.drop_table("invoices")
-    drop_table("bank_statement_imports", INDEXED["bank_statement_imports"])
+    ddl.drop_table("bank_statement_imports", INDEXED["bank_statement_imports"])
     op.drop_table("document_counters")
     op.drop_table("bank_profiles")

@@ -10,16 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from portal.db.migrations.ddl import (
-    TS,
-    check,
-    create_table,
-    drop_table,
-    foreign_keys,
-    id_column,
-    primary_key,
-    unique,
-)
+from portal.db.migrations import ddl
 
 revision = "0010"
 down_revision = "0009"
@@ -28,30 +19,28 @@ CASES_INDEXED = ["account_id", "order_id"]
 
 
 def upgrade() -> None:
-    create_table(
+    ddl.create_table(
         "aftersales_cases",
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("state", sa.String(length=30), nullable=False),
         sa.Column("account_id", sa.BigInteger(), nullable=False),
         sa.Column("order_id", sa.BigInteger(), nullable=True),
-        sa.Column("opened_by_kind", sa.String(length=10), nullable=False),
-        sa.Column("opened_by_id", sa.BigInteger(), nullable=True),
-        sa.Column("opened_by_name", sa.String(length=120), nullable=False),
+        *ddl.who("opened_by"),
         sa.Column("assignee_staff_id", sa.BigInteger(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("opened_at", TS, nullable=False),
-        sa.Column("resolved_at", TS, nullable=True),
+        sa.Column("opened_at", ddl.TS, nullable=False),
+        sa.Column("resolved_at", ddl.TS, nullable=True),
         sa.Column("resolution", sa.Text(), nullable=False),
-        id_column(),
-        *foreign_keys(
+        ddl.id_column(),
+        *ddl.foreign_keys(
             "aftersales_cases",
             ("account_id", "customer_accounts"),
             ("assignee_staff_id", "staff_users"),
             ("order_id", "orders", "CASCADE"),
         ),
-        primary_key("aftersales_cases"),
-        unique("aftersales_cases", "number"),
+        ddl.primary_key("aftersales_cases"),
+        ddl.unique("aftersales_cases", "number"),
         indexed=CASES_INDEXED,
     )
     op.create_index(
@@ -60,7 +49,7 @@ def upgrade() -> None:
         ["state", "kind", "opened_at", "id"],
         unique=False,
     )
-    create_table(
+    ddl.create_table(
         "aftersales_case_lines",
         sa.Column("case_id", sa.BigInteger(), nullable=False),
         sa.Column("order_line_id", sa.BigInteger(), nullable=False),
@@ -68,40 +57,35 @@ def upgrade() -> None:
         sa.Column("short_qty", sa.Integer(), nullable=False),
         sa.Column("damaged_qty", sa.Integer(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        id_column(),
-        check("aftersales_case_lines", "something_wrong", "short_qty + damaged_qty > 0"),
-        check("aftersales_case_lines", "quantities_not_negative", "short_qty >= 0 AND damaged_qty >= 0"),
-        *foreign_keys(
+        ddl.id_column(),
+        ddl.check("aftersales_case_lines", "something_wrong", "short_qty + damaged_qty > 0"),
+        ddl.check("aftersales_case_lines", "quantities_not_negative", "short_qty >= 0 AND damaged_qty >= 0"),
+        *ddl.foreign_keys(
             "aftersales_case_lines",
             ("case_id", "aftersales_cases", "CASCADE"),
             ("order_line_id", "order_lines", "CASCADE"),
         ),
-        primary_key("aftersales_case_lines"),
+        ddl.primary_key("aftersales_case_lines"),
         indexed=["case_id"],
     )
-    create_table(
+    ddl.create_table(
         "aftersales_photos",
         sa.Column("case_id", sa.BigInteger(), nullable=False),
-        sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("size", sa.BigInteger(), nullable=False),
-        sa.Column("width", sa.Integer(), nullable=False),
-        sa.Column("height", sa.Integer(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("storage_key", sa.String(length=200), nullable=False),
-        sa.Column("uploaded_by_kind", sa.String(length=10), nullable=False),
-        sa.Column("uploaded_by_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", TS, nullable=False),
-        id_column(),
-        *foreign_keys("aftersales_photos", ("case_id", "aftersales_cases", "CASCADE")),
-        primary_key("aftersales_photos"),
-        unique("aftersales_photos", "storage_key"),
+        *ddl.stored_file(
+            sa.Column("width", sa.Integer(), nullable=False),
+            sa.Column("height", sa.Integer(), nullable=False),
+        ),
+        sa.Column("created_at", ddl.TS, nullable=False),
+        ddl.id_column(),
+        *ddl.foreign_keys("aftersales_photos", ("case_id", "aftersales_cases", "CASCADE")),
+        ddl.primary_key("aftersales_photos"),
+        ddl.unique("aftersales_photos", "storage_key"),
         indexed=["case_id"],
     )
 
 
 def downgrade() -> None:
-    drop_table("aftersales_photos", indexed=["case_id"])
-    drop_table("aftersales_case_lines", indexed=["case_id"])
+    ddl.drop_table("aftersales_photos", indexed=["case_id"])
+    ddl.drop_table("aftersales_case_lines", indexed=["case_id"])
     op.drop_index("ix_aftersales_cases_state_kind_opened", table_name="aftersales_cases")
-    drop_table("aftersales_cases", indexed=CASES_INDEXED)
+    ddl.drop_table("aftersales_cases", indexed=CASES_INDEXED)

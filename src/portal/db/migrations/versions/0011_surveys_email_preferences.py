@@ -14,17 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from portal.db.migrations.ddl import (
-    TS,
-    check,
-    create_table,
-    drop_table,
-    foreign_key,
-    foreign_keys,
-    id_column,
-    primary_key,
-    unique,
-)
+from portal.db.migrations import ddl
 
 revision = "0011"
 down_revision = "0010"
@@ -36,7 +26,7 @@ EMAIL_KINDS = {"milestones": "false", "shipped": "true", "delivered": "true", "s
 
 
 def upgrade() -> None:
-    create_table(
+    ddl.create_table(
         "survey_answers",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("account_id", sa.BigInteger(), nullable=False),
@@ -44,24 +34,26 @@ def upgrade() -> None:
         sa.Column("via", sa.String(length=10), nullable=False),
         *(sa.Column(score, sa.SmallInteger(), nullable=False) for score in SCORES),
         sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("answered_at", TS, nullable=False),
+        sa.Column("answered_at", ddl.TS, nullable=False),
         sa.Column("follow_up_needed", sa.Boolean(), nullable=False),
         sa.Column("follow_up_state", sa.String(length=10), nullable=False),
-        id_column(),
+        ddl.id_column(),
         *(
-            check("survey_answers", f"{score}_range", f"{score} BETWEEN {low} AND {high}")
+            ddl.check("survey_answers", f"{score}_range", f"{score} BETWEEN {low} AND {high}")
             for score, (low, high) in SCORES.items()
         ),
-        check("survey_answers", "follow_up_state_known", "follow_up_state IN ('none', 'open', 'done')"),
-        check("survey_answers", "follow_up_only_when_needed", "follow_up_needed OR follow_up_state = 'none'"),
-        *foreign_keys(
+        ddl.check("survey_answers", "follow_up_state_known", "follow_up_state IN ('none', 'open', 'done')"),
+        ddl.check(
+            "survey_answers", "follow_up_only_when_needed", "follow_up_needed OR follow_up_state = 'none'"
+        ),
+        *ddl.foreign_keys(
             "survey_answers",
             ("account_id", "customer_accounts", "CASCADE"),
             ("order_id", "orders", "CASCADE"),
             ("user_id", "customer_users", "SET NULL"),
         ),
-        primary_key("survey_answers"),
-        unique("survey_answers", "order_id"),
+        ddl.primary_key("survey_answers"),
+        ddl.unique("survey_answers", "order_id"),
         indexed=["account_id"],
     )
     op.create_index(
@@ -78,9 +70,9 @@ def upgrade() -> None:
             sa.Column(kind, sa.Boolean(), server_default=sa.text(default), nullable=False)
             for kind, default in EMAIL_KINDS.items()
         ),
-        sa.Column("updated_at", TS, nullable=False),
-        foreign_key("email_preferences", "user_id", "customer_users", "CASCADE"),
-        primary_key("email_preferences", "user_id"),
+        sa.Column("updated_at", ddl.TS, nullable=False),
+        ddl.foreign_key("email_preferences", "user_id", "customer_users", "CASCADE"),
+        ddl.primary_key("email_preferences", "user_id"),
     )
     op.drop_column("customer_users", "notify_milestones")
 
@@ -98,4 +90,4 @@ def downgrade() -> None:
     op.drop_index(
         "ix_survey_answers_open_follow_ups", table_name="survey_answers", postgresql_where=OPEN_FOLLOW_UPS
     )
-    drop_table("survey_answers", indexed=["account_id"])
+    ddl.drop_table("survey_answers", indexed=["account_id"])

@@ -10,19 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from portal.db.migrations.ddl import (
-    TS,
-    add_columns,
-    add_foreign_key,
-    create_indexes,
-    drop_columns,
-    drop_foreign_key,
-    drop_indexes,
-    drop_table,
-    foreign_key,
-    id_column,
-    primary_key,
-)
+from portal.db.migrations import ddl
 
 revision = "0012"
 down_revision = "0011"
@@ -37,7 +25,7 @@ def _case_columns() -> list[tuple[str, sa.Column]]:
         ("aftersales_cases", sa.Column("category", sa.String(20), nullable=False, server_default="")),
         ("aftersales_cases", sa.Column("version", sa.Integer(), nullable=False, server_default="1")),
         *(
-            ("aftersales_cases", sa.Column(name, TS, nullable=True))
+            ("aftersales_cases", sa.Column(name, ddl.TS, nullable=True))
             for name in ("first_response_due_at", "first_responded_at", "closed_at")
         ),
     ]
@@ -52,54 +40,50 @@ def _create_case_table(
         name,
         sa.Column("case_id", sa.BigInteger(), nullable=False),
         *columns,
-        id_column(),
-        foreign_key(name, *CASE_ID),
-        primary_key(name),
+        ddl.id_column(),
+        ddl.foreign_key(name, *CASE_ID),
+        ddl.primary_key(name),
         *([sa.UniqueConstraint(*unique[1], name=unique[0])] if unique else []),
     )
     if indexed:
-        create_indexes(name, ["case_id"])
+        ddl.create_indexes(name, ["case_id"])
 
 
 def upgrade() -> None:
-    add_columns(_case_columns())
+    ddl.add_columns(_case_columns())
     op.create_index("ix_aftersales_cases_opened_id", "aftersales_cases", ["opened_at", "id"], unique=False)
     _create_case_table(
         "aftersales_messages",
-        sa.Column("author_kind", sa.String(10), nullable=False),
-        sa.Column("author_id", sa.BigInteger(), nullable=True),
-        sa.Column("author_name", sa.String(120), nullable=False),
+        *ddl.who("author"),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
+        sa.Column("created_at", ddl.TS, nullable=False),
     )
     _create_case_table(
         "aftersales_case_events",
         sa.Column("action", sa.String(30), nullable=False),
         sa.Column("from_state", sa.String(30), nullable=False),
         sa.Column("to_state", sa.String(30), nullable=False),
-        sa.Column("actor_kind", sa.String(10), nullable=False),
-        sa.Column("actor_id", sa.BigInteger(), nullable=True),
-        sa.Column("actor_name", sa.String(120), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
+        *ddl.who("actor"),
+        sa.Column("created_at", ddl.TS, nullable=False),
     )
     _create_case_table(
         "aftersales_sla_alerts",
         sa.Column("alert", sa.String(30), nullable=False),
-        sa.Column("sent_at", TS, nullable=False),
+        sa.Column("sent_at", ddl.TS, nullable=False),
         indexed=False,
         unique=("uq_aftersales_sla_alerts_case_alert", ["case_id", "alert"]),
     )
     op.add_column("aftersales_photos", sa.Column("message_id", sa.BigInteger(), nullable=True))
-    add_foreign_key("aftersales_photos", "message_id", "aftersales_messages", ondelete="CASCADE")
-    create_indexes("aftersales_photos", ["message_id"])
+    ddl.add_foreign_key("aftersales_photos", "message_id", "aftersales_messages", ondelete="CASCADE")
+    ddl.create_indexes("aftersales_photos", ["message_id"])
 
 
 def downgrade() -> None:
-    drop_indexes("aftersales_photos", ["message_id"])
-    drop_foreign_key("aftersales_photos", "message_id", "aftersales_messages")
+    ddl.drop_indexes("aftersales_photos", ["message_id"])
+    ddl.drop_foreign_key("aftersales_photos", "message_id", "aftersales_messages")
     op.drop_column("aftersales_photos", "message_id")
     op.drop_table("aftersales_sla_alerts")
-    drop_table("aftersales_case_events", indexed=["case_id"])
-    drop_table("aftersales_messages", indexed=["case_id"])
+    ddl.drop_table("aftersales_case_events", indexed=["case_id"])
+    ddl.drop_table("aftersales_messages", indexed=["case_id"])
     op.drop_index("ix_aftersales_cases_opened_id", table_name="aftersales_cases")
-    drop_columns(_case_columns())
+    ddl.drop_columns(_case_columns())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.db.migrations.ddl import add_columns, add_foreign_key, drop_columns, drop_foreign_key
+from portal.db.migrations import ddl
 
 revision = "0013"
 down_revision = "0012"
@@ -24,10 +24,10 @@ def _added_columns() -> list[tuple[str, sa.Column]]:
 
 
 def upgrade() -> None:
-    add_columns(_added_columns())
-    add_foreign_key("logistics_cases", "assignee_staff_id", "staff_users")
+    ddl.add_columns(_added_columns())
+    ddl.add_foreign_key("logistics_cases", "assignee_staff_id", "staff_users")
 
 
 def downgrade() -> None:
-    drop_foreign_key("logistics_cases", "assignee_staff_id", "staff_users")
-    drop_columns(_added_columns())
+    ddl.drop_foreign_key("logistics_cases", "assignee_staff_id", "staff_users")
+    ddl.drop_columns(_added_columns())
