@@ -11,7 +11,7 @@ imports the models (a migration keeps the schema of its day).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -185,3 +185,31 @@ def add_foreign_key(table: str, column: str, target: str, ondelete: str | None =
 def drop_foreign_key(table: str, column: str, target: str) -> None:
     """The mirror of :func:`add_foreign_key`."""
     op.drop_constraint(op.f(f"fk_{table}_{column}_{target}"), table, type_="foreignkey")
+
+
+def trgm_available() -> bool:
+    """Whether this PostgreSQL can install ``pg_trgm`` (any normal installation; not the embedded server)."""
+    return _exists("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+
+
+def trgm_installed() -> bool:
+    """Whether ``pg_trgm`` is installed in this database (0002 installs it where it is available)."""
+    return _exists("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+
+
+def _exists(sql: str) -> bool:
+    return bool(op.get_bind().execute(sa.text(sql)).scalar())
+
+
+def create_raw_indexes(indexes: Mapping[str, str]) -> None:
+    """``CREATE INDEX <name> ON <target>`` for each name and target (``table USING gin (…)``), in order:
+    the indexes SQLAlchemy cannot spell, such as trigram ones."""
+    for name, target in indexes.items():
+        op.execute(f"CREATE INDEX {name} ON {target}")
+
+
+def drop_indexes_if_exist(names: Iterable[str]) -> None:
+    """``DROP INDEX IF EXISTS`` each name, in order (the mirror of :func:`create_raw_indexes`, which may
+    have been skipped)."""
+    for name in names:
+        op.execute(f"DROP INDEX IF EXISTS {name}")

@@ -17,27 +17,19 @@ down_revision = "0001"
 
 
 TRGM_INDEXES = {
-    "ix_products_sku_trgm": "lower(sku) gin_trgm_ops",
-    "ix_products_name_zh_trgm": "name_zh gin_trgm_ops",
-    "ix_products_name_en_trgm": "lower(name_en) gin_trgm_ops",
+    "ix_products_sku_trgm": "products USING gin (lower(sku) gin_trgm_ops)",
+    "ix_products_name_zh_trgm": "products USING gin (name_zh gin_trgm_ops)",
+    "ix_products_name_en_trgm": "products USING gin (lower(name_en) gin_trgm_ops)",
 }
 ONE_CART = sa.text("status = 'draft' AND channel = 'web'")
-
-
-def _has_trgm() -> bool:
-    bind = op.get_bind()
-    return bool(
-        bind.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).scalar()
-    )
 
 
 def upgrade() -> None:
     # substring search on SKU and names uses trigram indexes where PostgreSQL has pg_trgm
     # (any normal installation); the embedded development server lacks it and scans instead
-    if _has_trgm():
+    if ddl.trgm_available():
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for name, expr in TRGM_INDEXES.items():
-            op.execute(f"CREATE INDEX {name} ON products USING gin ({expr})")
+        ddl.create_raw_indexes(TRGM_INDEXES)
     ddl.create_table(
         "account_prices",
         sa.Column("account_id", sa.BigInteger(), nullable=False),
@@ -77,8 +69,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in TRGM_INDEXES:
-        op.execute(f"DROP INDEX IF EXISTS {name}")
+    ddl.drop_indexes_if_exist(TRGM_INDEXES)
     op.drop_index("ix_products_active_category_sku", table_name="products")
     op.drop_index("uq_orders_one_cart_per_user", table_name="orders", postgresql_where=ONE_CART)
     op.drop_index("ix_orders_account_submitted", table_name="orders")
