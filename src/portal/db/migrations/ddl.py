@@ -139,10 +139,16 @@ def foreign_keys(table: str, *refs: tuple[str, ...]) -> list[sa.ForeignKeyConstr
     return [foreign_key(table, *ref) for ref in refs]
 
 
-def create_table(name: str, *elements: sa.schema.SchemaItem, indexed: Sequence[str] = ()) -> None:
-    """CREATE TABLE ``name`` (columns and constraints as given), then index ``ix_<name>_<column>``
-    on each column in ``indexed``, in that order (see :func:`create_indexes`)."""
-    op.create_table(name, *elements)
+def create_table(
+    name: str, *elements: sa.schema.SchemaItem, key: Sequence[str] = ("id",), indexed: Sequence[str] = ()
+) -> None:
+    """CREATE TABLE ``name`` (columns and constraints as given, with :func:`primary_key` on ``key``), then
+    index ``ix_<name>_<column>`` on each column in ``indexed``, in that order (see :func:`create_indexes`).
+
+    Constraints are emitted in the order they are built (the primary key always first), so build the
+    elements in the order the table lists them.
+    """
+    op.create_table(name, *elements, primary_key(name, *key))
     create_indexes(name, indexed)
 
 

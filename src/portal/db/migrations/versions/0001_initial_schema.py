@@ -31,13 +31,12 @@ def upgrade() -> None:
         sa.Column("default_locale", sa.String(length=10), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         *ddl.id_and_timestamps(),
-        ddl.primary_key("customer_accounts"),
     )
     ddl.create_table(
         "order_number_counters",
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("last_value", sa.Integer(), nullable=False),
-        ddl.primary_key("order_number_counters", "year"),
+        key=["year"],
     )
     ddl.create_table(
         "products",
@@ -59,7 +58,6 @@ def upgrade() -> None:
         *ddl.id_and_timestamps(),
         ddl.check("products", "price_not_negative", "list_price >= 0"),
         ddl.check("products", "stock_not_negative", "stock_on_hand >= 0"),
-        ddl.primary_key("products"),
         ddl.unique("products", "sku"),
         indexed=["category"],
     )
@@ -73,7 +71,6 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("last_login_at", ddl.TS, nullable=True),
         *ddl.id_and_timestamps(),
-        ddl.primary_key("staff_users"),
     )
     op.create_index("uq_staff_users_email_lower", "staff_users", LOWER_EMAIL, unique=True)
     ddl.create_table(
@@ -91,7 +88,6 @@ def upgrade() -> None:
         sa.Column("is_default", sa.Boolean(), nullable=False),
         *ddl.id_and_timestamps(),
         ddl.foreign_key("addresses", "account_id", "customer_accounts", "CASCADE"),
-        ddl.primary_key("addresses"),
         indexed=["account_id"],
     )
     ddl.create_table(
@@ -107,11 +103,10 @@ def upgrade() -> None:
         sa.Column("last_login_at", ddl.TS, nullable=True),
         *ddl.id_and_timestamps(),
         ddl.foreign_key("customer_users", "account_id", "customer_accounts", "CASCADE"),
-        ddl.primary_key("customer_users"),
         indexed=["account_id"],
     )
     op.create_index("uq_customer_users_email_lower", "customer_users", LOWER_EMAIL, unique=True)
-    op.create_table(
+    ddl.create_table(
         "orders",
         sa.Column("number", sa.String(length=20), nullable=True),
         sa.Column("account_id", sa.BigInteger(), nullable=False),
@@ -143,7 +138,6 @@ def upgrade() -> None:
             ("contact_user_id", "customer_users"),
             ("entered_by_staff_id", "staff_users"),
         ),
-        ddl.primary_key("orders"),
         ddl.unique("orders", "idempotency_key"),
         ddl.unique("orders", "number"),
     )
@@ -165,7 +159,6 @@ def upgrade() -> None:
         sa.Column("data", ddl.JSONB, nullable=False),
         ddl.id_column(),
         ddl.foreign_key("order_events", "order_id", "orders", "CASCADE"),
-        ddl.primary_key("order_events"),
     )
     op.create_index("ix_order_events_order_id_id", "order_events", ["order_id", "id"], unique=False)
     ddl.create_table(
@@ -180,7 +173,6 @@ def upgrade() -> None:
         ddl.id_column(),
         ddl.check("order_lines", "quantity_positive", "quantity > 0"),
         *ddl.foreign_keys("order_lines", ("order_id", "orders", "CASCADE"), ("product_id", "products")),
-        ddl.primary_key("order_lines"),
         indexed=["order_id", "product_id", "sku"],
     )
     ddl.create_table(
@@ -204,7 +196,6 @@ def upgrade() -> None:
         sa.Column("transport", sa.String(length=20), nullable=False),
         ddl.id_column(),
         ddl.foreign_key("outbox", "order_id", "orders", "SET NULL"),
-        ddl.primary_key("outbox"),
         ddl.unique("outbox", "message_id"),
         indexed=["order_id"],
     )

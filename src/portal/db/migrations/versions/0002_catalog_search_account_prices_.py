@@ -42,7 +42,6 @@ def upgrade() -> None:
             ("account_id", "customer_accounts", "CASCADE"),
             ("product_id", "products", "CASCADE"),
         ),
-        ddl.primary_key("account_prices"),
         sa.UniqueConstraint("account_id", "product_id", name="uq_account_prices_account_product"),
         indexed=["product_id"],
     )
@@ -53,7 +52,6 @@ def upgrade() -> None:
         ddl.created_at(),
         ddl.id_column(),
         ddl.foreign_key("order_attachments", "order_id", "orders", "CASCADE"),
-        ddl.primary_key("order_attachments"),
         ddl.unique("order_attachments", "storage_key"),
         indexed=["order_id"],
     )

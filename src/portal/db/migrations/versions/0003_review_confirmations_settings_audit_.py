@@ -23,7 +23,7 @@ def _order_columns() -> list[tuple[str, sa.Column]]:
 
 
 def upgrade() -> None:
-    op.create_table(
+    ddl.create_table(
         "audit_log",
         sa.Column("at", ddl.TS, nullable=False),
         *ddl.who("actor"),
@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("after", ddl.JSONB, nullable=True),
         sa.Column("ip", postgresql.INET(), nullable=True),
         ddl.id_column(),
-        ddl.primary_key("audit_log"),
     )
     op.create_index("ix_audit_log_entity", "audit_log", ["entity", "entity_id", "id"], unique=False)
     ddl.create_table(
@@ -46,16 +45,15 @@ def upgrade() -> None:
         sa.Column("expires_at", ddl.TS, nullable=False),
         sa.Column("used_at", ddl.TS, nullable=True),
         ddl.id_column(),
-        ddl.primary_key("invitations"),
         ddl.unique("invitations", "token_hash"),
         indexed=["user_id"],
     )
-    op.create_table(
+    ddl.create_table(
         "portal_settings",
         sa.Column("key", sa.String(length=60), nullable=False),
         sa.Column("value", ddl.JSONB, nullable=False),
         *ddl.done("updated"),
-        ddl.primary_key("portal_settings", "key"),
+        key=["key"],
     )
     ddl.create_table(
         "confirmations",
@@ -79,7 +77,6 @@ def upgrade() -> None:
             ("order_id", "orders", "CASCADE"),
             ("responded_by_user_id", "customer_users"),
         ),
-        ddl.primary_key("confirmations"),
         sa.UniqueConstraint("order_id", "version", name="uq_confirmations_order_version"),
         indexed=["order_id"],
     )

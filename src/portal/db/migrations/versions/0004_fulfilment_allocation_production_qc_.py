@@ -36,13 +36,13 @@ def _added_columns() -> list[tuple[str, sa.Column]]:
 
 
 def upgrade() -> None:
-    op.create_table(
+    ddl.create_table(
         "carriers",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("webhook_secret", sa.String(length=200), nullable=False),
         sa.Column("tracking_url", sa.String(length=300), nullable=False),
-        ddl.primary_key("carriers", "code"),
+        key=["code"],
     )
     ddl.create_table(
         "packages",
@@ -54,7 +54,6 @@ def upgrade() -> None:
         sa.Column("packed_at", ddl.TS, nullable=False),
         ddl.id_column(),
         ddl.foreign_key("packages", "order_id", "orders", "CASCADE"),
-        ddl.primary_key("packages"),
         indexed=["order_id"],
     )
     ddl.create_table(
@@ -69,7 +68,6 @@ def upgrade() -> None:
         ddl.id_column(),
         ddl.check("production_milestones", "progress_percent", "progress BETWEEN 0 AND 100"),
         ddl.foreign_key("production_milestones", "order_id", "orders", "CASCADE"),
-        ddl.primary_key("production_milestones"),
         sa.UniqueConstraint("order_id", "milestone", name="uq_production_milestones_order_milestone"),
         indexed=["order_id"],
     )
@@ -85,7 +83,6 @@ def upgrade() -> None:
         *ddl.foreign_keys(
             "qc_inspections", ("inspector_id", "staff_users"), ("order_id", "orders", "CASCADE")
         ),
-        ddl.primary_key("qc_inspections"),
         indexed=["order_id"],
     )
     ddl.create_table(
@@ -100,11 +97,10 @@ def upgrade() -> None:
         sa.Column("shipped_by", sa.String(length=120), nullable=False),
         ddl.id_column(),
         *ddl.foreign_keys("shipments", ("carrier_code", "carriers.code"), ("order_id", "orders", "CASCADE")),
-        ddl.primary_key("shipments"),
         sa.UniqueConstraint("carrier_code", "tracking_number", name="uq_shipments_carrier_tracking"),
         indexed=["order_id"],
     )
-    op.create_table(
+    ddl.create_table(
         "carrier_events",
         sa.Column("shipment_id", sa.BigInteger(), nullable=False),
         sa.Column("carrier_code", sa.String(length=40), nullable=False),
@@ -118,7 +114,6 @@ def upgrade() -> None:
         sa.Column("recorded_at", ddl.TS, nullable=False),
         ddl.id_column(),
         ddl.foreign_key("carrier_events", "shipment_id", "shipments", "CASCADE"),
-        ddl.primary_key("carrier_events"),
         sa.UniqueConstraint("carrier_code", "event_id", name="uq_carrier_events_carrier_event"),
     )
     op.create_index(
@@ -138,7 +133,6 @@ def upgrade() -> None:
         *ddl.foreign_keys(
             "logistics_cases", ("order_id", "orders", "CASCADE"), ("shipment_id", "shipments", "CASCADE")
         ),
-        ddl.primary_key("logistics_cases"),
         indexed=["order_id"],
     )
     ddl.create_table(
@@ -153,7 +147,6 @@ def upgrade() -> None:
             ("order_line_id", "order_lines", "CASCADE"),
             ("shipment_id", "shipments", "CASCADE"),
         ),
-        ddl.primary_key("shipment_lines"),
         indexed=["order_line_id", "shipment_id"],
     )
     ddl.add_columns(_added_columns())

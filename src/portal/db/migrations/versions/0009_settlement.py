@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("mapping", ddl.JSONB, nullable=False),
         *ddl.done("updated"),
         ddl.id_column(),
-        ddl.primary_key("bank_profiles"),
         ddl.unique("bank_profiles", "name"),
     )
     ddl.create_table(
@@ -42,7 +41,7 @@ def upgrade() -> None:
         sa.Column("series", sa.String(length=10), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("last_value", sa.Integer(), nullable=False),
-        ddl.primary_key("document_counters", "series", "year"),
+        key=["series", "year"],
     )
     ddl.create_table(
         "bank_statement_imports",
@@ -55,10 +54,9 @@ def upgrade() -> None:
         *ddl.done("imported"),
         ddl.id_column(),
         ddl.foreign_key("bank_statement_imports", "profile_id", "bank_profiles"),
-        ddl.primary_key("bank_statement_imports"),
         indexed=INDEXED["bank_statement_imports"],
     )
-    op.create_table(
+    ddl.create_table(
         "invoices",
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
@@ -83,7 +81,6 @@ def upgrade() -> None:
             ("order_id", "orders"),
             ("shipment_id", "shipments"),
         ),
-        ddl.primary_key("invoices"),
         ddl.unique("invoices", "number"),
     )
     op.create_index("ix_invoices_account_issued", "invoices", ["account_id", "issued_on", "id"], unique=False)
@@ -112,7 +109,6 @@ def upgrade() -> None:
             ("import_id", "bank_statement_imports"),
             ("proposed_invoice_id", "invoices"),
         ),
-        ddl.primary_key("bank_statement_lines"),
         sa.UniqueConstraint("fingerprint", name="uq_bank_statement_lines_fingerprint"),
         indexed=INDEXED["bank_statement_lines"],
     )
@@ -139,7 +135,6 @@ def upgrade() -> None:
             ("invoice_id", "invoices"),
             ("order_id", "orders"),
         ),
-        ddl.primary_key("credit_notes"),
         ddl.unique("credit_notes", "number"),
         indexed=INDEXED["credit_notes"],
     )
@@ -152,7 +147,6 @@ def upgrade() -> None:
         *ddl.done("recorded"),
         ddl.id_column(),
         ddl.foreign_key("fapiao_numbers", "invoice_id", "invoices", "CASCADE"),
-        ddl.primary_key("fapiao_numbers"),
         sa.UniqueConstraint("fapiao_number", name="uq_fapiao_numbers_fapiao_number"),
         indexed=INDEXED["fapiao_numbers"],
     )
@@ -175,7 +169,6 @@ def upgrade() -> None:
         sa.Column("outbox_id", sa.BigInteger(), nullable=True),
         ddl.id_column(),
         ddl.foreign_key("invoice_reminders", "invoice_id", "invoices", "CASCADE"),
-        ddl.primary_key("invoice_reminders"),
         sa.UniqueConstraint("invoice_id", "kind", name="uq_invoice_reminders_invoice_kind"),
     )
     ddl.create_table(
@@ -189,7 +182,7 @@ def upgrade() -> None:
         ),
         indexed=INDEXED["credit_note_lines"],
     )
-    op.create_table(
+    ddl.create_table(
         "payments",
         sa.Column("account_id", sa.BigInteger(), nullable=False),
         sa.Column("received_on", sa.Date(), nullable=False),
@@ -209,7 +202,6 @@ def upgrade() -> None:
             ("bank_line_id", "bank_statement_lines"),
             ("reverses_payment_id", "payments"),
         ),
-        ddl.primary_key("payments"),
     )
     op.create_index(
         "ix_payments_account_received", "payments", ["account_id", "received_on", "id"], unique=False
@@ -231,7 +223,6 @@ def upgrade() -> None:
         ddl.id_column(),
         ddl.check("payment_allocations", "amount_not_zero", "amount <> 0"),
         *ddl.foreign_keys("payment_allocations", ("invoice_id", "invoices"), ("payment_id", "payments")),
-        ddl.primary_key("payment_allocations"),
         indexed=INDEXED["payment_allocations"],
     )
 
@@ -244,14 +235,13 @@ _INVOICE_PARTIAL_UNIQUES = (
 
 
 def _quantity_line(table: str, *refs: tuple[str, ...]) -> list[sa.schema.SchemaItem]:
-    """The tail of a document line: quantity (> 0), unit price, line total, id, its two foreign keys."""
+    """The tail of a document line: quantity (> 0), unit price, line total, id, its foreign keys."""
     return [
         sa.Column("quantity", sa.Integer(), nullable=False),
         *ddl.money("unit_price", "line_total"),
         ddl.id_column(),
         ddl.check(table, "quantity_positive", "quantity > 0"),
         *ddl.foreign_keys(table, *refs),
-        ddl.primary_key(table),
     ]
 
 

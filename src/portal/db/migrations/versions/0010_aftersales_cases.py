@@ -39,7 +39,6 @@ def upgrade() -> None:
             ("assignee_staff_id", "staff_users"),
             ("order_id", "orders", "CASCADE"),
         ),
-        ddl.primary_key("aftersales_cases"),
         ddl.unique("aftersales_cases", "number"),
         indexed=CASES_INDEXED,
     )
@@ -65,7 +64,6 @@ def upgrade() -> None:
             ("case_id", "aftersales_cases", "CASCADE"),
             ("order_line_id", "order_lines", "CASCADE"),
         ),
-        ddl.primary_key("aftersales_case_lines"),
         indexed=["case_id"],
     )
     ddl.create_table(
@@ -78,7 +76,6 @@ def upgrade() -> None:
         sa.Column("created_at", ddl.TS, nullable=False),
         ddl.id_column(),
         *ddl.foreign_keys("aftersales_photos", ("case_id", "aftersales_cases", "CASCADE")),
-        ddl.primary_key("aftersales_photos"),
         ddl.unique("aftersales_photos", "storage_key"),
         indexed=["case_id"],
     )

@@ -52,7 +52,6 @@ def upgrade() -> None:
             ("order_id", "orders", "CASCADE"),
             ("user_id", "customer_users", "SET NULL"),
         ),
-        ddl.primary_key("survey_answers"),
         ddl.unique("survey_answers", "order_id"),
         indexed=["account_id"],
     )
@@ -63,7 +62,7 @@ def upgrade() -> None:
         unique=False,
         postgresql_where=OPEN_FOLLOW_UPS,
     )
-    op.create_table(
+    ddl.create_table(
         "email_preferences",
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         *(
@@ -72,7 +71,7 @@ def upgrade() -> None:
         ),
         sa.Column("updated_at", ddl.TS, nullable=False),
         ddl.foreign_key("email_preferences", "user_id", "customer_users", "CASCADE"),
-        ddl.primary_key("email_preferences", "user_id"),
+        key=["user_id"],
     )
     op.drop_column("customer_users", "notify_milestones")
 

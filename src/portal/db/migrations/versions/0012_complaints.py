@@ -36,17 +36,15 @@ def _create_case_table(
 ) -> None:
     """A table of rows belonging to one case: ``case_id`` first (cascading), ``id`` last; ``unique`` is a
     ``(constraint name, columns)`` to add, ``indexed`` adds the index on ``case_id``."""
-    op.create_table(
+    ddl.create_table(
         name,
         sa.Column("case_id", sa.BigInteger(), nullable=False),
         *columns,
         ddl.id_column(),
         ddl.foreign_key(name, *CASE_ID),
-        ddl.primary_key(name),
         *([sa.UniqueConstraint(*unique[1], name=unique[0])] if unique else []),
+        indexed=["case_id"] if indexed else [],
     )
-    if indexed:
-        ddl.create_indexes(name, ["case_id"])
 
 
 def upgrade() -> None:
