@@ -7,6 +7,8 @@ Create Date: 2026-12-01 01:04:48.528104
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -56,9 +58,8 @@ def upgrade() -> None:
         ddl.foreign_key("bank_statement_imports", "profile_id", "bank_profiles"),
         indexed=INDEXED["bank_statement_imports"],
     )
-    ddl.create_table(
+    _create_document(
         "invoices",
-        sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("account_id", sa.BigInteger(), nullable=False),
@@ -72,16 +73,8 @@ def upgrade() -> None:
         sa.Column("tax_id", sa.String(length=40), nullable=False),
         sa.Column("buyer_address", ddl.JSONB, nullable=True),
         *ddl.money("subtotal", "shipping_fee", "tax_rate", "tax_amount", "total"),
-        sa.Column("issued_by", sa.String(length=120), nullable=False),
-        ddl.id_column(),
-        ddl.check("invoices", "total_not_negative", "total >= 0"),
-        *ddl.foreign_keys(
-            "invoices",
-            ("account_id", "customer_accounts"),
-            ("order_id", "orders"),
-            ("shipment_id", "shipments"),
-        ),
-        ddl.unique("invoices", "number"),
+        total=("total_not_negative", "total >= 0"),
+        refs=[("account_id", "customer_accounts"), ("order_id", "orders"), ("shipment_id", "shipments")],
     )
     op.create_index("ix_invoices_account_issued", "invoices", ["account_id", "issued_on", "id"], unique=False)
     op.create_index("ix_invoices_due_on", "invoices", ["due_on"], unique=False)
@@ -113,9 +106,8 @@ def upgrade() -> None:
         indexed=INDEXED["bank_statement_lines"],
     )
     op.create_index("ix_bank_statement_lines_status", "bank_statement_lines", ["status"], unique=False)
-    ddl.create_table(
+    _create_document(
         "credit_notes",
-        sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("invoice_id", sa.BigInteger(), nullable=False),
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("account_id", sa.BigInteger(), nullable=False),
@@ -126,16 +118,8 @@ def upgrade() -> None:
         sa.Column("issued_at", ddl.TS, nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
         *ddl.money("subtotal", "tax_rate", "tax_amount", "total"),
-        sa.Column("issued_by", sa.String(length=120), nullable=False),
-        ddl.id_column(),
-        ddl.check("credit_notes", "total_positive", "total > 0"),
-        *ddl.foreign_keys(
-            "credit_notes",
-            ("account_id", "customer_accounts"),
-            ("invoice_id", "invoices"),
-            ("order_id", "orders"),
-        ),
-        ddl.unique("credit_notes", "number"),
+        total=("total_positive", "total > 0"),
+        refs=[("account_id", "customer_accounts"), ("invoice_id", "invoices"), ("order_id", "orders")],
         indexed=INDEXED["credit_notes"],
     )
     ddl.create_table(
@@ -232,6 +216,28 @@ _INVOICE_PARTIAL_UNIQUES = (
     ("uq_invoices_prepaid_order", "order_id", "kind = 'prepayment'"),
     ("uq_invoices_shipment", "shipment_id", "shipment_id IS NOT NULL"),
 )
+
+
+def _create_document(
+    name: str,
+    *columns: sa.Column,
+    total: tuple[str, str],
+    refs: Sequence[tuple[str, ...]],
+    indexed: Sequence[str] = (),
+) -> None:
+    """An issued document's table (invoices, credit notes): its unique ``number`` first, ``columns``, who
+    issued it and ``id``; ``total`` is the CHECK on its total as (name, condition), ``refs`` its foreign keys."""
+    ddl.create_table(
+        name,
+        sa.Column("number", sa.String(length=20), nullable=False),
+        *columns,
+        sa.Column("issued_by", sa.String(length=120), nullable=False),
+        ddl.id_column(),
+        ddl.check(name, *total),
+        *ddl.foreign_keys(name, *refs),
+        ddl.unique(name, "number"),
+        indexed=indexed,
+    )
 
 
 def _quantity_line(table: str, *refs: tuple[str, ...]) -> list[sa.schema.SchemaItem]:
