@@ -28,7 +28,7 @@ JSONB = postgresql.JSONB(astext_type=sa.Text())
 
 
 def id_column() -> sa.Column:
-    """``id bigint NOT NULL`` with its sequence (the models' ``IdMixin``); see :func:`primary_key`."""
+    """``id bigint NOT NULL`` with its sequence (the models' ``IdMixin``); :func:`create_table` keys on it."""
     return sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False)
 
 
