@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import clock
-from portal.db.base import Base, IdMixin
+from portal.db.base import Base, IdMixin, owned_by
 
 
 class AftersalesCase(IdMixin, Base):
@@ -56,9 +56,7 @@ class AftersalesMessage(IdMixin, Base):
 
     __tablename__ = "aftersales_messages"
 
-    case_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("aftersales_cases.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = owned_by("aftersales_cases")
     author_kind: Mapped[str] = mapped_column(String(10))  # customer | staff
     author_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     author_name: Mapped[str] = mapped_column(String(120), default="")
@@ -71,9 +69,7 @@ class AftersalesCaseEvent(IdMixin, Base):
 
     __tablename__ = "aftersales_case_events"
 
-    case_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("aftersales_cases.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = owned_by("aftersales_cases")
     action: Mapped[str] = mapped_column(String(30))
     from_state: Mapped[str] = mapped_column(String(30))
     to_state: Mapped[str] = mapped_column(String(30))
@@ -103,9 +99,7 @@ class AftersalesCaseLine(IdMixin, Base):
         CheckConstraint("short_qty + damaged_qty > 0", name="something_wrong"),
     )
 
-    case_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("aftersales_cases.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = owned_by("aftersales_cases")
     order_line_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("order_lines.id", ondelete="CASCADE"))
     sku: Mapped[str] = mapped_column(String(60))
     short_qty: Mapped[int] = mapped_column(Integer, default=0)
@@ -118,9 +112,7 @@ class AftersalesPhoto(IdMixin, Base):
 
     __tablename__ = "aftersales_photos"
 
-    case_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("aftersales_cases.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = owned_by("aftersales_cases")
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)

@@ -1,12 +1,12 @@
-"""Declarative base shared by every table: naming convention, id and timestamps."""
+"""Declarative base shared by every table: naming convention, id and timestamps, owned rows' references."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, MetaData, Numeric, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from portal import clock
 
@@ -35,3 +35,14 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         server_default=func.now(), default=clock.now, onupdate=clock.now
     )
+
+
+def owned_by(parent: str) -> MappedColumn[int]:
+    """An indexed, NOT NULL ``bigint`` reference to ``<parent>.id`` for a row that belongs to its parent:
+    deleting the parent deletes it (ON DELETE CASCADE). Use it as ``order_id: Mapped[int] = owned_by("orders")``."""
+    return mapped_column(BigInteger, ForeignKey(f"{parent}.id", ondelete="CASCADE"), index=True)
+
+
+def quantity_positive() -> CheckConstraint:
+    """``ck_<table>_quantity_positive``: CHECK (quantity > 0), for the tables of document lines."""
+    return CheckConstraint("quantity > 0", name="quantity_positive")

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import clock
-from portal.db.base import Base, IdMixin
+from portal.db.base import Base, IdMixin, owned_by, quantity_positive
 
 
 class DocumentCounter(Base):
@@ -85,11 +85,9 @@ class Invoice(IdMixin, Base):
 
 class InvoiceLine(IdMixin, Base):
     __tablename__ = "invoice_lines"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (quantity_positive(),)
 
-    invoice_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("invoices.id", ondelete="CASCADE"), index=True
-    )
+    invoice_id: Mapped[int] = owned_by("invoices")
     order_line_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("order_lines.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     sku: Mapped[str] = mapped_column(String(40))
@@ -107,9 +105,7 @@ class FapiaoNumber(IdMixin, Base):
     __tablename__ = "fapiao_numbers"
     __table_args__ = (UniqueConstraint("fapiao_number", name="uq_fapiao_numbers_fapiao_number"),)
 
-    invoice_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("invoices.id", ondelete="CASCADE"), index=True
-    )
+    invoice_id: Mapped[int] = owned_by("invoices")
     fapiao_number: Mapped[str] = mapped_column(String(40))
     fapiao_type: Mapped[str] = mapped_column(String(12), default="digital")  # special | ordinary | digital
     issued_on: Mapped[date | None] = mapped_column(default=None)
@@ -144,11 +140,9 @@ class CreditNoteLine(IdMixin, Base):
     """A credited quantity of one invoice line (absent for a credit of an amount, e.g. a price allowance)."""
 
     __tablename__ = "credit_note_lines"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (quantity_positive(),)
 
-    credit_note_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("credit_notes.id", ondelete="CASCADE"), index=True
-    )
+    credit_note_id: Mapped[int] = owned_by("credit_notes")
     invoice_line_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("invoice_lines.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal] = mapped_column()

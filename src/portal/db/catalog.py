@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db.base import Base, IdMixin, TimestampMixin
+from portal.db.base import Base, IdMixin, TimestampMixin, owned_by
 
 
 class Product(IdMixin, TimestampMixin, Base):
@@ -55,7 +55,5 @@ class AccountPrice(IdMixin, Base):
     account_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE")
     )
-    product_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("products.id", ondelete="CASCADE"), index=True
-    )
+    product_id: Mapped[int] = owned_by("products")
     price: Mapped[Decimal] = mapped_column()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db.base import Base, IdMixin, TimestampMixin
+from portal.db.base import Base, IdMixin, TimestampMixin, owned_by
 
 
 class CustomerAccount(IdMixin, TimestampMixin, Base):
@@ -29,9 +29,7 @@ class CustomerUser(IdMixin, TimestampMixin, Base):
     __tablename__ = "customer_users"
     __table_args__ = (Index("uq_customer_users_email_lower", text("lower(email)"), unique=True),)
 
-    account_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = owned_by("customer_accounts")
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -46,9 +44,7 @@ class CustomerUser(IdMixin, TimestampMixin, Base):
 class Address(IdMixin, TimestampMixin, Base):
     __tablename__ = "addresses"
 
-    account_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = owned_by("customer_accounts")
     label: Mapped[str] = mapped_column(String(80), default="")
     recipient: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import clock
-from portal.db.base import Base, IdMixin
+from portal.db.base import Base, IdMixin, owned_by, quantity_positive
 
 
 class Carrier(Base):
@@ -31,7 +31,7 @@ class ProductionMilestone(IdMixin, Base):
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
     )
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     milestone: Mapped[str] = mapped_column(
         String(20)
     )  # planned | materials_ready | in_production | qc | packed
@@ -46,7 +46,7 @@ class ProductionMilestone(IdMixin, Base):
 class QcInspection(IdMixin, Base):
     __tablename__ = "qc_inspections"
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     result: Mapped[str] = mapped_column(String(10))  # pass | fail | rework
     note: Mapped[str] = mapped_column(Text, default="")
     inspector_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_users.id"), default=None)
@@ -57,7 +57,7 @@ class QcInspection(IdMixin, Base):
 class Package(IdMixin, Base):
     __tablename__ = "packages"
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     position: Mapped[int] = mapped_column(Integer, default=1)
     weight_kg: Mapped[str] = mapped_column(String(20), default="")
     dimensions: Mapped[str] = mapped_column(String(60), default="")
@@ -71,7 +71,7 @@ class Shipment(IdMixin, Base):
         UniqueConstraint("carrier_code", "tracking_number", name="uq_shipments_carrier_tracking"),
     )
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     carrier_code: Mapped[str] = mapped_column(String(40), ForeignKey("carriers.code"))
     tracking_number: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(
@@ -85,14 +85,10 @@ class Shipment(IdMixin, Base):
 
 class ShipmentLine(IdMixin, Base):
     __tablename__ = "shipment_lines"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (quantity_positive(),)
 
-    shipment_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("shipments.id", ondelete="CASCADE"), index=True
-    )
-    order_line_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("order_lines.id", ondelete="CASCADE"), index=True
-    )
+    shipment_id: Mapped[int] = owned_by("shipments")
+    order_line_id: Mapped[int] = owned_by("order_lines")
     quantity: Mapped[int] = mapped_column(Integer)
 
 
@@ -127,7 +123,7 @@ class LogisticsCase(IdMixin, Base):
 
     __tablename__ = "logistics_cases"
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     shipment_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("shipments.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
-from portal.db.base import Base, IdMixin, TimestampMixin
+from portal.db.base import Base, IdMixin, TimestampMixin, owned_by, quantity_positive
 
 
 class Order(IdMixin, TimestampMixin, Base):
@@ -105,9 +105,9 @@ class Order(IdMixin, TimestampMixin, Base):
 
 class OrderLine(IdMixin, Base):
     __tablename__ = "order_lines"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (quantity_positive(),)
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     product_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("products.id"), index=True, default=None
     )
@@ -166,7 +166,7 @@ class OrderAttachment(IdMixin, Base):
 
     __tablename__ = "order_attachments"
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
@@ -183,7 +183,7 @@ class Confirmation(IdMixin, Base):
     __tablename__ = "confirmations"
     __table_args__ = (UniqueConstraint("order_id", "version", name="uq_confirmations_order_version"),)
 
-    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = owned_by("orders")
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import clock
-from portal.db.base import Base, IdMixin
+from portal.db.base import Base, IdMixin, owned_by
 
 # a low score's follow-up (低分回访): none needed, open for after-sales, or done
 FOLLOW_UP_STATES = ("none", "open", "done")
@@ -46,9 +46,7 @@ class SurveyAnswer(IdMixin, Base):
     order_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), unique=True
     )  # one answer per order
-    account_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("customer_accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = owned_by("customer_accounts")
     # who answered when signed in; None when the e-mailed link was used (it went to the order's contact)
     user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("customer_users.id", ondelete="SET NULL"), default=None

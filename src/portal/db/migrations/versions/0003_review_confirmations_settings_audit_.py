@@ -11,94 +11,82 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from portal.db.migrations import ddl
+
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
+
+
+def _order_columns() -> list[tuple[str, sa.Column]]:
+    """The review's timestamps on orders (the downgrade drops them in reverse)."""
+    return [("orders", sa.Column(name, ddl.TS, nullable=True)) for name in ("claimed_at", "sla_alerted_at")]
 
 
 def upgrade() -> None:
-    op.create_table(
+    ddl.create_table(
         "audit_log",
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor_kind", sa.String(length=10), nullable=False),
-        sa.Column("actor_id", sa.BigInteger(), nullable=True),
-        sa.Column("actor_name", sa.String(length=120), nullable=False),
+        sa.Column("at", ddl.TS, nullable=False),
+        *ddl.who("actor"),
         sa.Column("entity", sa.String(length=40), nullable=False),
         sa.Column("entity_id", sa.String(length=60), nullable=False),
         sa.Column("action", sa.String(length=40), nullable=False),
-        sa.Column("before", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column("after", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("before", ddl.JSONB, nullable=True),
+        sa.Column("after", ddl.JSONB, nullable=True),
         sa.Column("ip", postgresql.INET(), nullable=True),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+        ddl.id_column(),
     )
     op.create_index("ix_audit_log_entity", "audit_log", ["entity", "entity_id", "id"], unique=False)
-    op.create_table(
+    ddl.create_table(
         "invitations",
         sa.Column("user_kind", sa.String(length=10), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_invitations_token_hash")),
+        sa.Column("created_at", ddl.TS, nullable=False),
+        sa.Column("expires_at", ddl.TS, nullable=False),
+        sa.Column("used_at", ddl.TS, nullable=True),
+        ddl.id_column(),
+        ddl.unique("invitations", "token_hash"),
+        indexed=["user_id"],
     )
-    op.create_index(op.f("ix_invitations_user_id"), "invitations", ["user_id"], unique=False)
-    op.create_table(
+    ddl.create_table(
         "portal_settings",
         sa.Column("key", sa.String(length=60), nullable=False),
-        sa.Column("value", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_by", sa.String(length=120), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_portal_settings")),
+        sa.Column("value", ddl.JSONB, nullable=False),
+        *ddl.done("updated"),
+        key=["key"],
     )
-    op.create_table(
+    ddl.create_table(
         "confirmations",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("snapshot", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("snapshot", ddl.JSONB, nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        ddl.created_at(),
         sa.Column("created_by_staff_id", sa.BigInteger(), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("responded_at", ddl.TS, nullable=True),
         sa.Column("responded_by_user_id", sa.BigInteger(), nullable=True),
         sa.Column("signer_name", sa.String(length=120), nullable=False),
         sa.Column("signer_ip", postgresql.INET(), nullable=True),
         sa.Column("signer_user_agent", sa.Text(), nullable=False),
         sa.Column("decline_reason", sa.Text(), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by_staff_id"],
-            ["staff_users.id"],
-            name=op.f("fk_confirmations_created_by_staff_id_staff_users"),
+        ddl.id_column(),
+        *ddl.foreign_keys(
+            "confirmations",
+            ("created_by_staff_id", "staff_users"),
+            ("order_id", "orders", "CASCADE"),
+            ("responded_by_user_id", "customer_users"),
         ),
-        sa.ForeignKeyConstraint(
-            ["order_id"], ["orders.id"], name=op.f("fk_confirmations_order_id_orders"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["responded_by_user_id"],
-            ["customer_users.id"],
-            name=op.f("fk_confirmations_responded_by_user_id_customer_users"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_confirmations")),
         sa.UniqueConstraint("order_id", "version", name="uq_confirmations_order_version"),
+        indexed=["order_id"],
     )
-    op.create_index(op.f("ix_confirmations_order_id"), "confirmations", ["order_id"], unique=False)
-    op.add_column("orders", sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
-    op.add_column("orders", sa.Column("sla_alerted_at", sa.DateTime(timezone=True), nullable=True))
+    ddl.add_columns(_order_columns())
 
 
 def downgrade() -> None:
-    op.drop_column("orders", "sla_alerted_at")
-    op.drop_column("orders", "claimed_at")
-    op.drop_index(op.f("ix_confirmations_order_id"), table_name="confirmations")
-    op.drop_table("confirmations")
+    ddl.drop_columns(_order_columns())
+    ddl.drop_table("confirmations", indexed=["order_id"])
     op.drop_table("portal_settings")
-    op.drop_index(op.f("ix_invitations_user_id"), table_name="invitations")
-    op.drop_table("invitations")
+    ddl.drop_table("invitations", indexed=["user_id"])
     op.drop_index("ix_audit_log_entity", table_name="audit_log")
     op.drop_table("audit_log")

@@ -11,37 +11,52 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from portal.db.migrations import ddl
+
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
+
+
+def _added_columns() -> list[tuple[str, sa.Column]]:
+    """Allocation on order lines, delivery and backorder state on orders (dropped in reverse)."""
+    return [
+        ("order_lines", sa.Column("allocation", sa.String(length=14), nullable=False, server_default="")),
+        ("order_lines", sa.Column("reserved_qty", sa.Integer(), nullable=False, server_default="0")),
+        ("order_lines", sa.Column("shipped_qty", sa.Integer(), nullable=False, server_default="0")),
+        ("orders", sa.Column("tracking_link_version", sa.Integer(), nullable=False, server_default="1")),
+        ("orders", sa.Column("delivery_estimate", sa.Date(), nullable=True)),
+        ("orders", sa.Column("delivered_at", ddl.TS, nullable=True)),
+        ("orders", sa.Column("backorder_choice", sa.String(length=12), nullable=False, server_default="")),
+        (
+            "orders",
+            sa.Column("backorder_substitute_sku", sa.String(length=40), nullable=False, server_default=""),
+        ),
+        ("orders", sa.Column("backorder_choice_at", ddl.TS, nullable=True)),
+    ]
 
 
 def upgrade() -> None:
-    op.create_table(
+    ddl.create_table(
         "carriers",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("webhook_secret", sa.String(length=200), nullable=False),
         sa.Column("tracking_url", sa.String(length=300), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_carriers")),
+        key=["code"],
     )
-    op.create_table(
+    ddl.create_table(
         "packages",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("weight_kg", sa.String(length=20), nullable=False),
         sa.Column("dimensions", sa.String(length=60), nullable=False),
         sa.Column("contents", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("packed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["order_id"], ["orders.id"], name=op.f("fk_packages_order_id_orders"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_packages")),
+        sa.Column("packed_at", ddl.TS, nullable=False),
+        ddl.id_column(),
+        ddl.foreign_key("packages", "order_id", "orders", "CASCADE"),
+        indexed=["order_id"],
     )
-    op.create_index(op.f("ix_packages_order_id"), "packages", ["order_id"], unique=False)
-    op.create_table(
+    ddl.create_table(
         "production_milestones",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("milestone", sa.String(length=20), nullable=False),
@@ -49,179 +64,100 @@ def upgrade() -> None:
         sa.Column("actual_date", sa.Date(), nullable=True),
         sa.Column("progress", sa.Integer(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_by", sa.String(length=120), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.CheckConstraint(
-            "progress BETWEEN 0 AND 100", name=op.f("ck_production_milestones_progress_percent")
-        ),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_production_milestones_order_id_orders"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_production_milestones")),
+        *ddl.done("updated"),
+        ddl.id_column(),
+        ddl.check("production_milestones", "progress_percent", "progress BETWEEN 0 AND 100"),
+        ddl.foreign_key("production_milestones", "order_id", "orders", "CASCADE"),
         sa.UniqueConstraint("order_id", "milestone", name="uq_production_milestones_order_milestone"),
+        indexed=["order_id"],
     )
-    op.create_index(
-        op.f("ix_production_milestones_order_id"), "production_milestones", ["order_id"], unique=False
-    )
-    op.create_table(
+    ddl.create_table(
         "qc_inspections",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("result", sa.String(length=10), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("inspector_id", sa.BigInteger(), nullable=True),
         sa.Column("inspector_name", sa.String(length=120), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["inspector_id"], ["staff_users.id"], name=op.f("fk_qc_inspections_inspector_id_staff_users")
+        sa.Column("at", ddl.TS, nullable=False),
+        ddl.id_column(),
+        *ddl.foreign_keys(
+            "qc_inspections", ("inspector_id", "staff_users"), ("order_id", "orders", "CASCADE")
         ),
-        sa.ForeignKeyConstraint(
-            ["order_id"], ["orders.id"], name=op.f("fk_qc_inspections_order_id_orders"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_qc_inspections")),
+        indexed=["order_id"],
     )
-    op.create_index(op.f("ix_qc_inspections_order_id"), "qc_inspections", ["order_id"], unique=False)
-    op.create_table(
+    ddl.create_table(
         "shipments",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("carrier_code", sa.String(length=40), nullable=False),
         sa.Column("tracking_number", sa.String(length=80), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("shipped_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("shipped_at", ddl.TS, nullable=False),
         sa.Column("eta", sa.Date(), nullable=True),
-        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("delivered_at", ddl.TS, nullable=True),
         sa.Column("shipped_by", sa.String(length=120), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["carrier_code"], ["carriers.code"], name=op.f("fk_shipments_carrier_code_carriers")
-        ),
-        sa.ForeignKeyConstraint(
-            ["order_id"], ["orders.id"], name=op.f("fk_shipments_order_id_orders"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_shipments")),
+        ddl.id_column(),
+        *ddl.foreign_keys("shipments", ("carrier_code", "carriers.code"), ("order_id", "orders", "CASCADE")),
         sa.UniqueConstraint("carrier_code", "tracking_number", name="uq_shipments_carrier_tracking"),
+        indexed=["order_id"],
     )
-    op.create_index(op.f("ix_shipments_order_id"), "shipments", ["order_id"], unique=False)
-    op.create_table(
+    ddl.create_table(
         "carrier_events",
         sa.Column("shipment_id", sa.BigInteger(), nullable=False),
         sa.Column("carrier_code", sa.String(length=40), nullable=False),
         sa.Column("event_id", sa.String(length=120), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("exception_kind", sa.String(length=20), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", ddl.TS, nullable=False),
         sa.Column("location", sa.String(length=200), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=10), nullable=False),
-        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["shipment_id"],
-            ["shipments.id"],
-            name=op.f("fk_carrier_events_shipment_id_shipments"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_carrier_events")),
+        sa.Column("recorded_at", ddl.TS, nullable=False),
+        ddl.id_column(),
+        ddl.foreign_key("carrier_events", "shipment_id", "shipments", "CASCADE"),
         sa.UniqueConstraint("carrier_code", "event_id", name="uq_carrier_events_carrier_event"),
     )
     op.create_index(
         "ix_carrier_events_shipment_occurred", "carrier_events", ["shipment_id", "occurred_at"], unique=False
     )
-    op.create_table(
+    ddl.create_table(
         "logistics_cases",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("shipment_id", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", ddl.TS, nullable=False),
+        sa.Column("resolved_at", ddl.TS, nullable=True),
         sa.Column("resolution", sa.Text(), nullable=False),
         sa.Column("resolved_by", sa.String(length=120), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["order_id"], ["orders.id"], name=op.f("fk_logistics_cases_order_id_orders"), ondelete="CASCADE"
+        ddl.id_column(),
+        *ddl.foreign_keys(
+            "logistics_cases", ("order_id", "orders", "CASCADE"), ("shipment_id", "shipments", "CASCADE")
         ),
-        sa.ForeignKeyConstraint(
-            ["shipment_id"],
-            ["shipments.id"],
-            name=op.f("fk_logistics_cases_shipment_id_shipments"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_logistics_cases")),
+        indexed=["order_id"],
     )
-    op.create_index(op.f("ix_logistics_cases_order_id"), "logistics_cases", ["order_id"], unique=False)
-    op.create_table(
+    ddl.create_table(
         "shipment_lines",
         sa.Column("shipment_id", sa.BigInteger(), nullable=False),
         sa.Column("order_line_id", sa.BigInteger(), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.CheckConstraint("quantity > 0", name=op.f("ck_shipment_lines_quantity_positive")),
-        sa.ForeignKeyConstraint(
-            ["order_line_id"],
-            ["order_lines.id"],
-            name=op.f("fk_shipment_lines_order_line_id_order_lines"),
-            ondelete="CASCADE",
+        ddl.id_column(),
+        ddl.check("shipment_lines", "quantity_positive", "quantity > 0"),
+        *ddl.foreign_keys(
+            "shipment_lines",
+            ("order_line_id", "order_lines", "CASCADE"),
+            ("shipment_id", "shipments", "CASCADE"),
         ),
-        sa.ForeignKeyConstraint(
-            ["shipment_id"],
-            ["shipments.id"],
-            name=op.f("fk_shipment_lines_shipment_id_shipments"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_shipment_lines")),
+        indexed=["order_line_id", "shipment_id"],
     )
-    op.create_index(
-        op.f("ix_shipment_lines_order_line_id"), "shipment_lines", ["order_line_id"], unique=False
-    )
-    op.create_index(op.f("ix_shipment_lines_shipment_id"), "shipment_lines", ["shipment_id"], unique=False)
-    op.add_column(
-        "order_lines", sa.Column("allocation", sa.String(length=14), nullable=False, server_default="")
-    )
-    op.add_column("order_lines", sa.Column("reserved_qty", sa.Integer(), nullable=False, server_default="0"))
-    op.add_column("order_lines", sa.Column("shipped_qty", sa.Integer(), nullable=False, server_default="0"))
-    op.add_column(
-        "orders", sa.Column("tracking_link_version", sa.Integer(), nullable=False, server_default="1")
-    )
-    op.add_column("orders", sa.Column("delivery_estimate", sa.Date(), nullable=True))
-    op.add_column("orders", sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True))
-    op.add_column(
-        "orders", sa.Column("backorder_choice", sa.String(length=12), nullable=False, server_default="")
-    )
-    op.add_column(
-        "orders",
-        sa.Column("backorder_substitute_sku", sa.String(length=40), nullable=False, server_default=""),
-    )
-    op.add_column("orders", sa.Column("backorder_choice_at", sa.DateTime(timezone=True), nullable=True))
+    ddl.add_columns(_added_columns())
 
 
 def downgrade() -> None:
-    op.drop_column("orders", "backorder_choice_at")
-    op.drop_column("orders", "backorder_substitute_sku")
-    op.drop_column("orders", "backorder_choice")
-    op.drop_column("orders", "delivered_at")
-    op.drop_column("orders", "delivery_estimate")
-    op.drop_column("orders", "tracking_link_version")
-    op.drop_column("order_lines", "shipped_qty")
-    op.drop_column("order_lines", "reserved_qty")
-    op.drop_column("order_lines", "allocation")
-    op.drop_index(op.f("ix_shipment_lines_shipment_id"), table_name="shipment_lines")
-    op.drop_index(op.f("ix_shipment_lines_order_line_id"), table_name="shipment_lines")
-    op.drop_table("shipment_lines")
-    op.drop_index(op.f("ix_logistics_cases_order_id"), table_name="logistics_cases")
-    op.drop_table("logistics_cases")
+    ddl.drop_columns(_added_columns())
+    ddl.drop_table("shipment_lines", indexed=["order_line_id", "shipment_id"])
+    ddl.drop_table("logistics_cases", indexed=["order_id"])
     op.drop_index("ix_carrier_events_shipment_occurred", table_name="carrier_events")
     op.drop_table("carrier_events")
-    op.drop_index(op.f("ix_shipments_order_id"), table_name="shipments")
-    op.drop_table("shipments")
-    op.drop_index(op.f("ix_qc_inspections_order_id"), table_name="qc_inspections")
-    op.drop_table("qc_inspections")
-    op.drop_index(op.f("ix_production_milestones_order_id"), table_name="production_milestones")
-    op.drop_table("production_milestones")
-    op.drop_index(op.f("ix_packages_order_id"), table_name="packages")
-    op.drop_table("packages")
+    for table in ("shipments", "qc_inspections", "production_milestones", "packages"):
+        ddl.drop_table(table, indexed=["order_id"])
     op.drop_table("carriers")

@@ -7,13 +7,12 @@ Create Date: 2026-11-30 22:10:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from portal.db.migrations import ddl
 
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 # contains-search of the staff order list (number, SKU, customer, tracking number), as in 0002
 TRGM_INDEXES = {
@@ -25,25 +24,18 @@ TRGM_INDEXES = {
 }
 
 
-def _has_trgm() -> bool:
-    bind = op.get_bind()
-    return bool(bind.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).scalar())
-
-
 def upgrade() -> None:
     op.create_index("ix_orders_submitted_id", "orders", ["submitted_at", "id"], unique=False)
     op.create_index("ix_orders_channel_submitted", "orders", ["channel", "submitted_at"], unique=False)
     op.create_index(
         "ix_orders_assignee_submitted", "orders", ["assignee_staff_id", "submitted_at"], unique=False
     )
-    if _has_trgm():  # created by 0002 where PostgreSQL has it; the embedded server scans instead
-        for name, target in TRGM_INDEXES.items():
-            op.execute(f"CREATE INDEX {name} ON {target}")
+    if ddl.trgm_installed():  # created by 0002 where PostgreSQL has it; the embedded server scans instead
+        ddl.create_raw_indexes(TRGM_INDEXES)
 
 
 def downgrade() -> None:
-    for name in TRGM_INDEXES:
-        op.execute(f"DROP INDEX IF EXISTS {name}")
+    ddl.drop_indexes_if_exist(TRGM_INDEXES)
     op.drop_index("ix_orders_assignee_submitted", table_name="orders")
     op.drop_index("ix_orders_channel_submitted", table_name="orders")
     op.drop_index("ix_orders_submitted_id", table_name="orders")

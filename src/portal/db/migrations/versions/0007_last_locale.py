@@ -12,8 +12,6 @@ from alembic import op
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 TABLES = ("customer_users", "staff_users")
 

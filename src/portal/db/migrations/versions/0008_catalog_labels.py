@@ -13,8 +13,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -14,83 +14,64 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from portal.db.migrations import ddl
+
 revision = "0011"
 down_revision = "0010"
-branch_labels = None
-depends_on = None
+
+SCORES = {"csat_overall": (1, 5), "csat_delivery": (1, 5), "csat_quality": (1, 5), "nps": (0, 10)}
+OPEN_FOLLOW_UPS = sa.text("follow_up_state = 'open'")
+# e-mail kinds and whether a user who never chose gets them (milestones are opt-in)
+EMAIL_KINDS = {"milestones": "false", "shipped": "true", "delivered": "true", "surveys": "true"}
 
 
 def upgrade() -> None:
-    op.create_table(
+    ddl.create_table(
         "survey_answers",
         sa.Column("order_id", sa.BigInteger(), nullable=False),
         sa.Column("account_id", sa.BigInteger(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=True),
         sa.Column("via", sa.String(length=10), nullable=False),
-        sa.Column("csat_overall", sa.SmallInteger(), nullable=False),
-        sa.Column("csat_delivery", sa.SmallInteger(), nullable=False),
-        sa.Column("csat_quality", sa.SmallInteger(), nullable=False),
-        sa.Column("nps", sa.SmallInteger(), nullable=False),
+        *(sa.Column(score, sa.SmallInteger(), nullable=False) for score in SCORES),
         sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", ddl.TS, nullable=False),
         sa.Column("follow_up_needed", sa.Boolean(), nullable=False),
         sa.Column("follow_up_state", sa.String(length=10), nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.CheckConstraint("csat_overall BETWEEN 1 AND 5", name=op.f("ck_survey_answers_csat_overall_range")),
-        sa.CheckConstraint(
-            "csat_delivery BETWEEN 1 AND 5", name=op.f("ck_survey_answers_csat_delivery_range")
+        ddl.id_column(),
+        *(
+            ddl.check("survey_answers", f"{score}_range", f"{score} BETWEEN {low} AND {high}")
+            for score, (low, high) in SCORES.items()
         ),
-        sa.CheckConstraint("csat_quality BETWEEN 1 AND 5", name=op.f("ck_survey_answers_csat_quality_range")),
-        sa.CheckConstraint("nps BETWEEN 0 AND 10", name=op.f("ck_survey_answers_nps_range")),
-        sa.CheckConstraint(
-            "follow_up_state IN ('none', 'open', 'done')",
-            name=op.f("ck_survey_answers_follow_up_state_known"),
+        ddl.check("survey_answers", "follow_up_state_known", "follow_up_state IN ('none', 'open', 'done')"),
+        ddl.check(
+            "survey_answers", "follow_up_only_when_needed", "follow_up_needed OR follow_up_state = 'none'"
         ),
-        sa.CheckConstraint(
-            "follow_up_needed OR follow_up_state = 'none'",
-            name=op.f("ck_survey_answers_follow_up_only_when_needed"),
+        *ddl.foreign_keys(
+            "survey_answers",
+            ("account_id", "customer_accounts", "CASCADE"),
+            ("order_id", "orders", "CASCADE"),
+            ("user_id", "customer_users", "SET NULL"),
         ),
-        sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["customer_accounts.id"],
-            name=op.f("fk_survey_answers_account_id_customer_accounts"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["order_id"], ["orders.id"], name=op.f("fk_survey_answers_order_id_orders"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["customer_users.id"],
-            name=op.f("fk_survey_answers_user_id_customer_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_answers")),
-        sa.UniqueConstraint("order_id", name=op.f("uq_survey_answers_order_id")),
+        ddl.unique("survey_answers", "order_id"),
+        indexed=["account_id"],
     )
-    op.create_index(op.f("ix_survey_answers_account_id"), "survey_answers", ["account_id"], unique=False)
     op.create_index(
         "ix_survey_answers_open_follow_ups",
         "survey_answers",
         ["answered_at"],
         unique=False,
-        postgresql_where=sa.text("follow_up_state = 'open'"),
+        postgresql_where=OPEN_FOLLOW_UPS,
     )
-    op.create_table(
+    ddl.create_table(
         "email_preferences",
         sa.Column("user_id", sa.BigInteger(), nullable=False),
-        sa.Column("milestones", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("shipped", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("delivered", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("surveys", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["customer_users.id"],
-            name=op.f("fk_email_preferences_user_id_customer_users"),
-            ondelete="CASCADE",
+        *(
+            sa.Column(kind, sa.Boolean(), server_default=sa.text(default), nullable=False)
+            for kind, default in EMAIL_KINDS.items()
         ),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_email_preferences")),
+        sa.Column("updated_at", ddl.TS, nullable=False),
+        ddl.foreign_key("email_preferences", "user_id", "customer_users", "CASCADE"),
+        key=["user_id"],
     )
     op.drop_column("customer_users", "notify_milestones")
 
@@ -106,9 +87,6 @@ def downgrade() -> None:
     )
     op.drop_table("email_preferences")
     op.drop_index(
-        "ix_survey_answers_open_follow_ups",
-        table_name="survey_answers",
-        postgresql_where=sa.text("follow_up_state = 'open'"),
+        "ix_survey_answers_open_follow_ups", table_name="survey_answers", postgresql_where=OPEN_FOLLOW_UPS
     )
-    op.drop_index(op.f("ix_survey_answers_account_id"), table_name="survey_answers")
-    op.drop_table("survey_answers")
+    ddl.drop_table("survey_answers", indexed=["account_id"])

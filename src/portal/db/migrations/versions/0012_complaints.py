@@ -10,109 +10,78 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from portal.db.migrations import ddl
+
 revision = "0012"
 down_revision = "0011"
-branch_labels = None
-depends_on = None
 
-TS = sa.DateTime(timezone=True)
+CASE_ID = ("case_id", "aftersales_cases", "CASCADE")
+
+
+def _case_columns() -> list[tuple[str, sa.Column]]:
+    """What cases gain: subject, category, a version, the first-response SLA and closing (dropped in reverse)."""
+    return [
+        ("aftersales_cases", sa.Column("subject", sa.String(200), nullable=False, server_default="")),
+        ("aftersales_cases", sa.Column("category", sa.String(20), nullable=False, server_default="")),
+        ("aftersales_cases", sa.Column("version", sa.Integer(), nullable=False, server_default="1")),
+        *(
+            ("aftersales_cases", sa.Column(name, ddl.TS, nullable=True))
+            for name in ("first_response_due_at", "first_responded_at", "closed_at")
+        ),
+    ]
+
+
+def _create_case_table(
+    name: str, *columns: sa.Column, indexed: bool = True, unique: tuple[str, list[str]] | None = None
+) -> None:
+    """A table of rows belonging to one case: ``case_id`` first (cascading), ``id`` last; ``unique`` is a
+    ``(constraint name, columns)`` to add, ``indexed`` adds the index on ``case_id``."""
+    ddl.create_table(
+        name,
+        sa.Column("case_id", sa.BigInteger(), nullable=False),
+        *columns,
+        ddl.id_column(),
+        ddl.foreign_key(name, *CASE_ID),
+        *([sa.UniqueConstraint(*unique[1], name=unique[0])] if unique else []),
+        indexed=["case_id"] if indexed else [],
+    )
 
 
 def upgrade() -> None:
-    op.add_column("aftersales_cases", sa.Column("subject", sa.String(200), nullable=False, server_default=""))
-    op.add_column("aftersales_cases", sa.Column("category", sa.String(20), nullable=False, server_default=""))
-    op.add_column("aftersales_cases", sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
-    op.add_column("aftersales_cases", sa.Column("first_response_due_at", TS, nullable=True))
-    op.add_column("aftersales_cases", sa.Column("first_responded_at", TS, nullable=True))
-    op.add_column("aftersales_cases", sa.Column("closed_at", TS, nullable=True))
+    ddl.add_columns(_case_columns())
     op.create_index("ix_aftersales_cases_opened_id", "aftersales_cases", ["opened_at", "id"], unique=False)
-    op.create_table(
+    _create_case_table(
         "aftersales_messages",
-        sa.Column("case_id", sa.BigInteger(), nullable=False),
-        sa.Column("author_kind", sa.String(10), nullable=False),
-        sa.Column("author_id", sa.BigInteger(), nullable=True),
-        sa.Column("author_name", sa.String(120), nullable=False),
+        *ddl.who("author"),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"],
-            ["aftersales_cases.id"],
-            name=op.f("fk_aftersales_messages_case_id_aftersales_cases"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_aftersales_messages")),
+        sa.Column("created_at", ddl.TS, nullable=False),
     )
-    op.create_index(op.f("ix_aftersales_messages_case_id"), "aftersales_messages", ["case_id"], unique=False)
-    op.create_table(
+    _create_case_table(
         "aftersales_case_events",
-        sa.Column("case_id", sa.BigInteger(), nullable=False),
         sa.Column("action", sa.String(30), nullable=False),
         sa.Column("from_state", sa.String(30), nullable=False),
         sa.Column("to_state", sa.String(30), nullable=False),
-        sa.Column("actor_kind", sa.String(10), nullable=False),
-        sa.Column("actor_id", sa.BigInteger(), nullable=True),
-        sa.Column("actor_name", sa.String(120), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"],
-            ["aftersales_cases.id"],
-            name=op.f("fk_aftersales_case_events_case_id_aftersales_cases"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_aftersales_case_events")),
+        *ddl.who("actor"),
+        sa.Column("created_at", ddl.TS, nullable=False),
     )
-    op.create_index(
-        op.f("ix_aftersales_case_events_case_id"), "aftersales_case_events", ["case_id"], unique=False
-    )
-    op.create_table(
+    _create_case_table(
         "aftersales_sla_alerts",
-        sa.Column("case_id", sa.BigInteger(), nullable=False),
         sa.Column("alert", sa.String(30), nullable=False),
-        sa.Column("sent_at", TS, nullable=False),
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"],
-            ["aftersales_cases.id"],
-            name=op.f("fk_aftersales_sla_alerts_case_id_aftersales_cases"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_aftersales_sla_alerts")),
-        sa.UniqueConstraint("case_id", "alert", name="uq_aftersales_sla_alerts_case_alert"),
+        sa.Column("sent_at", ddl.TS, nullable=False),
+        indexed=False,
+        unique=("uq_aftersales_sla_alerts_case_alert", ["case_id", "alert"]),
     )
     op.add_column("aftersales_photos", sa.Column("message_id", sa.BigInteger(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_aftersales_photos_message_id_aftersales_messages"),
-        "aftersales_photos",
-        "aftersales_messages",
-        ["message_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_index(
-        op.f("ix_aftersales_photos_message_id"), "aftersales_photos", ["message_id"], unique=False
-    )
+    ddl.add_foreign_key("aftersales_photos", "message_id", "aftersales_messages", ondelete="CASCADE")
+    ddl.create_indexes("aftersales_photos", ["message_id"])
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_aftersales_photos_message_id"), table_name="aftersales_photos")
-    op.drop_constraint(
-        op.f("fk_aftersales_photos_message_id_aftersales_messages"), "aftersales_photos", type_="foreignkey"
-    )
+    ddl.drop_indexes("aftersales_photos", ["message_id"])
+    ddl.drop_foreign_key("aftersales_photos", "message_id", "aftersales_messages")
     op.drop_column("aftersales_photos", "message_id")
     op.drop_table("aftersales_sla_alerts")
-    op.drop_index(op.f("ix_aftersales_case_events_case_id"), table_name="aftersales_case_events")
-    op.drop_table("aftersales_case_events")
-    op.drop_index(op.f("ix_aftersales_messages_case_id"), table_name="aftersales_messages")
-    op.drop_table("aftersales_messages")
+    ddl.drop_table("aftersales_case_events", indexed=["case_id"])
+    ddl.drop_table("aftersales_messages", indexed=["case_id"])
     op.drop_index("ix_aftersales_cases_opened_id", table_name="aftersales_cases")
-    for column in (
-        "closed_at",
-        "first_responded_at",
-        "first_response_due_at",
-        "version",
-        "category",
-        "subject",
-    ):
-        op.drop_column("aftersales_cases", column)
+    ddl.drop_columns(_case_columns())

@@ -8,29 +8,26 @@ Create Date: 2026-12-01 06:10:00
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import op
+
+from portal.db.migrations import ddl
 
 revision = "0013"
 down_revision = "0012"
-branch_labels = None
-depends_on = None
+
+
+def _added_columns() -> list[tuple[str, sa.Column]]:
+    """The claim's assignee and the optimistic-lock version (dropped in reverse)."""
+    return [
+        ("logistics_cases", sa.Column("assignee_staff_id", sa.BigInteger(), nullable=True)),
+        ("logistics_cases", sa.Column("version", sa.Integer(), server_default="1", nullable=False)),
+    ]
 
 
 def upgrade() -> None:
-    op.add_column("logistics_cases", sa.Column("assignee_staff_id", sa.BigInteger(), nullable=True))
-    op.add_column("logistics_cases", sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-    op.create_foreign_key(
-        op.f("fk_logistics_cases_assignee_staff_id_staff_users"),
-        "logistics_cases",
-        "staff_users",
-        ["assignee_staff_id"],
-        ["id"],
-    )
+    ddl.add_columns(_added_columns())
+    ddl.add_foreign_key("logistics_cases", "assignee_staff_id", "staff_users")
 
 
 def downgrade() -> None:
-    op.drop_constraint(
-        op.f("fk_logistics_cases_assignee_staff_id_staff_users"), "logistics_cases", type_="foreignkey"
-    )
-    op.drop_column("logistics_cases", "version")
-    op.drop_column("logistics_cases", "assignee_staff_id")
+    ddl.drop_foreign_key("logistics_cases", "assignee_staff_id", "staff_users")
+    ddl.drop_columns(_added_columns())
