@@ -21,7 +21,8 @@ from portal.db.orders import Order
 from portal.domain.aftersales.kinds import KINDS
 from portal.domain.aftersales.ticket_states import UNSETTLED
 from portal.domain.aftersales.working_hours import WorkingHours
-from portal.domain.notifications.outbox import queue_staff_email
+from portal.domain.notifications.outbox import queue_email
+from portal.domain.notifications.recipients import staff_recipients
 from portal.domain.settings import config
 
 FIRST_RESPONSE = "first_response"
@@ -86,13 +87,15 @@ async def alert_overdue(db: AsyncSession) -> int:
             else "/staff/aftersales",
             "audience": "staff",
         }
-        await queue_staff_email(
-            db,
-            role="aftersales",
-            responsible_id=assignee_id,
-            template="aftersales_sla_breached",
-            context=context,
-            order_id=order_id,
-        )
+        # the assignee if still active, else everyone with the role: an alert never goes nowhere
+        for email, locale in await staff_recipients(db, "aftersales", assignee_id):
+            queue_email(
+                db,
+                template="aftersales_sla_breached",
+                recipient=email,
+                locale=locale,
+                context=context,
+                order_id=order_id,
+            )
     await db.flush()
     return sent

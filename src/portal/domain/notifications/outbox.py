@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.hooks import mark_outbox_written
 from portal.db.outbox import OutboxMessage
-from portal.domain.notifications.recipients import pick_locale, staff_recipients
+from portal.domain.notifications.recipients import pick_locale
 
 MESSAGE_ID_DOMAIN = "portal.local"
 DRAIN_JOB = "notifications.drain_outbox"  # the arq job that delivers the outbox
@@ -41,20 +41,3 @@ def queue_email(
     db.add(message)
     mark_outbox_written(db)
     return message
-
-
-async def queue_staff_email(
-    db: AsyncSession,
-    *,
-    role: str,
-    responsible_id: int | None,
-    template: str,
-    context: dict[str, Any],
-    order_id: int | None = None,
-) -> list[OutboxMessage]:
-    """Queue ``template`` to the staff member responsible, else to everyone with ``role``
-    (``recipients.staff_recipients``), each in their mail language; the rows written (not flushed)."""
-    return [
-        queue_email(db, template=template, recipient=email, locale=locale, context=context, order_id=order_id)
-        for email, locale in await staff_recipients(db, role, responsible_id)
-    ]

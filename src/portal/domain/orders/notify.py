@@ -12,8 +12,8 @@ from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
 from portal.db.surveys import EmailPreference
 from portal.domain.notifications import preferences
-from portal.domain.notifications.outbox import queue_email, queue_staff_email
-from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE
+from portal.domain.notifications.outbox import queue_email
+from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, staff_recipients
 from portal.domain.orders.actors import SYSTEM_NAMES
 from portal.domain.orders.states import Action
 from portal.formatting import iso
@@ -129,14 +129,12 @@ async def messages(
     context = {**order_context(order, account_name, event), **(extra or {})}
     context["audience"] = "customer" if audience == "customer" else "staff"  # picks the e-mail footer
     if audience != "customer":
-        return await queue_staff_email(
-            db,
-            role=audience,
-            responsible_id=_responsible(order, audience),
-            template=template,
-            context=context,
-            order_id=order.id,
-        )
+        return [
+            queue_email(
+                db, template=template, recipient=email, locale=locale, context=context, order_id=order.id
+            )
+            for email, locale in await staff_recipients(db, audience, _responsible(order, audience))
+        ]
     recipient = await _customer_recipient(db, order)
     mail = preferences.customer_mail(template, recipient[2]) if recipient else None
     if recipient is None or mail is None:

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
-from portal.domain.notifications.outbox import queue_staff_email
+from portal.domain.notifications.outbox import queue_email
+from portal.domain.notifications.recipients import staff_recipients
 from portal.domain.orders.states import OrderState
 from portal.domain.settings import config
 
@@ -46,15 +47,16 @@ async def alert_overdue_reviews(db: AsyncSession) -> int:
             "staff_order_path": f"/staff/orders/{number}",
             "audience": "staff",
         }
-        # the assignee if still active, else every active reviewer
-        await queue_staff_email(
-            db,
-            role="reviewer",
-            responsible_id=assignee_id,
-            template="review_sla_breached",
-            context=context,
-            order_id=order_id,
-        )
+        # the assignee if still active, else everyone with the role: an alert never goes nowhere
+        for email, locale in await staff_recipients(db, "reviewer", assignee_id):
+            queue_email(
+                db,
+                template="review_sla_breached",
+                recipient=email,
+                locale=locale,
+                context=context,
+                order_id=order_id,
+            )
     await db.flush()
     return len(rows)
 
