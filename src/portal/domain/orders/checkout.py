@@ -137,10 +137,8 @@ class CheckedDetails:
 
     def apply_to(self, order: Order) -> None:
         """Write the fields on ``order`` (once nothing was refused)."""
-        order.requested_delivery_date, order.shipping_address = (
-            self.requested_delivery_date,
-            self.shipping_address,
-        )
+        order.requested_delivery_date = self.requested_delivery_date
+        order.shipping_address = self.shipping_address
         order.invoice_title, order.tax_id = self.invoice_title, self.tax_id
         order.special_requirements = self.special_requirements
 
