@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -48,14 +49,13 @@ async def _customer_session(
         return None
     if not user.is_active or not account.is_active:
         return None
-    locale = await _after_success(db, CustomerUser, user, password, locale)
-    return SessionData(
+    return await _signed_in(
+        db,
+        CustomerUser,
+        user,
+        password,
+        locale,
         kind="customer",
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        locale=user.locale,
-        last_locale=locale,
         account_id=account.id,
         account_name=account.name,
     )
@@ -69,15 +69,22 @@ async def _staff_session(
         return None
     if not user.is_active:
         return None
-    locale = await _after_success(db, StaffUser, user, password, locale)
+    return await _signed_in(db, StaffUser, user, password, locale, kind="staff", roles=list(user.roles))
+
+
+async def _signed_in(
+    db: AsyncSession,
+    model: type,
+    user: CustomerUser | StaffUser,
+    password: str,
+    locale: LocaleInUse,
+    **session: Any,
+) -> SessionData:
+    """The session of ``user`` who has just signed in (``session``: its ``kind`` and what that kind adds),
+    the sign-in recorded (``_after_success``)."""
+    used = await _after_success(db, model, user, password, locale)
     return SessionData(
-        kind="staff",
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        locale=user.locale,
-        last_locale=locale,
-        roles=list(user.roles),
+        user_id=user.id, email=user.email, name=user.name, locale=user.locale, last_locale=used, **session
     )
 
 

@@ -23,7 +23,7 @@ from portal.i18n import gettext as _
 from portal.web import inputs
 from portal.web.actors import customer_actor
 from portal.web.forms import refused_form, typed_values
-from portal.web.templating import page, redirect
+from portal.web.templating import form_page, redirect
 
 UPLOAD_LIMIT = 5 * 10 * 1024 * 1024 + 1024 * 1024  # five 10 MB files and the form around them
 LINE_NAMES = {"line": "line_{n}"}  # a cart line the rule refuses is listed above the form
@@ -57,8 +57,7 @@ class CheckoutController(Controller):
         db: AsyncSession,
         *,
         values: dict | None = None,
-        errors: dict[str, str] | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template | Response:
         shown = await pages.checkout_page(db, customer_actor(request), clock.today())
         if shown is None:
@@ -71,17 +70,16 @@ class CheckoutController(Controller):
             "shipping_address_id": str(addresses[0].id) if addresses else "new",
             "idempotency_key": uuid.uuid4().hex,
         }
-        return page(
+        return form_page(
             request,
             "customer/checkout.html",
-            status_code=status_code,
             cart=order,
             account=account,
             addresses=addresses,
             earliest=earliest,
             values={**defaults, **(values or {})},
-            errors=errors or {},
             accepted=ACCEPTED,
+            **form_state,
         )
 
     @get("/")

@@ -22,7 +22,7 @@ from portal.web import inputs
 from portal.web.actors import customer_actor
 from portal.web.downloads import pdf_download
 from portal.web.readers import read_form
-from portal.web.templating import page
+from portal.web.templating import form_page
 
 
 async def _versions(request: Request, db: AsyncSession, number: str):  # noqa: ANN202
@@ -42,27 +42,22 @@ async def _page(
     request: Request,
     db: AsyncSession,
     number: str,
-    *,
-    status_code: int = 200,
-    errors: dict[str, str] | None = None,
-    values: dict | None = None,
+    **form_state: Any,
 ) -> Template:
     """The current confirmation, what changed since the one before, and its sign and decline forms."""
     order, docs = await _versions(request, db, number)
     current = docs[0]
     earlier = next((d for d in docs[1:]), None)
     changes = confirmation_docs.differences(earlier.snapshot, current.snapshot) if earlier else []
-    return page(
+    return form_page(
         request,
         "customer/orders/confirmation.html",
-        status_code=status_code,
         doc=current,
         snapshot=current.snapshot,
         previous=earlier,
         changes=changes,
         order_status=order.status,
-        errors=errors or {},
-        values=values or {},
+        **form_state,
     )
 
 

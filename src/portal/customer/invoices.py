@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.guards import customer_required
-from portal.domain.billing import documents, views
-from portal.domain.billing.pdf import render_credit_note_pdf, render_invoice_pdf
+from portal.domain.billing import views
 from portal.web.actors import customer_actor
-from portal.web.downloads import document_number, document_or_pdf
+from portal.web.downloads import CreditNotes, settlement_document
 from portal.web.templating import page
 
 
-class InvoicesController(Controller):
+class InvoicesController(CreditNotes):
     guards = [customer_required]
 
     @get("/invoices")
@@ -27,7 +26,7 @@ class InvoicesController(Controller):
         status: FromQuery[str | None] = None,
         after: FromQuery[str | None] = None,
     ) -> Template:
-        filters = views.InvoiceFilter(status=status if status in views.STATUS_LABELS else None, after=after)
+        filters = views.InvoiceFilter.from_query(status, after)
         result = await views.invoice_list(db, customer_actor(request), filters)
         return page(
             request,
@@ -43,21 +42,10 @@ class InvoicesController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
     ) -> Template | Response:
         """``/invoices/INV-2026-000001`` is the page, ``/invoices/INV-2026-000001.pdf`` the PDF."""
-        doc = await documents.invoice_document(db, customer_actor(request), document_number(number))
-        return document_or_pdf(
-            request, number, doc, render_pdf=render_invoice_pdf, template="customer/invoices/invoice.html"
+        actor = customer_actor(request)
+        return await settlement_document(
+            request, db, actor, "invoice", number, template="customer/invoices/invoice.html"
         )
 
-    @get("/credit-notes/{number:str}")
-    async def credit_note(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template | Response:
-        """``/credit-notes/CN-2026-000001`` is the page, ``….pdf`` the PDF."""
-        doc = await documents.credit_note_document(db, customer_actor(request), document_number(number))
-        return document_or_pdf(
-            request,
-            number,
-            doc,
-            render_pdf=render_credit_note_pdf,
-            template="customer/invoices/credit_note.html",
-        )
+    reader = staticmethod(customer_actor)  # who reads the credit notes (CreditNotes)
+    credit_note_template = "customer/invoices/credit_note.html"

@@ -32,7 +32,7 @@ from portal.web.forms import (
     row_names,
     typed_values,
 )
-from portal.web.templating import page, redirect
+from portal.web.templating import form_page, redirect
 
 ADD_ROWS = (1, 2, 3)
 # the lines' refusals beside their quantity or the whole line; the added products' beside ``add_sku_<n>``...
@@ -65,8 +65,7 @@ class OrderChangesController(Controller):
         number: str,
         *,
         values: dict | None = None,
-        errors: dict[str, str] | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template:
         shown = await pages.edit_page(db, customer_actor(request), number, clock.today())
         order, addresses, current = shown.order, shown.addresses, shown.current_address
@@ -81,20 +80,19 @@ class OrderChangesController(Controller):
             if current
             else (str(addresses[0].id) if addresses else "new"),
         }
-        return page(
+        return form_page(
             request,
             "customer/orders/edit.html",
-            status_code=status_code,
             order=shown.view,
             request_note=shown.request_note,
             addresses=addresses,
             values={**defaults, **(values or {})},
-            errors=errors or {},
             earliest=shown.earliest,
             line_offers=shown.line_offers,
             attachments=shown.attachments,
             accepted=ACCEPTED,
             add_rows=ADD_ROWS,
+            **form_state,
         )
 
     @get("/{number:str}/edit")

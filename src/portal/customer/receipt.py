@@ -21,7 +21,7 @@ from portal.web.actors import customer_actor
 from portal.web.forms import form_ids, form_text, form_version, read_quantities, refused_form, typed_values
 from portal.web.photos import UPLOAD_LIMIT, photos_of
 from portal.web.readers import read_form
-from portal.web.templating import page, redirect
+from portal.web.templating import form_page, redirect
 
 
 async def report_of(form: Any) -> receipt.ReceiptReport:
@@ -60,22 +60,17 @@ class ReceiptController(Controller):
         request: Request,
         db: AsyncSession,
         number: str,
-        *,
-        status_code: int = 200,
-        errors: dict[str, str] | None = None,
-        values: dict[str, str] | None = None,
+        **form_state: Any,
     ) -> Template:
         shown = await receipt.receipt_page(db, customer_actor(request), number)
-        return page(
+        return form_page(
             request,
             "customer/orders/receipt.html",
-            status_code=status_code,
             order=shown.order,
             lines=shown.lines,
             exception_open=shown.exception_open,
             max_photos=receipt.MAX_PHOTOS,
-            errors=errors or {},
-            values=values or {},
+            **form_state,
         )
 
     @get("/{number:str}/receipt")

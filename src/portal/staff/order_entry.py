@@ -22,7 +22,7 @@ from portal.web import inputs
 from portal.web.actors import staff_actor
 from portal.web.forms import read_rows, refused_form, row_names
 from portal.web.readers import read_fields
-from portal.web.templating import page, redirect
+from portal.web.templating import form_page, redirect
 
 ROWS = range(1, entry.MAX_LINES + 1)
 # fields that follow the chosen account; choosing another account resets them
@@ -54,8 +54,7 @@ class StaffOrderEntryController(Controller):
         db: AsyncSession,
         *,
         values: dict[str, str],
-        errors: dict[str, str] | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template:
         """The whole form, or for htmx only the block that follows the chosen account."""
         found = await entry.choices(db, customer_id=numbers.ident(values.get("customer_id", "")))
@@ -64,11 +63,10 @@ class StaffOrderEntryController(Controller):
             await entry.offers_by_sku(db, account_id=found.account.id, skus=skus) if found.account else {}
         )
         defaults = {"channel": "phone", "priority": "normal", "idempotency_key": uuid.uuid4().hex}
-        return page(
+        return form_page(
             request,
             "staff/orders/new.html",
             block="account_fields",
-            status_code=status_code,
             choices=found,
             offers=offers,
             rows=ROWS,
@@ -76,7 +74,7 @@ class StaffOrderEntryController(Controller):
             priorities=entry.PRIORITIES,
             today=clock.today(),
             values={**defaults, **found.defaults(), **values},
-            errors=errors or {},
+            **form_state,
         )
 
     @get("/")

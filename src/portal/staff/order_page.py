@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from litestar import Request
 from litestar.response import Response, Template
@@ -19,7 +20,7 @@ from portal.i18n import gettext
 from portal.web.acting import OrderStep, apply_order_form
 from portal.web.actors import staff_actor
 from portal.web.forms import FieldNames, typed_values
-from portal.web.templating import page
+from portal.web.templating import form_page
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,7 @@ async def render_order(
     request: Request,
     db: AsyncSession,
     number: str,
-    *,
-    status_code: int = 200,
-    errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
+    **form_state: Any,
 ) -> Template:
     today = clock.today()
     shown = await pages.staff_order_page(db, staff_actor(request), number, today)
@@ -66,10 +64,9 @@ async def render_order(
             "levels": found.levels,
             "level": found.level,
         }
-    return page(
+    return form_page(
         request,
         "staff/orders/detail.html",
-        status_code=status_code,
         order=shown.order,
         timeline=timeline.staff_timeline(shown.events),
         notifications=shown.notifications,
@@ -85,10 +82,9 @@ async def render_order(
         aftersales=shown.aftersales,
         can_resolve=request.state.staff.has_role("aftersales"),  # the resolve form on each open case
         survey=shown.survey,
-        errors=errors or {},
         today=today,
         addresses=shown.addresses,
-        values=values or {},
+        **form_state,
     )
 
 

@@ -1,4 +1,5 @@
-"""Applying one posted form to one order, the same way for every door (customer and staff).
+"""Applying one posted form to one order, the same way for every door (customer and staff); and
+one posted form to anything else (``apply_form``).
 
 Load the order as the actor reads it (404 for an order they may not see), hand the form to one
 step, then redirect with a toast; a refused form (``ValidationFailed``) keeps nothing and shows
@@ -18,11 +19,13 @@ from portal.db.orders import Order
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import service
 from portal.domain.orders.actors import Actor
-from portal.web.forms import FieldNames, refused_form
+from portal.web.forms import FieldNames, refused_form, typed_values
 from portal.web.templating import redirect
 
 # one form applied to the loaded order; it may return its own toast (None: the caller's)
 OrderStep = Callable[[Actor, Order, Any], Awaitable[str | None]]
+# one posted form applied; returns the toast
+FormStep = Callable[[Any], Awaitable[str]]
 
 
 async def apply_order_form(
@@ -52,3 +55,19 @@ async def apply_order_form(
         kept = {"values": values(form)} if values is not None else {}
         return await refused_form(db, exc, render, field_names=field_names, **kept)
     return redirect(request, to, flash=said or flash)
+
+
+async def apply_form(
+    request: Request, db: AsyncSession, step: FormStep, *, render: Callable[..., Any], to: str
+) -> Response | Template:
+    """Run ``step`` on the posted form, then redirect to ``to`` with the toast it returns.
+
+    On ``ValidationFailed`` the session rolls back and ``render`` (taking ``status_code``, ``errors``
+    and ``values``: the form's typed values) shows the page again with status 422.
+    """
+    form = await request.form()
+    try:
+        flash = await step(form)
+    except ValidationFailed as exc:
+        return await refused_form(db, exc, render, values=typed_values(form))
+    return redirect(request, to, flash=flash)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 from litestar import Controller, Request, get
@@ -17,7 +18,9 @@ from portal.db.aftersales import AftersalesPhoto
 from portal.db.orders import OrderAttachment
 from portal.domain import images
 from portal.domain.aftersales import cases
+from portal.domain.billing import documents
 from portal.domain.billing.archive import ArchiveContents, archive_zip
+from portal.domain.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from portal.domain.billing.statement import Period, Statement
 from portal.domain.billing.statement_files import render_statement_pdf, statement_csv
 from portal.domain.exports import CSV_TYPE
@@ -34,32 +37,32 @@ ToDay = Annotated[str | None, QueryParameter(name="to", required=False)]
 Format = Annotated[str | None, QueryParameter(name="format", required=False)]
 
 
-def download(request: Request, attachment: OrderAttachment) -> File:
-    root = (request.app.state.settings.data_dir / "attachments").resolve()
-    path = (root / attachment.storage_key).resolve()
-    if root not in path.parents or not path.is_file():
+def stored_file(path: Path | None, filename: str, media_type: str) -> File:
+    """A stored file at ``path`` as a private download named ``filename``, never shown inline
+    (nosniff: on every response, ``web.security``); None (not stored) is 404."""
+    if path is None:
         raise NotFoundException()
     return File(
         path=path,
-        filename=attachment.filename,
-        media_type=attachment.content_type,
+        filename=filename,
+        media_type=media_type,
         content_disposition_type="attachment",
         headers={"Cache-Control": "private, no-store"},
     )
 
 
+def download(request: Request, attachment: OrderAttachment) -> File:
+    """An order attachment as a download; a key outside the attachments folder, or no file, is 404."""
+    root = (request.app.state.settings.data_dir / "attachments").resolve()
+    path = (root / attachment.storage_key).resolve()
+    found = path if root in path.parents and path.is_file() else None
+    return stored_file(found, attachment.filename, attachment.content_type)
+
+
 def photo_download(request: Request, photo: AftersalesPhoto) -> File:
     """A re-encoded case photo (``domain.images``), as a download like every stored file."""
     path = images.stored_path(cases.photo_root(request.app.state.settings.data_dir), photo.storage_key)
-    if path is None:
-        raise NotFoundException()
-    return File(
-        path=path,
-        filename=photo.filename,
-        media_type=photo.content_type,
-        content_disposition_type="attachment",
-        headers={"Cache-Control": "private, no-store"},  # nosniff: on every response (web.security)
-    )
+    return stored_file(path, photo.filename, photo.content_type)
 
 
 class CasePhotos(Controller):
@@ -107,6 +110,27 @@ class OrderAttachments(CasePhotos):
         return download(request, found)
 
 
+class CreditNotes(Controller):
+    """``<path>/credit-notes/{number}``: a credit note the reader may see, its page, or ``….pdf`` its PDF.
+
+    A door's controller inherits it and names its reader, ``reader = staticmethod(<actor of a
+    request>)``, and the page, ``credit_note_template``; another account's credit note is 404.
+    """
+
+    reader: ClassVar[Callable[[Request], Actor]]
+    credit_note_template: ClassVar[str]
+
+    @get("/credit-notes/{number:str}")
+    async def credit_note(
+        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
+    ) -> Template | Response:
+        """``/credit-notes/CN-2026-000001`` is the page, ``….pdf`` the PDF."""
+        template = self.credit_note_template
+        return await settlement_document(
+            request, db, self.reader(request), "credit_note", number, template=template
+        )
+
+
 def file_download(body: bytes, filename: str, media_type: str) -> Response:
     """A generated file (PDF, CSV, ZIP) as a private download named ``filename`` (ASCII)."""
     return Response(
@@ -146,6 +170,31 @@ def document_or_pdf(
 def document_number(requested: str) -> str:
     """The document number of ``/invoices/INV-2026-000001`` or ``/invoices/INV-2026-000001.pdf``."""
     return requested.removesuffix(PDF)
+
+
+# a settlement document's kind -> (its read as an actor may see it, its PDF)
+SETTLEMENT_DOCUMENTS: dict[str, tuple[Callable[..., Awaitable[Any]], Callable[..., bytes]]] = {
+    "invoice": (documents.invoice_document, render_invoice_pdf),
+    "credit_note": (documents.credit_note_document, render_credit_note_pdf),
+}
+
+
+async def settlement_document(
+    request: Request,
+    db: AsyncSession,
+    actor: Actor,
+    kind: str,
+    requested: str,
+    *,
+    template: str,
+    **context: Any,
+) -> Template | Response:
+    """The invoice or credit note (``kind``: "invoice", "credit_note") ``requested`` as ``actor`` may read
+    it: ``INV-2026-000001`` its page (``template`` with ``context``), ``INV-2026-000001.pdf`` its PDF
+    (``document_or_pdf``); another account's, or none: NotFound."""
+    read, render_pdf = SETTLEMENT_DOCUMENTS[kind]
+    doc = await read(db, actor, document_number(requested))
+    return document_or_pdf(request, requested, doc, render_pdf=render_pdf, template=template, **context)
 
 
 def statement_response(

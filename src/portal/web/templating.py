@@ -88,6 +88,20 @@ def page(
     )
 
 
+def form_page(
+    request: Request,
+    template: str,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    **context: Any,
+) -> Template:
+    """``page`` of a page with a form: ``errors`` (messages by field name) and ``values`` (what the
+    fields show, by field name) are empty unless given; ``status_code``, ``block`` and the rest of the
+    context as for ``page``. A refused form passes ``status_code=422`` and ``errors`` (``refused_form``)."""
+    return page(request, template, errors=errors or {}, values=values or {}, **context)
+
+
 def redirect(
     request: Request, url: str, *, flash: str | None = None, category: str = "success"
 ) -> Redirect | Response[str]:

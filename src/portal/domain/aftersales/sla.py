@@ -18,12 +18,11 @@ from portal import clock
 from portal.db.aftersales import AftersalesCase, AftersalesSlaAlert
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
-from portal.db.staff import StaffUser
 from portal.domain.aftersales.kinds import KINDS
 from portal.domain.aftersales.ticket_states import UNSETTLED
 from portal.domain.aftersales.working_hours import WorkingHours
 from portal.domain.notifications.outbox import queue_email
-from portal.domain.notifications.recipients import STAFF_MAIL_LOCALE
+from portal.domain.notifications.recipients import staff_recipients
 from portal.domain.settings import config
 
 FIRST_RESPONSE = "first_response"
@@ -88,7 +87,8 @@ async def alert_overdue(db: AsyncSession) -> int:
             else "/staff/aftersales",
             "audience": "staff",
         }
-        for email, locale in await _recipients(db, assignee_id):
+        # the assignee if still active, else everyone with the role: an alert never goes nowhere
+        for email, locale in await staff_recipients(db, "aftersales", assignee_id):
             queue_email(
                 db,
                 template="aftersales_sla_breached",
@@ -99,13 +99,3 @@ async def alert_overdue(db: AsyncSession) -> int:
             )
     await db.flush()
     return sent
-
-
-async def _recipients(db: AsyncSession, assignee_id: int | None) -> list[tuple[str, str]]:
-    active = select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.is_active.is_(True))
-    if assignee_id:
-        rows = (await db.execute(active.where(StaffUser.id == assignee_id))).all()
-        if rows:
-            return [(r.email, r.mail_locale) for r in rows]
-    rows = (await db.execute(active.where(StaffUser.roles.contains(["aftersales"])))).all()
-    return [(r.email, r.mail_locale) for r in rows]

@@ -27,6 +27,7 @@ from portal.domain.billing.balances import UNSETTLED, InvoiceStatus, credited_am
 from portal.domain.billing.invoices import readable_invoices
 from portal.domain.json_rows import json_list, json_rows, money_text
 from portal.domain.orders.actors import Actor
+from portal.domain.orders.queries import as_id
 from portal.domain.orders.staff_list import customer_choices
 from portal.domain.paging import Page
 from portal.i18n import N_
@@ -62,6 +63,24 @@ class InvoiceFilter:
     account_id: int | None = None
     overdue: str | None = None
     after: str | None = None  # keyset cursor: the last row of the previous page
+
+    @classmethod
+    def from_query(
+        cls,
+        status: str | None,
+        after: str | None,
+        *,
+        account: str | None = None,
+        overdue: str | None = None,
+    ) -> InvoiceFilter:
+        """The filter a list URL's query asks for (text as typed): an unknown status, band or account
+        id filters nothing."""
+        return cls(
+            status=status if status in STATUS_LABELS else None,
+            account_id=as_id(account),
+            overdue=overdue if overdue in OVERDUE_BANDS else None,
+            after=after,
+        )
 
 
 @dataclass(frozen=True)

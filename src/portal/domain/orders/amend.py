@@ -15,14 +15,11 @@ from portal.domain.orders.actors import Actor
 from portal.domain.orders.checkout import (
     CheckoutInput,
     Limits,
+    check_details,
     checked_uploads,
-    earliest_delivery,
-    resolve_address,
-    validate_date,
 )
 from portal.domain.orders.entry import LineInput
 from portal.domain.orders.states import Action
-from portal.domain.tax_ids import check_tax_id
 from portal.i18n import N_
 
 
@@ -108,20 +105,12 @@ async def amend_and_resubmit(
     per_field: dict[Field, dict[str, object]] = {}
     await _changed_lines(db, order, data, errors, per_field)
     errors.update(data.unreadable)  # a quantity the form could not read left its line as it was
-    wanted = validate_date(
-        data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
-    )
-    address = await resolve_address(db, actor, data, errors)
-    if not data.invoice_title.strip():
-        errors["invoice_title"] = N_("Enter the invoice title.")
-    tax_id = check_tax_id(data.tax_id, errors)
+    details = await check_details(db, actor, order, data, today, errors, params)
     already = len(await attachments.list_for_order(db, order.id))
     checked = checked_uploads(data.uploads, limits, errors, params, already=already)
     if errors:
         raise ValidationFailed(errors, params=params, per_field=per_field)
-    order.requested_delivery_date, order.shipping_address = wanted, address
-    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], tax_id
-    order.special_requirements = data.special_requirements.strip()[:4000]
+    details.apply_to(order)
     pricing.apply_totals(order, order.lines, policy=policy)
     async with attachments.removed_on_failure(db, actor, order, checked, limits.storage):
         # the version was checked above; the changes just made bump it once more on flush

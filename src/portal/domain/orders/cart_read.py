@@ -19,16 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.db.orders import Order
 from portal.domain.json_rows import json_list
-from portal.domain.orders import line_rule, queries
+from portal.domain.orders import line_rule, order_read, queries
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.cart import CART_WHERE
 
-# the cart's lines as JSON, each as the line rule and the page read it
-_LINES = """
-    (SELECT json_agg(json_build_array(l.id, l.product_id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
-                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text)
-                     ORDER BY l.position, l.id)
-       FROM order_lines l WHERE l.order_id = orders.id) AS lines"""
+# the cart's lines as JSON, each as the line rule and the page read it: the order page's, and the product
+_LINES = order_read.lines_json("orders", extra="l.product_id")
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ async def cart_page(db: AsyncSession, actor: Actor) -> CartRead:
         return CartRead(None, {})
     lines = [
         CartLine(i, pid, sku, zh, en, specs or {}, labels or {}, qty, unit, Decimal(price), Decimal(total))
-        for i, pid, sku, zh, en, specs, labels, qty, unit, price, total in json_list(row["lines"])
+        for i, sku, zh, en, specs, labels, qty, unit, price, total, pid in json_list(row["lines"])
     ]
     cart = CartView(
         row["id"], row["currency"], row["subtotal"], row["shipping_fee"], row["tax_rate"], row["tax_amount"],

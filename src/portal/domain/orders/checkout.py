@@ -124,6 +124,53 @@ async def resolve_address(
     return {"country": "CN", **new}
 
 
+@dataclass(frozen=True)
+class CheckedDetails:
+    """A buyer's order form's delivery and invoice fields as checked (``check_details``); what was
+    refused is None (date, address) or as typed (tax ID), its message in the caller's ``errors``."""
+
+    requested_delivery_date: date | None
+    shipping_address: dict[str, str] | None
+    invoice_title: str  # stripped, at most 200 characters
+    tax_id: str
+    special_requirements: str  # stripped, at most 4,000 characters
+
+    def apply_to(self, order: Order) -> None:
+        """Write the fields on ``order`` (once nothing was refused)."""
+        order.requested_delivery_date = self.requested_delivery_date
+        order.shipping_address = self.shipping_address
+        order.invoice_title, order.tax_id = self.invoice_title, self.tax_id
+        order.special_requirements = self.special_requirements
+
+
+async def check_details(
+    db: AsyncSession,
+    actor: Actor,
+    order: Order,
+    data: CheckoutInput,
+    today: date,
+    errors: dict[Field, str],
+    params: dict[str, Any],
+) -> CheckedDetails:
+    """Check the delivery date (not before ``order``'s earliest), the address (a new one is added to
+    the book), the invoice title and the tax ID of the buyer's checkout or edit form; each refusal
+    goes to ``errors`` (with its ``params``)."""
+    wanted = validate_date(
+        data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
+    )
+    address = await resolve_address(db, actor, data, errors)
+    if not data.invoice_title.strip():
+        errors["invoice_title"] = N_("Enter the invoice title.")
+    tax_id = check_tax_id(data.tax_id, errors)
+    return CheckedDetails(
+        wanted,
+        address,
+        data.invoice_title.strip()[:200],
+        tax_id,
+        data.special_requirements.strip()[:4000],
+    )
+
+
 def checked_uploads(
     uploads: list[attachments.Upload],
     limits: Limits,
@@ -162,13 +209,7 @@ async def checkout(
     params: dict[str, Any] = {}
     if not KEY.match(data.idempotency_key):
         errors["idempotency_key"] = N_("This form has expired. Please reload the page and try again.")
-    wanted = validate_date(
-        data.requested_delivery_date, await earliest_delivery(db, actor, order, today), errors, params
-    )
-    address = await resolve_address(db, actor, data, errors)
-    if not data.invoice_title.strip():
-        errors["invoice_title"] = N_("Enter the invoice title.")
-    tax_id = check_tax_id(data.tax_id, errors)
+    details = await check_details(db, actor, order, data, today, errors, params)
     checked = checked_uploads(data.uploads, limits, errors, params)
     per_line: dict[Field, dict[str, object]] = {}
     for line, refusal in await cart.refresh_prices(db, actor, order, policy):
@@ -178,9 +219,7 @@ async def checkout(
     if errors:
         raise ValidationFailed(errors, params=params, per_field=per_line)
     account = await db.get(CustomerAccount, actor.account_id)
-    order.requested_delivery_date, order.shipping_address = wanted, address
-    order.invoice_title, order.tax_id = data.invoice_title.strip()[:200], tax_id
-    order.special_requirements = data.special_requirements.strip()[:4000]
+    details.apply_to(order)
     order.payment_terms, order.payment_days = account.payment_terms, account.payment_days
     order.priority = "normal"
     order.idempotency_key = data.idempotency_key

@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order, OrderEvent
 from portal.db.outbox import OutboxMessage
-from portal.db.staff import StaffUser
 from portal.db.surveys import EmailPreference
 from portal.domain.notifications import preferences
 from portal.domain.notifications.outbox import queue_email
-from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
+from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, staff_recipients
 from portal.domain.orders.actors import SYSTEM_NAMES
 from portal.domain.orders.states import Action
 from portal.formatting import iso
@@ -86,24 +85,11 @@ async def _customer_recipient(
     return row.email, row.mail_locale, preferences.from_row(row)
 
 
-async def _staff_recipients(db: AsyncSession, order: Order, role: str) -> list[tuple[str, str]]:
-    """Who on the staff hears about this order: the person responsible for it in that role, else everyone
-    with the role (reviewer mail goes to the assignee, sales mail to whoever entered the order; other
-    roles, after-sales among them, hold no responsibility on the order itself: all of them hear)."""
-    responsible = {"reviewer": order.assignee_staff_id, "sales": order.entered_by_staff_id}.get(role)
-    active = StaffUser.is_active.is_(True)
-    if responsible:
-        row = (
-            await db.execute(
-                select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.id == responsible, active)
-            )
-        ).first()
-        if row:
-            return [(row.email, row.mail_locale)]
-    rows = await db.execute(
-        select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.roles.contains([role]), active)
-    )
-    return [(r.email, r.mail_locale) for r in rows]
+def _responsible(order: Order, role: str) -> int | None:
+    """Who on the staff is responsible for this order in ``role``: reviewer mail goes to the assignee,
+    sales mail to whoever entered the order; other roles, after-sales among them, hold no responsibility
+    on the order itself (None: everyone with the role hears)."""
+    return {"reviewer": order.assignee_staff_id, "sales": order.entered_by_staff_id}.get(role)
 
 
 async def notify(
@@ -147,7 +133,7 @@ async def messages(
             queue_email(
                 db, template=template, recipient=email, locale=locale, context=context, order_id=order.id
             )
-            for email, locale in await _staff_recipients(db, order, audience)
+            for email, locale in await staff_recipients(db, audience, _responsible(order, audience))
         ]
     recipient = await _customer_recipient(db, order)
     mail = preferences.customer_mail(template, recipient[2]) if recipient else None

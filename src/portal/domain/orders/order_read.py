@@ -101,12 +101,25 @@ SHIPMENTS = """
                                       k.resolved_at, k.resolution) ORDER BY k.id)
        FROM logistics_cases k WHERE k.order_id = {o}.id) AS cases"""
 
-_COLLECTIONS = (
-    """
+
+def lines_json(orders: str = "{o}", *, extra: str = "", join: str = "") -> str:
+    """The order's lines as a SQL select item named ``lines``: a JSON array, in position order, of
+    ``[id, sku, name_zh, name_en, specs, labels, quantity, unit, unit_price, line_total, *extra]``
+    (money as text), for the order row of the table named ``orders`` (``"{o}"``: left to ``format``).
+
+    ``extra`` adds columns (SQL on the line ``l``, comma-separated) after those; ``join`` joins more
+    tables to ``order_lines l`` (e.g. ``"LEFT JOIN products p ON p.id = l.product_id"``)."""
+    more = f", {extra}" if extra else ""
+    return f"""
     (SELECT json_agg(json_build_array(l.id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
-                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text)
+                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text{more})
                      ORDER BY l.position, l.id)
-       FROM order_lines l WHERE l.order_id = {o}.id) AS lines,
+       FROM order_lines l {join} WHERE l.order_id = {orders}.id) AS lines"""
+
+
+_COLLECTIONS = (
+    lines_json()
+    + """,
     (SELECT json_agg(json_build_array(e.at, e.actor_kind, e.actor_name, e.action, e.from_state,
                                       e.data, e.note) ORDER BY e.id)
        FROM order_events e WHERE e.order_id = {o}.id AND e.public) AS events,

@@ -40,6 +40,7 @@ from portal.domain.json_rows import day, instant, json_list, money_text
 from portal.domain.orders import checks, line_rule, order_read, queries, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import OrderRow
+from portal.domain.orders.timeline import EventRecord
 from portal.domain.orders.views import LineView, NotificationView, OrderView
 from portal.domain.settings import config
 
@@ -78,19 +79,8 @@ class ReviewLine(NamedTuple):
     unit_price: Decimal
 
 
-class StaffEvent(NamedTuple):
-    """An event as ``timeline.staff_timeline`` reads it (an OrderEvent fits as well)."""
-
-    at: datetime
-    actor_kind: str
-    actor_name: str
-    action: str
-    from_state: str | None
-    data: dict[str, Any]
-    note: str
-    public: bool
-    role: str
-    to_state: str | None
+# an event as ``timeline.staff_timeline`` reads it, every field read (an OrderEvent fits as well)
+StaffEvent = EventRecord
 
 
 class Milestone(NamedTuple):
@@ -180,14 +170,12 @@ class StaffRead:
 
 _HISTORY = 5  # the customer's other orders shown beside this one
 
+_LINES = order_read.lines_json(
+    "orders",
+    extra="l.product_id, l.shipped_qty, l.reserved_qty, l.allocation, p.stock_on_hand",
+    join="LEFT JOIN products p ON p.id = l.product_id",
+)
 _COLLECTIONS = """
-    (SELECT json_agg(json_build_array(l.id, l.sku, l.name_zh, l.name_en, l.specs, l.labels,
-                                      l.quantity, l.unit, l.unit_price::text, l.line_total::text,
-                                      l.product_id, l.shipped_qty, l.reserved_qty, l.allocation,
-                                      p.stock_on_hand)
-                     ORDER BY l.position, l.id)
-       FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
-      WHERE l.order_id = orders.id) AS lines,
     (SELECT json_agg(json_build_array(e.at, e.actor_kind, e.actor_name, e.action, e.from_state,
                                       e.data, e.note, e.public, e.role, e.to_state) ORDER BY e.id)
        FROM order_events e WHERE e.order_id = orders.id) AS events,
@@ -250,7 +238,9 @@ def _statement(scope: str) -> TextClause:
     )
     stmt = (
         select(
-            literal_column(columns + "," + _COLLECTIONS.format(history=_HISTORY) + collections),
+            literal_column(
+                columns + "," + _LINES + "," + _COLLECTIONS.format(history=_HISTORY) + collections
+            ),
             billing_views.order_invoices_json().label("invoices"),
             surveys.answer_json().label("survey"),
             closing.fully_invoiced().label("fully_invoiced"),

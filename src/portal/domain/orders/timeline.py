@@ -29,7 +29,8 @@ class TimelineEntry:
 
 
 class EventRecord(NamedTuple):
-    """What a timeline reads of an event, as a hand-written read returns it (an OrderEvent also fits)."""
+    """What a timeline reads of an event, as a hand-written read returns it (an OrderEvent also fits);
+    the buyer's page reads public events without ``role`` and ``to_state``, the staff page every field."""
 
     at: datetime
     actor_kind: str
@@ -39,6 +40,8 @@ class EventRecord(NamedTuple):
     data: dict[str, Any]
     note: str
     public: bool = True
+    role: str = ""
+    to_state: str | None = None
 
 
 def _text(e: OrderEvent | EventRecord, audience: str) -> str:

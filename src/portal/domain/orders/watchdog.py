@@ -10,26 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal import clock
 from portal.db.customers import CustomerAccount
 from portal.db.orders import Order
-from portal.db.staff import StaffUser
 from portal.domain.notifications.outbox import queue_email
-from portal.domain.notifications.recipients import STAFF_MAIL_LOCALE
+from portal.domain.notifications.recipients import staff_recipients
 from portal.domain.orders.states import OrderState
 from portal.domain.settings import config
 
 BATCH = 100
 # the SLA runs from when the order (last) came into review
 WAITING_SINCE = func.coalesce(Order.review_started_at, Order.submitted_at)
-
-
-async def _reviewers(db: AsyncSession, assignee_id: int | None) -> list[tuple[str, str]]:
-    """The assignee if still active, else every active reviewer: an alert never goes nowhere."""
-    active = select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.is_active.is_(True))
-    if assignee_id:
-        rows = (await db.execute(active.where(StaffUser.id == assignee_id))).all()
-        if rows:
-            return [(r.email, r.mail_locale) for r in rows]
-    rows = (await db.execute(active.where(StaffUser.roles.contains(["reviewer"])))).all()
-    return [(r.email, r.mail_locale) for r in rows]
 
 
 async def alert_overdue_reviews(db: AsyncSession) -> int:
@@ -59,7 +47,8 @@ async def alert_overdue_reviews(db: AsyncSession) -> int:
             "staff_order_path": f"/staff/orders/{number}",
             "audience": "staff",
         }
-        for email, locale in await _reviewers(db, assignee_id):
+        # the assignee if still active, else everyone with the role: an alert never goes nowhere
+        for email, locale in await staff_recipients(db, "reviewer", assignee_id):
             queue_email(
                 db,
                 template="review_sla_breached",

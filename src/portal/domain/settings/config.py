@@ -78,16 +78,18 @@ def parse_thresholds(raw: str) -> list[Decimal]:
     return values
 
 
-async def save(
-    db: AsyncSession, actor: Actor, *, thresholds: list[Decimal], review_sla_hours: int
-) -> PortalConfig:
-    if not 1 <= review_sla_hours <= 24 * 14:
-        raise ValidationFailed({"review_sla_hours": N_("Enter a number of hours between 1 and 336.")})
-    before = await load(db)
-    for key, value in (
-        ("approval_thresholds", [str(t) for t in thresholds]),
-        ("review_sla_hours", review_sla_hours),
-    ):
+async def _store(
+    db: AsyncSession,
+    actor: Actor,
+    group: str,
+    values: dict[str, Any],
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Write each ``key -> value`` (JSON) as a portal setting by ``actor``, audit the change of the
+    settings ``group`` (``before`` -> ``after``, by default ``values``) and flush."""
+    for key, value in values.items():
         row = await db.get(PortalSetting, key)
         if row is None:
             db.add(PortalSetting(key=key, value=value, updated_by=actor.name))
@@ -97,15 +99,29 @@ async def save(
         db,
         actor,
         entity="settings",
-        entity_id="portal",
+        entity_id=group,
         action="update",
-        before={
-            "approval_thresholds": before.approval_thresholds,
-            "review_sla_hours": before.review_sla_hours,
-        },
-        after={"approval_thresholds": thresholds, "review_sla_hours": review_sla_hours},
+        before=before,
+        after=values if after is None else after,
     )
     await db.flush()
+
+
+async def save(
+    db: AsyncSession, actor: Actor, *, thresholds: list[Decimal], review_sla_hours: int
+) -> PortalConfig:
+    if not 1 <= review_sla_hours <= 24 * 14:
+        raise ValidationFailed({"review_sla_hours": N_("Enter a number of hours between 1 and 336.")})
+    before = await load(db)
+    stored = {"approval_thresholds": [str(t) for t in thresholds], "review_sla_hours": review_sla_hours}
+    await _store(
+        db,
+        actor,
+        "portal",
+        stored,
+        before={key: getattr(before, key) for key in stored},
+        after={"approval_thresholds": thresholds, "review_sla_hours": review_sla_hours},
+    )
     return PortalConfig(thresholds, review_sla_hours)
 
 
@@ -126,19 +142,4 @@ async def save_aftersales(
     }
     if not changes:
         return
-    for key, value in changes.items():
-        row = await db.get(PortalSetting, key)
-        if row is None:
-            db.add(PortalSetting(key=key, value=value, updated_by=actor.name))
-        else:
-            row.value, row.updated_by = value, actor.name
-    audit.record(
-        db,
-        actor,
-        entity="settings",
-        entity_id="aftersales",
-        action="update",
-        before={key: getattr(before, key) for key in changes},
-        after=changes,
-    )
-    await db.flush()
+    await _store(db, actor, "aftersales", changes, before={key: getattr(before, key) for key in changes})

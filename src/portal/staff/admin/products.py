@@ -19,7 +19,7 @@ from portal.i18n import gettext as _
 from portal.staff.admin.common import ADMIN_ONLY, form_values, list_handler
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
-from portal.web.templating import page, redirect
+from portal.web.templating import form_page, redirect
 
 BASE = "/staff/admin/products"
 
@@ -30,18 +30,16 @@ def _form(
     values: dict[str, str],
     product_id: int | None = None,
     sku: str = "",
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
+    **form_state: Any,
 ) -> Template:
-    return page(
+    return form_page(
         request,
         "staff/admin/products/form.html",
-        status_code=status_code,
         values=values,
-        errors=errors or {},
         product_id=product_id,
         sku=sku,
         categories=list(CATEGORY_LABELS),
+        **form_state,
     )
 
 

@@ -20,16 +20,31 @@ from portal.domain.billing import bank_csv, bank_import, bank_views
 from portal.domain.errors import ValidationFailed
 from portal.domain.orders import queries
 from portal.domain.orders.actors import Actor
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.web import inputs
+from portal.web.acting import apply_form
 from portal.web.actors import staff_actor
 from portal.web.forms import refused_form, typed_values
 from portal.web.readers import read_fields, read_form
-from portal.web.templating import page, redirect
+from portal.web.templating import form_page, redirect
 
 BASE = "/staff/finance/bank"
 UPLOAD_LIMIT = bank_csv.MAX_BYTES + 64 * 1024  # the file and the form around it
 LineStep = Callable[[Actor, int, Any], Awaitable[str]]
+
+
+def _plain_step(
+    db: AsyncSession, change: Callable[[AsyncSession, Actor, int], Awaitable[Any]], flash: str
+) -> LineStep:
+    """The line step that makes ``change(db, actor, line_id)`` (the form says nothing more) and says
+    ``flash`` (a message id, translated when shown)."""
+
+    async def step(actor: Actor, line_id: int, _sent: Any) -> str:
+        await change(db, actor, line_id)
+        return _(flash)
+
+    return step
 
 
 class BankController(Controller):
@@ -41,19 +56,15 @@ class BankController(Controller):
         request: Request,
         db: AsyncSession,
         *,
-        values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
         error_line: int | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template:
-        return page(
+        return form_page(
             request,
             "staff/finance/bank.html",
-            status_code=status_code,
             shown=await bank_views.bank_overview(db),
-            values=values or {},
-            errors=errors or {},
             error_line=error_line,
+            **form_state,
         )
 
     @get("/")
@@ -87,19 +98,15 @@ class BankController(Controller):
         db: AsyncSession,
         import_id: int,
         *,
-        values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
         error_line: int | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template:
-        return page(
+        return form_page(
             request,
             "staff/finance/bank_import.html",
-            status_code=status_code,
             detail=await bank_views.import_detail(db, import_id),
-            values=values or {},
-            errors=errors or {},
             error_line=error_line,
+            **form_state,
         )
 
     @get("/imports/{import_id:int}")
@@ -151,11 +158,7 @@ class BankController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], bank_line_id: FromPath[int]
     ) -> Response | Template:
         """Set the line aside: it is no customer's payment."""
-
-        async def step(actor: Actor, line_id: int, _sent: Any) -> str:
-            await bank_import.ignore_line(db, actor, line_id)
-            return _("Line set aside.")
-
+        step = _plain_step(db, bank_import.ignore_line, N_("Line set aside."))
         return await self._line(request, db, bank_line_id, step)
 
     @post("/lines/{bank_line_id:int}/reopen")
@@ -163,11 +166,7 @@ class BankController(Controller):
         self, request: Request, db: NamedDependency[AsyncSession], bank_line_id: FromPath[int]
     ) -> Response | Template:
         """Bring an ignored line back to the unmatched ones."""
-
-        async def step(actor: Actor, line_id: int, _sent: Any) -> str:
-            await bank_import.reopen_line(db, actor, line_id)
-            return _("Line back among the unmatched ones.")
-
+        step = _plain_step(db, bank_import.reopen_line, N_("Line back among the unmatched ones."))
         return await self._line(request, db, bank_line_id, step)
 
     async def _profile_page(
@@ -177,19 +176,17 @@ class BankController(Controller):
         profile_id: int | None,
         *,
         values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template:
         """The profiles with the new-profile form, or one profile's edit form."""
         profile = await bank_views.bank_profile(db, profile_id) if profile_id is not None else None
-        return page(
+        return form_page(
             request,
             "staff/finance/bank_profiles.html",
-            status_code=status_code,
             profiles=await bank_views.bank_profiles(db) if profile is None else [],
             profile=profile,
             values={**(profile.form_values() if profile else {"decimal": "."}), **(values or {})},
-            errors=errors or {},
+            **form_state,
         )
 
     @get("/profiles")
@@ -203,17 +200,16 @@ class BankController(Controller):
         return await self._profile_page(request, db, profile_id)
 
     async def _save(self, request: Request, db: AsyncSession, profile_id: int | None) -> Response | Template:
-        form = await request.form()
-        try:
+        async def step(form: Any) -> str:
             sent = read_form(form, inputs.BankProfileForm)
             data = bank_import.ProfileInput(
                 sent.name, inputs.bank_columns(form), sent.delimiter, sent.decimal
             )
             await bank_import.save_profile(db, staff_actor(request), profile_id, data)
-        except ValidationFailed as exc:
-            render = partial(self._profile_page, request, db, profile_id)
-            return await refused_form(db, exc, render, values=typed_values(form))
-        return redirect(request, f"{BASE}/profiles", flash=_("Bank profile saved."))
+            return _("Bank profile saved.")
+
+        render = partial(self._profile_page, request, db, profile_id)
+        return await apply_form(request, db, step, render=render, to=f"{BASE}/profiles")
 
     @post("/profiles")
     async def create_profile(

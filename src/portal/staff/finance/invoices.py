@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
@@ -16,24 +16,23 @@ from portal import clock
 from portal.auth.guards import requires_role
 from portal.auth.roles import Role
 from portal.db.billing import Invoice
-from portal.domain.billing import credit_notes, documents, invoices, views
-from portal.domain.billing.pdf import render_credit_note_pdf, render_invoice_pdf
+from portal.domain.billing import credit_notes, invoices, views
 from portal.domain.errors import ValidationFailed
-from portal.domain.orders import queries
 from portal.domain.orders.actors import Actor
 from portal.i18n import gettext as _
 from portal.web import inputs
+from portal.web.acting import apply_form
 from portal.web.actors import staff_actor
-from portal.web.downloads import document_number, document_or_pdf
-from portal.web.forms import read_quantities, refused_form, typed_values
+from portal.web.downloads import CreditNotes, settlement_document
+from portal.web.forms import read_quantities
 from portal.web.readers import read_form
-from portal.web.templating import page, redirect
+from portal.web.templating import page
 
 FINANCE = requires_role(Role.FINANCE)
 InvoiceStep = Callable[[Actor, Invoice, Any], Awaitable[str]]
 
 
-class FinanceController(Controller):
+class FinanceController(CreditNotes):
     path = "/staff/finance"
     guards = [FINANCE]
 
@@ -47,12 +46,7 @@ class FinanceController(Controller):
         overdue: FromQuery[str | None] = None,
         after: FromQuery[str | None] = None,
     ) -> Template:
-        filters = views.InvoiceFilter(
-            status=status if status in views.STATUS_LABELS else None,
-            account_id=queries.as_id(account),
-            overdue=overdue if overdue in views.OVERDUE_BANDS else None,
-            after=after,
-        )
+        filters = views.InvoiceFilter.from_query(status, after, account=account, overdue=overdue)
         shown = await views.finance_list(db, staff_actor(request), filters)
         return page(
             request,
@@ -73,12 +67,12 @@ class FinanceController(Controller):
         errors: dict[str, str] | None = None,
         values: dict[str, str] | None = None,
     ) -> Template | Response:
-        doc = await documents.invoice_document(db, staff_actor(request), document_number(number))
-        return document_or_pdf(
+        return await settlement_document(
             request,
+            db,
+            staff_actor(request),
+            "invoice",
             number,
-            doc,
-            render_pdf=render_invoice_pdf,
             template="staff/finance/invoice.html",
             status_code=status_code,
             errors=errors or {},
@@ -99,13 +93,9 @@ class FinanceController(Controller):
         """Load the invoice, apply one finance form to it; a refused form re-renders the page (422)."""
         actor = staff_actor(request)
         invoice = await invoices.load_invoice(db, actor, number)
-        form = await request.form()
-        try:
-            flash = await step(actor, invoice, form)
-        except ValidationFailed as exc:
-            render = partial(self._invoice_page, request, db, number)
-            return await refused_form(db, exc, render, values=typed_values(form))
-        return redirect(request, f"/staff/finance/invoices/{number}", flash=flash)
+        render = partial(self._invoice_page, request, db, number)
+        to = f"/staff/finance/invoices/{number}"
+        return await apply_form(request, db, partial(step, actor, invoice), render=render, to=to)
 
     @post("/invoices/{number:str}/credit-notes")
     async def credit(
@@ -139,12 +129,5 @@ class FinanceController(Controller):
 
         return await self._act(request, db, number, step)
 
-    @get("/credit-notes/{number:str}")
-    async def credit_note(
-        self, request: Request, db: NamedDependency[AsyncSession], number: FromPath[str]
-    ) -> Template | Response:
-        """A credit note as staff read it; ``….pdf`` the PDF."""
-        doc = await documents.credit_note_document(db, staff_actor(request), document_number(number))
-        return document_or_pdf(
-            request, number, doc, render_pdf=render_credit_note_pdf, template="staff/finance/credit_note.html"
-        )
+    reader = staticmethod(staff_actor)  # who reads the credit notes (CreditNotes)
+    credit_note_template = "staff/finance/credit_note.html"

@@ -21,10 +21,11 @@ from portal.domain.errors import ValidationFailed
 from portal.domain.orders import queries
 from portal.i18n import gettext as _
 from portal.web import inputs
+from portal.web.acting import FormStep, apply_form
 from portal.web.actors import staff_actor
 from portal.web.forms import read_amounts, refused_form, typed_values
 from portal.web.readers import read_fields, read_form
-from portal.web.templating import page, redirect
+from portal.web.templating import form_page, page, redirect
 
 BASE = "/staff/finance"
 
@@ -61,18 +62,16 @@ class PaymentsController(Controller):
         db: AsyncSession,
         *,
         values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template:
         defaults = {"received_on": clock.today().isoformat(), "method": "bank_transfer"}
-        return page(
+        return form_page(
             request,
             "staff/finance/payment_new.html",
-            status_code=status_code,
             accounts=await payment_views.account_choices(db),
             values={**defaults, **(values or {})},
-            errors=errors or {},
             today=clock.today(),
+            **form_state,
         )
 
     @get("/payments/new")
@@ -110,19 +109,14 @@ class PaymentsController(Controller):
         request: Request,
         db: AsyncSession,
         payment_id: int,
-        *,
-        values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        status_code: int = 200,
+        **form_state: Any,
     ) -> Template:
         detail = await payment_views.payment_detail(db, staff_actor(request), payment_id)
-        return page(
+        return form_page(
             request,
             "staff/finance/payment.html",
-            status_code=status_code,
             detail=detail,
-            values=values or {},
-            errors=errors or {},
+            **form_state,
         )
 
     @get("/payments/{payment_id:int}")
@@ -133,16 +127,11 @@ class PaymentsController(Controller):
         return await self._detail(request, db, payment_id)
 
     async def _act(
-        self, request: Request, db: AsyncSession, payment_id: int, step: Any
+        self, request: Request, db: AsyncSession, payment_id: int, step: FormStep
     ) -> Response | Template:
         """Apply one form to the payment; a refused form re-renders its page (422)."""
-        form = await request.form()
-        try:
-            flash = await step(form)
-        except ValidationFailed as exc:
-            render = partial(self._detail, request, db, payment_id)
-            return await refused_form(db, exc, render, values=typed_values(form))
-        return redirect(request, f"{BASE}/payments/{payment_id}", flash=flash)
+        render = partial(self._detail, request, db, payment_id)
+        return await apply_form(request, db, step, render=render, to=f"{BASE}/payments/{payment_id}")
 
     @post("/payments/{payment_id:int}/allocations")
     async def allocate(
