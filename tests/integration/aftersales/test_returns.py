@@ -398,3 +398,29 @@ async def test_a_replacement_order_is_free_and_ships_through_fulfilment(client, 
     await sign_in(client, buyer.email)
     assert f'href="/orders/{order.number}"' in (await client.get(f"/orders/{replacement.number}")).text
     assert f'href="/orders/{replacement.number}"' in (await client.get(f"/orders/{order.number}")).text
+
+
+async def test_admin_sets_the_return_period_and_requests_follow_it(client, db):
+    from datetime import timedelta
+
+    from portal.domain.settings import config
+
+    admin = await make_staff(db, "admin")
+    buyer, order, line = await delivered(db, quantity=2)
+    order.delivered_at = datetime.now(UTC) - timedelta(days=3)
+    await db.commit()
+    await sign_in(client, admin.email, staff=True)
+    token = await csrf_token(client, "/staff/admin/settings")
+    data = {"_csrf_token": token, "approval_thresholds": "", "review_sla_hours": "4"}
+    assert (
+        await client.post("/staff/admin/settings", data={**data, "return_window_days": "400"})
+    ).status_code == 422
+    r = await client.post(
+        "/staff/admin/settings", data={**data, "return_window_days": "2"}, follow_redirects=False
+    )
+    assert r.status_code == 303 and (await config.load(db)).return_window_days == 2
+    # delivered three days ago, a two-day period: over, said on the form and refused on posting
+    await sign_in(client, buyer.email)
+    form = await client.get(f"/orders/{order.number}/returns/new")
+    assert "The return period of this order ended on" in form.text and 'name="reason"' not in form.text
+    assert (await _request(client, buyer, order, {line.id: 1})).status_code == 409

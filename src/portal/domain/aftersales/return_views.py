@@ -178,7 +178,10 @@ async def read(db: AsyncSession, actor: Actor, number: str) -> ReturnView:
             .order_by(CarrierEvent.occurred_at, CarrierEvent.id)
         )
     ]
-    carriers = list((await db.execute(select(Carrier.code, Carrier.name).order_by(Carrier.name))).tuples())
+    carriers = [
+        (code, name)
+        for code, name in await db.execute(select(Carrier.code, Carrier.name).order_by(Carrier.name))
+    ]
     return ReturnView(
         case,
         request,

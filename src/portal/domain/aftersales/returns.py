@@ -34,6 +34,7 @@ from portal.domain.errors import Forbidden, InvalidTransition, NotFound, Validat
 from portal.domain.orders import events, notify, states
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
+from portal.domain.settings import config
 from portal.i18n import N_
 
 REASONS = {
@@ -48,7 +49,6 @@ RESOLUTIONS = {
     "replacement": N_("Replacement"),
     "repair": N_("Repair"),
 }
-DEFAULT_WINDOW_DAYS = 30
 MAX_PHOTOS = 5
 DESCRIPTION_LIMIT = 4000
 QTY_FIELD = "qty_"  # the form field of a line's units: qty_<order line id> (ROUTES.md)
@@ -254,8 +254,5 @@ def record_step(
 
 
 async def window_days(db: AsyncSession) -> int:
-    """The return period in days after delivery (the ``return_window_days`` setting, else 30)."""
-    from portal.db.admin import PortalSetting
-
-    value = await db.scalar(select(PortalSetting.value).where(PortalSetting.key == "return_window_days"))
-    return int(value) if value is not None else DEFAULT_WINDOW_DAYS
+    """The return period in days after delivery (the admin's ``return_window_days`` setting, else 30)."""
+    return (await config.load(db)).return_window_days

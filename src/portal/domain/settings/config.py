@@ -24,6 +24,7 @@ from portal.i18n import N_
 DEFAULT_REVIEW_SLA_HOURS = 4
 DEFAULT_FIRST_RESPONSE_HOURS = 8  # after-sales: working hours until the first staff answer
 DEFAULT_REOPEN_DAYS = 14  # a buyer's answer reopens a resolved complaint this many days after
+DEFAULT_RETURN_WINDOW_DAYS = 30  # a return may be asked this many days after delivery (Shanghai days)
 DEFAULT_WORKING_HOURS = {"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00", "tz": "Asia/Shanghai"}
 
 
@@ -33,6 +34,7 @@ class PortalConfig:
     review_sla_hours: int
     first_response_hours: int = DEFAULT_FIRST_RESPONSE_HOURS
     complaint_reopen_days: int = DEFAULT_REOPEN_DAYS
+    return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS
     working_hours: dict | None = None  # {"days": [0..6], "start": "HH:MM", "end": "HH:MM", "tz": ...}
 
 
@@ -61,6 +63,7 @@ async def load(db: AsyncSession) -> PortalConfig:
         review_sla_hours=sla_hours_of(rows.get("review_sla_hours")),
         first_response_hours=int(rows.get("first_response_hours", DEFAULT_FIRST_RESPONSE_HOURS)),
         complaint_reopen_days=int(rows.get("complaint_reopen_days", DEFAULT_REOPEN_DAYS)),
+        return_window_days=int(rows.get("return_window_days", DEFAULT_RETURN_WINDOW_DAYS)),
         working_hours={**DEFAULT_WORKING_HOURS, **(rows.get("working_hours") or {})},
     )
 
@@ -126,9 +129,15 @@ async def save(
 
 
 async def save_aftersales(
-    db: AsyncSession, actor: Actor, *, first_response_hours: int | None, complaint_reopen_days: int | None
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    first_response_hours: int | None,
+    complaint_reopen_days: int | None,
+    return_window_days: int | None = None,
 ) -> None:
-    """After-sales timings: the first-response SLA (working hours) and the reopen window (days).
+    """After-sales timings: the first-response SLA (working hours), the complaints' reopen window and the
+    return period after delivery (days).
 
     A value of None is left as it is; a change is audited like the other settings."""
     before = await load(db)
@@ -137,6 +146,7 @@ async def save_aftersales(
         for key, value in (
             ("first_response_hours", first_response_hours),
             ("complaint_reopen_days", complaint_reopen_days),
+            ("return_window_days", return_window_days),
         )
         if value is not None and value != getattr(before, key)
     }

@@ -20,6 +20,7 @@ class SettingsData:
     review_sla_hours: int
     first_response_hours: int | None = None  # after-sales; None: the field was not sent, keep as is
     complaint_reopen_days: int | None = None
+    return_window_days: int | None = None
 
 
 def settings_values(cfg: config.PortalConfig) -> dict[str, str]:
@@ -28,6 +29,7 @@ def settings_values(cfg: config.PortalConfig) -> dict[str, str]:
         "review_sla_hours": str(cfg.review_sla_hours),
         "first_response_hours": str(cfg.first_response_hours),
         "complaint_reopen_days": str(cfg.complaint_reopen_days),
+        "return_window_days": str(cfg.return_window_days),
     }
 
 
@@ -64,5 +66,13 @@ def parse_settings(values: dict[str, str]) -> SettingsData:
             maximum=365,
             message=N_("Enter a number of days between 0 and 365."),
         )
+    window = None
+    if values.get("return_window_days", "").strip():
+        window = form.integer(
+            "return_window_days",
+            minimum=0,
+            maximum=365,
+            message=N_("Enter a number of days between 0 and 365."),
+        )
     form.check()
-    return SettingsData(thresholds, hours, first, reopen)
+    return SettingsData(thresholds, hours, first, reopen, window)

@@ -18,7 +18,13 @@ from portal.web.actors import staff_actor
 from portal.web.forms import refused_form
 from portal.web.templating import page, redirect
 
-FIELDS = ("approval_thresholds", "review_sla_hours", "first_response_hours", "complaint_reopen_days")
+FIELDS = (
+    "approval_thresholds",
+    "review_sla_hours",
+    "first_response_hours",
+    "complaint_reopen_days",
+    "return_window_days",
+)
 
 
 class AdminSettingsController(Controller):
@@ -43,6 +49,7 @@ class AdminSettingsController(Controller):
                 staff_actor(request),
                 first_response_hours=data.first_response_hours,
                 complaint_reopen_days=data.complaint_reopen_days,
+                return_window_days=data.return_window_days,
             )
         except ValidationFailed as exc:
             return await refused_form(
