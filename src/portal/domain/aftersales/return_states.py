@@ -12,9 +12,9 @@ cancel until the goods are on their way back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
+from portal.domain.aftersales.state_table import Step, lookup, step
 from portal.i18n import N_
 
 
@@ -45,30 +45,20 @@ class RmaMove(StrEnum):
 CUSTOMER, AFTERSALES, SYSTEM = "customer", "aftersales", "system"
 
 
-@dataclass(frozen=True)
-class Step:
-    to_state: RmaState
-    roles: frozenset[str]
-
-
 R, M = RmaState, RmaMove
 
 
-def _s(to_state: RmaState, *roles: str) -> Step:
-    return Step(to_state, frozenset(roles))
-
-
 TRANSITIONS: dict[tuple[RmaState, RmaMove], Step] = {
-    (R.REQUESTED, M.APPROVE): _s(R.APPROVED, AFTERSALES),
-    (R.REQUESTED, M.REJECT): _s(R.REJECTED, AFTERSALES),
-    (R.REQUESTED, M.CANCEL): _s(R.CANCELLED, CUSTOMER),
-    (R.APPROVED, M.CANCEL): _s(R.CANCELLED, CUSTOMER),
-    (R.APPROVED, M.SHIP): _s(R.IN_TRANSIT, CUSTOMER, AFTERSALES),
-    (R.APPROVED, M.RECEIVE): _s(R.RECEIVED, AFTERSALES),
-    (R.IN_TRANSIT, M.RECEIVE): _s(R.RECEIVED, AFTERSALES),
-    (R.RECEIVED, M.INSPECT): _s(R.INSPECTED, AFTERSALES),
-    (R.INSPECTED, M.RESOLVE): _s(R.RESOLVED, AFTERSALES),
-    (R.RESOLVED, M.CLOSE): _s(R.CLOSED, AFTERSALES, SYSTEM),
+    (R.REQUESTED, M.APPROVE): step(R.APPROVED, AFTERSALES),
+    (R.REQUESTED, M.REJECT): step(R.REJECTED, AFTERSALES),
+    (R.REQUESTED, M.CANCEL): step(R.CANCELLED, CUSTOMER),
+    (R.APPROVED, M.CANCEL): step(R.CANCELLED, CUSTOMER),
+    (R.APPROVED, M.SHIP): step(R.IN_TRANSIT, CUSTOMER, AFTERSALES),
+    (R.APPROVED, M.RECEIVE): step(R.RECEIVED, AFTERSALES),
+    (R.IN_TRANSIT, M.RECEIVE): step(R.RECEIVED, AFTERSALES),
+    (R.RECEIVED, M.INSPECT): step(R.INSPECTED, AFTERSALES),
+    (R.INSPECTED, M.RESOLVE): step(R.RESOLVED, AFTERSALES),
+    (R.RESOLVED, M.CLOSE): step(R.CLOSED, AFTERSALES, SYSTEM),
 }
 
 # named groups: nowhere else lists return states
@@ -102,10 +92,7 @@ MOVE_LABELS = {
 
 
 def find(state: str, move: RmaMove) -> Step | None:
-    try:
-        return TRANSITIONS.get((RmaState(state), move))
-    except ValueError:
-        return None
+    return lookup(TRANSITIONS, RmaState, state, move)
 
 
 def allowed(state: str, move: RmaMove) -> bool:

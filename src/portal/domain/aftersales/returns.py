@@ -199,7 +199,8 @@ async def request_return(
     end = last_day(await delivered_on(db, order), window_days)
     if end is None or clock.today() > end:
         raise InvalidTransition(WINDOW_CLOSED, day=end.isoformat() if end else "")
-    chosen = _check(data, await returnable_lines(db, order.id))
+    lines = await returnable_lines(db, order.id)
+    chosen = _check(data, lines)
     cleaned = images.clean_all(list(data.photos), max_files=MAX_PHOTOS)
     description = data.description.strip()[:DESCRIPTION_LIMIT]
     case = await cases.open_case(
@@ -210,7 +211,7 @@ async def request_return(
     )
     db.add(request)
     await db.flush()
-    skus = {ln.id: ln.sku for ln in await db.scalars(select(OrderLine).where(OrderLine.order_id == order.id))}
+    skus = {ln.id: ln.sku for ln in lines}
     for line_id, qty in sorted(chosen.items()):
         db.add(ReturnLine(return_id=request.id, order_line_id=line_id, sku=skus[line_id], quantity=qty))
     written = cases.add_photos(db, actor, case, cleaned, photo_root)

@@ -8,10 +8,10 @@ buttons to show. ``admin`` may make every staff move. A buyer's answer to a reso
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from portal.domain.aftersales import return_states
+from portal.domain.aftersales.state_table import Step, lookup, step
 from portal.i18n import N_
 
 
@@ -33,28 +33,18 @@ class Move(StrEnum):
 CUSTOMER, AFTERSALES, SYSTEM = "customer", "aftersales", "system"
 
 
-@dataclass(frozen=True)
-class Step:
-    to_state: CaseState
-    roles: frozenset[str]
-
-
 S, M = CaseState, Move
 
 
-def _s(to_state: CaseState, *roles: str) -> Step:
-    return Step(to_state, frozenset(roles))
-
-
 TRANSITIONS: dict[tuple[CaseState, Move], Step] = {
-    (S.OPEN, M.CUSTOMER_MESSAGE): _s(S.OPEN, CUSTOMER),
-    (S.WAITING_FOR_CUSTOMER, M.CUSTOMER_MESSAGE): _s(S.OPEN, CUSTOMER),
-    (S.RESOLVED, M.REOPEN): _s(S.OPEN, CUSTOMER),  # within complaint_reopen_days of resolving
-    (S.OPEN, M.STAFF_MESSAGE): _s(S.WAITING_FOR_CUSTOMER, AFTERSALES),
-    (S.WAITING_FOR_CUSTOMER, M.STAFF_MESSAGE): _s(S.WAITING_FOR_CUSTOMER, AFTERSALES),
-    (S.OPEN, M.RESOLVE): _s(S.RESOLVED, AFTERSALES),
-    (S.WAITING_FOR_CUSTOMER, M.RESOLVE): _s(S.RESOLVED, AFTERSALES),
-    (S.RESOLVED, M.CLOSE): _s(S.CLOSED, AFTERSALES, SYSTEM),
+    (S.OPEN, M.CUSTOMER_MESSAGE): step(S.OPEN, CUSTOMER),
+    (S.WAITING_FOR_CUSTOMER, M.CUSTOMER_MESSAGE): step(S.OPEN, CUSTOMER),
+    (S.RESOLVED, M.REOPEN): step(S.OPEN, CUSTOMER),  # within complaint_reopen_days of resolving
+    (S.OPEN, M.STAFF_MESSAGE): step(S.WAITING_FOR_CUSTOMER, AFTERSALES),
+    (S.WAITING_FOR_CUSTOMER, M.STAFF_MESSAGE): step(S.WAITING_FOR_CUSTOMER, AFTERSALES),
+    (S.OPEN, M.RESOLVE): step(S.RESOLVED, AFTERSALES),
+    (S.WAITING_FOR_CUSTOMER, M.RESOLVE): step(S.RESOLVED, AFTERSALES),
+    (S.RESOLVED, M.CLOSE): step(S.CLOSED, AFTERSALES, SYSTEM),
 }
 
 # named groups: nowhere else lists case states
@@ -74,10 +64,7 @@ STAFF_BUTTONS = (M.RESOLVE, M.CLOSE)
 
 
 def find(state: str, move: Move) -> Step | None:
-    try:
-        return TRANSITIONS.get((CaseState(state), move))
-    except ValueError:
-        return None
+    return lookup(TRANSITIONS, CaseState, state, move)
 
 
 def allowed(state: str, move: Move) -> bool:

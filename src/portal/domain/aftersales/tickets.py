@@ -20,7 +20,6 @@ from portal import clock
 from portal.db.aftersales import AftersalesCase, AftersalesMessage, AftersalesPhoto
 from portal.db.customers import CustomerAccount, CustomerUser
 from portal.db.orders import Order
-from portal.db.staff import StaffUser
 from portal.domain import images
 from portal.domain.aftersales import cases
 from portal.domain.aftersales.kinds import COMPLAINT
@@ -28,7 +27,7 @@ from portal.domain.aftersales.ticket_states import CaseState, Move, find
 from portal.domain.aftersales.views import PhotoView
 from portal.domain.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from portal.domain.notifications.outbox import queue_email
-from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, STAFF_MAIL_LOCALE
+from portal.domain.notifications.recipients import CUSTOMER_MAIL_LOCALE, staff_recipients
 from portal.domain.orders import events
 from portal.domain.orders.actors import Actor
 from portal.domain.orders.queries import readable_orders
@@ -226,12 +225,7 @@ async def _mail(
         "first": first,  # the ticket's opening message: "new ticket"
     }
     if author.kind == "customer":
-        active = select(StaffUser.email, STAFF_MAIL_LOCALE).where(StaffUser.is_active.is_(True))
-        rows = []
-        if case.assignee_staff_id:
-            rows = (await db.execute(active.where(StaffUser.id == case.assignee_staff_id))).all()
-        if not rows:
-            rows = (await db.execute(active.where(StaffUser.roles.contains(["aftersales"])))).all()
+        rows = await staff_recipients(db, "aftersales", case.assignee_staff_id)
         context |= {"audience": "staff", "path": f"/staff/aftersales/{case.number}"}
     else:
         rows = (
