@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
+from portal.auth.tracking_links import TrackingLinks
 from portal.db.fulfilment import Package, ProductionMilestone, QcInspection
 from portal.db.orders import Order, OrderEvent, OrderLine
 from portal.db.outbox import OutboxMessage
@@ -231,6 +232,22 @@ async def test_customers_see_milestones_and_estimate_but_no_notes(client, db):
     assert f"Current delivery estimate: {estimate.strftime('%b')} {estimate.day}, {estimate.year}" in page
     assert "supplier XY" not in page
     assert "<progress" in (await client.get(f"/orders/{order.number}")).text
+
+
+async def test_once_delivered_no_delivery_estimate_is_shown(client, db, settings):
+    buyer = await make_customer(db)
+    order = await confirmed_order(db, buyer=buyer)
+    await _produce(db, order, until="materials_ready")
+    order = await current(db, order)
+    order.status = "delivered"  # as the carrier's last event leaves it
+    await db.commit()
+    await sign_in(client, buyer.email)
+    page = text_of((await client.get(f"/orders/{order.number}")).text)
+    assert "Production progress" in page and "Current delivery estimate" not in page
+    client.cookies.clear()
+    links = TrackingLinks(settings.secret_key, ttl_days=settings.tracking_link_days)
+    public = text_of((await client.get(links.path(order.id, order.tracking_link_version))).text)
+    assert "Promised delivery date" in public and "Current delivery estimate" not in public
 
 
 async def test_milestone_mails_go_to_opted_in_contacts_in_their_language(db):
