@@ -37,6 +37,10 @@ async def test_buyer_complains_and_after_sales_answer(
     await page.get_by_role("button", name="Send the ticket").click()
     await expect(page).to_have_url(re.compile(r"/complaints/AS-\d{4}-\d{6}$"))
     number = page.url.rsplit("/", 1)[1]
+    toast = page.locator(".toast", has_text=number)
+    await expect(toast).to_be_visible()
+    await toast.locator(".toast-close").click()  # no JavaScript: the toast still closes
+    await expect(toast).to_be_hidden()
     await expect(page.locator("#thread")).to_contain_text("Three housings arrived scratched.")
     await expect(page.locator("#thread img").first).to_be_visible()
     await assert_shown_fits(page, "the ticket")
