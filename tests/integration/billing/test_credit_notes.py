@@ -90,7 +90,7 @@ async def test_an_amount_is_capped_by_what_is_left_and_the_rest_credits_exactly(
     await db.commit()
     assert allowance.total == Decimal("100.00")
     assert allowance.subtotal == Decimal("88.50") and allowance.tax_amount == Decimal("11.50")  # 100 / 1.13
-    assert await _status(db, invoice) == InvoiceStatus.PARTLY_PAID
+    assert await _status(db, invoice) == InvoiceStatus.OPEN  # nothing paid: not "partly paid"
 
     left = invoice.total - allowance.total
     taken = (allowance.subtotal, allowance.tax_amount)

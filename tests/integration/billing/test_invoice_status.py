@@ -34,6 +34,8 @@ async def test_the_buyer_reads_and_filters_every_status(client, db):
     )
     await pay(db, buyer.account_id, "100.00", received_on=today, to=((wanted[InvoiceStatus.PAID], "100.00"),))
     await credit_note_row(db, wanted[InvoiceStatus.CREDITED], "100.00", issued_on=today)
+    partly_credited = await invoice(10)  # a credit note, no payment: open, never "partly paid"
+    await credit_note_row(db, partly_credited, "40.00", issued_on=today)
     await db.commit()
 
     # the database's status is the one rule's
@@ -43,6 +45,8 @@ async def test_the_buyer_reads_and_filters_every_status(client, db):
     for status, inv in wanted.items():
         row = rows[inv.number]
         assert row.status == status == status_of(row.total, row.paid, row.credited, row.due_on, today)
+    row = rows[partly_credited.number]
+    assert row.status == InvoiceStatus.OPEN == status_of(row.total, row.paid, row.credited, row.due_on, today)
 
     # each status is shown in the buyer's words, and the list filters by it
     await sign_in(client, buyer.email)
@@ -52,4 +56,5 @@ async def test_the_buyer_reads_and_filters_every_status(client, db):
         shown = text_of((await client.get("/invoices", params={"status": status.value})).text)
         assert inv.number in shown and label in shown, status
         others = [i.number for s, i in wanted.items() if s != status]
+        assert (partly_credited.number in shown) == (status == InvoiceStatus.OPEN), status
         assert not any(n in shown for n in others), status

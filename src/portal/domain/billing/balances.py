@@ -7,8 +7,8 @@ in the buyer's and finance's words (GLOSSARY.md):
 - ``credited``      credit notes cover the whole total
 - ``paid``          nothing left to pay (payments, or payments and credit notes, cover it)
 - ``overdue``       something left to pay and the due date has passed (Shanghai business day)
-- ``partly_paid``   something paid or credited, something left, not yet due
-- ``open``          nothing paid yet, not yet due
+- ``partly_paid``   something paid, something left, not yet due
+- ``open``          nothing paid yet, not yet due (a credit note alone lowers the balance: still open)
 """
 
 from __future__ import annotations
@@ -76,6 +76,6 @@ def status_of(total: Decimal, paid: Decimal, credited: Decimal, due_on: date, to
         return InvoiceStatus.PAID
     if due_on < today:
         return InvoiceStatus.OVERDUE
-    if paid > 0 or credited > 0:
+    if paid > 0:
         return InvoiceStatus.PARTLY_PAID
     return InvoiceStatus.OPEN

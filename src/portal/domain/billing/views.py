@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, case, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import clock
@@ -111,7 +111,7 @@ def status_sql(total: Any, paid: Any, credited: Any, due_on: Any, today: date) -
         (and_(credited >= total, total > 0), InvoiceStatus.CREDITED.value),
         (balance <= 0, InvoiceStatus.PAID.value),
         (due_on < today, InvoiceStatus.OVERDUE.value),
-        (or_(paid > 0, credited > 0), InvoiceStatus.PARTLY_PAID.value),
+        (paid > 0, InvoiceStatus.PARTLY_PAID.value),
         else_=InvoiceStatus.OPEN.value,
     )
 
