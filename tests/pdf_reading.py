@@ -95,9 +95,20 @@ def overlapping(words: list[Word], tolerance: float = 0.2) -> list[tuple[Word, W
 
 
 def _cmaps(content: bytes) -> list[str]:
-    """The text of every CMap stream (ToUnicode and encoding) in the file."""
+    """The text of every CMap stream (ToUnicode and encoding) in the file.
+
+    A stream's bytes are the ``/Length`` its dictionary declares: compressed data may itself end in
+    a carriage return or contain ``endstream``, so searching for the keyword would cut it short.
+    """
     found = []
-    for head, body in re.findall(rb"<<(.*?)>>\s*stream\r?\n(.*?)\r?\nendstream", content, re.S):
+    for opening in re.finditer(rb"<<(.*?)>>\s*stream\r?\n", content, re.S):
+        head = opening.group(1).rsplit(b" obj", 1)[-1]
+        lengths = re.findall(rb"/Length (\d+)\s*(?=/|\Z)", head)
+        start = opening.end()
+        if lengths:
+            body = content[start : start + int(lengths[-1])]
+        else:
+            body = content[start : content.index(b"endstream", start)].rstrip(b"\r\n")
         data = zlib.decompress(body) if b"/FlateDecode" in head else body
         if b"begincmap" in data:
             found.append(data.decode("latin-1"))
